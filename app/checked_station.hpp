@@ -1,0 +1,38 @@
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <optional>
+
+#include "loa/broadcast.hpp"
+#include "loa/clip_probe.hpp"
+#include "loa/diagnostics.hpp"
+#include "loa/programme.hpp"
+
+namespace loa {
+
+// A station loaded and checked as `loa check` does: YAML, references, and every clip it uses probed
+// (through the cache in the state folder). Problems are in `diags`.
+struct CheckedStation {
+  Station station;
+  Diagnostics diags;
+  std::map<std::filesystem::path, ProbeResult> clips;
+
+  bool ok() const { return !diags.has_errors(); }
+  // Lengths from the probes, for the planner.
+  ClipLengths lengths() const;
+};
+
+struct CheckOptions {
+  bool date_warnings = true;   // expired programmes, slots always delayed
+  std::optional<Date> today;   // for those warnings; nullopt: today in the station's time zone
+  bool probe_clips = true;
+};
+
+CheckedStation check_station(const std::filesystem::path& file, const CheckOptions& options);
+
+// Warnings found by planning ahead: slots whose every broadcast in [today, today + days) is delayed
+// or missed because of others.
+void warn_always_blocked(CheckedStation& checked, const Date& today, int days);
+
+}  // namespace loa

@@ -1,0 +1,29 @@
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+namespace loa {
+
+// Exit codes of every command.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitInvalid = 1;
+inline constexpr int kExitUsage = 2;
+
+struct CheckArgs {
+  std::filesystem::path config;
+  std::string today;  // YYYY-MM-DD; empty means the station's today
+};
+int run_check(const CheckArgs& args);
+
+struct PlanArgs {
+  std::filesystem::path config;
+  std::string from;  // empty: today 00:00
+  std::string to;    // empty: from + 1 day
+  bool json = false;
+  bool items = false;
+};
+int run_plan(const PlanArgs& args);
+
+}  // namespace loa

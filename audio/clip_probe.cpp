@@ -1,0 +1,322 @@
+#include "loa/clip_probe.hpp"
+
+#include <fcntl.h>
+#include <sndfile.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+// What libsndfile 1.2.0 does with a clip that was cut off (a full disk, an aborted copy), and so
+// what probe_clip can report as "truncated":
+//
+// - WAV (and AIFF, W64): libsndfile quietly shortens the data chunk to what the file holds, so the
+//   frame count and the decode look fine. Its log still says "data : N (should be M)"; that line is
+//   how a cut WAV is found. Not detectable: a WAV whose data size is 0xFFFFFFFF (written to a pipe,
+//   length never known) or 0 with a RIFF size of 8 (never closed; libsndfile takes the whole file).
+// - FLAC: a cut inside a frame makes the decoder lose sync (sf_error after the reads); a cut at a
+//   frame boundary decodes cleanly but short of STREAMINFO's total, which is checked. Not detectable:
+//   a cut at a frame boundary of a FLAC whose STREAMINFO gives no total (some streaming encoders).
+// - Ogg Vorbis and Ogg Opus: the end-of-stream page is lost, so libsndfile logs "File ended
+//   unexpectedly without an End-Of-Stream flag set" and reports an unknown length; it may then decode
+//   nothing at all (Vorbis) or part of the audio. A cut inside the headers fails to open with the
+//   same log line. Every cut that loses audio is detectable.
+// - MP3: with a Xing/LAME header (LAME writes one) mpg123 knows the exact length and a cut decodes
+//   short of it. Not detectable: a cut losing less than the lossy tolerance below (the last frame or
+//   two), an MP3 without such a header (its length is estimated from the file size, which shrinks
+//   with the cut), and a cut that leaves no audio frame at all (reported as not an audio file).
+
+namespace loa {
+
+std::chrono::microseconds ClipInfo::duration() const {
+  if (sample_rate <= 0 || frames <= 0) return std::chrono::microseconds{0};
+  // Split into whole seconds and the rest so frames * 1'000'000 cannot overflow.
+  const std::int64_t rate = sample_rate;
+  const std::int64_t rest = ((frames % rate) * 1'000'000 + rate / 2) / rate;
+  return std::chrono::microseconds{frames / rate * 1'000'000 + rest};
+}
+
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr sf_count_t kBlockFrames = 4096;
+constexpr int kMaxChannels = 64;
+constexpr int kMinRate = 1'000;
+constexpr int kMaxRate = 768'000;
+constexpr std::size_t kMaxDetail = 80;
+constexpr std::string_view kOggNoEnd = "without an End-Of-Stream flag";
+// WAV data sizes that mean "unknown length", not "longer than the file".
+constexpr std::uint64_t kStreamedDataSize = 0xFFFFFFFF;
+
+struct SndfileCloser {
+  void operator()(SNDFILE* file) const { sf_close(file); }
+};
+using SndfilePtr = std::unique_ptr<SNDFILE, SndfileCloser>;
+
+struct Opened {
+  SndfilePtr file;
+  SF_INFO info{};
+};
+
+struct Decoded {
+  sf_count_t frames = 0;
+  int error = SF_ERR_NO_ERROR;
+};
+
+ClipError fail(std::string reason) { return ClipError{std::move(reason)}; }
+
+// libsndfile's messages read "Error : flac decoder lost sync." or "System error : ...".
+std::string shorten(std::string_view message) {
+  for (std::string_view prefix : {"System error : ", "Error : ", "Error: "}) {
+    if (message.starts_with(prefix)) message.remove_prefix(prefix.size());
+  }
+  while (!message.empty() && (message.back() == '.' || message.back() == ' ' ||
+                              message.back() == '\n')) {
+    message.remove_suffix(1);
+  }
+  if (message.size() > kMaxDetail) return std::string(message.substr(0, kMaxDetail)) + "...";
+  return std::string(message);
+}
+
+std::string time_text(sf_count_t frames, int rate) {
+  const double seconds = static_cast<double>(frames) / rate;
+  char text[32];
+  if (seconds < 60) {
+    std::snprintf(text, sizeof text, "%.3f s", seconds);
+  } else {
+    const auto minutes = static_cast<long long>(seconds / 60);
+    std::snprintf(text, sizeof text, "%lld:%06.3f", minutes,
+                  seconds - static_cast<double>(minutes) * 60);
+  }
+  return text;
+}
+
+std::string errno_text(int error) { return std::error_code(error, std::generic_category()).message(); }
+
+// Reasons starting "cannot read" depend on permissions or the system, not on the clip's content.
+std::optional<ClipError> check_file(const fs::path& file) {
+  std::error_code ec;
+  const auto status = fs::status(file, ec);
+  if (status.type() == fs::file_type::not_found) return fail("file not found");
+  if (ec) return fail("cannot read: " + ec.message());
+  if (fs::is_directory(status)) return fail("not a file but a folder");
+  if (!fs::is_regular_file(status)) return fail("not a regular file");
+  // Opening it ourselves tells "no permission" apart; libsndfile only says "System error".
+  const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    const int error = errno;
+    return fail(error == EACCES ? "cannot read: permission denied" : "cannot read: " + errno_text(error));
+  }
+  ::close(fd);
+  if (fs::file_size(file, ec) == 0 && !ec) return fail("empty (no audio)");
+  return std::nullopt;
+}
+
+std::string read_log(SNDFILE* file) {
+  std::string log(8192, '\0');
+  sf_command(file, SFC_GET_LOG_INFO, log.data(), static_cast<int>(log.size()));
+  log.resize(std::strlen(log.c_str()));
+  return log;
+}
+
+ClipError open_failure(int code, std::string_view message, std::string_view log) {
+  if (log.find(kOggNoEnd) != std::string_view::npos) {
+    return fail("truncated: cut off before any audio (the Ogg stream has no end)");
+  }
+  switch (code) {
+    case SF_ERR_SYSTEM: return fail("cannot read: " + shorten(message));
+    case SF_ERR_UNRECOGNISED_FORMAT: return fail("not an audio file (" + shorten(message) + ")");
+    case SF_ERR_MALFORMED_FILE: return fail("damaged audio file (" + shorten(message) + ")");
+    case SF_ERR_UNSUPPORTED_ENCODING: return fail("unsupported audio (" + shorten(message) + ")");
+    default: break;
+  }
+  // The MP3 reader fails with "File does not exist or is not a regular file" when it finds no
+  // MPEG frame; check_file has already ruled that out.
+  if (message.find("not a regular file") != std::string_view::npos) {
+    return fail("not an audio file (no audio stream found)");
+  }
+  return fail("not an audio file (" + shorten(message) + ")");
+}
+
+std::variant<Opened, ClipError> open_clip(const fs::path& file) {
+  // libsndfile reports why an open failed only through process-wide state (error code and log), so
+  // opens are serialised to read the reason that belongs to this one. Decoding runs in parallel.
+  static std::mutex open_mutex;
+  Opened opened;
+  const std::lock_guard lock(open_mutex);
+  opened.file.reset(sf_open(file.c_str(), SFM_READ, &opened.info));
+  if (opened.file) return opened;
+  return open_failure(sf_error(nullptr), sf_strerror(nullptr), read_log(nullptr));
+}
+
+std::optional<ClipError> check_shape(const SF_INFO& info) {
+  if (info.channels < 1 || info.channels > kMaxChannels) {
+    return fail("unsupported: " + std::to_string(info.channels) + " channels");
+  }
+  if (info.samplerate < kMinRate || info.samplerate > kMaxRate) {
+    return fail("unsupported: sample rate " + std::to_string(info.samplerate) + " Hz");
+  }
+  return std::nullopt;
+}
+
+Decoded decode_all(SNDFILE* file, int channels) {
+  std::vector<float> block(static_cast<std::size_t>(kBlockFrames * channels));
+  Decoded decoded;
+  for (sf_count_t n = 0; (n = sf_readf_float(file, block.data(), kBlockFrames)) > 0;) {
+    decoded.frames += n;
+  }
+  decoded.error = sf_error(file);
+  return decoded;
+}
+
+int major_format(const SF_INFO& info) { return info.format & SF_FORMAT_TYPEMASK; }
+
+std::string format_name(int format) {
+  const int sub = format & SF_FORMAT_SUBMASK;
+  switch (format & SF_FORMAT_TYPEMASK) {
+    case SF_FORMAT_WAV:
+    case SF_FORMAT_WAVEX: return "WAV";
+    case SF_FORMAT_FLAC: return "FLAC";
+    case SF_FORMAT_OGG:
+      if (sub == SF_FORMAT_VORBIS) return "Ogg Vorbis";
+      if (sub == SF_FORMAT_OPUS) return "Ogg Opus";
+      break;
+    case SF_FORMAT_MPEG:
+      if (sub == SF_FORMAT_MPEG_LAYER_III) return "MP3";
+      break;
+    default: break;
+  }
+  SF_FORMAT_INFO named{};
+  named.format = format & SF_FORMAT_TYPEMASK;
+  if (sf_command(nullptr, SFC_GET_FORMAT_INFO, &named, sizeof named) != 0 || named.name == nullptr) {
+    return "unknown";
+  }
+  // "AIFF (Apple/SGI)" -> "AIFF".
+  const std::string_view name = named.name;
+  return std::string(name.substr(0, name.find(" (")));
+}
+
+// Lossy formats' lengths can be a codec frame or so off, and an MP3 without a Xing header has only
+// an estimate; below a millisecond nothing audible is lost.
+sf_count_t shortfall_tolerance(const SF_INFO& info, sf_count_t promised) {
+  const int major = major_format(info);
+  if (major != SF_FORMAT_OGG && major != SF_FORMAT_MPEG) return info.samplerate / 1000;
+  return std::max<sf_count_t>(info.samplerate / 10, promised / 100);
+}
+
+int bytes_per_sample(int format) {
+  switch (format & SF_FORMAT_SUBMASK) {
+    case SF_FORMAT_PCM_S8:
+    case SF_FORMAT_PCM_U8:
+    case SF_FORMAT_ULAW:
+    case SF_FORMAT_ALAW: return 1;
+    case SF_FORMAT_PCM_16: return 2;
+    case SF_FORMAT_PCM_24: return 3;
+    case SF_FORMAT_PCM_32:
+    case SF_FORMAT_FLOAT: return 4;
+    case SF_FORMAT_DOUBLE: return 8;
+    default: return 0;
+  }
+}
+
+std::optional<std::uint64_t> parse_count(std::string_view text) {
+  std::uint64_t value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc{} || end == text.data()) return std::nullopt;
+  return value;
+}
+
+struct DataChunk {
+  std::uint64_t declared = 0;
+  std::uint64_t available = 0;
+};
+
+// A data chunk that claims more bytes than the file holds, from libsndfile's log line
+// "data : 352800 (should be 176378)" (WAV, W64) or " SSND : ... (should be ...)" (AIFF).
+std::optional<DataChunk> overlong_data_chunk(std::string_view log) {
+  constexpr std::string_view kShould = " (should be ";
+  for (std::size_t start = 0; start < log.size();) {
+    const std::size_t end = std::min(log.find('\n', start), log.size());
+    std::string_view line = log.substr(start, end - start);
+    start = end + 1;
+    line.remove_prefix(std::min(line.find_first_not_of(' '), line.size()));
+    if (!line.starts_with("data : ") && !line.starts_with("SSND : ")) continue;
+    const std::size_t should = line.find(kShould);
+    if (should == std::string_view::npos) continue;
+    const auto declared = parse_count(line.substr(7, should - 7));
+    const auto available = parse_count(line.substr(should + kShould.size()));
+    if (!declared || !available || *declared == kStreamedDataSize) continue;
+    if (*declared > *available) return DataChunk{*declared, *available};
+  }
+  return std::nullopt;
+}
+
+// Frames the file should hold: what its header promises, if it tells. For WAV and AIFF libsndfile
+// has already cut info.frames down to what the file holds, so the promise comes from the log.
+std::optional<sf_count_t> promised_frames(const SF_INFO& info, std::string_view log) {
+  if (const auto chunk = overlong_data_chunk(log)) {
+    const auto frame_bytes = static_cast<std::uint64_t>(bytes_per_sample(info.format) * info.channels);
+    if (frame_bytes == 0) return SF_COUNT_MAX;  // cut, by an amount we cannot tell
+    return static_cast<sf_count_t>(chunk->declared / frame_bytes);
+  }
+  if (info.frames <= 0 || info.frames == SF_COUNT_MAX) return std::nullopt;
+  return info.frames;
+}
+
+ClipError truncated_at(const SF_INFO& info, sf_count_t decoded, std::optional<sf_count_t> promised,
+                       std::string_view why) {
+  std::string reason = "truncated: audio stops at " + time_text(decoded, info.samplerate);
+  if (promised && *promised != SF_COUNT_MAX) reason += " of " + time_text(*promised, info.samplerate);
+  if (!why.empty()) reason += " (" + std::string(why) + ")";
+  return fail(std::move(reason));
+}
+
+std::optional<ClipError> find_truncation(const SF_INFO& info, const Decoded& decoded,
+                                         std::string_view log) {
+  const auto promised = promised_frames(info, log);
+  const bool short_of_promise =
+      promised && *promised - decoded.frames > shortfall_tolerance(info, *promised);
+  if (decoded.error != SF_ERR_NO_ERROR) {
+    const std::string why = shorten(sf_error_number(decoded.error));
+    if (promised && decoded.frames < *promised) return truncated_at(info, decoded.frames, promised, why);
+    return fail("damaged: decoding fails at " + time_text(decoded.frames, info.samplerate) + " (" +
+                why + ")");
+  }
+  // A complete Ogg stream ends with an end-of-stream page; without it libsndfile knows no length.
+  if (major_format(info) == SF_FORMAT_OGG &&
+      (log.find(kOggNoEnd) != std::string_view::npos || info.frames == SF_COUNT_MAX)) {
+    return truncated_at(info, decoded.frames, std::nullopt, "the Ogg stream has no end");
+  }
+  if (short_of_promise) return truncated_at(info, decoded.frames, promised, "");
+  return std::nullopt;
+}
+
+}  // namespace
+
+ProbeResult probe_clip(const std::filesystem::path& file) {
+  if (auto error = check_file(file)) return *error;
+  auto opened = open_clip(file);
+  if (auto* error = std::get_if<ClipError>(&opened)) return std::move(*error);
+  auto& [handle, info] = std::get<Opened>(opened);
+  if (auto error = check_shape(info)) return *error;
+
+  const Decoded decoded = decode_all(handle.get(), info.channels);
+  if (auto error = find_truncation(info, decoded, read_log(handle.get()))) return *error;
+  if (decoded.frames == 0) return fail("empty (no audio)");
+  return ClipInfo{.frames = decoded.frames,
+                  .sample_rate = info.samplerate,
+                  .channels = info.channels,
+                  .format = format_name(info.format)};
+}
+
+}  // namespace loa

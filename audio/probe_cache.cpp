@@ -1,0 +1,240 @@
+#include "loa/probe_cache.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <fstream>
+#include <optional>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+// The cache file, one clip a line, fields separated by tabs:
+//   path  size  mtime-ns  ok  frames  rate  channels  format
+//   path  size  mtime-ns  error  reason
+// Backslash, tab, newline and carriage return in text fields are written as \\ \t \n \r. Lines that
+// do not parse are ignored; lines starting with '#' are comments.
+
+namespace loa {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::string_view kHeader =
+    "# loa clip probes: path, size, mtime ns, then ok frames rate channels format, or error reason";
+
+std::string escape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (const char c : text) {
+    switch (c) {
+      case '\\': out += "\\\\"; break;
+      case '\t': out += "\\t"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::optional<std::string> unescape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '\\') {
+      out += text[i];
+      continue;
+    }
+    if (++i == text.size()) return std::nullopt;
+    switch (text[i]) {
+      case '\\': out += '\\'; break;
+      case 't': out += '\t'; break;
+      case 'n': out += '\n'; break;
+      case 'r': out += '\r'; break;
+      default: return std::nullopt;
+    }
+  }
+  return out;
+}
+
+std::vector<std::string_view> split_tabs(std::string_view line) {
+  std::vector<std::string_view> fields;
+  for (std::size_t start = 0;;) {
+    const std::size_t tab = line.find('\t', start);
+    fields.push_back(line.substr(start, tab - start));
+    if (tab == std::string_view::npos) return fields;
+    start = tab + 1;
+  }
+}
+
+template <class T>
+std::optional<T> parse_number(std::string_view text) {
+  T value{};
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+// Size and modification time, as written in the file ("size<TAB>mtime-ns"); none if the clip
+// cannot be examined (missing, not a file), which is then probed without the cache.
+std::optional<std::string> key_of(const fs::path& clip) {
+  std::error_code ec;
+  const auto size = fs::file_size(clip, ec);
+  if (ec) return std::nullopt;
+  const auto mtime = fs::last_write_time(clip, ec);
+  if (ec) return std::nullopt;
+  const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(mtime.time_since_epoch());
+  return std::to_string(size) + '\t' + std::to_string(ns.count());
+}
+
+std::string absolute_path(const fs::path& clip) {
+  std::error_code ec;
+  const auto absolute = fs::absolute(clip, ec);
+  return (ec ? clip : absolute).lexically_normal().string();
+}
+
+// Errors about permissions or the system say nothing about the clip's content; caching them would
+// hide a fix that leaves size and mtime alone (chmod).
+bool worth_caching(const ProbeResult& result) {
+  const auto* error = std::get_if<ClipError>(&result);
+  return error == nullptr || !error->reason.starts_with("cannot read");
+}
+
+std::string format_line(const std::string& path, const std::string& key, const ProbeResult& result) {
+  std::string line = escape(path) + '\t' + key + '\t';
+  if (const auto* info = std::get_if<ClipInfo>(&result)) {
+    line += "ok\t" + std::to_string(info->frames) + '\t' + std::to_string(info->sample_rate) + '\t' +
+            std::to_string(info->channels) + '\t' + escape(info->format);
+  } else {
+    line += "error\t" + escape(std::get<ClipError>(result).reason);
+  }
+  return line + '\n';
+}
+
+std::optional<ProbeResult> parse_result(const std::vector<std::string_view>& fields) {
+  if (fields[3] == "error" && fields.size() == 5) {
+    auto reason = unescape(fields[4]);
+    if (!reason || reason->empty()) return std::nullopt;
+    return ClipError{std::move(*reason)};
+  }
+  if (fields[3] != "ok" || fields.size() != 8) return std::nullopt;
+  const auto frames = parse_number<std::int64_t>(fields[4]);
+  const auto rate = parse_number<int>(fields[5]);
+  const auto channels = parse_number<int>(fields[6]);
+  auto format = unescape(fields[7]);
+  if (!frames || !rate || !channels || !format || *frames <= 0 || *rate <= 0 || *channels <= 0) {
+    return std::nullopt;
+  }
+  return ClipInfo{.frames = *frames, .sample_rate = *rate, .channels = *channels, .format = *format};
+}
+
+struct Line {
+  std::string path;
+  std::string key;
+  ProbeResult result;
+};
+
+std::optional<Line> parse_line(std::string_view text) {
+  const auto fields = split_tabs(text);
+  if (fields.size() < 5) return std::nullopt;
+  auto path = unescape(fields[0]);
+  const auto size = parse_number<std::uintmax_t>(fields[1]);
+  const auto mtime = parse_number<std::int64_t>(fields[2]);
+  if (!path || path->empty() || !size || !mtime) return std::nullopt;
+  auto result = parse_result(fields);
+  if (!result) return std::nullopt;
+  return Line{std::move(*path), std::to_string(*size) + '\t' + std::to_string(*mtime),
+              std::move(*result)};
+}
+
+// Temporary file then rename, so a crash or a full disk never leaves half a cache. No fsync: a
+// cache lost to a power cut is only probed again.
+bool write_atomically(const fs::path& file, const std::string& text) {
+  std::error_code ec;
+  if (file.has_parent_path()) fs::create_directories(file.parent_path(), ec);
+  fs::path temporary = file;
+  temporary += ".tmp";
+  {
+    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+    if (!out) return false;
+    out << text;
+    out.close();
+    if (!out) {
+      fs::remove(temporary, ec);
+      return false;
+    }
+  }
+  fs::rename(temporary, file, ec);
+  if (ec) fs::remove(temporary, ec);
+  return !ec;
+}
+
+}  // namespace
+
+ProbeCache::ProbeCache(std::filesystem::path file) : file_(std::move(file)) {
+  if (file_.empty()) return;
+  std::ifstream in(file_, std::ios::binary);
+  for (std::string text; std::getline(in, text);) {
+    if (text.empty() || text.front() == '#') continue;
+    if (auto line = parse_line(text)) {
+      entries_.insert_or_assign(std::move(line->path),
+                                std::pair{std::move(line->key), std::move(line->result)});
+    }
+  }
+}
+
+ProbeResult ProbeCache::probe(const std::filesystem::path& clip) {
+  const auto key = key_of(clip);
+  const std::string path = absolute_path(clip);
+  if (key) {
+    const std::lock_guard lock(mutex_);
+    const auto found = entries_.find(path);
+    if (found != entries_.end() && found->second.first == *key) {
+      ++hits_;
+      return found->second.second;
+    }
+  }
+  // Decoding can take seconds; other threads keep using the cache meanwhile.
+  ProbeResult result = probe_clip(clip);
+  const std::lock_guard lock(mutex_);
+  ++misses_;
+  if (key && worth_caching(result)) {
+    entries_.insert_or_assign(path, std::pair{*key, result});
+    dirty_ = true;
+  }
+  return result;
+}
+
+bool ProbeCache::save() noexcept {
+  try {
+    const std::lock_guard lock(mutex_);
+    if (!dirty_ || file_.empty()) return true;
+    std::vector<const decltype(entries_)::value_type*> sorted;
+    sorted.reserve(entries_.size());
+    for (const auto& entry : entries_) sorted.push_back(&entry);
+    // Sorted, so that the file is stable and diffable.
+    std::ranges::sort(sorted, {}, [](const auto* entry) -> const std::string& { return entry->first; });
+    std::string text = std::string(kHeader) + '\n';
+    for (const auto* entry : sorted) {
+      text += format_line(entry->first, entry->second.first, entry->second.second);
+    }
+    if (!write_atomically(file_, text)) return false;
+    dirty_ = false;
+    return true;
+  } catch (...) {
+    return false;
+  }
+}
+
+std::size_t ProbeCache::hits() const {
+  const std::lock_guard lock(mutex_);
+  return hits_;
+}
+
+std::size_t ProbeCache::misses() const {
+  const std::lock_guard lock(mutex_);
+  return misses_;
+}
+
+}  // namespace loa

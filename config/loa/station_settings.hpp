@@ -1,0 +1,78 @@
+#pragma once
+
+#include <date/tz.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "loa/diagnostics.hpp"
+#include "loa/values.hpp"
+#include "loa/yaml_tree.hpp"
+
+namespace loa {
+
+// A set of zones as bits, zone i of the station at bit i. A station has at most 64 zones.
+using ZoneSet = std::uint64_t;
+inline constexpr std::size_t kMaxZones = 64;
+
+struct Zone {
+  std::string id;
+  std::string name;
+  int channel = 1;  // 1-based output channel of the air sound card
+  SourcePos pos;
+};
+
+struct Amplifier {
+  std::string id;
+  ZoneSet zones = 0;
+  std::vector<std::string> on;   // argv, run without a shell
+  std::vector<std::string> off;
+  Duration warmup{0};
+  Duration hold{std::chrono::minutes(10)};  // stay on if the next broadcast is this close
+  SourcePos pos;
+};
+
+struct AudioSettings {
+  std::string output = "default";   // PortAudio device name, "wav:PATH" or "null"
+  std::string preview = "default";
+  int sample_rate = 48000;
+  std::optional<double> loudness = -16.0;  // LUFS target; nullopt is "off"
+  // "builtin", "none", or a clip path (relative to station.clips).
+  std::string chime = "builtin";
+  std::filesystem::path chime_path;
+  SourcePos chime_pos;
+};
+
+struct StationSettings {
+  std::string name;
+  std::string timezone;  // IANA name
+  const date::time_zone* zone = nullptr;
+  std::filesystem::path file;     // the station file
+  std::filesystem::path clips;    // clips folder (absolute or relative to the working folder)
+  std::filesystem::path state;    // journal and caches
+  std::vector<std::pair<std::string, SourcePos>> include;  // globs, relative to the station file
+  AudioSettings audio;
+  std::vector<Zone> zones;
+  std::vector<Amplifier> amplifiers;
+
+  ZoneSet all_zones() const;
+  // Index of the zone with this id, or -1.
+  int zone_index(std::string_view id) const;
+  std::vector<std::string> zone_ids() const;
+  // The zone ids of a set, comma separated: "ap-1,ap-2".
+  std::string zone_names(ZoneSet set) const;
+};
+
+// Reads the `station`, `audio`, `zones` and `amplifiers` sections of the station file (any may be
+// absent: nullptr). `file` is the station file's path, against which relative paths resolve.
+StationSettings read_station_settings(const std::filesystem::path& file, const YamlNode* station,
+                                      const YamlNode* audio, const YamlNode* zones,
+                                      const YamlNode* amplifiers, Diagnostics& diags);
+
+// Reads a list of zone ids or `all`. Unknown ids are errors with a suggestion.
+std::optional<ZoneSet> read_zone_set(const YamlNode& n, const StationSettings& s, Diagnostics& d);
+
+}  // namespace loa

@@ -1,0 +1,190 @@
+#include "loa/values.hpp"
+
+#include <array>
+#include <charconv>
+#include <cstdint>
+
+namespace loa {
+
+namespace {
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// Reads exactly `n` digits at `pos`.
+std::optional<int> digits(std::string_view s, std::size_t pos, std::size_t n) {
+  if (pos + n > s.size()) return std::nullopt;
+  int v = 0;
+  for (std::size_t i = pos; i < pos + n; ++i) {
+    if (!is_digit(s[i])) return std::nullopt;
+    v = v * 10 + (s[i] - '0');
+  }
+  return v;
+}
+
+}  // namespace
+
+std::optional<Duration> parse_duration(std::string_view text, std::string& why) {
+  const std::string_view example = "write it like 500ms, 30s, 10m, 2h or 1h30m";
+  if (text.empty()) {
+    why = "empty duration; " + std::string(example);
+    return std::nullopt;
+  }
+  if (text.front() == '-') {
+    why = "a duration cannot be negative";
+    return std::nullopt;
+  }
+  std::int64_t total_ms = 0;
+  std::size_t i = 0;
+  bool any = false;
+  int last_rank = 4;  // units must go from large to small: h, m, s, ms
+  while (i < text.size()) {
+    if (text[i] == ' ') {
+      ++i;
+      continue;
+    }
+    std::size_t start = i;
+    while (i < text.size() && is_digit(text[i])) ++i;
+    if (start == i || i - start > 9) {
+      why = "'" + std::string(text) + "' is not a duration; " + std::string(example);
+      return std::nullopt;
+    }
+    std::int64_t n = 0;
+    std::from_chars(text.data() + start, text.data() + i, n);
+    std::size_t u = i;
+    while (i < text.size() && text[i] >= 'a' && text[i] <= 'z') ++i;
+    const std::string_view unit = text.substr(u, i - u);
+    int rank = 0;
+    std::int64_t scale = 0;
+    if (unit == "h") {
+      rank = 3;
+      scale = 3'600'000;
+    } else if (unit == "m" || unit == "min") {
+      rank = 2;
+      scale = 60'000;
+    } else if (unit == "s") {
+      rank = 1;
+      scale = 1000;
+    } else if (unit == "ms") {
+      rank = 0;
+      scale = 1;
+    } else {
+      why = unit.empty() ? "'" + std::string(text) + "' has no unit; " + std::string(example)
+                         : "unknown unit '" + std::string(unit) + "'; " + std::string(example);
+      return std::nullopt;
+    }
+    if (rank >= last_rank) {
+      why = "'" + std::string(text) + "': put larger units first, once each (1h30m)";
+      return std::nullopt;
+    }
+    last_rank = rank;
+    total_ms += n * scale;
+    any = true;
+  }
+  if (!any) {
+    why = "'" + std::string(text) + "' is not a duration; " + std::string(example);
+    return std::nullopt;
+  }
+  if (total_ms > std::int64_t{366} * 24 * 3'600'000) {
+    why = "'" + std::string(text) + "' is longer than a year";
+    return std::nullopt;
+  }
+  return Duration{total_ms};
+}
+
+std::optional<TimeOfDay> parse_time_of_day(std::string_view text, std::string& why) {
+  const auto bad = [&]() -> std::optional<TimeOfDay> {
+    why = "'" + std::string(text) + "' is not a time of day; write HH:MM or HH:MM:SS, for example 06:00";
+    return std::nullopt;
+  };
+  if (text.size() != 5 && text.size() != 8) return bad();
+  const auto h = digits(text, 0, 2);
+  const auto m = digits(text, 3, 2);
+  if (!h || !m || text[2] != ':') return bad();
+  int s = 0;
+  if (text.size() == 8) {
+    const auto sec = digits(text, 6, 2);
+    if (!sec || text[5] != ':') return bad();
+    s = *sec;
+  }
+  if (*h > 23 || *m > 59 || s > 59) {
+    why = "'" + std::string(text) + "' is not a time of day: hours go 00-23, minutes and seconds 00-59";
+    return std::nullopt;
+  }
+  return TimeOfDay{*h * 3600 + *m * 60 + s};
+}
+
+std::optional<Date> parse_date(std::string_view text, std::string& why) {
+  const auto y = digits(text, 0, 4);
+  const auto m = digits(text, 5, 2);
+  const auto d = digits(text, 8, 2);
+  if (text.size() != 10 || !y || !m || !d || text[4] != '-' || text[7] != '-') {
+    why = "'" + std::string(text) + "' is not a date; write YYYY-MM-DD, for example 2024-02-10";
+    return std::nullopt;
+  }
+  const Date date{date::year{*y}, date::month{static_cast<unsigned>(*m)},
+                  date::day{static_cast<unsigned>(*d)}};
+  if (!date.ok() || *y < 1970) {
+    why = "'" + std::string(text) + "' is not a real date";
+    return std::nullopt;
+  }
+  return date;
+}
+
+std::optional<int> parse_priority(std::string_view text, std::string& why) {
+  if (text == "low") return 20;
+  if (text == "normal") return 50;
+  if (text == "high" || text == "priority") return 80;
+  if (text == "emergency") return 100;
+  int v = -1;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec == std::errc{} && end == text.data() + text.size() && v >= 0 && v <= 100) return v;
+  why = "'" + std::string(text) + "' is not a priority; use low, normal, high, emergency or 0..100";
+  return std::nullopt;
+}
+
+std::string_view priority_class(int priority) {
+  if (priority >= 90) return "emergency";
+  if (priority >= 60) return "high";
+  if (priority >= 30) return "normal";
+  return "low";
+}
+
+std::string format_duration(Duration d) {
+  auto ms = d.count();
+  if (ms == 0) return "0s";
+  std::string out;
+  const auto h = ms / 3'600'000;
+  ms %= 3'600'000;
+  const auto m = ms / 60'000;
+  ms %= 60'000;
+  if (h) out += std::to_string(h) + "h";
+  if (m) out += std::to_string(m) + "m";
+  if (ms) {
+    if (ms % 1000 == 0) {
+      out += std::to_string(ms / 1000) + "s";
+    } else if (ms < 1000 && out.empty()) {
+      out += std::to_string(ms) + "ms";
+    } else {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%.3gs", static_cast<double>(ms) / 1000.0);
+      out += buf;
+    }
+  }
+  return out;
+}
+
+std::string format_time_of_day(TimeOfDay t) {
+  const auto s = t.count();
+  char buf[16];
+  if (s % 60 == 0) {
+    std::snprintf(buf, sizeof buf, "%02d:%02d", static_cast<int>(s / 3600), static_cast<int>(s / 60 % 60));
+  } else {
+    std::snprintf(buf, sizeof buf, "%02d:%02d:%02d", static_cast<int>(s / 3600),
+                  static_cast<int>(s / 60 % 60), static_cast<int>(s % 60));
+  }
+  return buf;
+}
+
+std::string format_date(const Date& d) { return date::format("%F", date::sys_days{d}); }
+
+}  // namespace loa

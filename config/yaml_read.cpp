@@ -1,0 +1,163 @@
+#include "loa/yaml_read.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+
+#include "loa/did_you_mean.hpp"
+
+namespace loa {
+
+MapReader::MapReader(const YamlNode& node, std::string what,
+                     std::initializer_list<std::string_view> keys, Diagnostics& diags)
+    : node_(node), what_(std::move(what)), diags_(diags) {
+  for (auto k : keys) keys_.emplace_back(k);
+  ok_ = node.is_mapping();
+  if (!ok_) {
+    diags_.error(node.pos, "expected the " + what_ + " as a mapping (key: value), found " +
+                               std::string(node.kind_name()));
+  }
+}
+
+MapReader::~MapReader() {
+  if (!ok_) return;
+  try {
+    for (const auto& [k, v] : node_.entries) {
+      if (!k.is_scalar()) continue;  // reported by the tree builder
+      bool known = false;
+      for (const auto& key : keys_) known = known || key == k.value;
+      if (!known) {
+        diags_.error(k.pos, "unknown key '" + k.value + "' in " + what_ + did_you_mean(k.value, keys_));
+      }
+    }
+  } catch (...) {  // NOLINT(bugprone-empty-catch): out of memory while reporting; nothing to add
+  }
+}
+
+const YamlNode* MapReader::get(std::string_view key) const {
+  if (!ok_) return nullptr;
+  const YamlNode* v = node_.find(key);
+  return v != nullptr && !v->is_null() ? v : nullptr;
+}
+
+const YamlNode* MapReader::require(std::string_view key) const {
+  if (!ok_) return nullptr;
+  const YamlNode* v = get(key);
+  if (v == nullptr) diags_.error(node_.pos, "the " + what_ + " needs '" + std::string(key) + "'");
+  return v;
+}
+
+namespace {
+
+bool expect_scalar(const YamlNode& n, std::string_view what, Diagnostics& d) {
+  if (n.is_scalar()) return true;
+  d.error(n.pos, "expected " + std::string(what) + " as a single value, found " + std::string(n.kind_name()));
+  return false;
+}
+
+template <typename Parse>
+auto read_with(const YamlNode& n, std::string_view what, Diagnostics& d, Parse parse)
+    -> decltype(parse(std::string_view{}, std::declval<std::string&>())) {
+  if (!expect_scalar(n, what, d)) return std::nullopt;
+  std::string why;
+  auto v = parse(n.value, why);
+  if (!v) d.error(n.pos, std::string(what) + ": " + why);
+  return v;
+}
+
+}  // namespace
+
+std::optional<std::string> read_text(const YamlNode& n, std::string_view what, Diagnostics& d) {
+  if (!expect_scalar(n, what, d)) return std::nullopt;
+  return n.value;
+}
+
+std::optional<std::string> read_id(const YamlNode& n, std::string_view what, Diagnostics& d) {
+  if (!expect_scalar(n, what, d)) return std::nullopt;
+  const std::string& v = n.value;
+  bool ok = !v.empty() && v.size() <= 64;
+  for (char c : v) {
+    ok = ok && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                c == '-' || c == '_' || c == '.');
+  }
+  if (!ok) {
+    d.error(n.pos, std::string(what) + " '" + v +
+                       "' is not a valid id; use up to 64 letters a-z, digits, '-', '_' or '.' (no spaces "
+                       "or accents; put the readable name in 'name' or 'title')");
+    return std::nullopt;
+  }
+  return v;
+}
+
+std::optional<long> read_integer(const YamlNode& n, std::string_view what, long min, long max,
+                                 Diagnostics& d) {
+  if (!expect_scalar(n, what, d)) return std::nullopt;
+  long v = 0;
+  const auto* b = n.value.data();
+  const auto* e = b + n.value.size();
+  const auto [end, ec] = std::from_chars(b, e, v);
+  if (ec != std::errc{} || end != e || v < min || v > max) {
+    d.error(n.pos, std::string(what) + " must be a whole number from " + std::to_string(min) + " to " +
+                       std::to_string(max) + ", not '" + n.value + "'");
+    return std::nullopt;
+  }
+  return v;
+}
+
+std::optional<double> read_number(const YamlNode& n, std::string_view what, double min, double max,
+                                  Diagnostics& d) {
+  if (!expect_scalar(n, what, d)) return std::nullopt;
+  char* end = nullptr;
+  const double v = std::strtod(n.value.c_str(), &end);
+  if (n.value.empty() || end != n.value.c_str() + n.value.size() || !std::isfinite(v) || v < min ||
+      v > max) {
+    d.error(n.pos, std::string(what) + " must be a number from " + std::to_string(static_cast<long>(min)) +
+                       " to " + std::to_string(static_cast<long>(max)) + ", not '" + n.value + "'");
+    return std::nullopt;
+  }
+  return v;
+}
+
+std::optional<Duration> read_duration(const YamlNode& n, std::string_view what, Diagnostics& d) {
+  return read_with(n, what, d, parse_duration);
+}
+
+std::optional<TimeOfDay> read_time_of_day(const YamlNode& n, std::string_view what, Diagnostics& d) {
+  return read_with(n, what, d, parse_time_of_day);
+}
+
+std::optional<Date> read_date(const YamlNode& n, std::string_view what, Diagnostics& d) {
+  return read_with(n, what, d, parse_date);
+}
+
+std::optional<int> read_priority(const YamlNode& n, Diagnostics& d) {
+  return read_with(n, "priority", d, parse_priority);
+}
+
+std::optional<std::string> read_choice(const YamlNode& n, std::string_view what,
+                                       const std::vector<std::string>& choices, Diagnostics& d) {
+  if (!expect_scalar(n, what, d)) return std::nullopt;
+  for (const auto& c : choices) {
+    if (c == n.value) return c;
+  }
+  std::string list;
+  for (const auto& c : choices) list += (list.empty() ? "" : ", ") + c;
+  d.error(n.pos, std::string(what) + " '" + n.value + "' is not one of " + list +
+                     did_you_mean(n.value, choices));
+  return std::nullopt;
+}
+
+std::vector<const YamlNode*> read_list(const YamlNode& n, std::string_view what, bool single_ok,
+                                       Diagnostics& d) {
+  std::vector<const YamlNode*> out;
+  if (n.is_sequence()) {
+    for (const auto& i : n.items) out.push_back(&i);
+  } else if (single_ok && n.is_scalar()) {
+    out.push_back(&n);
+  } else {
+    d.error(n.pos, "expected " + std::string(what) + " as a list, found " + std::string(n.kind_name()));
+  }
+  return out;
+}
+
+}  // namespace loa

@@ -1,0 +1,103 @@
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "loa/source_pos.hpp"
+#include "loa/station_settings.hpp"
+#include "loa/values.hpp"
+
+namespace loa {
+
+// One entry of a slot's `play:` list.
+struct PlayItem {
+  enum class Kind { clip, playlist, silence };
+  Kind kind = Kind::clip;
+  std::string ref;             // clip path as written (relative to station.clips), or playlist id
+  std::filesystem::path file;  // clip only: the resolved file
+  Duration silence{0};         // silence only
+  SourcePos pos;
+};
+
+// Which days a slot airs on. Exactly one of the three forms is used.
+struct DayRule {
+  enum class Kind { weekdays, dates, monthdays };
+  Kind kind = Kind::weekdays;
+  std::uint8_t weekdays = 0x7F;  // bit 0 = Sunday .. bit 6 = Saturday
+  // "last-sun", "1st-mon": (ordinal 1..5 or -1 for last, weekday 0..6). Match in addition to
+  // `weekdays` (which is then 0 unless plain days are listed too).
+  std::vector<std::pair<int, unsigned>> nth_weekdays;
+  std::vector<Date> dates;      // sorted
+  std::vector<int> monthdays;   // 1..31, or -1 for the last day of the month
+
+  bool matches(const Date& d) const;
+};
+
+enum class StartMode { soft, hard };
+enum class OnInterrupt { resume, drop };
+
+struct Slot {
+  SourcePos pos;
+  std::vector<TimeOfDay> at;  // sorted, unique
+  // `every` with `between` (inclusive); when every is set, `at` is empty.
+  std::optional<Duration> every;
+  TimeOfDay between_from{0};
+  TimeOfDay between_to{86399};
+  DayRule days;
+  std::vector<PlayItem> play;
+  int repeat = 1;
+  Duration gap{0};
+  StartMode start = StartMode::soft;
+  Duration late{std::chrono::minutes(5)};
+  OnInterrupt on_interrupt = OnInterrupt::resume;
+};
+
+// What plays before a programme's broadcasts.
+struct ChimeChoice {
+  enum class Kind { station_default, none, clip };
+  Kind kind = Kind::station_default;
+  std::filesystem::path file;
+  SourcePos pos;
+};
+
+struct Programme {
+  std::string id;
+  std::string title;
+  std::string reference;
+  int priority = 50;
+  ZoneSet zones = 0;
+  std::optional<Date> valid_from;
+  std::optional<Date> valid_until;
+  std::vector<Date> except;  // sorted
+  ChimeChoice chime;
+  std::vector<Slot> slots;
+  SourcePos pos;
+
+  // Within valid from/until and not an exception.
+  bool runs_on(const Date& d) const;
+};
+
+struct Playlist {
+  enum class Order { in_order, shuffle, rotate };
+  std::string id;
+  Order order = Order::in_order;
+  int pick = 0;  // clips per broadcast; 0 means all
+  std::vector<PlayItem> clips;  // each Kind::clip
+  SourcePos pos;
+};
+
+// A whole station as loaded and validated: its settings and everything it airs.
+struct Station {
+  StationSettings settings;
+  std::vector<Programme> programmes;
+  std::vector<Playlist> playlists;
+  std::vector<std::filesystem::path> files;  // the station file and every included file
+
+  const Playlist* playlist(std::string_view id) const;
+  const Programme* programme(std::string_view id) const;
+};
+
+}  // namespace loa

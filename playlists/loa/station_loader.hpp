@@ -1,0 +1,27 @@
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+#include "loa/diagnostics.hpp"
+#include "loa/programme.hpp"
+
+namespace loa {
+
+// Reads a station file and every file its `station.include` globs name, and checks everything that
+// can be checked without audio or a clock: YAML, types, ranges, unknown keys, duplicate ids and
+// references between programmes, playlists and zones. Every problem goes to `diags`; the returned
+// station holds whatever was valid. A station with errors must not go on air. Never throws for bad
+// input (only std::bad_alloc).
+Station load_station(const std::filesystem::path& file, Diagnostics& diags);
+
+// The same for a station held in memory (no includes are read). `file` names it in messages and is
+// where relative paths resolve from. Used by the fuzz target and tests.
+Station load_station_text(std::string_view text, const std::filesystem::path& file,
+                          Diagnostics& diags);
+
+// Warnings that depend on the date: programmes whose validity has ended before `today`.
+void warn_expired(const Station& station, const Date& today, Diagnostics& diags);
+
+}  // namespace loa

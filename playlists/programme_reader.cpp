@@ -1,0 +1,349 @@
+#include "loa/programme_reader.hpp"
+
+#include <algorithm>
+#include <array>
+
+#include "loa/did_you_mean.hpp"
+#include "loa/yaml_read.hpp"
+
+namespace loa {
+
+namespace {
+
+constexpr std::array<std::string_view, 7> kDayNames = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
+constexpr std::array<std::string_view, 5> kOrdinals = {"1st", "2nd", "3rd", "4th", "5th"};
+
+std::vector<std::string> day_words() {
+  std::vector<std::string> words = {"daily", "weekdays", "weekends"};
+  for (auto d : kDayNames) {
+    words.emplace_back(d);
+    words.emplace_back("last-" + std::string(d));
+    for (auto o : kOrdinals) words.push_back(std::string(o) + "-" + std::string(d));
+  }
+  return words;
+}
+
+std::optional<unsigned> day_index(std::string_view name) {
+  for (unsigned i = 0; i < kDayNames.size(); ++i) {
+    if (kDayNames[i] == name) return i;
+  }
+  return std::nullopt;
+}
+
+// One word of `days:`. Returns false (after reporting) if it is not a day.
+bool add_day_word(const YamlNode& n, DayRule& rule, Diagnostics& d) {
+  const std::string& w = n.value;
+  if (w == "daily") {
+    rule.weekdays = 0x7F;
+  } else if (w == "weekdays") {
+    rule.weekdays |= 0x3E;
+  } else if (w == "weekends") {
+    rule.weekdays |= 0x41;
+  } else if (auto i = day_index(w)) {
+    rule.weekdays |= static_cast<std::uint8_t>(1U << *i);
+  } else if (auto dash = w.find('-'); dash != std::string::npos && day_index(w.substr(dash + 1))) {
+    const std::string ord = w.substr(0, dash);
+    int ordinal = 0;
+    if (ord == "last") ordinal = -1;
+    for (std::size_t k = 0; k < kOrdinals.size(); ++k) {
+      if (kOrdinals[k] == ord) ordinal = static_cast<int>(k) + 1;
+    }
+    if (ordinal == 0) {
+      d.error(n.pos, "'" + w + "' is not a day; write 1st-mon .. 5th-mon or last-mon" + did_you_mean(w, day_words()));
+      return false;
+    }
+    rule.nth_weekdays.emplace_back(ordinal, *day_index(w.substr(dash + 1)));
+  } else {
+    d.error(n.pos, "'" + w + "' is not a day; use daily, weekdays, weekends, mon..sun, 1st-mon or last-sun" +
+                       did_you_mean(w, day_words()));
+    return false;
+  }
+  return true;
+}
+
+void read_days(const YamlNode& n, DayRule& rule, Diagnostics& d) {
+  rule.kind = DayRule::Kind::weekdays;
+  rule.weekdays = 0;
+  for (const YamlNode* w : read_list(n, "days", true, d)) {
+    if (!w->is_scalar()) {
+      d.error(w->pos, "expected a day such as mon, found " + std::string(w->kind_name()));
+      continue;
+    }
+    add_day_word(*w, rule, d);
+  }
+}
+
+std::vector<Date> read_dates(const YamlNode& n, std::string_view what, Diagnostics& d) {
+  std::vector<Date> dates;
+  for (const YamlNode* v : read_list(n, what, true, d)) {
+    if (auto date = read_date(*v, what, d)) dates.push_back(*date);
+  }
+  std::sort(dates.begin(), dates.end());
+  dates.erase(std::unique(dates.begin(), dates.end()), dates.end());
+  return dates;
+}
+
+void read_monthdays(const YamlNode& n, DayRule& rule, Diagnostics& d) {
+  rule.kind = DayRule::Kind::monthdays;
+  for (const YamlNode* v : read_list(n, "monthdays", true, d)) {
+    if (v->is_scalar() && v->value == "last") {
+      rule.monthdays.push_back(-1);
+    } else if (auto day = read_integer(*v, "a day of the month", 1, 31, d)) {
+      rule.monthdays.push_back(static_cast<int>(*day));
+    }
+  }
+}
+
+std::optional<PlayItem> read_play_item(const YamlNode& n, const StationSettings& s, Diagnostics& d) {
+  PlayItem item;
+  item.pos = n.pos;
+  if (n.is_mapping()) {
+    MapReader r(n, "play item", {"silence"}, d);
+    const YamlNode* v = r.require("silence");
+    if (v == nullptr) return std::nullopt;
+    auto len = read_duration(*v, "silence", d);
+    if (!len) return std::nullopt;
+    if (len->count() == 0) {
+      d.error(v->pos, "silence of 0s does nothing; remove it or give a length such as 3s");
+      return std::nullopt;
+    }
+    item.kind = PlayItem::Kind::silence;
+    item.silence = *len;
+    return item;
+  }
+  if (!n.is_scalar() || n.value.empty()) {
+    d.error(n.pos, "a play item is a clip path, playlist:ID or {silence: 3s}; found " + std::string(n.kind_name()));
+    return std::nullopt;
+  }
+  if (n.value.starts_with("playlist:")) {
+    item.kind = PlayItem::Kind::playlist;
+    item.ref = n.value.substr(9);
+    while (!item.ref.empty() && item.ref.front() == ' ') item.ref.erase(0, 1);
+    if (item.ref.empty()) {
+      d.error(n.pos, "playlist: needs the playlist's id, for example playlist:canh-bao");
+      return std::nullopt;
+    }
+    return item;
+  }
+  item.kind = PlayItem::Kind::clip;
+  item.ref = n.value;
+  item.file = s.clips / n.value;
+  return item;
+}
+
+std::vector<TimeOfDay> read_times(const YamlNode& n, Diagnostics& d) {
+  std::vector<TimeOfDay> times;
+  for (const YamlNode* v : read_list(n, "at (a time or a list of times)", true, d)) {
+    if (auto t = read_time_of_day(*v, "at", d)) times.push_back(*t);
+  }
+  std::sort(times.begin(), times.end());
+  times.erase(std::unique(times.begin(), times.end()), times.end());
+  return times;
+}
+
+void read_every(const MapReader& r, Slot& slot, Diagnostics& d) {
+  const YamlNode* every = r.get("every");
+  auto period = read_duration(*every, "every", d);
+  if (period && *period < std::chrono::minutes(1)) {
+    d.error(every->pos, "every: " + every->value + " is too often; the shortest period is 1m");
+    period.reset();
+  }
+  slot.every = period;
+  if (const auto* b = r.get("between")) {
+    const auto ends = read_list(*b, "between (a list of two times)", false, d);
+    if (b->is_sequence() && ends.size() != 2) {
+      d.error(b->pos, "between takes two times, for example [\"07:00\", \"20:00\"]");
+      return;
+    }
+    if (ends.size() != 2) return;
+    auto from = read_time_of_day(*ends[0], "between", d);
+    auto to = read_time_of_day(*ends[1], "between", d);
+    if (from && to && *to < *from) {
+      d.error(ends[1]->pos, "between ends (" + ends[1]->value + ") before it starts (" + ends[0]->value + ")");
+      return;
+    }
+    if (from) slot.between_from = *from;
+    if (to) slot.between_to = *to;
+  }
+}
+
+std::optional<Slot> read_slot(const YamlNode& n, const Programme& p, const StationSettings& s,
+                              Diagnostics& d) {
+  MapReader r(n, "slot",
+              {"at", "every", "between", "days", "dates", "monthdays", "play", "repeat", "gap", "start",
+               "late", "on_interrupt"},
+              d);
+  if (!r.ok()) return std::nullopt;
+  const std::size_t errors_before = d.error_count();
+  Slot slot;
+  slot.pos = n.pos;
+  slot.start = p.priority >= 90 ? StartMode::hard : StartMode::soft;
+  const YamlNode* at = r.get("at");
+  const YamlNode* every = r.get("every");
+  if ((at != nullptr) == (every != nullptr)) {
+    d.error(n.pos, at != nullptr ? "a slot has either 'at' or 'every', not both"
+                                 : "the slot needs 'at' (times of day) or 'every' (a period)");
+  } else if (at != nullptr) {
+    slot.at = read_times(*at, d);
+    if (r.get("between") != nullptr) d.error(r.get("between")->pos, "'between' goes with 'every', not with 'at'");
+  } else {
+    read_every(r, slot, d);
+  }
+  const YamlNode* days = r.get("days");
+  const YamlNode* dates = r.get("dates");
+  const YamlNode* monthdays = r.get("monthdays");
+  if ((days != nullptr) + (dates != nullptr) + (monthdays != nullptr) > 1) {
+    d.error(n.pos, "a slot takes one of 'days', 'dates' or 'monthdays'");
+  } else if (days != nullptr) {
+    read_days(*days, slot.days, d);
+  } else if (dates != nullptr) {
+    slot.days.kind = DayRule::Kind::dates;
+    slot.days.dates = read_dates(*dates, "dates", d);
+  } else if (monthdays != nullptr) {
+    read_monthdays(*monthdays, slot.days, d);
+  }
+  if (const YamlNode* play = r.require("play")) {
+    for (const YamlNode* item : read_list(*play, "play", true, d)) {
+      if (auto i = read_play_item(*item, s, d)) slot.play.push_back(std::move(*i));
+    }
+    if (play->is_sequence() && play->items.empty()) d.error(play->pos, "play is empty; list what this slot airs");
+  }
+  if (const auto* v = r.get("repeat")) slot.repeat = static_cast<int>(read_integer(*v, "repeat", 1, 100, d).value_or(1));
+  if (const auto* v = r.get("gap")) slot.gap = read_duration(*v, "gap", d).value_or(slot.gap);
+  if (const auto* v = r.get("start")) {
+    if (auto c = read_choice(*v, "start", {"soft", "hard"}, d)) slot.start = *c == "hard" ? StartMode::hard : StartMode::soft;
+  }
+  if (const auto* v = r.get("late")) slot.late = read_duration(*v, "late", d).value_or(slot.late);
+  if (const auto* v = r.get("on_interrupt")) {
+    if (auto c = read_choice(*v, "on_interrupt", {"resume", "drop"}, d)) {
+      slot.on_interrupt = *c == "drop" ? OnInterrupt::drop : OnInterrupt::resume;
+    }
+  }
+  if (d.error_count() != errors_before) return std::nullopt;
+  return slot;
+}
+
+void read_validity(const YamlNode& n, Programme& p, Diagnostics& d) {
+  MapReader r(n, "valid section", {"from", "until"}, d);
+  if (const auto* v = r.get("from")) p.valid_from = read_date(*v, "valid from", d);
+  if (const auto* v = r.get("until")) {
+    p.valid_until = read_date(*v, "valid until", d);
+    if (p.valid_from && p.valid_until && *p.valid_until < *p.valid_from) {
+      d.error(v->pos, "valid until " + format_date(*p.valid_until) + " is before from " +
+                          format_date(*p.valid_from) + "; the programme would never air");
+    }
+  }
+}
+
+void read_chime(const YamlNode& n, ChimeChoice& c, const StationSettings& s, Diagnostics& d) {
+  auto text = read_text(n, "chime", d);
+  if (!text) return;
+  c.pos = n.pos;
+  if (*text == "default") {
+    c.kind = ChimeChoice::Kind::station_default;
+  } else if (*text == "none") {
+    c.kind = ChimeChoice::Kind::none;
+  } else {
+    c.kind = ChimeChoice::Kind::clip;
+    c.file = s.clips / *text;
+  }
+}
+
+std::optional<Programme> read_programme(const YamlNode& n, const StationSettings& s, Diagnostics& d) {
+  const YamlNode* id_node = n.is_mapping() ? n.find("id") : nullptr;
+  const std::string name = id_node != nullptr && id_node->is_scalar() ? "programme '" + id_node->value + "'" : "programme";
+  MapReader r(n, name,
+              {"id", "title", "reference", "priority", "zones", "valid", "except", "chime", "slots"}, d);
+  if (!r.ok()) return std::nullopt;
+  Programme p;
+  p.pos = n.pos;
+  p.zones = s.all_zones();
+  const YamlNode* id = r.require("id");
+  if (id == nullptr) return std::nullopt;
+  auto ident = read_id(*id, "programme id", d);
+  if (!ident) return std::nullopt;
+  p.id = *ident;
+  if (const auto* v = r.get("title")) p.title = read_text(*v, "title", d).value_or("");
+  if (const auto* v = r.get("reference")) p.reference = read_text(*v, "reference", d).value_or("");
+  if (const auto* v = r.get("priority")) p.priority = read_priority(*v, d).value_or(p.priority);
+  if (const auto* v = r.get("zones")) p.zones = read_zone_set(*v, s, d).value_or(p.zones);
+  if (const auto* v = r.get("valid")) read_validity(*v, p, d);
+  if (const auto* v = r.get("except")) p.except = read_dates(*v, "except", d);
+  if (const auto* v = r.get("chime")) read_chime(*v, p.chime, s, d);
+  if (const YamlNode* slots = r.require("slots")) {
+    for (const YamlNode* slot : read_list(*slots, "slots", false, d)) {
+      if (auto sl = read_slot(*slot, p, s, d)) p.slots.push_back(std::move(*sl));
+    }
+    if (slots->is_sequence() && slots->items.empty()) d.error(slots->pos, "slots is empty; the programme would never air");
+  }
+  return p;
+}
+
+std::optional<Playlist> read_playlist(const YamlNode& key, const YamlNode& n, const StationSettings& s,
+                                      Diagnostics& d) {
+  auto id = read_id(key, "playlist id", d);
+  if (!id) return std::nullopt;
+  MapReader r(n, "playlist '" + *id + "'", {"order", "pick", "clips"}, d);
+  if (!r.ok()) return std::nullopt;
+  Playlist pl;
+  pl.id = *id;
+  pl.pos = key.pos;
+  if (const auto* v = r.get("order")) {
+    if (auto o = read_choice(*v, "order", {"in-order", "shuffle", "rotate"}, d)) {
+      pl.order = *o == "rotate" ? Playlist::Order::rotate
+                 : *o == "shuffle" ? Playlist::Order::shuffle
+                                   : Playlist::Order::in_order;
+    }
+  }
+  if (const YamlNode* clips = r.require("clips")) {
+    for (const YamlNode* c : read_list(*clips, "clips", false, d)) {
+      if (!c->is_scalar() || c->value.empty() || c->value.starts_with("playlist:")) {
+        d.error(c->pos, "a playlist holds clip paths only");
+        continue;
+      }
+      PlayItem item;
+      item.kind = PlayItem::Kind::clip;
+      item.ref = c->value;
+      item.file = s.clips / c->value;
+      item.pos = c->pos;
+      pl.clips.push_back(std::move(item));
+    }
+    if (clips->is_sequence() && clips->items.empty()) {
+      d.warning(clips->pos, "playlist '" + pl.id + "' is empty; slots that play it air nothing from it");
+    }
+  }
+  if (const auto* v = r.get("pick")) {
+    if (auto pick = read_integer(*v, "pick", 1, 1000, d)) {
+      pl.pick = static_cast<int>(*pick);
+      if (!pl.clips.empty() && pl.pick > static_cast<int>(pl.clips.size())) {
+        d.warning(v->pos, "pick " + std::to_string(pl.pick) + " is more than the " +
+                              std::to_string(pl.clips.size()) + " clips; each broadcast plays them all");
+        pl.pick = static_cast<int>(pl.clips.size());
+      }
+    }
+  }
+  return pl;
+}
+
+}  // namespace
+
+void read_programmes(const YamlNode& list, const StationSettings& settings,
+                     std::vector<Programme>& out, Diagnostics& diags) {
+  for (const YamlNode* n : read_list(list, "programmes", false, diags)) {
+    if (auto p = read_programme(*n, settings, diags)) out.push_back(std::move(*p));
+  }
+}
+
+void read_playlists(const YamlNode& map, const StationSettings& settings,
+                    std::vector<Playlist>& out, Diagnostics& diags) {
+  if (!map.is_mapping()) {
+    diags.error(map.pos, "expected playlists as a mapping of id: {order, pick, clips}, found " +
+                             std::string(map.kind_name()));
+    return;
+  }
+  for (const auto& [k, v] : map.entries) {
+    if (auto p = read_playlist(k, v, settings, diags)) out.push_back(std::move(*p));
+  }
+}
+
+}  // namespace loa

@@ -1,0 +1,152 @@
+#include "loa/station_loader.hpp"
+
+#include <glob.h>
+
+#include <set>
+#include <unordered_map>
+
+#include "loa/did_you_mean.hpp"
+#include "loa/programme_reader.hpp"
+#include "loa/yaml_read.hpp"
+
+namespace loa {
+
+namespace {
+
+// Files matching a pattern, sorted (glob sorts), or an empty list.
+std::vector<std::string> expand_glob(const std::string& pattern) {
+  std::vector<std::string> out;
+  glob_t g{};
+  if (::glob(pattern.c_str(), 0, nullptr, &g) == 0) {
+    for (std::size_t i = 0; i < g.gl_pathc; ++i) out.emplace_back(g.gl_pathv[i]);
+  }
+  ::globfree(&g);
+  return out;
+}
+
+void read_content(const YamlNode* programmes, const YamlNode* playlists, Station& st, Diagnostics& d) {
+  if (programmes != nullptr) read_programmes(*programmes, st.settings, st.programmes, d);
+  if (playlists != nullptr) read_playlists(*playlists, st.settings, st.playlists, d);
+}
+
+void load_include(const std::string& shown, Station& st, Diagnostics& d) {
+  auto root = load_yaml_file(shown, shown, d);
+  if (!root || root->is_null()) return;
+  MapReader r(*root, "included file (only programmes and playlists may be here)", {"programmes", "playlists"}, d);
+  if (!r.ok()) return;
+  read_content(r.get("programmes"), r.get("playlists"), st, d);
+}
+
+void load_includes(Station& st, Diagnostics& d) {
+  std::set<std::filesystem::path> seen;
+  std::error_code ec;
+  seen.insert(std::filesystem::weakly_canonical(st.settings.file, ec));
+  for (const auto& [pattern, pos] : st.settings.include) {
+    const std::filesystem::path full = std::filesystem::path(pattern).is_absolute()
+                                           ? std::filesystem::path(pattern)
+                                           : st.settings.file.parent_path() / pattern;
+    const auto files = expand_glob(full.string());
+    if (files.empty()) d.warning(pos, "include '" + pattern + "' matches no file");
+    for (const auto& f : files) {
+      if (!seen.insert(std::filesystem::weakly_canonical(f, ec)).second) continue;
+      st.files.emplace_back(f);
+      load_include(f, st, d);
+    }
+  }
+}
+
+template <typename T>
+void check_unique_ids(const std::vector<T>& things, std::string_view what, Diagnostics& d) {
+  std::unordered_map<std::string_view, const T*> seen;
+  for (const auto& t : things) {
+    auto [it, fresh] = seen.emplace(t.id, &t);
+    if (!fresh) {
+      d.error(t.pos, "duplicate " + std::string(what) + " id '" + t.id + "' (first defined at " +
+                         it->second->pos.str() + ")");
+    }
+  }
+}
+
+void check_references(const Station& st, Diagnostics& d) {
+  std::vector<std::string> names;
+  names.reserve(st.playlists.size());
+  for (const auto& p : st.playlists) names.push_back(p.id);
+  std::set<std::string_view> used;
+  for (const auto& prog : st.programmes) {
+    for (const auto& slot : prog.slots) {
+      for (const auto& item : slot.play) {
+        if (item.kind != PlayItem::Kind::playlist) continue;
+        used.insert(item.ref);
+        if (st.playlist(item.ref) == nullptr) {
+          d.error(item.pos, "unknown playlist '" + item.ref + "'" + did_you_mean(item.ref, names) +
+                                "; playlists are declared under playlists:");
+        }
+      }
+    }
+  }
+  for (const auto& p : st.playlists) {
+    if (used.count(p.id) == 0) d.warning(p.pos, "playlist '" + p.id + "' is not played by any programme");
+  }
+}
+
+Station finish(const YamlNode& root, const std::filesystem::path& file, bool read_includes,
+               Diagnostics& d) {
+  Station st;
+  st.files.push_back(file);
+  MapReader r(root, "station file", {"station", "audio", "zones", "amplifiers", "programmes", "playlists"}, d);
+  if (!r.ok()) {
+    st.settings.file = file;
+    return st;
+  }
+  st.settings = read_station_settings(file, r.get("station"), r.get("audio"), r.get("zones"),
+                                      r.get("amplifiers"), d);
+  read_content(r.get("programmes"), r.get("playlists"), st, d);
+  if (read_includes) load_includes(st, d);
+  check_unique_ids(st.programmes, "programme", d);
+  check_unique_ids(st.playlists, "playlist", d);
+  check_references(st, d);
+  if (st.programmes.empty()) {
+    d.warning(root.pos, "the station has no programmes yet; nothing will air");
+  }
+  return st;
+}
+
+}  // namespace
+
+Station load_station(const std::filesystem::path& file, Diagnostics& diags) {
+  auto root = load_yaml_file(file, file.string(), diags);
+  if (!root) {
+    Station st;
+    st.settings.file = file;
+    return st;
+  }
+  if (root->is_null()) {
+    diags.error(root->pos, "the station file is empty; see examples/station.yaml for a start");
+    Station st;
+    st.settings.file = file;
+    return st;
+  }
+  return finish(*root, file, true, diags);
+}
+
+Station load_station_text(std::string_view text, const std::filesystem::path& file,
+                          Diagnostics& diags) {
+  auto root = load_yaml_text(text, file.string(), diags);
+  if (!root || root->is_null()) {
+    Station st;
+    st.settings.file = file;
+    return st;
+  }
+  return finish(*root, file, false, diags);
+}
+
+void warn_expired(const Station& station, const Date& today, Diagnostics& diags) {
+  for (const auto& p : station.programmes) {
+    if (p.valid_until && *p.valid_until < today) {
+      diags.warning(p.pos, "programme '" + p.id + "' ended on " + format_date(*p.valid_until) +
+                               "; it no longer airs (remove it or extend valid.until)");
+    }
+  }
+}
+
+}  // namespace loa

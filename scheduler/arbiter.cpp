@@ -1,0 +1,201 @@
+#include "loa/arbiter.hpp"
+
+#include <algorithm>
+
+namespace loa {
+
+std::string_view status_name(BroadcastStatus s) {
+  switch (s) {
+    case BroadcastStatus::planned: return "planned";
+    case BroadcastStatus::delayed: return "delayed";
+    case BroadcastStatus::interrupted: return "interrupted";
+    case BroadcastStatus::missed: return "missed";
+  }
+  return "?";
+}
+
+std::size_t Arbiter::add(Broadcast b) {
+  Entry e;
+  e.broadcast = std::move(b);
+  entries_.push_back(std::move(e));
+  return entries_.size() - 1;
+}
+
+bool Arbiter::before(std::size_t a, std::size_t b) const {
+  const Broadcast& x = entries_[a].broadcast;
+  const Broadcast& y = entries_[b].broadcast;
+  if (x.priority != y.priority) return x.priority > y.priority;
+  if (x.scheduled != y.scheduled) return x.scheduled < y.scheduled;
+  return a < b;
+}
+
+void Arbiter::enqueue(std::size_t i) {
+  auto at = std::upper_bound(queue_.begin(), queue_.end(), i,
+                             [this](std::size_t a, std::size_t b) { return before(a, b); });
+  queue_.insert(at, i);
+}
+
+std::optional<UtcTime> Arbiter::next_event() const {
+  std::optional<UtcTime> t;
+  const auto consider = [&t](UtcTime c) {
+    if (!t || c < *t) t = c;
+  };
+  if (next_arrival_ < entries_.size()) consider(entries_[next_arrival_].broadcast.scheduled);
+  for (std::size_t i : playing_) consider(entries_[i].item_end);
+  for (std::size_t i : queue_) {
+    const Entry& e = entries_[i];
+    if (e.phase == Phase::waiting) consider(e.broadcast.scheduled + e.broadcast.late + Micros{1});
+  }
+  return t;
+}
+
+void Arbiter::run_until(UtcTime t) {
+  while (auto next = next_event()) {
+    if (*next > t) break;
+    step(*next);
+  }
+}
+
+void Arbiter::run_to_end() {
+  while (auto next = next_event()) step(*next);
+}
+
+void Arbiter::step(UtcTime now) {
+  finish_items(now);
+  while (next_arrival_ < entries_.size() && entries_[next_arrival_].broadcast.scheduled <= now) {
+    entries_[next_arrival_].phase = Phase::waiting;
+    enqueue(next_arrival_++);
+  }
+  std::erase_if(queue_, [&](std::size_t i) {
+    Entry& e = entries_[i];
+    if (e.phase != Phase::waiting || now <= e.broadcast.scheduled + e.broadcast.late) return false;
+    e.phase = Phase::done;
+    e.outcome.status = BroadcastStatus::missed;
+    return true;
+  });
+  dispatch(now);
+}
+
+void Arbiter::finish_items(UtcTime now) {
+  // Copy: finishing may remove entries from playing_.
+  const std::vector<std::size_t> playing = playing_;
+  for (std::size_t i : playing) {
+    Entry& e = entries_[i];
+    if (e.item_end != now) continue;
+    e.outcome.aired.push_back({e.next_item, e.item_start, now, false});
+    ++e.next_item;
+    if (e.next_item >= e.broadcast.items.size()) {
+      finish(i, now);
+    } else if (e.yield) {
+      pause(i);
+    } else {
+      begin_item(i, now);
+    }
+  }
+}
+
+void Arbiter::dispatch(UtcTime now) {
+  for (std::size_t i : playing_) entries_[i].yield = false;
+  ZoneSet blocked = 0;
+  const std::vector<std::size_t> queue = queue_;
+  for (std::size_t i : queue) {
+    Entry& e = entries_[i];
+    const ZoneSet zones = e.broadcast.zones;
+    if ((zones & blocked) != 0) {
+      blocked |= zones;
+      continue;
+    }
+    std::vector<std::size_t> occupants;
+    bool outranks_all = true;
+    for (std::size_t p : playing_) {
+      if ((entries_[p].broadcast.zones & zones) == 0) continue;
+      occupants.push_back(p);
+      outranks_all = outranks_all && e.broadcast.priority > entries_[p].broadcast.priority;
+    }
+    if (occupants.empty()) {
+      start(i, now);
+      continue;
+    }
+    if (outranks_all && e.broadcast.start == StartMode::hard) {
+      for (std::size_t p : occupants) cut(p, now);
+      start(i, now);
+      continue;
+    }
+    if (outranks_all) {
+      for (std::size_t p : occupants) entries_[p].yield = true;
+    }
+    blocked |= zones;
+  }
+}
+
+void Arbiter::start(std::size_t i, UtcTime now) {
+  Entry& e = entries_[i];
+  std::erase(queue_, i);
+  if (!e.outcome.start) e.outcome.start = now;
+  e.phase = Phase::playing;
+  e.yield = false;
+  playing_.push_back(i);
+  begin_item(i, now);
+}
+
+void Arbiter::begin_item(std::size_t i, UtcTime now) {
+  Entry& e = entries_[i];
+  // Items of no length (a clip that cannot be read) are passed over at once.
+  while (e.next_item < e.broadcast.items.size() && e.broadcast.items[e.next_item].length.count() == 0) {
+    e.outcome.aired.push_back({e.next_item, now, now, false});
+    ++e.next_item;
+  }
+  if (e.next_item >= e.broadcast.items.size()) {
+    finish(i, now);
+    return;
+  }
+  e.item_start = now;
+  e.item_end = now + e.broadcast.items[e.next_item].length;
+}
+
+void Arbiter::cut(std::size_t i, UtcTime now) {
+  Entry& e = entries_[i];
+  e.outcome.aired.push_back({e.next_item, e.item_start, now, true});
+  e.interrupted = true;
+  release(i);
+  if (e.broadcast.on_interrupt == OnInterrupt::drop) {
+    e.phase = Phase::done;
+    e.outcome.end = now;
+    e.outcome.status = BroadcastStatus::interrupted;
+    return;
+  }
+  e.phase = Phase::paused;  // the cut item is played again from its start
+  enqueue(i);
+}
+
+void Arbiter::pause(std::size_t i) {
+  Entry& e = entries_[i];
+  e.interrupted = true;
+  release(i);
+  if (e.broadcast.on_interrupt == OnInterrupt::drop) {
+    e.phase = Phase::done;
+    e.outcome.end = e.outcome.aired.empty() ? e.outcome.start : e.outcome.aired.back().end;
+    e.outcome.status = BroadcastStatus::interrupted;
+    return;
+  }
+  e.phase = Phase::paused;
+  enqueue(i);
+}
+
+void Arbiter::finish(std::size_t i, UtcTime now) {
+  Entry& e = entries_[i];
+  release(i);
+  e.phase = Phase::done;
+  e.outcome.end = now;
+  if (e.interrupted) {
+    e.outcome.status = BroadcastStatus::interrupted;
+  } else if (e.outcome.start && *e.outcome.start > e.broadcast.scheduled) {
+    e.outcome.status = BroadcastStatus::delayed;
+  } else {
+    e.outcome.status = BroadcastStatus::planned;
+  }
+}
+
+void Arbiter::release(std::size_t i) { std::erase(playing_, i); }
+
+}  // namespace loa

@@ -1,0 +1,149 @@
+#include "loa/broadcast.hpp"
+
+#include <algorithm>
+#include <numeric>
+#include <random>
+
+#include "loa/chime.hpp"
+
+namespace loa {
+
+std::string_view item_kind_name(BroadcastItem::Kind k) {
+  switch (k) {
+    case BroadcastItem::Kind::chime: return "chime";
+    case BroadcastItem::Kind::clip: return "clip";
+    case BroadcastItem::Kind::silence: return "silence";
+    case BroadcastItem::Kind::gap: return "gap";
+  }
+  return "?";
+}
+
+Micros Broadcast::length() const {
+  Micros total{0};
+  for (const auto& i : items) total += i.length;
+  return total;
+}
+
+namespace {
+
+// The order a shuffled playlist plays in during its `cycle`-th pass: a permutation seeded from
+// the playlist's id and the cycle, so plans are reproducible and each pass differs.
+std::vector<std::size_t> shuffled_order(const Playlist& p, std::uint64_t cycle) {
+  std::vector<std::size_t> order(p.clips.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::uint64_t seed = 1469598103934665603ULL;  // FNV-1a of the id, then the cycle
+  for (unsigned char c : p.id) seed = (seed ^ c) * 1099511628211ULL;
+  seed ^= cycle * 0x9E3779B97F4A7C15ULL;
+  std::mt19937_64 rng(seed);
+  for (std::size_t i = order.size(); i > 1; --i) {
+    std::swap(order[i - 1], order[static_cast<std::size_t>(rng() % i)]);
+  }
+  return order;
+}
+
+BroadcastItem clip_item(const PlayItem& p, BroadcastItem::Kind kind, const ClipLengths& lengths) {
+  BroadcastItem item;
+  item.kind = kind;
+  item.path = p.ref;
+  item.file = p.file;
+  if (auto len = lengths(p.file)) {
+    item.length = *len;
+  } else {
+    item.unreadable = true;
+  }
+  return item;
+}
+
+std::optional<BroadcastItem> chime_for(const Station& station, const Programme& programme,
+                                       const ClipLengths& lengths) {
+  const auto& audio = station.settings.audio;
+  BroadcastItem item;
+  item.kind = BroadcastItem::Kind::chime;
+  switch (programme.chime.kind) {
+    case ChimeChoice::Kind::none: return std::nullopt;
+    case ChimeChoice::Kind::clip: {
+      PlayItem p{PlayItem::Kind::clip, programme.chime.file.filename().string(), programme.chime.file, {}, {}};
+      return clip_item(p, BroadcastItem::Kind::chime, lengths);
+    }
+    case ChimeChoice::Kind::station_default: break;
+  }
+  if (audio.chime == "none") return std::nullopt;
+  if (audio.chime == "builtin") {
+    item.path = "builtin";
+    item.length = std::chrono::duration_cast<Micros>(kBuiltinChimeLength);
+    return item;
+  }
+  PlayItem p{PlayItem::Kind::clip, audio.chime, audio.chime_path, {}, {}};
+  return clip_item(p, BroadcastItem::Kind::chime, lengths);
+}
+
+}  // namespace
+
+std::vector<const PlayItem*> draw_from(const Playlist& playlist, RotationState& rotation) {
+  std::vector<const PlayItem*> out;
+  const std::size_t n = playlist.clips.size();
+  if (n == 0) return out;
+  const std::size_t pick = playlist.pick > 0 ? std::min<std::size_t>(static_cast<std::size_t>(playlist.pick), n) : n;
+  if (playlist.order == Playlist::Order::in_order) {
+    for (std::size_t i = 0; i < pick; ++i) out.push_back(&playlist.clips[i]);
+    return out;
+  }
+  std::uint64_t& next = rotation[playlist.id];
+  std::vector<std::size_t> order;
+  std::uint64_t order_cycle = UINT64_MAX;
+  for (std::size_t i = 0; i < pick; ++i, ++next) {
+    const std::uint64_t cycle = next / n;
+    const std::size_t pos = static_cast<std::size_t>(next % n);
+    if (playlist.order == Playlist::Order::rotate) {
+      out.push_back(&playlist.clips[pos]);
+      continue;
+    }
+    if (cycle != order_cycle) {
+      order = shuffled_order(playlist, cycle);
+      order_cycle = cycle;
+    }
+    out.push_back(&playlist.clips[order[pos]]);
+  }
+  return out;
+}
+
+Broadcast expand_broadcast(const Station& station, const Programme& programme, const Slot& slot,
+                           UtcTime scheduled, RotationState& rotation, const ClipLengths& lengths) {
+  Broadcast b;
+  b.programme = &programme;
+  b.slot = &slot;
+  b.scheduled = scheduled;
+  b.zones = programme.zones;
+  b.priority = programme.priority;
+  b.start = slot.start;
+  b.on_interrupt = slot.on_interrupt;
+  b.late = std::chrono::duration_cast<Micros>(slot.late);
+  if (auto chime = chime_for(station, programme, lengths)) b.items.push_back(std::move(*chime));
+  // The play list is drawn once and then repeated as it is: a repeat airs the same announcement.
+  std::vector<BroadcastItem> once;
+  for (const auto& p : slot.play) {
+    switch (p.kind) {
+      case PlayItem::Kind::clip: once.push_back(clip_item(p, BroadcastItem::Kind::clip, lengths)); break;
+      case PlayItem::Kind::silence:
+        once.push_back({BroadcastItem::Kind::silence, "silence", {},
+                        std::chrono::duration_cast<Micros>(p.silence), false});
+        break;
+      case PlayItem::Kind::playlist:
+        if (const Playlist* pl = station.playlist(p.ref)) {
+          for (const PlayItem* c : draw_from(*pl, rotation)) {
+            once.push_back(clip_item(*c, BroadcastItem::Kind::clip, lengths));
+          }
+        }
+        break;
+    }
+  }
+  for (int r = 0; r < slot.repeat; ++r) {
+    if (r > 0 && slot.gap.count() > 0) {
+      b.items.push_back({BroadcastItem::Kind::gap, "gap", {}, std::chrono::duration_cast<Micros>(slot.gap), false});
+    }
+    b.items.insert(b.items.end(), once.begin(), once.end());
+  }
+  return b;
+}
+
+}  // namespace loa

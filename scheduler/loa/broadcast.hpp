@@ -1,0 +1,59 @@
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "loa/programme.hpp"
+#include "loa/station_time.hpp"
+
+namespace loa {
+
+// One thing a broadcast plays, in order. Lengths are known in advance (from the clip probes).
+struct BroadcastItem {
+  enum class Kind { chime, clip, silence, gap };
+  Kind kind = Kind::clip;
+  std::string path;             // as operators wrote it, or "builtin" for the built-in chime
+  std::filesystem::path file;   // empty for the built-in chime, silence and gaps
+  Micros length{0};
+  bool unreadable = false;      // the clip could not be probed: it will be skipped (length 0)
+};
+
+std::string_view item_kind_name(BroadcastItem::Kind k);
+
+// One occurrence of a slot, expanded into the items it plays.
+struct Broadcast {
+  const Programme* programme = nullptr;
+  const Slot* slot = nullptr;
+  UtcTime scheduled;
+  ZoneSet zones = 0;
+  int priority = 50;
+  StartMode start = StartMode::soft;
+  OnInterrupt on_interrupt = OnInterrupt::resume;
+  Micros late{0};
+  std::vector<BroadcastItem> items;
+
+  Micros length() const;
+};
+
+// Where each playlist's rotation stands: the index of the next clip in its (shuffled) order.
+// The planner starts from a given state; on air it lives in the journal.
+using RotationState = std::unordered_map<std::string, std::uint64_t>;
+
+// The length of a clip, or nullopt if it cannot be played.
+using ClipLengths = std::function<std::optional<Micros>(const std::filesystem::path&)>;
+
+// Expands an occurrence of `slot` at `scheduled` into its items: the chime (the programme's, else
+// the station's), then the play list `repeat` times with `gap` between, drawing clips from playlists
+// by their order and advancing `rotation`. Pure apart from `rotation`.
+Broadcast expand_broadcast(const Station& station, const Programme& programme, const Slot& slot,
+                           UtcTime scheduled, RotationState& rotation, const ClipLengths& lengths);
+
+// The clips a playlist plays in one broadcast, advancing `rotation` for rotate and shuffle.
+std::vector<const PlayItem*> draw_from(const Playlist& playlist, RotationState& rotation);
+
+}  // namespace loa

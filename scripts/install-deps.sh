@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages loa needs, and only those that are missing (idempotent).
+# Usage: scripts/install-deps.sh [build] [test] [example]   (default: build)
+set -euo pipefail
+
+build=(g++ cmake ninja-build pkg-config libyaml-cpp-dev libsndfile1-dev libhowardhinnant-date-dev
+       libcli11-dev nlohmann-json3-dev tzdata)
+test=(libgtest-dev clang libclang-rt-14-dev)
+example=(espeak-ng sox)
+
+wanted=()
+for set in "${@:-build}"; do
+  case "$set" in
+    build) wanted+=("${build[@]}") ;;
+    test) wanted+=("${build[@]}" "${test[@]}" "${example[@]}") ;;
+    example) wanted+=("${example[@]}") ;;
+    *) echo "install-deps: unknown set '$set' (build, test, example)" >&2; exit 2 ;;
+  esac
+done
+
+missing=()
+for p in "${wanted[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "install-deps: installing ${missing[*]}"
+sudo=()
+[ "$(id -u)" -ne 0 ] && sudo=(sudo)
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update -qq
+"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Builds and runs every test: the release build's unit and end-to-end tests, the same under
+# AddressSanitizer + UndefinedBehaviorSanitizer, and the station loader's fuzz target for a bounded
+# time. Set LOA_FUZZ_SECONDS to change the fuzzing time (default 60).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/install-deps.sh test
+jobs=$(nproc)
+
+step() { echo; echo "== $*"; }
+
+step "release build and tests"
+cmake --preset release >/dev/null
+cmake --build --preset release -j "$jobs"
+ctest --preset release -j "$jobs"
+
+step "asan+ubsan build and tests"
+cmake --preset asan >/dev/null
+cmake --build --preset asan -j "$jobs"
+ctest --preset asan -j "$jobs"
+
+step "fuzzing the station loader for ${LOA_FUZZ_SECONDS:-60} s"
+cmake --preset fuzz >/dev/null
+cmake --build --preset fuzz -j "$jobs"
+run=build/fuzz/corpus-run
+rm -rf "$run" && mkdir -p "$run"
+cp fuzz/corpus/* examples/*.yaml examples/programmes/*.yaml "$run"/
+build/fuzz/fuzz/fuzz_station_loader -max_total_time="${LOA_FUZZ_SECONDS:-60}" -max_len=65536 \
+  -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 "$run" 2>build/fuzz/fuzz.log \
+  || { tail -50 build/fuzz/fuzz.log; echo "fuzzing found a crash (see above)"; exit 1; }
+grep -E "^(stat::number_of_executed_units|Done)" build/fuzz/fuzz.log || tail -3 build/fuzz/fuzz.log
+
+step "all tests passed"

@@ -1,0 +1,204 @@
+// `loa check` and `loa plan` run as a process, on stations and clips the tests make themselves.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <sstream>
+
+#include "loa_test/audio_fixtures.hpp"
+#include "loa_test/temp_dir.hpp"
+
+namespace loa {
+namespace {
+
+struct Result {
+  int exit = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string slurp(const std::filesystem::path& p) {
+  std::ifstream in(p);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+Result run(const std::string& args, const test::TempDir& dir) {
+  const auto out = dir / "stdout.txt";
+  const auto err = dir / "stderr.txt";
+  const std::string cmd = std::string("cd '") + dir.path().string() + "' && '" + LOA_BINARY + "' " + args +
+                          " >'" + out.string() + "' 2>'" + err.string() + "'";
+  const int status = std::system(cmd.c_str());
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(out), slurp(err)};
+}
+
+std::vector<nlohmann::json> json_lines(const std::string& text) {
+  std::vector<nlohmann::json> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) out.push_back(nlohmann::json::parse(line));
+  return out;
+}
+
+const char* kStation = R"(station:
+  name: Đài truyền thanh xã Thử Nghiệm
+  timezone: Asia/Ho_Chi_Minh
+  clips: clips/
+  state: state/
+zones:
+  - {id: ap-1, name: Ấp 1, channel: 1}
+  - {id: ap-2, name: Ấp 2, channel: 2}
+programmes:
+  - id: sang
+    title: Chương trình buổi sáng
+    slots:
+      - {at: "06:00", play: [ten.wav, five.flac]}
+  - id: lu
+    priority: emergency
+    zones: [ap-1]
+    chime: none
+    slots:
+      - {at: "06:00:05", dates: [2026-12-02], play: [five.flac]}
+)";
+
+class Cli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::filesystem::create_directories(dir / "clips");
+    test::write_tone(dir / "clips/ten.wav", 10.0, 44100, 2);
+    test::write_tone(dir / "clips/five.flac", 5.0, 48000, 1, test::AudioFormat::flac);
+  }
+  void station(const std::string& text) { dir.write("station.yaml", text); }
+  test::TempDir dir;
+};
+
+TEST_F(Cli, VersionAndUsage) {
+  auto r = run("--version", dir);
+  EXPECT_EQ(r.exit, 0);
+  EXPECT_EQ(r.out, "loa 0.1.0\n");
+  EXPECT_EQ(run("", dir).exit, 2);
+  EXPECT_EQ(run("check", dir).exit, 2);
+  EXPECT_EQ(run("frobnicate", dir).exit, 2);
+  r = run("--help", dir);
+  EXPECT_EQ(r.exit, 0);
+  EXPECT_NE(r.out.find("plan"), std::string::npos);
+}
+
+TEST_F(Cli, CheckOfAGoodStationIsClean) {
+  station(kStation);
+  auto r = run("check --config station.yaml --today 2026-12-01", dir);
+  EXPECT_EQ(r.exit, 0) << r.out << r.err;
+  EXPECT_EQ(r.out, "");
+  EXPECT_NE(r.err.find("0 error(s)"), std::string::npos) << r.err;
+  EXPECT_TRUE(std::filesystem::exists(dir / "state/clip-probes.tsv"));
+}
+
+TEST_F(Cli, BadClipsAreErrorsAtTheLineThatUsesThem) {
+  dir.write("clips/empty.wav", "");
+  dir.write("clips/text.mp3", "this is not audio at all, it is an operator's note\n");
+  test::write_tone(dir / "clips/cut.wav", 10.0);
+  test::truncate_file(dir / "clips/cut.wav", 20000);
+  station(std::string(kStation) + R"(  - id: hong
+    slots:
+      - at: "07:00"
+        play:
+          - missing.mp3
+          - empty.wav
+          - text.mp3
+          - cut.wav
+)");
+  auto r = run("check --config station.yaml --today 2026-12-01", dir);
+  EXPECT_EQ(r.exit, 1);
+  EXPECT_NE(r.out.find("station.yaml:24:13: error: clip 'missing.mp3' cannot be played"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("station.yaml:25:13: error: clip 'empty.wav' cannot be played"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("station.yaml:26:13: error: clip 'text.mp3' cannot be played"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("station.yaml:27:13: error: clip 'cut.wav' cannot be played: truncated"), std::string::npos) << r.out;
+}
+
+TEST_F(Cli, BrokenYamlNamesFileLineAndColumn) {
+  station("station: {name: x\nzones: [\n");
+  auto r = run("check --config station.yaml", dir);
+  EXPECT_EQ(r.exit, 1);
+  EXPECT_NE(r.out.find("station.yaml:"), std::string::npos);
+  EXPECT_NE(r.out.find(": error: invalid YAML"), std::string::npos) << r.out;
+}
+
+TEST_F(Cli, MissingStationFile) {
+  auto r = run("check --config nowhere.yaml", dir);
+  EXPECT_EQ(r.exit, 1);
+  EXPECT_NE(r.out.find("nowhere.yaml: error: cannot open"), std::string::npos) << r.out;
+}
+
+TEST_F(Cli, PlanJsonPlacesEachItemAtItsTime) {
+  station(kStation);
+  auto r = run("plan --config station.yaml --from 2026-12-01 --to 2026-12-02 --json", dir);
+  ASSERT_EQ(r.exit, 0) << r.err;
+  auto lines = json_lines(r.out);
+  ASSERT_EQ(lines.size(), 1U) << r.out;
+  const auto& b = lines[0];
+  EXPECT_EQ(b["programme"], "sang");
+  EXPECT_EQ(b["scheduled"], "2026-12-01T06:00:00.000+07:00");
+  EXPECT_EQ(b["start"], "2026-12-01T06:00:00.000+07:00");
+  EXPECT_EQ(b["end"], "2026-12-01T06:00:17.500+07:00");  // chime 2.5 s + 10 s + 5 s
+  EXPECT_EQ(b["status"], "planned");
+  EXPECT_EQ(b["zones"], nlohmann::json({"ap-1", "ap-2"}));
+  EXPECT_EQ(b["priority"], 50);
+  ASSERT_EQ(b["items"].size(), 3U);
+  EXPECT_EQ(b["items"][0]["kind"], "chime");
+  EXPECT_EQ(b["items"][1]["path"], "ten.wav");
+  EXPECT_EQ(b["items"][1]["start"], "2026-12-01T06:00:02.500+07:00");
+  EXPECT_EQ(b["items"][2]["start"], "2026-12-01T06:00:12.500+07:00");
+}
+
+TEST_F(Cli, PlanShowsTheEmergencyCuttingIn) {
+  station(kStation);
+  auto r = run("plan --config station.yaml --from 2026-12-02 --to 2026-12-03 --json", dir);
+  ASSERT_EQ(r.exit, 0) << r.err;
+  auto lines = json_lines(r.out);
+  ASSERT_EQ(lines.size(), 2U) << r.out;
+  EXPECT_EQ(lines[0]["programme"], "sang");
+  EXPECT_EQ(lines[0]["status"], "interrupted");
+  EXPECT_EQ(lines[0]["items"][1]["cut"], true);
+  EXPECT_EQ(lines[0]["items"][1]["end"], "2026-12-02T06:00:05.000+07:00");
+  EXPECT_EQ(lines[0]["end"], "2026-12-02T06:00:25.000+07:00");  // resumes at 06:00:10, replays ten.wav
+  EXPECT_EQ(lines[1]["programme"], "lu");
+  EXPECT_EQ(lines[1]["status"], "planned");
+  EXPECT_EQ(lines[1]["class"], "emergency");
+}
+
+TEST_F(Cli, PlanTextIsATimeline) {
+  station(kStation);
+  auto r = run("plan --config station.yaml --from 2026-12-02 --to 2026-12-03 --items", dir);
+  ASSERT_EQ(r.exit, 0) << r.err;
+  EXPECT_NE(r.out.find("Wednesday 2026-12-02"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("06:00:00  06:00:00-06:00:25  normal"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("(cut)"), std::string::npos) << r.out;
+}
+
+TEST_F(Cli, PlanRejectsBadTimesAndBrokenStations) {
+  station(kStation);
+  EXPECT_EQ(run("plan --config station.yaml --from 2026-13-01", dir).exit, 2);
+  EXPECT_EQ(run("plan --config station.yaml --from 2026-12-02 --to 2026-12-01", dir).exit, 2);
+  station("zones: []\n");
+  auto r = run("plan --config station.yaml --from 2026-12-01", dir);
+  EXPECT_EQ(r.exit, 1);
+  EXPECT_NE(r.err.find("loa check"), std::string::npos) << r.err;
+}
+
+TEST_F(Cli, DaylightSavingGapShiftsForward) {
+  station(R"(station: {timezone: Europe/Berlin}
+zones: [{id: z, channel: 1}]
+programmes:
+  - {id: nacht, chime: none, slots: [{at: "02:30", play: [five.flac]}]}
+)");
+  auto r = run("plan --config station.yaml --from 2026-03-28 --to 2026-03-31 --json", dir);
+  ASSERT_EQ(r.exit, 0) << r.err;
+  auto lines = json_lines(r.out);
+  ASSERT_EQ(lines.size(), 3U) << r.out;
+  EXPECT_EQ(lines[0]["scheduled"], "2026-03-28T02:30:00.000+01:00");
+  EXPECT_EQ(lines[1]["scheduled"], "2026-03-29T03:30:00.000+02:00");
+  EXPECT_EQ(lines[2]["scheduled"], "2026-03-30T02:30:00.000+02:00");
+}
+
+}  // namespace
+}  // namespace loa

@@ -1,0 +1,244 @@
+// The station loader as operators meet it: every mistake reported at its line, with a message that
+// says what to write instead.
+#include "loa/station_loader.hpp"
+
+#include <gtest/gtest.h>
+
+#include "loa_test/temp_dir.hpp"
+
+namespace loa {
+namespace {
+
+const std::string kHead = R"(station:
+  name: Test
+  timezone: Asia/Ho_Chi_Minh
+zones:
+  - {id: ap-1, name: Ấp 1, channel: 1}
+  - {id: ap-2, name: Ấp 2, channel: 2}
+)";
+
+struct Loaded {
+  Station station;
+  Diagnostics diags;
+  std::vector<std::string> lines;
+
+  bool has(const std::string& text) const {
+    for (const auto& l : lines) {
+      if (l.find(text) != std::string::npos) return true;
+    }
+    return false;
+  }
+  std::string all() const {
+    std::string s;
+    for (const auto& l : lines) s += l + "\n";
+    return s;
+  }
+};
+
+Loaded load(const std::string& text) {
+  Loaded l;
+  l.station = load_station_text(text, "st.yaml", l.diags);
+  for (const auto& d : l.diags.all()) l.lines.push_back(format(d));
+  return l;
+}
+
+// A station whose only programme has `slot` as its slot (indented as a list item at 6 spaces).
+Loaded load_slot(const std::string& slot) {
+  return load(kHead + "programmes:\n  - id: p\n    slots:\n      - " + slot + "\n");
+}
+
+TEST(Loader, ReadsTheIssueExample) {
+  auto l = load(kHead + R"(programmes:
+  - id: mang-xa-hoi
+    title: Cảnh báo trào lưu độc hại trên mạng xã hội
+    reference: 956-CV/HU
+    priority: normal
+    zones: all
+    valid: {from: 2024-01-20, until: 2024-06-30}
+    except: [2024-02-10]
+    chime: default
+    slots:
+      - at: ["06:00", "17:30"]
+        days: weekdays
+        play: [a.mp3, playlist:canh-bao, {silence: 3s}]
+        repeat: 2
+        gap: 30s
+      - every: 30m
+        between: ["07:00", "20:00"]
+        dates: [2024-02-01, 2024-02-02]
+        start: hard
+        late: 10m
+        on_interrupt: resume
+        play: [b.ogg]
+playlists:
+  canh-bao: {order: rotate, pick: 1, clips: [a.mp3, b.ogg, c.wav]}
+)");
+  EXPECT_FALSE(l.diags.has_errors()) << l.all();
+  ASSERT_EQ(l.station.programmes.size(), 1U);
+  const Programme& p = l.station.programmes[0];
+  EXPECT_EQ(p.zones, 3U);
+  ASSERT_EQ(p.slots.size(), 2U);
+  EXPECT_EQ(p.slots[0].at.size(), 2U);
+  EXPECT_EQ(p.slots[0].days.weekdays, 0x3E);
+  EXPECT_EQ(p.slots[0].play.size(), 3U);
+  EXPECT_EQ(p.slots[0].repeat, 2);
+  EXPECT_EQ(p.slots[1].every, std::chrono::minutes(30));
+  EXPECT_EQ(p.slots[1].between_to, std::chrono::hours(20));
+  EXPECT_EQ(p.slots[1].start, StartMode::hard);
+  EXPECT_EQ(p.slots[1].days.kind, DayRule::Kind::dates);
+  ASSERT_EQ(l.station.playlists.size(), 1U);
+  EXPECT_EQ(l.station.playlists[0].order, Playlist::Order::rotate);
+}
+
+TEST(Loader, UnknownKeyWithSuggestion) {
+  auto l = load(kHead + "programmes:\n  - id: p\n    priorty: high\n    slots: [{at: '06:00', play: [a.mp3]}]\n");
+  EXPECT_TRUE(l.has("st.yaml:9:5: error: unknown key 'priorty' in programme 'p' (did you mean 'priority'?)")) << l.all();
+}
+
+TEST(Loader, WrongTypes) {
+  auto l = load_slot("{at: {h: 6}, play: a.mp3, repeat: twice}");
+  EXPECT_TRUE(l.has("expected at (a time or a list of times) as a list, found a mapping")) << l.all();
+  EXPECT_TRUE(l.has("repeat must be a whole number from 1 to 100, not 'twice'")) << l.all();
+}
+
+TEST(Loader, BadTimeOfDay) {
+  auto l = load_slot("{at: '25:00', play: [a.mp3]}");
+  EXPECT_TRUE(l.has("st.yaml:10:14: error: at: '25:00' is not a time of day")) << l.all();
+}
+
+TEST(Loader, NegativeDuration) {
+  auto l = load_slot("{at: '06:00', play: [a.mp3], late: -5s}");
+  EXPECT_TRUE(l.has("late: a duration cannot be negative")) << l.all();
+}
+
+TEST(Loader, EveryZero) {
+  auto l = load_slot("{every: 0m, play: [a.mp3]}");
+  EXPECT_TRUE(l.has("st.yaml:10:17: error: every: 0m is too often; the shortest period is 1m")) << l.all();
+}
+
+TEST(Loader, InvalidDate) {
+  auto l = load_slot("{at: '06:00', dates: [2025-02-29], play: [a.mp3]}");
+  EXPECT_TRUE(l.has("dates: '2025-02-29' is not a real date")) << l.all();
+}
+
+TEST(Loader, UntilBeforeFrom) {
+  auto l = load(kHead + "programmes:\n  - id: p\n    valid: {from: 2024-06-30, until: 2024-01-01}\n    slots: [{at: '06:00', play: [a.mp3]}]\n");
+  EXPECT_TRUE(l.has("st.yaml:9:38: error: valid until 2024-01-01 is before from 2024-06-30")) << l.all();
+}
+
+TEST(Loader, DuplicateProgrammeIds) {
+  auto l = load(kHead + "programmes:\n  - id: p\n    slots: [{at: '06:00', play: [a.mp3]}]\n  - id: p\n    slots: [{at: '07:00', play: [a.mp3]}]\n");
+  EXPECT_TRUE(l.has("st.yaml:10:5: error: duplicate programme id 'p' (first defined at st.yaml:8:5)")) << l.all();
+}
+
+TEST(Loader, ReferencesToNothing) {
+  auto l = load(kHead + "programmes:\n  - id: p\n    zones: [ap1]\n    slots: [{at: '06:00', play: [playlist:canhbao]}]\nplaylists:\n  canh-bao: {clips: [a.mp3]}\n");
+  EXPECT_TRUE(l.has("st.yaml:9:13: error: unknown zone 'ap1' (did you mean 'ap-1'?)")) << l.all();
+  EXPECT_TRUE(l.has("error: unknown playlist 'canhbao' (did you mean 'canh-bao'?)")) << l.all();
+}
+
+TEST(Loader, BadDayName) {
+  auto l = load_slot("{at: '06:00', days: [mon, wendesday], play: [a.mp3]}");
+  EXPECT_TRUE(l.has("'wendesday' is not a day")) << l.all();
+}
+
+TEST(Loader, AtAndEveryTogether) {
+  auto l = load_slot("{at: '06:00', every: 30m, play: [a.mp3]}");
+  EXPECT_TRUE(l.has("a slot has either 'at' or 'every', not both")) << l.all();
+}
+
+TEST(Loader, MissingPlay) {
+  auto l = load_slot("{at: '06:00'}");
+  EXPECT_TRUE(l.has("the slot needs 'play'")) << l.all();
+}
+
+TEST(Loader, BetweenBackwards) {
+  auto l = load_slot("{every: 30m, between: ['20:00', '07:00'], play: [a.mp3]}");
+  EXPECT_TRUE(l.has("between ends (07:00) before it starts (20:00)")) << l.all();
+}
+
+TEST(Loader, UnknownTimeZone) {
+  auto l = load("station: {timezone: Asia/Ho_Chi_Min}\nzones: [{id: a, channel: 1}]\n");
+  EXPECT_TRUE(l.has("unknown time zone 'Asia/Ho_Chi_Min' (did you mean 'Asia/Ho_Chi_Minh'?)")) << l.all();
+}
+
+TEST(Loader, NoZones) {
+  auto l = load("station: {name: x}\n");
+  EXPECT_TRUE(l.has("the station has no zones")) << l.all();
+}
+
+TEST(Loader, EmptyPlaylistIsAWarning) {
+  auto l = load(kHead + "programmes:\n  - id: p\n    slots: [{at: '06:00', play: [playlist:x]}]\nplaylists:\n  x: {clips: []}\n");
+  EXPECT_FALSE(l.diags.has_errors()) << l.all();
+  EXPECT_TRUE(l.has("warning: playlist 'x' is empty")) << l.all();
+}
+
+TEST(Loader, EmergencyDefaultsToHardStart) {
+  auto l = load(kHead + "programmes:\n  - id: lu\n    priority: emergency\n    slots: [{at: '06:00', play: [a.mp3]}]\n");
+  ASSERT_FALSE(l.diags.has_errors()) << l.all();
+  EXPECT_EQ(l.station.programmes[0].slots[0].start, StartMode::hard);
+}
+
+TEST(Loader, EveryErrorIsReportedAtOnce) {
+  auto l = load(kHead + R"(programmes:
+  - id: a
+    priority: urgent
+    slots: [{at: '24:00', play: [x.mp3], gap: 5}]
+  - id: b
+    zones: [nowhere]
+    slots: [{every: 0m, play: [x.mp3]}]
+)");
+  EXPECT_GE(l.diags.error_count(), 5U) << l.all();
+}
+
+TEST(Loader, ManyProgrammesLoad) {
+  std::string text = kHead + "programmes:\n";
+  for (int i = 0; i < 20000; ++i) {
+    text += "  - {id: p" + std::to_string(i) + ", slots: [{at: '06:00', play: [a.mp3]}]}\n";
+  }
+  auto l = load(text);
+  EXPECT_FALSE(l.diags.has_errors());
+  EXPECT_EQ(l.station.programmes.size(), 20000U);
+}
+
+TEST(Loader, IncludesAreReadRelativeToTheStationFile) {
+  test::TempDir dir;
+  dir.write("station.yaml", kHead + "  # end of zones\nstation_extra: 1\n");
+  dir.write("s2.yaml", R"(station: {timezone: UTC, include: [programmes/*.yaml, missing/*.yaml]}
+zones: [{id: a, channel: 1}]
+)");
+  dir.write("programmes/one.yaml", "programmes:\n  - {id: one, slots: [{at: '06:00', play: [a.mp3]}]}\n");
+  dir.write("programmes/two.yaml", "programmes:\n  - {id: two, slots: [{at: '07:00', play: [playlist:pl]}]}\nplaylists:\n  pl: {clips: [b.mp3]}\n");
+  dir.write("programmes/bad.yaml", "station: {name: nope}\n");
+  Diagnostics d;
+  Station st = load_station(dir / "s2.yaml", d);
+  std::string all;
+  for (const auto& m : d.all()) all += format(m) + "\n";
+  EXPECT_EQ(st.programmes.size(), 2U) << all;
+  EXPECT_EQ(st.playlists.size(), 1U) << all;
+  EXPECT_EQ(st.files.size(), 4U) << all;
+  EXPECT_NE(all.find("bad.yaml:1:1: error: unknown key 'station' in included file"), std::string::npos) << all;
+  EXPECT_NE(all.find("warning: include 'missing/*.yaml' matches no file"), std::string::npos) << all;
+  EXPECT_EQ(st.programmes[0].slots[0].play[0].file, dir.path() / "clips" / "a.mp3");
+}
+
+TEST(Loader, ExpiredCampaignWarns) {
+  auto l = load(kHead + "programmes:\n  - id: old\n    valid: {until: 2024-06-30}\n    slots: [{at: '06:00', play: [a.mp3]}]\n");
+  warn_expired(l.station, Date(date::year{2026}, date::month{11}, date::day{28}), l.diags);
+  EXPECT_FALSE(l.diags.has_errors());
+  EXPECT_EQ(l.diags.warning_count(), 1U);
+}
+
+TEST(Loader, NthWeekdaysAndMonthdays) {
+  auto l = load_slot("{at: '06:00', days: [last-sun, 1st-mon], play: [a.mp3]}");
+  ASSERT_FALSE(l.diags.has_errors()) << l.all();
+  const auto& rule = l.station.programmes[0].slots[0].days;
+  EXPECT_EQ(rule.weekdays, 0);
+  EXPECT_EQ(rule.nth_weekdays.size(), 2U);
+  auto m = load_slot("{at: '06:00', monthdays: [1, 15, last], play: [a.mp3]}");
+  ASSERT_FALSE(m.diags.has_errors()) << m.all();
+  EXPECT_EQ(m.station.programmes[0].slots[0].days.monthdays, (std::vector<int>{1, 15, -1}));
+}
+
+}  // namespace
+}  // namespace loa

@@ -1,0 +1,45 @@
+#include "loa_test/audio_fixtures.hpp"
+
+#include <sndfile.h>
+
+#include <cmath>
+#include <numbers>
+#include <stdexcept>
+#include <vector>
+
+namespace loa::test {
+
+void write_tone(const std::filesystem::path& path, double seconds, int rate, int channels,
+                AudioFormat format, double frequency, double amplitude) {
+  SF_INFO info{};
+  info.samplerate = rate;
+  info.channels = channels;
+  switch (format) {
+    case AudioFormat::wav16: info.format = SF_FORMAT_WAV | SF_FORMAT_PCM_16; break;
+    case AudioFormat::flac: info.format = SF_FORMAT_FLAC | SF_FORMAT_PCM_16; break;
+    case AudioFormat::ogg_vorbis: info.format = SF_FORMAT_OGG | SF_FORMAT_VORBIS; break;
+    case AudioFormat::opus: info.format = SF_FORMAT_OGG | SF_FORMAT_OPUS; break;
+    case AudioFormat::mp3: info.format = SF_FORMAT_MPEG | SF_FORMAT_MPEG_LAYER_III; break;
+  }
+  SNDFILE* f = sf_open(path.c_str(), SFM_WRITE, &info);
+  if (f == nullptr) throw std::runtime_error("cannot write " + path.string() + ": " + sf_strerror(nullptr));
+  const auto frames = static_cast<sf_count_t>(std::llround(seconds * rate));
+  std::vector<float> block(static_cast<std::size_t>(4096 * channels));
+  for (sf_count_t done = 0; done < frames;) {
+    const sf_count_t n = std::min<sf_count_t>(4096, frames - done);
+    for (sf_count_t i = 0; i < n; ++i) {
+      const double t = static_cast<double>(done + i) / rate;
+      const auto v = static_cast<float>(amplitude * std::sin(2 * std::numbers::pi * frequency * t));
+      for (int c = 0; c < channels; ++c) block[static_cast<std::size_t>(i * channels + c)] = v;
+    }
+    sf_writef_float(f, block.data(), n);
+    done += n;
+  }
+  sf_close(f);
+}
+
+void truncate_file(const std::filesystem::path& path, std::uintmax_t bytes) {
+  std::filesystem::resize_file(path, bytes);
+}
+
+}  // namespace loa::test
