@@ -24,7 +24,7 @@ std::vector<ClipUse> clip_uses(const Station& st) {
   if (!audio.chime_path.empty()) uses.push_back({audio.chime_path, audio.chime, audio.chime_pos});
   for (const auto& p : st.programmes) {
     if (p.chime.kind == ChimeChoice::Kind::clip) {
-      uses.push_back({p.chime.file, p.chime.file.filename().string(), p.chime.pos});
+      uses.push_back({p.chime.file, p.chime.ref, p.chime.pos});
     }
     for (const auto& s : p.slots) {
       for (const auto& i : s.play) {
@@ -44,8 +44,8 @@ void probe_clips(CheckedStation& c) {
     auto [it, fresh] = c.clips.try_emplace(use.file, ClipError{});
     if (fresh) it->second = cache.probe(use.file);
     if (const auto* err = std::get_if<ClipError>(&it->second)) {
-      c.diags.error(use.pos, "clip '" + use.as_written + "' cannot be played: " + err->reason + " (" +
-                                 use.file.string() + ")");
+      c.diags.error(use.pos, "clip '" + use.as_written + "' cannot be played: " + err->reason +
+                                 " (" + use.file.string() + ")");
     }
   }
   cache.save();

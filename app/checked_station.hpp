@@ -24,8 +24,8 @@ struct CheckedStation {
 };
 
 struct CheckOptions {
-  bool date_warnings = true;   // expired programmes, slots always delayed
-  std::optional<Date> today;   // for those warnings; nullopt: today in the station's time zone
+  bool date_warnings = true;  // expired programmes, slots always delayed
+  std::optional<Date> today;  // for those warnings; nullopt: today in the station's time zone
   bool probe_clips = true;
 };
 

@@ -24,9 +24,9 @@ int run_check(const CheckArgs& args) {
   std::size_t slots = 0;
   for (const auto& p : st.programmes) slots += p.slots.size();
   std::cerr << args.config.string() << ": " << c.diags.error_count() << " error(s), "
-            << c.diags.warning_count() << " warning(s); " << st.programmes.size() << " programme(s), "
-            << slots << " slot(s), " << st.playlists.size() << " playlist(s), " << c.clips.size()
-            << " clip(s) in " << st.files.size() << " file(s)\n";
+            << c.diags.warning_count() << " warning(s); " << st.programmes.size()
+            << " programme(s), " << slots << " slot(s), " << st.playlists.size() << " playlist(s), "
+            << c.clips.size() << " clip(s) in " << st.files.size() << " file(s)\n";
   return c.ok() ? kExitOk : kExitInvalid;
 }
 

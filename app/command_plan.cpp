@@ -25,8 +25,8 @@ int run_plan(const PlanArgs& args) {
   CheckedStation c = check_station(args.config, options);
   if (!c.ok()) {
     c.diags.print(std::cerr);
-    std::cerr << "loa plan: the station has errors; fix them (loa check --config " << args.config.string()
-              << ") and plan again\n";
+    std::cerr << "loa plan: the station has errors; fix them (loa check --config "
+              << args.config.string() << ") and plan again\n";
     return kExitInvalid;
   }
   const date::time_zone* zone = c.station.settings.zone;

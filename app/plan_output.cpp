@@ -1,7 +1,6 @@
 #include "plan_output.hpp"
 
 #include <nlohmann/json.hpp>
-
 #include <ostream>
 
 namespace loa {
@@ -26,12 +25,14 @@ std::string clock(UtcTime t, const date::time_zone* zone) {
 }
 
 std::string length_text(Micros d) {
-  return format_duration(std::chrono::round<std::chrono::milliseconds>(std::chrono::round<std::chrono::duration<std::int64_t, std::deci>>(d)));
+  return format_duration(std::chrono::round<std::chrono::milliseconds>(
+      std::chrono::round<std::chrono::duration<std::int64_t, std::deci>>(d)));
 }
 
 }  // namespace
 
-void print_plan_json(std::ostream& out, const Station& st, const std::vector<PlannedBroadcast>& plan) {
+void print_plan_json(std::ostream& out, const Station& st,
+                     const std::vector<PlannedBroadcast>& plan) {
   const date::time_zone* zone = st.settings.zone;
   for (const auto& [b, o] : plan) {
     nlohmann::json items = nlohmann::json::array();
@@ -61,8 +62,8 @@ void print_plan_json(std::ostream& out, const Station& st, const std::vector<Pla
   }
 }
 
-void print_plan_text(std::ostream& out, const Station& st, const std::vector<PlannedBroadcast>& plan,
-                     bool items) {
+void print_plan_text(std::ostream& out, const Station& st,
+                     const std::vector<PlannedBroadcast>& plan, bool items) {
   const date::time_zone* zone = st.settings.zone;
   std::optional<Date> day;
   int day_count = 0;
@@ -75,7 +76,8 @@ void print_plan_text(std::ostream& out, const Station& st, const std::vector<Pla
           << st.settings.timezone << ")\n";
     }
     std::string when = clock(b.scheduled, zone);
-    std::string span = o.start ? clock(*o.start, zone) + "-" + clock(*o.end, zone) : "                 ";
+    std::string span =
+        o.start ? clock(*o.start, zone) + "-" + clock(*o.end, zone) : "                 ";
     std::string status(status_name(o.status));
     if (o.status == BroadcastStatus::delayed) status += " " + length_text(*o.start - b.scheduled);
     char line[512];
@@ -86,8 +88,8 @@ void print_plan_text(std::ostream& out, const Station& st, const std::vector<Pla
     if (!items) continue;
     for (const AiredItem& a : o.aired) {
       const BroadcastItem& item = b.items[a.item];
-      out << "      " << clock(a.start, zone) << "  " << item_kind_name(item.kind) << "  " << item.path
-          << "  " << length_text(a.end - a.start) << (a.cut ? "  (cut)" : "")
+      out << "      " << clock(a.start, zone) << "  " << item_kind_name(item.kind) << "  "
+          << item.path << "  " << length_text(a.end - a.start) << (a.cut ? "  (cut)" : "")
           << (item.unreadable ? "  (unreadable, skipped)" : "") << '\n';
     }
   }

@@ -1,6 +1,7 @@
 #include "loa/chime.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <numbers>
 
@@ -8,10 +9,9 @@ namespace loa {
 
 namespace {
 
-// -6 dBFS: loud enough to catch attention, with headroom for the sink's resampler.
-constexpr double kPeak = 0.50118723362727224;  // 10^(-6/20)
-constexpr double kAttack = 0.008;              // seconds; a hard onset would click
-constexpr double kFadeOut = 0.25;              // seconds; the tail is cut to silence, not chopped
+constexpr double kPeak = 0.50118723362727224;  // -6 dBFS, 10^(-6/20)
+constexpr double kAttack = 0.008;              // seconds; an instant onset would click
+constexpr double kFadeOut = 0.25;              // seconds; the tail fades to silence, not chopped
 
 struct Tone {
   double frequency;  // Hz
@@ -22,7 +22,7 @@ struct Tone {
 
 // G5 then Eb5: "ding-dong", a falling major third. The second tone is a little softer and rings
 // longer, like the second bar of a door chime.
-constexpr Tone kTones[] = {{783.99, 0.0, 1.0, 0.45}, {622.25, 0.6, 0.9, 0.6}};
+constexpr std::array<Tone, 2> kTones{{{783.99, 0.0, 1.0, 0.45}, {622.25, 0.6, 0.9, 0.6}}};
 
 // Second and third harmonics, decaying twice and three times as fast as the fundamental, give the
 // struck-metal brightness that fades into a pure tone.
@@ -30,23 +30,28 @@ constexpr double kSecond = 0.25;
 constexpr double kThird = 0.08;
 
 // 0 -> 1 with zero slope at both ends.
-double smooth_step(double x) { return (1.0 - std::cos(std::numbers::pi * std::clamp(x, 0.0, 1.0))) / 2; }
+double smooth_step(double x) {
+  return (1.0 - std::cos(std::numbers::pi * std::clamp(x, 0.0, 1.0))) / 2;
+}
 
 double tone_sample(const Tone& tone, double t, int sample_rate) {
   const double local = t - tone.start;
   if (local < 0) return 0.0;
-  const double attack = smooth_step(local / kAttack);
+  // Squared, so the first millisecond stays below -40 dBFS and the onset is soft, not a click.
+  const double rise = smooth_step(local / kAttack);
   const double envelope = std::exp(-local / tone.decay);
   const double phase = 2 * std::numbers::pi * tone.frequency * local;
   const double s = std::sin(phase);
   const double c = std::cos(phase);
   // Partials above Nyquist would alias into off-key tones at low sample rates.
   const double nyquist = 0.5 * sample_rate;
-  const auto audible = [&](double multiple) { return tone.frequency * multiple < nyquist ? 1.0 : 0.0; };
-  const double sum = audible(1) * s +                                                   //
-                     audible(2) * kSecond * envelope * (2 * s * c) +                    // sin 2x
+  const auto audible = [&](double multiple) {
+    return tone.frequency * multiple < nyquist ? 1.0 : 0.0;
+  };
+  const double sum = audible(1) * s +                                                      //
+                     audible(2) * kSecond * envelope * (2 * s * c) +                       // sin 2x
                      audible(3) * kThird * envelope * envelope * (3 * s - 4 * s * s * s);  // sin 3x
-  return tone.amplitude * attack * attack * envelope * sum;
+  return tone.amplitude * rise * rise * envelope * sum;
 }
 
 double chime_sample(std::size_t frame, std::size_t frames, int sample_rate) {

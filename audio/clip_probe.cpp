@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <charconv>
 #include <cstdio>
@@ -21,19 +22,23 @@
 //
 // - WAV (and AIFF, W64): libsndfile quietly shortens the data chunk to what the file holds, so the
 //   frame count and the decode look fine. Its log still says "data : N (should be M)"; that line is
-//   how a cut WAV is found. Not detectable: a WAV whose data size is 0xFFFFFFFF (written to a pipe,
-//   length never known) or 0 with a RIFF size of 8 (never closed; libsndfile takes the whole file).
+//   how a cut WAV is found. Not reported: a cut losing under a millisecond (nothing audible). Not
+//   detectable: a WAV whose data size is 0xFFFFFFFF (written to a pipe, length never known) or 0
+//   with a RIFF size of 8 (never closed; libsndfile takes the whole file), and a cut inside the
+//   header, before the data chunk (reported as not an audio file).
 // - FLAC: a cut inside a frame makes the decoder lose sync (sf_error after the reads); a cut at a
-//   frame boundary decodes cleanly but short of STREAMINFO's total, which is checked. Not detectable:
-//   a cut at a frame boundary of a FLAC whose STREAMINFO gives no total (some streaming encoders).
+//   frame boundary decodes cleanly but short of STREAMINFO's total, which is checked. Not
+//   detectable: a cut at a frame boundary of a FLAC whose STREAMINFO gives no total (some streaming
+//   encoders).
 // - Ogg Vorbis and Ogg Opus: the end-of-stream page is lost, so libsndfile logs "File ended
-//   unexpectedly without an End-Of-Stream flag set" and reports an unknown length; it may then decode
-//   nothing at all (Vorbis) or part of the audio. A cut inside the headers fails to open with the
-//   same log line. Every cut that loses audio is detectable.
+//   unexpectedly without an End-Of-Stream flag set" and reports an unknown length; it may then
+//   decode nothing at all (Vorbis) or part of the audio. A cut inside the headers fails to open
+//   with the same log line. Every cut that loses audio is detectable.
 // - MP3: with a Xing/LAME header (LAME writes one) mpg123 knows the exact length and a cut decodes
-//   short of it. Not detectable: a cut losing less than the lossy tolerance below (the last frame or
-//   two), an MP3 without such a header (its length is estimated from the file size, which shrinks
-//   with the cut), and a cut that leaves no audio frame at all (reported as not an audio file).
+//   short of it. Not detectable: a cut losing less than the lossy tolerance (100 ms or 1 %, see
+//   shortfall_tolerance; e.g. the last frame), an MP3 without such a header (its length is
+//   estimated from the file size, which shrinks with the cut), and a cut that leaves no audio frame
+//   at all (reported as not an audio file).
 
 namespace loa {
 
@@ -55,7 +60,7 @@ constexpr int kMinRate = 1'000;
 constexpr int kMaxRate = 768'000;
 constexpr std::size_t kMaxDetail = 80;
 constexpr std::string_view kOggNoEnd = "without an End-Of-Stream flag";
-// WAV data sizes that mean "unknown length", not "longer than the file".
+// A WAV data size that means "unknown length" (written to a pipe), not "longer than the file".
 constexpr std::uint64_t kStreamedDataSize = 0xFFFFFFFF;
 
 struct SndfileCloser {
@@ -73,15 +78,17 @@ struct Decoded {
   int error = SF_ERR_NO_ERROR;
 };
 
-ClipError fail(std::string reason) { return ClipError{std::move(reason)}; }
+ClipError fail(std::string reason) {
+  return ClipError{std::move(reason)};
+}
 
 // libsndfile's messages read "Error : flac decoder lost sync." or "System error : ...".
 std::string shorten(std::string_view message) {
   for (std::string_view prefix : {"System error : ", "Error : ", "Error: "}) {
     if (message.starts_with(prefix)) message.remove_prefix(prefix.size());
   }
-  while (!message.empty() && (message.back() == '.' || message.back() == ' ' ||
-                              message.back() == '\n')) {
+  while (!message.empty() &&
+         (message.back() == '.' || message.back() == ' ' || message.back() == '\n')) {
     message.remove_suffix(1);
   }
   if (message.size() > kMaxDetail) return std::string(message.substr(0, kMaxDetail)) + "...";
@@ -90,18 +97,20 @@ std::string shorten(std::string_view message) {
 
 std::string time_text(sf_count_t frames, int rate) {
   const double seconds = static_cast<double>(frames) / rate;
-  char text[32];
+  std::array<char, 32> text{};
   if (seconds < 60) {
-    std::snprintf(text, sizeof text, "%.3f s", seconds);
+    std::snprintf(text.data(), text.size(), "%.3f s", seconds);
   } else {
     const auto minutes = static_cast<long long>(seconds / 60);
-    std::snprintf(text, sizeof text, "%lld:%06.3f", minutes,
+    std::snprintf(text.data(), text.size(), "%lld:%06.3f", minutes,
                   seconds - static_cast<double>(minutes) * 60);
   }
-  return text;
+  return text.data();
 }
 
-std::string errno_text(int error) { return std::error_code(error, std::generic_category()).message(); }
+std::string errno_text(int error) {
+  return std::error_code(error, std::generic_category()).message();
+}
 
 // Reasons starting "cannot read" depend on permissions or the system, not on the clip's content.
 std::optional<ClipError> check_file(const fs::path& file) {
@@ -115,7 +124,8 @@ std::optional<ClipError> check_file(const fs::path& file) {
   const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     const int error = errno;
-    return fail(error == EACCES ? "cannot read: permission denied" : "cannot read: " + errno_text(error));
+    return fail(error == EACCES ? "cannot read: permission denied"
+                                : "cannot read: " + errno_text(error));
   }
   ::close(fd);
   if (fs::file_size(file, ec) == 0 && !ec) return fail("empty (no audio)");
@@ -134,11 +144,16 @@ ClipError open_failure(int code, std::string_view message, std::string_view log)
     return fail("truncated: cut off before any audio (the Ogg stream has no end)");
   }
   switch (code) {
-    case SF_ERR_SYSTEM: return fail("cannot read: " + shorten(message));
-    case SF_ERR_UNRECOGNISED_FORMAT: return fail("not an audio file (" + shorten(message) + ")");
-    case SF_ERR_MALFORMED_FILE: return fail("damaged audio file (" + shorten(message) + ")");
-    case SF_ERR_UNSUPPORTED_ENCODING: return fail("unsupported audio (" + shorten(message) + ")");
-    default: break;
+    case SF_ERR_SYSTEM:
+      return fail("cannot read: " + shorten(message));
+    case SF_ERR_UNRECOGNISED_FORMAT:
+      return fail("not an audio file (" + shorten(message) + ")");
+    case SF_ERR_MALFORMED_FILE:
+      return fail("damaged audio file (" + shorten(message) + ")");
+    case SF_ERR_UNSUPPORTED_ENCODING:
+      return fail("unsupported audio (" + shorten(message) + ")");
+    default:
+      break;
   }
   // The MP3 reader fails with "File does not exist or is not a regular file" when it finds no
   // MPEG frame; check_file has already ruled that out.
@@ -179,14 +194,18 @@ Decoded decode_all(SNDFILE* file, int channels) {
   return decoded;
 }
 
-int major_format(const SF_INFO& info) { return info.format & SF_FORMAT_TYPEMASK; }
+int major_format(const SF_INFO& info) {
+  return info.format & SF_FORMAT_TYPEMASK;
+}
 
 std::string format_name(int format) {
   const int sub = format & SF_FORMAT_SUBMASK;
   switch (format & SF_FORMAT_TYPEMASK) {
     case SF_FORMAT_WAV:
-    case SF_FORMAT_WAVEX: return "WAV";
-    case SF_FORMAT_FLAC: return "FLAC";
+    case SF_FORMAT_WAVEX:
+      return "WAV";
+    case SF_FORMAT_FLAC:
+      return "FLAC";
     case SF_FORMAT_OGG:
       if (sub == SF_FORMAT_VORBIS) return "Ogg Vorbis";
       if (sub == SF_FORMAT_OPUS) return "Ogg Opus";
@@ -194,11 +213,13 @@ std::string format_name(int format) {
     case SF_FORMAT_MPEG:
       if (sub == SF_FORMAT_MPEG_LAYER_III) return "MP3";
       break;
-    default: break;
+    default:
+      break;
   }
   SF_FORMAT_INFO named{};
   named.format = format & SF_FORMAT_TYPEMASK;
-  if (sf_command(nullptr, SFC_GET_FORMAT_INFO, &named, sizeof named) != 0 || named.name == nullptr) {
+  if (sf_command(nullptr, SFC_GET_FORMAT_INFO, &named, sizeof named) != 0 ||
+      named.name == nullptr) {
     return "unknown";
   }
   // "AIFF (Apple/SGI)" -> "AIFF".
@@ -219,13 +240,19 @@ int bytes_per_sample(int format) {
     case SF_FORMAT_PCM_S8:
     case SF_FORMAT_PCM_U8:
     case SF_FORMAT_ULAW:
-    case SF_FORMAT_ALAW: return 1;
-    case SF_FORMAT_PCM_16: return 2;
-    case SF_FORMAT_PCM_24: return 3;
+    case SF_FORMAT_ALAW:
+      return 1;
+    case SF_FORMAT_PCM_16:
+      return 2;
+    case SF_FORMAT_PCM_24:
+      return 3;
     case SF_FORMAT_PCM_32:
-    case SF_FORMAT_FLOAT: return 4;
-    case SF_FORMAT_DOUBLE: return 8;
-    default: return 0;
+    case SF_FORMAT_FLOAT:
+      return 4;
+    case SF_FORMAT_DOUBLE:
+      return 8;
+    default:
+      return 0;
   }
 }
 
@@ -265,7 +292,8 @@ std::optional<DataChunk> overlong_data_chunk(std::string_view log) {
 // has already cut info.frames down to what the file holds, so the promise comes from the log.
 std::optional<sf_count_t> promised_frames(const SF_INFO& info, std::string_view log) {
   if (const auto chunk = overlong_data_chunk(log)) {
-    const auto frame_bytes = static_cast<std::uint64_t>(bytes_per_sample(info.format) * info.channels);
+    const auto frame_bytes = static_cast<std::uint64_t>(bytes_per_sample(info.format)) *
+                             static_cast<std::uint64_t>(info.channels);
     if (frame_bytes == 0) return SF_COUNT_MAX;  // cut, by an amount we cannot tell
     return static_cast<sf_count_t>(chunk->declared / frame_bytes);
   }
@@ -276,7 +304,9 @@ std::optional<sf_count_t> promised_frames(const SF_INFO& info, std::string_view 
 ClipError truncated_at(const SF_INFO& info, sf_count_t decoded, std::optional<sf_count_t> promised,
                        std::string_view why) {
   std::string reason = "truncated: audio stops at " + time_text(decoded, info.samplerate);
-  if (promised && *promised != SF_COUNT_MAX) reason += " of " + time_text(*promised, info.samplerate);
+  if (promised && *promised != SF_COUNT_MAX) {
+    reason += " of " + time_text(*promised, info.samplerate);
+  }
   if (!why.empty()) reason += " (" + std::string(why) + ")";
   return fail(std::move(reason));
 }
@@ -284,11 +314,11 @@ ClipError truncated_at(const SF_INFO& info, sf_count_t decoded, std::optional<sf
 std::optional<ClipError> find_truncation(const SF_INFO& info, const Decoded& decoded,
                                          std::string_view log) {
   const auto promised = promised_frames(info, log);
-  const bool short_of_promise =
-      promised && *promised - decoded.frames > shortfall_tolerance(info, *promised);
   if (decoded.error != SF_ERR_NO_ERROR) {
     const std::string why = shorten(sf_error_number(decoded.error));
-    if (promised && decoded.frames < *promised) return truncated_at(info, decoded.frames, promised, why);
+    if (promised && decoded.frames < *promised) {
+      return truncated_at(info, decoded.frames, promised, why);
+    }
     return fail("damaged: decoding fails at " + time_text(decoded.frames, info.samplerate) + " (" +
                 why + ")");
   }
@@ -297,7 +327,9 @@ std::optional<ClipError> find_truncation(const SF_INFO& info, const Decoded& dec
       (log.find(kOggNoEnd) != std::string_view::npos || info.frames == SF_COUNT_MAX)) {
     return truncated_at(info, decoded.frames, std::nullopt, "the Ogg stream has no end");
   }
-  if (short_of_promise) return truncated_at(info, decoded.frames, promised, "");
+  if (promised && *promised - decoded.frames > shortfall_tolerance(info, *promised)) {
+    return truncated_at(info, decoded.frames, promised, "");
+  }
   return std::nullopt;
 }
 

@@ -8,7 +8,7 @@
 #include <system_error>
 #include <vector>
 
-// The cache file, one clip a line, fields separated by tabs:
+// The cache file, one clip a line, fields separated by tabs (mtime in nanoseconds since 1970):
 //   path  size  mtime-ns  ok  frames  rate  channels  format
 //   path  size  mtime-ns  error  reason
 // Backslash, tab, newline and carriage return in text fields are written as \\ \t \n \r. Lines that
@@ -28,11 +28,20 @@ std::string escape(std::string_view text) {
   out.reserve(text.size());
   for (const char c : text) {
     switch (c) {
-      case '\\': out += "\\\\"; break;
-      case '\t': out += "\\t"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      default: out += c;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -48,11 +57,20 @@ std::optional<std::string> unescape(std::string_view text) {
     }
     if (++i == text.size()) return std::nullopt;
     switch (text[i]) {
-      case '\\': out += '\\'; break;
-      case 't': out += '\t'; break;
-      case 'n': out += '\n'; break;
-      case 'r': out += '\r'; break;
-      default: return std::nullopt;
+      case '\\':
+        out += '\\';
+        break;
+      case 't':
+        out += '\t';
+        break;
+      case 'n':
+        out += '\n';
+        break;
+      case 'r':
+        out += '\r';
+        break;
+      default:
+        return std::nullopt;
     }
   }
   return out;
@@ -84,7 +102,9 @@ std::optional<std::string> key_of(const fs::path& clip) {
   if (ec) return std::nullopt;
   const auto mtime = fs::last_write_time(clip, ec);
   if (ec) return std::nullopt;
-  const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(mtime.time_since_epoch());
+  // Unix time: file_clock's own epoch is the standard library's choice.
+  const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+      std::chrono::file_clock::to_sys(mtime).time_since_epoch());
   return std::to_string(size) + '\t' + std::to_string(ns.count());
 }
 
@@ -101,11 +121,12 @@ bool worth_caching(const ProbeResult& result) {
   return error == nullptr || !error->reason.starts_with("cannot read");
 }
 
-std::string format_line(const std::string& path, const std::string& key, const ProbeResult& result) {
+std::string format_line(const std::string& path, const std::string& key,
+                        const ProbeResult& result) {
   std::string line = escape(path) + '\t' + key + '\t';
   if (const auto* info = std::get_if<ClipInfo>(&result)) {
-    line += "ok\t" + std::to_string(info->frames) + '\t' + std::to_string(info->sample_rate) + '\t' +
-            std::to_string(info->channels) + '\t' + escape(info->format);
+    line += "ok\t" + std::to_string(info->frames) + '\t' + std::to_string(info->sample_rate) +
+            '\t' + std::to_string(info->channels) + '\t' + escape(info->format);
   } else {
     line += "error\t" + escape(std::get<ClipError>(result).reason);
   }
@@ -126,7 +147,8 @@ std::optional<ProbeResult> parse_result(const std::vector<std::string_view>& fie
   if (!frames || !rate || !channels || !format || *frames <= 0 || *rate <= 0 || *channels <= 0) {
     return std::nullopt;
   }
-  return ClipInfo{.frames = *frames, .sample_rate = *rate, .channels = *channels, .format = *format};
+  return ClipInfo{
+      .frames = *frames, .sample_rate = *rate, .channels = *channels, .format = *format};
 }
 
 struct Line {
@@ -176,6 +198,7 @@ ProbeCache::ProbeCache(std::filesystem::path file) : file_(std::move(file)) {
   if (file_.empty()) return;
   std::ifstream in(file_, std::ios::binary);
   for (std::string text; std::getline(in, text);) {
+    if (text.ends_with('\r')) text.pop_back();  // edited on Windows; ours escape \r
     if (text.empty() || text.front() == '#') continue;
     if (auto line = parse_line(text)) {
       entries_.insert_or_assign(std::move(line->path),
@@ -214,7 +237,8 @@ bool ProbeCache::save() noexcept {
     sorted.reserve(entries_.size());
     for (const auto& entry : entries_) sorted.push_back(&entry);
     // Sorted, so that the file is stable and diffable.
-    std::ranges::sort(sorted, {}, [](const auto* entry) -> const std::string& { return entry->first; });
+    std::ranges::sort(sorted, {},
+                      [](const auto* entry) -> const std::string& { return entry->first; });
     std::string text = std::string(kHeader) + '\n';
     for (const auto* entry : sorted) {
       text += format_line(entry->first, entry->second.first, entry->second.second);

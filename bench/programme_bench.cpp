@@ -1,5 +1,5 @@
-// Times the programme language at station scale: `loa check` of 1,000 programmes and `loa plan` of a
-// year for 200 programmes. Prints medians of several runs; asserts nothing.
+// Times the programme language at station scale: `loa check` of 1,000 programmes and `loa plan` of
+// a year for 200 programmes. Prints medians of several runs; asserts nothing.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -47,7 +47,8 @@ std::filesystem::path write_station(const loa::test::TempDir& dir, int programme
   }
   std::ofstream out(dir / "station.yaml");
   out << "station: {name: Bench, timezone: Asia/Ho_Chi_Minh, clips: clips/, state: state/}\n"
-         "zones:\n  - {id: ap-1, channel: 1}\n  - {id: ap-2, channel: 2}\n  - {id: cho, channel: 3}\n"
+         "zones:\n  - {id: ap-1, channel: 1}\n  - {id: ap-2, channel: 2}\n  - {id: cho, channel: "
+         "3}\n"
          "playlists:\n  pl: {order: rotate, pick: 2, clips: [c1.wav, c2.wav, c3.wav, c4.wav]}\n"
          "programmes:\n";
   const char* zones[] = {"all", "[ap-1]", "[ap-2, cho]"};
@@ -58,8 +59,8 @@ std::filesystem::path write_station(const loa::test::TempDir& dir, int programme
     char hm2[8];
     std::snprintf(hm1, sizeof hm1, "%02d:%02d", 5 + p % 2, minute);
     std::snprintf(hm2, sizeof hm2, "%02d:%02d", 17 + p % 2, minute);
-    out << "  - id: p" << p << "\n    title: Chương trình " << p << "\n    priority: " << prio[p % 4]
-        << "\n    zones: " << zones[p % 3] << "\n    slots:\n"
+    out << "  - id: p" << p << "\n    title: Chương trình " << p
+        << "\n    priority: " << prio[p % 4] << "\n    zones: " << zones[p % 3] << "\n    slots:\n"
         << "      - {at: [\"" << hm1 << "\", \"" << hm2 << "\"], play: [c" << p % 40
         << ".wav, playlist:pl, {silence: 2s}], repeat: 2, gap: 10s}\n";
   }
@@ -78,7 +79,8 @@ int main() {
     const auto cold = time_runs(1, [&] { loa::check_station(file, options); });
     print("check, 1,000 programmes, cold probe cache", cold, "(decodes 40 clips)");
     std::size_t errors = 0;
-    const auto warm = time_runs(7, [&] { errors = loa::check_station(file, options).diags.error_count(); });
+    const auto warm =
+        time_runs(7, [&] { errors = loa::check_station(file, options).diags.error_count(); });
     print("check, 1,000 programmes, warm probe cache", warm, "errors: " + std::to_string(errors));
     loa::CheckOptions full;
     const auto with_warnings = time_runs(5, [&] { loa::check_station(file, full); });

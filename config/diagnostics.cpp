@@ -9,7 +9,9 @@ namespace {
 const std::string kNoFile = "<input>";
 }
 
-const std::string& SourcePos::path() const { return file ? *file : kNoFile; }
+const std::string& SourcePos::path() const {
+  return file ? *file : kNoFile;
+}
 
 std::string SourcePos::str() const {
   std::string s = path();

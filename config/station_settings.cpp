@@ -107,7 +107,8 @@ void read_audio(const YamlNode& n, StationSettings& s, Diagnostics& d) {
   if (const auto* v = r.get("output")) a.output = read_text(*v, "output", d).value_or(a.output);
   if (const auto* v = r.get("preview")) a.preview = read_text(*v, "preview", d).value_or(a.preview);
   if (const auto* v = r.get("sample_rate")) {
-    a.sample_rate = static_cast<int>(read_integer(*v, "sample_rate", 8000, 192000, d).value_or(48000));
+    a.sample_rate =
+        static_cast<int>(read_integer(*v, "sample_rate", 8000, 192000, d).value_or(48000));
   }
   if (const auto* v = r.get("loudness")) {
     if (v->is_scalar() && (v->value == "off" || v->value == "false")) {
@@ -138,16 +139,21 @@ void read_zones(const YamlNode& n, StationSettings& s, Diagnostics& d) {
     zone.id = *ident;
     if (s.zone_index(zone.id) >= 0) {
       d.error(id->pos, "duplicate zone id '" + zone.id + "' (first at line " +
-                           std::to_string(s.zones[static_cast<std::size_t>(s.zone_index(zone.id))].pos.line) + ")");
+                           std::to_string(
+                               s.zones[static_cast<std::size_t>(s.zone_index(zone.id))].pos.line) +
+                           ")");
       continue;
     }
     if (const auto* v = r.get("name")) zone.name = read_text(*v, "zone name", d).value_or("");
     if (const auto* v = r.require("channel")) {
-      zone.channel = static_cast<int>(read_integer(*v, "channel", 1, 64, d).value_or(1));
+      const auto channel = read_integer(*v, "channel", 1, 64, d);
+      zone.channel = static_cast<int>(channel.value_or(0));
       for (const auto& other : s.zones) {
+        if (!channel) break;
         if (other.channel == zone.channel) {
-          d.warning(v->pos, "zone '" + zone.id + "' shares channel " + std::to_string(zone.channel) +
-                                " with zone '" + other.id + "'; they will always sound together");
+          d.warning(v->pos, "zone '" + zone.id + "' shares channel " +
+                                std::to_string(zone.channel) + " with zone '" + other.id +
+                                "'; they will always sound together");
         }
       }
     }
@@ -164,7 +170,8 @@ std::vector<std::string> read_command(const YamlNode& n, std::string_view what, 
   for (const YamlNode* a : read_list(n, what, false, d)) {
     if (auto t = read_text(*a, what, d)) argv.push_back(*t);
   }
-  if (n.is_sequence() && argv.empty()) d.error(n.pos, std::string(what) + " is empty; give the program and its arguments");
+  if (n.is_sequence() && argv.empty())
+    d.error(n.pos, std::string(what) + " is empty; give the program and its arguments");
   return argv;
 }
 
@@ -176,12 +183,14 @@ void read_amplifiers(const YamlNode& n, StationSettings& s, Diagnostics& d) {
     amp.pos = a->pos;
     if (const auto* v = r.require("id")) amp.id = read_id(*v, "amplifier id", d).value_or("");
     for (const auto& other : s.amplifiers) {
-      if (!amp.id.empty() && other.id == amp.id) d.error(a->pos, "duplicate amplifier id '" + amp.id + "'");
+      if (!amp.id.empty() && other.id == amp.id)
+        d.error(a->pos, "duplicate amplifier id '" + amp.id + "'");
     }
     if (const auto* v = r.require("zones")) amp.zones = read_zone_set(*v, s, d).value_or(0);
     if (const auto* v = r.get("on")) amp.on = read_command(*v, "amplifier 'on' command", d);
     if (const auto* v = r.get("off")) amp.off = read_command(*v, "amplifier 'off' command", d);
-    if (const auto* v = r.get("warmup")) amp.warmup = read_duration(*v, "warmup", d).value_or(amp.warmup);
+    if (const auto* v = r.get("warmup"))
+      amp.warmup = read_duration(*v, "warmup", d).value_or(amp.warmup);
     if (const auto* v = r.get("hold")) amp.hold = read_duration(*v, "hold", d).value_or(amp.hold);
     s.amplifiers.push_back(std::move(amp));
   }
@@ -209,7 +218,9 @@ StationSettings read_station_settings(const std::filesystem::path& file, const Y
   if (audio != nullptr) read_audio(*audio, s, diags);
   if (zones != nullptr) read_zones(*zones, s, diags);
   if (s.zones.empty()) {
-    diags.error(zones != nullptr ? zones->pos : SourcePos{std::make_shared<const std::string>(file.string()), 0, 0},
+    diags.error(zones != nullptr
+                    ? zones->pos
+                    : SourcePos{std::make_shared<const std::string>(file.string()), 0, 0},
                 "the station has no zones; declare at least one under zones: (id, name, channel)");
   }
   if (amplifiers != nullptr) read_amplifiers(*amplifiers, s, diags);

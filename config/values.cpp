@@ -8,7 +8,9 @@ namespace loa {
 
 namespace {
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 // Reads exactly `n` digits at `pos`.
 std::optional<int> digits(std::string_view s, std::size_t pos, std::size_t n) {
@@ -93,7 +95,8 @@ std::optional<Duration> parse_duration(std::string_view text, std::string& why) 
 
 std::optional<TimeOfDay> parse_time_of_day(std::string_view text, std::string& why) {
   const auto bad = [&]() -> std::optional<TimeOfDay> {
-    why = "'" + std::string(text) + "' is not a time of day; write HH:MM or HH:MM:SS, for example 06:00";
+    why = "'" + std::string(text) +
+          "' is not a time of day; write HH:MM or HH:MM:SS, for example 06:00";
     return std::nullopt;
   };
   if (text.size() != 5 && text.size() != 8) return bad();
@@ -107,7 +110,8 @@ std::optional<TimeOfDay> parse_time_of_day(std::string_view text, std::string& w
     s = *sec;
   }
   if (*h > 23 || *m > 59 || s > 59) {
-    why = "'" + std::string(text) + "' is not a time of day: hours go 00-23, minutes and seconds 00-59";
+    why = "'" + std::string(text) +
+          "' is not a time of day: hours go 00-23, minutes and seconds 00-59";
     return std::nullopt;
   }
   return TimeOfDay{*h * 3600 + *m * 60 + s};
@@ -177,7 +181,8 @@ std::string format_time_of_day(TimeOfDay t) {
   const auto s = t.count();
   char buf[16];
   if (s % 60 == 0) {
-    std::snprintf(buf, sizeof buf, "%02d:%02d", static_cast<int>(s / 3600), static_cast<int>(s / 60 % 60));
+    std::snprintf(buf, sizeof buf, "%02d:%02d", static_cast<int>(s / 3600),
+                  static_cast<int>(s / 60 % 60));
   } else {
     std::snprintf(buf, sizeof buf, "%02d:%02d:%02d", static_cast<int>(s / 3600),
                   static_cast<int>(s / 60 % 60), static_cast<int>(s % 60));
@@ -185,6 +190,8 @@ std::string format_time_of_day(TimeOfDay t) {
   return buf;
 }
 
-std::string format_date(const Date& d) { return date::format("%F", date::sys_days{d}); }
+std::string format_date(const Date& d) {
+  return date::format("%F", date::sys_days{d});
+}
 
 }  // namespace loa

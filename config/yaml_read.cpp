@@ -27,7 +27,8 @@ MapReader::~MapReader() {
       bool known = false;
       for (const auto& key : keys_) known = known || key == k.value;
       if (!known) {
-        diags_.error(k.pos, "unknown key '" + k.value + "' in " + what_ + did_you_mean(k.value, keys_));
+        diags_.error(k.pos,
+                     "unknown key '" + k.value + "' in " + what_ + did_you_mean(k.value, keys_));
       }
     }
   } catch (...) {  // NOLINT(bugprone-empty-catch): out of memory while reporting; nothing to add
@@ -51,7 +52,8 @@ namespace {
 
 bool expect_scalar(const YamlNode& n, std::string_view what, Diagnostics& d) {
   if (n.is_scalar()) return true;
-  d.error(n.pos, "expected " + std::string(what) + " as a single value, found " + std::string(n.kind_name()));
+  d.error(n.pos, "expected " + std::string(what) + " as a single value, found " +
+                     std::string(n.kind_name()));
   return false;
 }
 
@@ -81,9 +83,10 @@ std::optional<std::string> read_id(const YamlNode& n, std::string_view what, Dia
                 c == '-' || c == '_' || c == '.');
   }
   if (!ok) {
-    d.error(n.pos, std::string(what) + " '" + v +
-                       "' is not a valid id; use up to 64 letters a-z, digits, '-', '_' or '.' (no spaces "
-                       "or accents; put the readable name in 'name' or 'title')");
+    d.error(n.pos,
+            std::string(what) + " '" + v +
+                "' is not a valid id; use up to 64 letters a-z, digits, '-', '_' or '.' (no spaces "
+                "or accents; put the readable name in 'name' or 'title')");
     return std::nullopt;
   }
   return v;
@@ -97,8 +100,8 @@ std::optional<long> read_integer(const YamlNode& n, std::string_view what, long 
   const auto* e = b + n.value.size();
   const auto [end, ec] = std::from_chars(b, e, v);
   if (ec != std::errc{} || end != e || v < min || v > max) {
-    d.error(n.pos, std::string(what) + " must be a whole number from " + std::to_string(min) + " to " +
-                       std::to_string(max) + ", not '" + n.value + "'");
+    d.error(n.pos, std::string(what) + " must be a whole number from " + std::to_string(min) +
+                       " to " + std::to_string(max) + ", not '" + n.value + "'");
     return std::nullopt;
   }
   return v;
@@ -111,8 +114,9 @@ std::optional<double> read_number(const YamlNode& n, std::string_view what, doub
   const double v = std::strtod(n.value.c_str(), &end);
   if (n.value.empty() || end != n.value.c_str() + n.value.size() || !std::isfinite(v) || v < min ||
       v > max) {
-    d.error(n.pos, std::string(what) + " must be a number from " + std::to_string(static_cast<long>(min)) +
-                       " to " + std::to_string(static_cast<long>(max)) + ", not '" + n.value + "'");
+    d.error(n.pos, std::string(what) + " must be a number from " +
+                       std::to_string(static_cast<long>(min)) + " to " +
+                       std::to_string(static_cast<long>(max)) + ", not '" + n.value + "'");
     return std::nullopt;
   }
   return v;
@@ -122,7 +126,8 @@ std::optional<Duration> read_duration(const YamlNode& n, std::string_view what, 
   return read_with(n, what, d, parse_duration);
 }
 
-std::optional<TimeOfDay> read_time_of_day(const YamlNode& n, std::string_view what, Diagnostics& d) {
+std::optional<TimeOfDay> read_time_of_day(const YamlNode& n, std::string_view what,
+                                          Diagnostics& d) {
   return read_with(n, what, d, parse_time_of_day);
 }
 
@@ -155,7 +160,8 @@ std::vector<const YamlNode*> read_list(const YamlNode& n, std::string_view what,
   } else if (single_ok && n.is_scalar()) {
     out.push_back(&n);
   } else {
-    d.error(n.pos, "expected " + std::string(what) + " as a list, found " + std::string(n.kind_name()));
+    d.error(n.pos,
+            "expected " + std::string(what) + " as a list, found " + std::string(n.kind_name()));
   }
   return out;
 }

@@ -19,10 +19,14 @@ const YamlNode* YamlNode::find(std::string_view key) const {
 
 std::string_view YamlNode::kind_name() const {
   switch (kind) {
-    case Kind::null: return "nothing";
-    case Kind::scalar: return "a single value";
-    case Kind::sequence: return "a list";
-    case Kind::mapping: return "a mapping (key: value)";
+    case Kind::null:
+      return "nothing";
+    case Kind::scalar:
+      return "a single value";
+    case Kind::sequence:
+      return "a list";
+    case Kind::mapping:
+      return "a mapping (key: value)";
   }
   return "?";
 }
@@ -61,7 +65,8 @@ class TreeBuilder final : public YAML::EventHandler {
   void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
     auto it = anchors_.find(anchor);
     if (it == anchors_.end()) {
-      throw LimitExceeded{at(mark), "this alias refers to a node that contains it; remove the loop"};
+      throw LimitExceeded{at(mark),
+                          "this alias refers to a node that contains it; remove the loop"};
     }
     alias_nodes_ += it->second.second;
     if (alias_nodes_ > limits_.max_alias_nodes) {
@@ -146,14 +151,14 @@ class TreeBuilder final : public YAML::EventHandler {
     } else if (!parent.pending_key) {
       parent.pending_key = std::move(n);
     } else {
-      parent.node.entries.emplace_back(std::move(*parent.pending_key), std::move(n));
+      parent.node.entries.push_back({std::move(*parent.pending_key), std::move(n)});
       parent.pending_key.reset();
     }
   }
 
   // YAML 1.1 merge keys: `<<: *base` or `<<: [*a, *b]` copy keys the mapping does not set itself.
   static void apply_merge_keys(YamlNode& map) {
-    std::vector<std::pair<YamlNode, YamlNode>> merged;
+    std::vector<YamlEntry> merged;
     bool any = false;
     for (auto& [k, v] : map.entries) {
       if (!(k.is_scalar() && k.plain && k.value == "<<")) continue;
@@ -170,14 +175,15 @@ class TreeBuilder final : public YAML::EventHandler {
       }
     }
     if (!any) return;
-    std::vector<std::pair<YamlNode, YamlNode>> out;
+    std::vector<YamlEntry> out;
     for (auto& e : map.entries) {
-      if (!(e.first.is_scalar() && e.first.plain && e.first.value == "<<")) out.push_back(std::move(e));
+      if (!(e.key.is_scalar() && e.key.plain && e.key.value == "<<")) out.push_back(std::move(e));
     }
     for (auto& e : merged) {
-      if (!e.first.is_scalar() || map.find(e.first.value) == nullptr) {
+      if (!e.key.is_scalar() || map.find(e.key.value) == nullptr) {
         bool already = false;
-        for (const auto& o : out) already = already || (o.first.is_scalar() && o.first.value == e.first.value);
+        for (const auto& o : out)
+          already = already || (o.key.is_scalar() && o.key.value == e.key.value);
         if (!already) out.push_back(std::move(e));
       }
     }
@@ -247,7 +253,8 @@ bool check_text(std::string_view text, const std::shared_ptr<const std::string>&
   for (std::size_t i = 0; i < text.size();) {
     const char c = text[i];
     if (c == '\0') {
-      diags.error({file, line, column}, "the file contains NUL bytes; is it really a YAML text file?");
+      diags.error({file, line, column},
+                  "the file contains NUL bytes; is it really a YAML text file?");
       return false;
     }
     const std::size_t len = utf8_length(text, i);
@@ -279,9 +286,12 @@ bool check_text(std::string_view text, const std::shared_ptr<const std::string>&
 
 std::string friendly(const std::string& yaml_cpp_message) {
   std::string m = yaml_cpp_message;
-  if (m == "illegal map value") m += " (a ':' where a value was expected; quote text that contains ': ')";
-  if (m == "end of map not found" || m == "end of map flow not found") m += " (check the indentation and braces)";
-  if (m == "end of sequence not found" || m == "end of sequence flow not found") m += " (a '[' without its ']'?)";
+  if (m == "illegal map value")
+    m += " (a ':' where a value was expected; quote text that contains ': ')";
+  if (m == "end of map not found" || m == "end of map flow not found")
+    m += " (check the indentation and braces)";
+  if (m == "end of sequence not found" || m == "end of sequence flow not found")
+    m += " (a '[' without its ']'?)";
   return "invalid YAML: " + m;
 }
 
@@ -302,7 +312,8 @@ std::optional<YamlNode> load_yaml_text(std::string_view text, const std::string&
   TreeBuilder builder(file, limits, diags);
   try {
     YAML::Parser parser(in);
-    if (!parser.HandleNextDocument(builder)) return YamlNode{YamlNode::Kind::null, {file, 1, 1}, {}, true, {}, {}};
+    if (!parser.HandleNextDocument(builder))
+      return YamlNode{YamlNode::Kind::null, {file, 1, 1}, {}, true, {}, {}};
     TreeBuilder rest(file, limits, diags);
     if (parser.HandleNextDocument(rest)) {
       diags.error(rest.result ? rest.result->pos : SourcePos{file, 0, 0},
@@ -320,8 +331,9 @@ std::optional<YamlNode> load_yaml_text(std::string_view text, const std::string&
   return std::move(builder.result);
 }
 
-std::optional<YamlNode> load_yaml_file(const std::filesystem::path& path, const std::string& shown_as,
-                                       Diagnostics& diags, const YamlLimits& limits) {
+std::optional<YamlNode> load_yaml_file(const std::filesystem::path& path,
+                                       const std::string& shown_as, Diagnostics& diags,
+                                       const YamlLimits& limits) {
   auto file = std::make_shared<const std::string>(shown_as);
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) {
@@ -330,7 +342,8 @@ std::optional<YamlNode> load_yaml_file(const std::filesystem::path& path, const 
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    diags.error({file, 0, 0}, "cannot open: " + std::error_code(errno, std::generic_category()).message());
+    diags.error({file, 0, 0},
+                "cannot open: " + std::error_code(errno, std::generic_category()).message());
     return std::nullopt;
   }
   const auto size = std::filesystem::file_size(path, ec);

@@ -9,7 +9,8 @@
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   loa::Diagnostics diags;
   const std::string_view text(reinterpret_cast<const char*>(data), size);
-  const loa::Station station = loa::load_station_text(text, "/nonexistent/fuzz/station.yaml", diags);
+  const loa::Station station =
+      loa::load_station_text(text, "/nonexistent/fuzz/station.yaml", diags);
   (void)station;
   return 0;
 }

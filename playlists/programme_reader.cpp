@@ -10,7 +10,8 @@ namespace loa {
 
 namespace {
 
-constexpr std::array<std::string_view, 7> kDayNames = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
+constexpr std::array<std::string_view, 7> kDayNames = {"sun", "mon", "tue", "wed",
+                                                       "thu", "fri", "sat"};
 constexpr std::array<std::string_view, 5> kOrdinals = {"1st", "2nd", "3rd", "4th", "5th"};
 
 std::vector<std::string> day_words() {
@@ -49,13 +50,16 @@ bool add_day_word(const YamlNode& n, DayRule& rule, Diagnostics& d) {
       if (kOrdinals[k] == ord) ordinal = static_cast<int>(k) + 1;
     }
     if (ordinal == 0) {
-      d.error(n.pos, "'" + w + "' is not a day; write 1st-mon .. 5th-mon or last-mon" + did_you_mean(w, day_words()));
+      d.error(n.pos, "'" + w + "' is not a day; write 1st-mon .. 5th-mon or last-mon" +
+                         did_you_mean(w, day_words()));
       return false;
     }
     rule.nth_weekdays.emplace_back(ordinal, *day_index(w.substr(dash + 1)));
   } else {
-    d.error(n.pos, "'" + w + "' is not a day; use daily, weekdays, weekends, mon..sun, 1st-mon or last-sun" +
-                       did_you_mean(w, day_words()));
+    d.error(n.pos,
+            "'" + w +
+                "' is not a day; use daily, weekdays, weekends, mon..sun, 1st-mon or last-sun" +
+                did_you_mean(w, day_words()));
     return false;
   }
   return true;
@@ -94,7 +98,8 @@ void read_monthdays(const YamlNode& n, DayRule& rule, Diagnostics& d) {
   }
 }
 
-std::optional<PlayItem> read_play_item(const YamlNode& n, const StationSettings& s, Diagnostics& d) {
+std::optional<PlayItem> read_play_item(const YamlNode& n, const StationSettings& s,
+                                       Diagnostics& d) {
   PlayItem item;
   item.pos = n.pos;
   if (n.is_mapping()) {
@@ -112,7 +117,8 @@ std::optional<PlayItem> read_play_item(const YamlNode& n, const StationSettings&
     return item;
   }
   if (!n.is_scalar() || n.value.empty()) {
-    d.error(n.pos, "a play item is a clip path, playlist:ID or {silence: 3s}; found " + std::string(n.kind_name()));
+    d.error(n.pos, "a play item is a clip path, playlist:ID or {silence: 3s}; found " +
+                       std::string(n.kind_name()));
     return std::nullopt;
   }
   if (n.value.starts_with("playlist:")) {
@@ -159,7 +165,8 @@ void read_every(const MapReader& r, Slot& slot, Diagnostics& d) {
     auto from = read_time_of_day(*ends[0], "between", d);
     auto to = read_time_of_day(*ends[1], "between", d);
     if (from && to && *to < *from) {
-      d.error(ends[1]->pos, "between ends (" + ends[1]->value + ") before it starts (" + ends[0]->value + ")");
+      d.error(ends[1]->pos,
+              "between ends (" + ends[1]->value + ") before it starts (" + ends[0]->value + ")");
       return;
     }
     if (from) slot.between_from = *from;
@@ -170,8 +177,8 @@ void read_every(const MapReader& r, Slot& slot, Diagnostics& d) {
 std::optional<Slot> read_slot(const YamlNode& n, const Programme& p, const StationSettings& s,
                               Diagnostics& d) {
   MapReader r(n, "slot",
-              {"at", "every", "between", "days", "dates", "monthdays", "play", "repeat", "gap", "start",
-               "late", "on_interrupt"},
+              {"at", "every", "between", "days", "dates", "monthdays", "play", "repeat", "gap",
+               "start", "late", "on_interrupt"},
               d);
   if (!r.ok()) return std::nullopt;
   const std::size_t errors_before = d.error_count();
@@ -185,7 +192,10 @@ std::optional<Slot> read_slot(const YamlNode& n, const Programme& p, const Stati
                                  : "the slot needs 'at' (times of day) or 'every' (a period)");
   } else if (at != nullptr) {
     slot.at = read_times(*at, d);
-    if (r.get("between") != nullptr) d.error(r.get("between")->pos, "'between' goes with 'every', not with 'at'");
+    if (at->is_sequence() && at->items.empty())
+      d.error(at->pos, "at is empty; give at least one time, for example \"06:00\"");
+    if (r.get("between") != nullptr)
+      d.error(r.get("between")->pos, "'between' goes with 'every', not with 'at'");
   } else {
     read_every(r, slot, d);
   }
@@ -206,12 +216,15 @@ std::optional<Slot> read_slot(const YamlNode& n, const Programme& p, const Stati
     for (const YamlNode* item : read_list(*play, "play", true, d)) {
       if (auto i = read_play_item(*item, s, d)) slot.play.push_back(std::move(*i));
     }
-    if (play->is_sequence() && play->items.empty()) d.error(play->pos, "play is empty; list what this slot airs");
+    if (play->is_sequence() && play->items.empty())
+      d.error(play->pos, "play is empty; list what this slot airs");
   }
-  if (const auto* v = r.get("repeat")) slot.repeat = static_cast<int>(read_integer(*v, "repeat", 1, 100, d).value_or(1));
+  if (const auto* v = r.get("repeat"))
+    slot.repeat = static_cast<int>(read_integer(*v, "repeat", 1, 100, d).value_or(1));
   if (const auto* v = r.get("gap")) slot.gap = read_duration(*v, "gap", d).value_or(slot.gap);
   if (const auto* v = r.get("start")) {
-    if (auto c = read_choice(*v, "start", {"soft", "hard"}, d)) slot.start = *c == "hard" ? StartMode::hard : StartMode::soft;
+    if (auto c = read_choice(*v, "start", {"soft", "hard"}, d))
+      slot.start = *c == "hard" ? StartMode::hard : StartMode::soft;
   }
   if (const auto* v = r.get("late")) slot.late = read_duration(*v, "late", d).value_or(slot.late);
   if (const auto* v = r.get("on_interrupt")) {
@@ -241,19 +254,26 @@ void read_chime(const YamlNode& n, ChimeChoice& c, const StationSettings& s, Dia
   c.pos = n.pos;
   if (*text == "default") {
     c.kind = ChimeChoice::Kind::station_default;
+  } else if (*text == "builtin") {
+    c.kind = ChimeChoice::Kind::builtin;
   } else if (*text == "none") {
     c.kind = ChimeChoice::Kind::none;
   } else {
     c.kind = ChimeChoice::Kind::clip;
+    c.ref = *text;
     c.file = s.clips / *text;
   }
 }
 
-std::optional<Programme> read_programme(const YamlNode& n, const StationSettings& s, Diagnostics& d) {
+std::optional<Programme> read_programme(const YamlNode& n, const StationSettings& s,
+                                        Diagnostics& d) {
   const YamlNode* id_node = n.is_mapping() ? n.find("id") : nullptr;
-  const std::string name = id_node != nullptr && id_node->is_scalar() ? "programme '" + id_node->value + "'" : "programme";
-  MapReader r(n, name,
-              {"id", "title", "reference", "priority", "zones", "valid", "except", "chime", "slots"}, d);
+  const std::string name = id_node != nullptr && id_node->is_scalar()
+                               ? "programme '" + id_node->value + "'"
+                               : "programme";
+  MapReader r(
+      n, name,
+      {"id", "title", "reference", "priority", "zones", "valid", "except", "chime", "slots"}, d);
   if (!r.ok()) return std::nullopt;
   Programme p;
   p.pos = n.pos;
@@ -274,13 +294,14 @@ std::optional<Programme> read_programme(const YamlNode& n, const StationSettings
     for (const YamlNode* slot : read_list(*slots, "slots", false, d)) {
       if (auto sl = read_slot(*slot, p, s, d)) p.slots.push_back(std::move(*sl));
     }
-    if (slots->is_sequence() && slots->items.empty()) d.error(slots->pos, "slots is empty; the programme would never air");
+    if (slots->is_sequence() && slots->items.empty())
+      d.error(slots->pos, "slots is empty; the programme would never air");
   }
   return p;
 }
 
-std::optional<Playlist> read_playlist(const YamlNode& key, const YamlNode& n, const StationSettings& s,
-                                      Diagnostics& d) {
+std::optional<Playlist> read_playlist(const YamlNode& key, const YamlNode& n,
+                                      const StationSettings& s, Diagnostics& d) {
   auto id = read_id(key, "playlist id", d);
   if (!id) return std::nullopt;
   MapReader r(n, "playlist '" + *id + "'", {"order", "pick", "clips"}, d);
@@ -290,7 +311,7 @@ std::optional<Playlist> read_playlist(const YamlNode& key, const YamlNode& n, co
   pl.pos = key.pos;
   if (const auto* v = r.get("order")) {
     if (auto o = read_choice(*v, "order", {"in-order", "shuffle", "rotate"}, d)) {
-      pl.order = *o == "rotate" ? Playlist::Order::rotate
+      pl.order = *o == "rotate"    ? Playlist::Order::rotate
                  : *o == "shuffle" ? Playlist::Order::shuffle
                                    : Playlist::Order::in_order;
     }
@@ -309,7 +330,8 @@ std::optional<Playlist> read_playlist(const YamlNode& key, const YamlNode& n, co
       pl.clips.push_back(std::move(item));
     }
     if (clips->is_sequence() && clips->items.empty()) {
-      d.warning(clips->pos, "playlist '" + pl.id + "' is empty; slots that play it air nothing from it");
+      d.warning(clips->pos,
+                "playlist '" + pl.id + "' is empty; slots that play it air nothing from it");
     }
   }
   if (const auto* v = r.get("pick")) {
@@ -317,7 +339,8 @@ std::optional<Playlist> read_playlist(const YamlNode& key, const YamlNode& n, co
       pl.pick = static_cast<int>(*pick);
       if (!pl.clips.empty() && pl.pick > static_cast<int>(pl.clips.size())) {
         d.warning(v->pos, "pick " + std::to_string(pl.pick) + " is more than the " +
-                              std::to_string(pl.clips.size()) + " clips; each broadcast plays them all");
+                              std::to_string(pl.clips.size()) +
+                              " clips; each broadcast plays them all");
         pl.pick = static_cast<int>(pl.clips.size());
       }
     }

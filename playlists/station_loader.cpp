@@ -24,7 +24,8 @@ std::vector<std::string> expand_glob(const std::string& pattern) {
   return out;
 }
 
-void read_content(const YamlNode* programmes, const YamlNode* playlists, Station& st, Diagnostics& d) {
+void read_content(const YamlNode* programmes, const YamlNode* playlists, Station& st,
+                  Diagnostics& d) {
   if (programmes != nullptr) read_programmes(*programmes, st.settings, st.programmes, d);
   if (playlists != nullptr) read_playlists(*playlists, st.settings, st.playlists, d);
 }
@@ -32,7 +33,8 @@ void read_content(const YamlNode* programmes, const YamlNode* playlists, Station
 void load_include(const std::string& shown, Station& st, Diagnostics& d) {
   auto root = load_yaml_file(shown, shown, d);
   if (!root || root->is_null()) return;
-  MapReader r(*root, "included file (only programmes and playlists may be here)", {"programmes", "playlists"}, d);
+  MapReader r(*root, "included file (only programmes and playlists may be here)",
+              {"programmes", "playlists"}, d);
   if (!r.ok()) return;
   read_content(r.get("programmes"), r.get("playlists"), st, d);
 }
@@ -85,7 +87,8 @@ void check_references(const Station& st, Diagnostics& d) {
     }
   }
   for (const auto& p : st.playlists) {
-    if (used.count(p.id) == 0) d.warning(p.pos, "playlist '" + p.id + "' is not played by any programme");
+    if (used.count(p.id) == 0)
+      d.warning(p.pos, "playlist '" + p.id + "' is not played by any programme");
   }
 }
 
@@ -93,7 +96,8 @@ Station finish(const YamlNode& root, const std::filesystem::path& file, bool rea
                Diagnostics& d) {
   Station st;
   st.files.push_back(file);
-  MapReader r(root, "station file", {"station", "audio", "zones", "amplifiers", "programmes", "playlists"}, d);
+  MapReader r(root, "station file",
+              {"station", "audio", "zones", "amplifiers", "programmes", "playlists"}, d);
   if (!r.ok()) {
     st.settings.file = file;
     return st;

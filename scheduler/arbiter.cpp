@@ -6,10 +6,14 @@ namespace loa {
 
 std::string_view status_name(BroadcastStatus s) {
   switch (s) {
-    case BroadcastStatus::planned: return "planned";
-    case BroadcastStatus::delayed: return "delayed";
-    case BroadcastStatus::interrupted: return "interrupted";
-    case BroadcastStatus::missed: return "missed";
+    case BroadcastStatus::planned:
+      return "planned";
+    case BroadcastStatus::delayed:
+      return "delayed";
+    case BroadcastStatus::interrupted:
+      return "interrupted";
+    case BroadcastStatus::missed:
+      return "missed";
   }
   return "?";
 }
@@ -141,7 +145,8 @@ void Arbiter::start(std::size_t i, UtcTime now) {
 void Arbiter::begin_item(std::size_t i, UtcTime now) {
   Entry& e = entries_[i];
   // Items of no length (a clip that cannot be read) are passed over at once.
-  while (e.next_item < e.broadcast.items.size() && e.broadcast.items[e.next_item].length.count() == 0) {
+  while (e.next_item < e.broadcast.items.size() &&
+         e.broadcast.items[e.next_item].length.count() == 0) {
     e.outcome.aired.push_back({e.next_item, now, now, false});
     ++e.next_item;
   }
@@ -196,6 +201,8 @@ void Arbiter::finish(std::size_t i, UtcTime now) {
   }
 }
 
-void Arbiter::release(std::size_t i) { std::erase(playing_, i); }
+void Arbiter::release(std::size_t i) {
+  std::erase(playing_, i);
+}
 
 }  // namespace loa

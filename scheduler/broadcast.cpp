@@ -10,10 +10,14 @@ namespace loa {
 
 std::string_view item_kind_name(BroadcastItem::Kind k) {
   switch (k) {
-    case BroadcastItem::Kind::chime: return "chime";
-    case BroadcastItem::Kind::clip: return "clip";
-    case BroadcastItem::Kind::silence: return "silence";
-    case BroadcastItem::Kind::gap: return "gap";
+    case BroadcastItem::Kind::chime:
+      return "chime";
+    case BroadcastItem::Kind::clip:
+      return "clip";
+    case BroadcastItem::Kind::silence:
+      return "silence";
+    case BroadcastItem::Kind::gap:
+      return "gap";
   }
   return "?";
 }
@@ -54,27 +58,32 @@ BroadcastItem clip_item(const PlayItem& p, BroadcastItem::Kind kind, const ClipL
   return item;
 }
 
+// The programme's own chime, or the station's when the programme says `default`.
 std::optional<BroadcastItem> chime_for(const Station& station, const Programme& programme,
                                        const ClipLengths& lengths) {
   const auto& audio = station.settings.audio;
-  BroadcastItem item;
-  item.kind = BroadcastItem::Kind::chime;
   switch (programme.chime.kind) {
-    case ChimeChoice::Kind::none: return std::nullopt;
+    case ChimeChoice::Kind::none:
+      return std::nullopt;
+    case ChimeChoice::Kind::builtin:
+      break;
     case ChimeChoice::Kind::clip: {
-      PlayItem p{PlayItem::Kind::clip, programme.chime.file.filename().string(), programme.chime.file, {}, {}};
+      const PlayItem p{PlayItem::Kind::clip, programme.chime.ref, programme.chime.file, {}, {}};
       return clip_item(p, BroadcastItem::Kind::chime, lengths);
     }
-    case ChimeChoice::Kind::station_default: break;
+    case ChimeChoice::Kind::station_default:
+      if (audio.chime == "none") return std::nullopt;
+      if (audio.chime != "builtin") {
+        const PlayItem p{PlayItem::Kind::clip, audio.chime, audio.chime_path, {}, {}};
+        return clip_item(p, BroadcastItem::Kind::chime, lengths);
+      }
+      break;
   }
-  if (audio.chime == "none") return std::nullopt;
-  if (audio.chime == "builtin") {
-    item.path = "builtin";
-    item.length = std::chrono::duration_cast<Micros>(kBuiltinChimeLength);
-    return item;
-  }
-  PlayItem p{PlayItem::Kind::clip, audio.chime, audio.chime_path, {}, {}};
-  return clip_item(p, BroadcastItem::Kind::chime, lengths);
+  BroadcastItem item;
+  item.kind = BroadcastItem::Kind::chime;
+  item.path = "builtin";
+  item.length = std::chrono::duration_cast<Micros>(kBuiltinChimeLength);
+  return item;
 }
 
 }  // namespace
@@ -83,7 +92,8 @@ std::vector<const PlayItem*> draw_from(const Playlist& playlist, RotationState& 
   std::vector<const PlayItem*> out;
   const std::size_t n = playlist.clips.size();
   if (n == 0) return out;
-  const std::size_t pick = playlist.pick > 0 ? std::min<std::size_t>(static_cast<std::size_t>(playlist.pick), n) : n;
+  const std::size_t pick =
+      playlist.pick > 0 ? std::min<std::size_t>(static_cast<std::size_t>(playlist.pick), n) : n;
   if (playlist.order == Playlist::Order::in_order) {
     for (std::size_t i = 0; i < pick; ++i) out.push_back(&playlist.clips[i]);
     return out;
@@ -123,10 +133,15 @@ Broadcast expand_broadcast(const Station& station, const Programme& programme, c
   std::vector<BroadcastItem> once;
   for (const auto& p : slot.play) {
     switch (p.kind) {
-      case PlayItem::Kind::clip: once.push_back(clip_item(p, BroadcastItem::Kind::clip, lengths)); break;
+      case PlayItem::Kind::clip:
+        once.push_back(clip_item(p, BroadcastItem::Kind::clip, lengths));
+        break;
       case PlayItem::Kind::silence:
-        once.push_back({BroadcastItem::Kind::silence, "silence", {},
-                        std::chrono::duration_cast<Micros>(p.silence), false});
+        once.push_back({BroadcastItem::Kind::silence,
+                        "silence",
+                        {},
+                        std::chrono::duration_cast<Micros>(p.silence),
+                        false});
         break;
       case PlayItem::Kind::playlist:
         if (const Playlist* pl = station.playlist(p.ref)) {
@@ -139,7 +154,11 @@ Broadcast expand_broadcast(const Station& station, const Programme& programme, c
   }
   for (int r = 0; r < slot.repeat; ++r) {
     if (r > 0 && slot.gap.count() > 0) {
-      b.items.push_back({BroadcastItem::Kind::gap, "gap", {}, std::chrono::duration_cast<Micros>(slot.gap), false});
+      b.items.push_back({BroadcastItem::Kind::gap,
+                         "gap",
+                         {},
+                         std::chrono::duration_cast<Micros>(slot.gap),
+                         false});
     }
     b.items.insert(b.items.end(), once.begin(), once.end());
   }

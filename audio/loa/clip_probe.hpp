@@ -13,7 +13,7 @@ struct ClipInfo {
   std::int64_t frames = 0;  // frames actually decoded, not what the header claims
   int sample_rate = 0;
   int channels = 0;
-  std::string format;       // "WAV", "FLAC", "Ogg Vorbis", "Ogg Opus", "MP3", ...
+  std::string format;  // "WAV", "FLAC", "Ogg Vorbis", "Ogg Opus", "MP3", ...
 
   std::chrono::microseconds duration() const;
 };
@@ -28,7 +28,8 @@ struct ClipError {
 using ProbeResult = std::variant<ClipInfo, ClipError>;
 
 // Opens and decodes the whole clip with libsndfile (streamed, a small buffer at a time) to prove it
-// airs and to learn its real length. Thread-safe (no shared state); never throws for bad files.
+// airs and to learn its real length. Thread-safe: opens are serialised (libsndfile reports a failed
+// open through process-wide state), decoding runs in parallel. Never throws for bad files.
 ProbeResult probe_clip(const std::filesystem::path& file);
 
 }  // namespace loa

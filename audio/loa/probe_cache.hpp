@@ -9,9 +9,10 @@
 
 namespace loa {
 
-// Remembers probe results across runs in one small text file in the station's state folder, keyed on
-// the clip's absolute path, size and modification time, so `loa check` and `loa plan` decode each
-// clip once. A missing, unreadable or corrupt cache file just means probing again. Thread-safe.
+// Remembers probe results across runs in one small text file in the station's state folder, keyed
+// on the clip's absolute path, size and modification time, so `loa check` and `loa plan` decode
+// each clip once. A missing, unreadable or corrupt cache file just means probing again.
+// Thread-safe.
 class ProbeCache {
  public:
   // `file` is the cache file (for example state/clip-probes.tsv); empty means memory only.
@@ -35,7 +36,8 @@ class ProbeCache {
  private:
   std::filesystem::path file_;
   mutable std::mutex mutex_;
-  std::unordered_map<std::string, std::pair<std::string, ProbeResult>> entries_;  // path -> (key, result)
+  // Absolute path -> (key: size and mtime, result).
+  std::unordered_map<std::string, std::pair<std::string, ProbeResult>> entries_;
   std::size_t hits_ = 0;
   std::size_t misses_ = 0;
   bool dirty_ = false;

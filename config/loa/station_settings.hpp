@@ -28,7 +28,7 @@ struct Zone {
 struct Amplifier {
   std::string id;
   ZoneSet zones = 0;
-  std::vector<std::string> on;   // argv, run without a shell
+  std::vector<std::string> on;  // argv, run without a shell
   std::vector<std::string> off;
   Duration warmup{0};
   Duration hold{std::chrono::minutes(10)};  // stay on if the next broadcast is this close
@@ -36,7 +36,7 @@ struct Amplifier {
 };
 
 struct AudioSettings {
-  std::string output = "default";   // PortAudio device name, "wav:PATH" or "null"
+  std::string output = "default";  // PortAudio device name, "wav:PATH" or "null"
   std::string preview = "default";
   int sample_rate = 48000;
   std::optional<double> loudness = -16.0;  // LUFS target; nullopt is "off"
@@ -50,9 +50,9 @@ struct StationSettings {
   std::string name;
   std::string timezone;  // IANA name
   const date::time_zone* zone = nullptr;
-  std::filesystem::path file;     // the station file
-  std::filesystem::path clips;    // clips folder (absolute or relative to the working folder)
-  std::filesystem::path state;    // journal and caches
+  std::filesystem::path file;   // the station file
+  std::filesystem::path clips;  // clips folder (absolute or relative to the working folder)
+  std::filesystem::path state;  // journal and caches
   std::vector<std::pair<std::string, SourcePos>> include;  // globs, relative to the station file
   AudioSettings audio;
   std::vector<Zone> zones;

@@ -17,6 +17,8 @@ namespace loa {
 // A YAML document as plain data: every node carries its position, aliases are already expanded
 // (within limits) and merge keys (`<<: *base`) applied. Loaders read this tree rather than
 // yaml-cpp's nodes so that hostile input is bounded in one place.
+struct YamlEntry;
+
 struct YamlNode {
   enum class Kind { null, scalar, sequence, mapping };
 
@@ -25,7 +27,7 @@ struct YamlNode {
   std::string value;  // scalar text
   bool plain = true;  // scalar written without quotes
   std::vector<YamlNode> items;
-  std::vector<std::pair<YamlNode, YamlNode>> entries;
+  std::vector<YamlEntry> entries;  // a mapping's key: value pairs, in file order
 
   bool is_null() const { return kind == Kind::null; }
   bool is_scalar() const { return kind == Kind::scalar; }
@@ -35,6 +37,11 @@ struct YamlNode {
   const YamlNode* find(std::string_view key) const;
   // "a mapping", "a list", "text", "nothing": for messages such as "expected a list, found text".
   std::string_view kind_name() const;
+};
+
+struct YamlEntry {
+  YamlNode key;
+  YamlNode value;
 };
 
 struct YamlLimits {
@@ -47,8 +54,9 @@ struct YamlLimits {
 // Reads and parses one YAML file. Every problem (unreadable file, invalid UTF-8, tab indentation,
 // syntax, limits) goes to `diags` with its position; returns nullopt when the file cannot be used.
 // An empty file is a null node. Never throws for bad input.
-std::optional<YamlNode> load_yaml_file(const std::filesystem::path& path, const std::string& shown_as,
-                                       Diagnostics& diags, const YamlLimits& limits = {});
+std::optional<YamlNode> load_yaml_file(const std::filesystem::path& path,
+                                       const std::string& shown_as, Diagnostics& diags,
+                                       const YamlLimits& limits = {});
 
 std::optional<YamlNode> load_yaml_text(std::string_view text, const std::string& shown_as,
                                        Diagnostics& diags, const YamlLimits& limits = {});

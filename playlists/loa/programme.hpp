@@ -30,8 +30,8 @@ struct DayRule {
   // "last-sun", "1st-mon": (ordinal 1..5 or -1 for last, weekday 0..6). Match in addition to
   // `weekdays` (which is then 0 unless plain days are listed too).
   std::vector<std::pair<int, unsigned>> nth_weekdays;
-  std::vector<Date> dates;      // sorted
-  std::vector<int> monthdays;   // 1..31, or -1 for the last day of the month
+  std::vector<Date> dates;     // sorted
+  std::vector<int> monthdays;  // 1..31, or -1 for the last day of the month
 
   bool matches(const Date& d) const;
 };
@@ -57,8 +57,9 @@ struct Slot {
 
 // What plays before a programme's broadcasts.
 struct ChimeChoice {
-  enum class Kind { station_default, none, clip };
+  enum class Kind { station_default, builtin, none, clip };
   Kind kind = Kind::station_default;
+  std::string ref;  // clip only: as written
   std::filesystem::path file;
   SourcePos pos;
 };
@@ -84,7 +85,7 @@ struct Playlist {
   enum class Order { in_order, shuffle, rotate };
   std::string id;
   Order order = Order::in_order;
-  int pick = 0;  // clips per broadcast; 0 means all
+  int pick = 0;                 // clips per broadcast; 0 means all
   std::vector<PlayItem> clips;  // each Kind::clip
   SourcePos pos;
 };

@@ -78,7 +78,7 @@ class Arbiter {
 
   std::vector<Entry> entries_;
   std::size_t next_arrival_ = 0;
-  std::vector<std::size_t> queue_;    // waiting and paused, in start order
+  std::vector<std::size_t> queue_;  // waiting and paused, in start order
   std::vector<std::size_t> playing_;
 };
 

@@ -17,10 +17,10 @@ namespace loa {
 struct BroadcastItem {
   enum class Kind { chime, clip, silence, gap };
   Kind kind = Kind::clip;
-  std::string path;             // as operators wrote it, or "builtin" for the built-in chime
-  std::filesystem::path file;   // empty for the built-in chime, silence and gaps
+  std::string path;            // as operators wrote it, or "builtin" for the built-in chime
+  std::filesystem::path file;  // empty for the built-in chime, silence and gaps
   Micros length{0};
-  bool unreadable = false;      // the clip could not be probed: it will be skipped (length 0)
+  bool unreadable = false;  // the clip could not be probed: it will be skipped (length 0)
 };
 
 std::string_view item_kind_name(BroadcastItem::Kind k);
@@ -48,8 +48,8 @@ using RotationState = std::unordered_map<std::string, std::uint64_t>;
 using ClipLengths = std::function<std::optional<Micros>(const std::filesystem::path&)>;
 
 // Expands an occurrence of `slot` at `scheduled` into its items: the chime (the programme's, else
-// the station's), then the play list `repeat` times with `gap` between, drawing clips from playlists
-// by their order and advancing `rotation`. Pure apart from `rotation`.
+// the station's), then the play list `repeat` times with `gap` between, drawing clips from
+// playlists by their order and advancing `rotation`. Pure apart from `rotation`.
 Broadcast expand_broadcast(const Station& station, const Programme& programme, const Slot& slot,
                            UtcTime scheduled, RotationState& rotation, const ClipLengths& lengths);
 

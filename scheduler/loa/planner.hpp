@@ -18,7 +18,8 @@ inline constexpr Micros kPlanMargin = std::chrono::hours(24);
 
 // Every broadcast whose scheduled time is in [from, to), after the rules of what airs when, in
 // scheduled order (ties in the order programmes and slots are written). Rotating and shuffled
-// playlists start from `rotation` at `from - kPlanMargin`. Pure: the same inputs give the same plan.
+// playlists start from `rotation` at `from - kPlanMargin`. Pure: the same inputs give the same
+// plan.
 std::vector<PlannedBroadcast> plan(const Station& station, const ClipLengths& lengths, UtcTime from,
                                    UtcTime to, RotationState rotation = {});
 

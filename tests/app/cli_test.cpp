@@ -1,8 +1,8 @@
 // `loa check` and `loa plan` run as a process, on stations and clips the tests make themselves.
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "loa_test/audio_fixtures.hpp"
@@ -27,8 +27,8 @@ std::string slurp(const std::filesystem::path& p) {
 Result run(const std::string& args, const test::TempDir& dir) {
   const auto out = dir / "stdout.txt";
   const auto err = dir / "stderr.txt";
-  const std::string cmd = std::string("cd '") + dir.path().string() + "' && '" + LOA_BINARY + "' " + args +
-                          " >'" + out.string() + "' 2>'" + err.string() + "'";
+  const std::string cmd = std::string("cd '") + dir.path().string() + "' && '" + LOA_BINARY + "' " +
+                          args + " >'" + out.string() + "' 2>'" + err.string() + "'";
   const int status = std::system(cmd.c_str());
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(out), slurp(err)};
 }
@@ -109,10 +109,18 @@ TEST_F(Cli, BadClipsAreErrorsAtTheLineThatUsesThem) {
 )");
   auto r = run("check --config station.yaml --today 2026-12-01", dir);
   EXPECT_EQ(r.exit, 1);
-  EXPECT_NE(r.out.find("station.yaml:24:13: error: clip 'missing.mp3' cannot be played"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("station.yaml:25:13: error: clip 'empty.wav' cannot be played"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("station.yaml:26:13: error: clip 'text.mp3' cannot be played"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("station.yaml:27:13: error: clip 'cut.wav' cannot be played: truncated"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("station.yaml:24:13: error: clip 'missing.mp3' cannot be played"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("station.yaml:25:13: error: clip 'empty.wav' cannot be played"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("station.yaml:26:13: error: clip 'text.mp3' cannot be played"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("station.yaml:27:13: error: clip 'cut.wav' cannot be played: truncated"),
+            std::string::npos)
+      << r.out;
 }
 
 TEST_F(Cli, BrokenYamlNamesFileLineAndColumn) {
@@ -160,7 +168,8 @@ TEST_F(Cli, PlanShowsTheEmergencyCuttingIn) {
   EXPECT_EQ(lines[0]["status"], "interrupted");
   EXPECT_EQ(lines[0]["items"][1]["cut"], true);
   EXPECT_EQ(lines[0]["items"][1]["end"], "2026-12-02T06:00:05.000+07:00");
-  EXPECT_EQ(lines[0]["end"], "2026-12-02T06:00:25.000+07:00");  // resumes at 06:00:10, replays ten.wav
+  EXPECT_EQ(lines[0]["end"],
+            "2026-12-02T06:00:25.000+07:00");  // resumes at 06:00:10, replays ten.wav
   EXPECT_EQ(lines[1]["programme"], "lu");
   EXPECT_EQ(lines[1]["status"], "planned");
   EXPECT_EQ(lines[1]["class"], "emergency");

@@ -23,7 +23,9 @@ double peak_of(std::span<const float> samples) {
   return peak;
 }
 
-double dbfs(double amplitude) { return 20 * std::log10(amplitude); }
+double dbfs(double amplitude) {
+  return 20 * std::log10(amplitude);
+}
 
 // Power of one frequency in `samples` (Goertzel).
 double power_at(std::span<const float> samples, double frequency, int rate) {
@@ -42,7 +44,7 @@ double power_at(std::span<const float> samples, double frequency, int rate) {
 double dominant_frequency(std::span<const float> samples, int rate) {
   double best = 0;
   double best_power = -1;
-  for (double f = 200; f <= 2000; f += 2) {
+  for (int f = 200; f <= 2000; f += 2) {
     const double power = power_at(samples, f, rate);
     if (power > best_power) {
       best_power = power;
@@ -59,11 +61,11 @@ std::span<const float> window(const std::vector<float>& samples, int rate, doubl
 }
 
 TEST(BuiltinChime, LastsTwoAndAHalfSeconds) {
-  EXPECT_EQ(builtin_chime_frames(48000), 120'000u);
-  EXPECT_EQ(builtin_chime_frames(44100), 110'250u);
-  EXPECT_EQ(builtin_chime_frames(22050), 55'125u);
-  EXPECT_EQ(builtin_chime_frames(8001), 20'003u);  // 20002.5 rounds up
-  EXPECT_EQ(builtin_chime_frames(0), 0u);
+  EXPECT_EQ(builtin_chime_frames(48000), 120'000U);
+  EXPECT_EQ(builtin_chime_frames(44100), 110'250U);
+  EXPECT_EQ(builtin_chime_frames(22050), 55'125U);
+  EXPECT_EQ(builtin_chime_frames(8001), 20'003U);  // 20002.5 rounds up
+  EXPECT_EQ(builtin_chime_frames(0), 0U);
 }
 
 TEST(BuiltinChime, PeaksAtMinusSixDbfs) {
@@ -102,22 +104,24 @@ TEST(BuiltinChime, FallsFromG5ToEFlat5) {
 TEST(BuiltinChime, ShortBufferGetsTheStartOfTheChime) {
   const auto full = render(48000);
   std::vector<float> part(1000);
-  ASSERT_EQ(render_builtin_chime(48000, part), 1000u);
+  ASSERT_EQ(render_builtin_chime(48000, part), 1000U);
   EXPECT_TRUE(std::equal(part.begin(), part.end(), full.begin()));
 }
 
 TEST(BuiltinChime, LargerBufferIsLeftAloneAfterTheChime) {
-  std::vector<float> out(builtin_chime_frames(16000) + 10, 7.0f);
+  std::vector<float> out(builtin_chime_frames(16000) + 10, 7.0F);
   EXPECT_EQ(render_builtin_chime(16000, out), builtin_chime_frames(16000));
-  EXPECT_EQ(out.back(), 7.0f);
+  EXPECT_EQ(out.back(), 7.0F);
 }
 
-TEST(BuiltinChime, IsDeterministic) { EXPECT_EQ(render(44100), render(44100)); }
+TEST(BuiltinChime, IsDeterministic) {
+  EXPECT_EQ(render(44100), render(44100));
+}
 
 TEST(BuiltinChime, NoRateNoChime) {
   std::vector<float> out(16);
-  EXPECT_EQ(render_builtin_chime(0, out), 0u);
-  EXPECT_EQ(render_builtin_chime(-48000, out), 0u);
+  EXPECT_EQ(render_builtin_chime(0, out), 0U);
+  EXPECT_EQ(render_builtin_chime(-48000, out), 0U);
 }
 
 }  // namespace

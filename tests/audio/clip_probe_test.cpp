@@ -4,8 +4,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <fstream>
+#include <iterator>
 #include <random>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "loa_test/audio_fixtures.hpp"
 #include "loa_test/temp_dir.hpp"
@@ -54,9 +58,10 @@ std::string random_bytes(std::size_t count) {
 // Writes a 2 s tone, then keeps `fraction` of the file, as an aborted copy would.
 fs::path cut_tone(const TempDir& dir, std::string_view name, AudioFormat format, double fraction,
                   int rate = 44100, int channels = 2) {
-  const auto path = dir / name;
+  auto path = dir / name;
   write_tone(path, 2.0, rate, channels, format);
-  truncate_file(path, static_cast<std::uintmax_t>(static_cast<double>(fs::file_size(path)) * fraction));
+  truncate_file(path,
+                static_cast<std::uintmax_t>(static_cast<double>(fs::file_size(path)) * fraction));
   return path;
 }
 
@@ -78,7 +83,9 @@ TEST(ClipInfoDuration, DoesNotOverflowForLongClips) {
   EXPECT_EQ(duration_of(hundred_years, 48'000), std::chrono::hours(24 * 365 * 100));
 }
 
-TEST(ClipInfoDuration, IsZeroWithoutARate) { EXPECT_EQ(ClipInfo{}.duration(), 0us); }
+TEST(ClipInfoDuration, IsZeroWithoutARate) {
+  EXPECT_EQ(ClipInfo{}.duration(), 0us);
+}
 
 TEST(ProbeClip, WavStereoHasItsExactLength) {
   TempDir dir;
@@ -103,8 +110,8 @@ TEST(ProbeClip, FlacHasItsExactLength) {
 
 // Lossy codecs add encoder delay and padding. With libsndfile 1.2.0 the decoded lengths are exact
 // (mpg123 trims by the LAME header, Opus by pre-skip and the final granule position, Vorbis by the
-// final granule position); the tolerance of about one MP3 frame (1152 samples) allows a decoder that
-// does not trim.
+// final granule position); the tolerance of about one MP3 frame (1152 samples) allows a decoder
+// that does not trim.
 constexpr auto kLossyTolerance = 30ms;
 
 void expect_length(const ClipInfo& info, std::chrono::microseconds expected) {
@@ -248,6 +255,21 @@ TEST(ProbeClipTruncated, FlacHalf) {
   EXPECT_NE(reason.find(" of 2.000 s (flac decoder lost sync)"), std::string::npos) << reason;
 }
 
+// A cut between two FLAC frames decodes without error; it falls short of STREAMINFO's total.
+TEST(ProbeClipTruncated, FlacCutBetweenFrames) {
+  TempDir dir;
+  const auto path = dir / "a.flac";
+  write_tone(path, 2.0, 44100, 2, AudioFormat::flac);
+  std::ifstream in(path, std::ios::binary);
+  const std::string bytes{std::istreambuf_iterator<char>(in), {}};
+  const auto frame = bytes.find("\xFF\xF8", bytes.size() / 2);  // fixed-blocksize frame sync
+  ASSERT_NE(frame, std::string::npos);
+  truncate_file(path, frame);
+  const auto reason = expect_error(probe_clip(path));
+  EXPECT_TRUE(reason.starts_with("truncated: audio stops at ")) << reason;
+  EXPECT_TRUE(reason.ends_with(" of 2.000 s")) << reason;  // no decoder error to report
+}
+
 TEST(ProbeClipTruncated, FlacMissingItsLastByte) {
   TempDir dir;
   const auto reason = expect_error(probe_clip(cut_tone(dir, "a.flac", AudioFormat::flac, 0.9999)));
@@ -303,6 +325,36 @@ TEST(ProbeClipTruncated, Mp3MissingItsLastByteStillAirs) {
   TempDir dir;
   const auto info = expect_info(probe_clip(cut_tone(dir, "a.mp3", AudioFormat::mp3, 0.9999)));
   expect_length(info, 2s);
+}
+
+// libsndfile reports failed opens through process-wide state; each probe must still get its own.
+TEST(ProbeClip, ConcurrentProbesGetTheirOwnReasons) {
+  TempDir dir;
+  write_tone(dir / "good.wav", 1.0, 48000);
+  dir.write("notes.mp3", "call the studio at 9\n");
+  dir.write("noise.wav", random_bytes(10'000));
+  cut_tone(dir, "cut.ogg", AudioFormat::ogg_vorbis, 0.1);
+  std::vector<std::thread> threads;
+  std::vector<int> wrong(4, 0);
+  for (std::size_t t = 0; t < wrong.size(); ++t) {
+    threads.emplace_back([&, t] {
+      for (int round = 0; round < 10; ++round) {
+        const auto good = probe_clip(dir / "good.wav");
+        const auto* info = std::get_if<ClipInfo>(&good);
+        if (info == nullptr || info->frames != 48'000) ++wrong[t];
+        const auto mp3 = probe_clip(dir / "notes.mp3");
+        if (std::get<ClipError>(mp3).reason != "not an audio file (no audio stream found)")
+          ++wrong[t];
+        const auto noise = probe_clip(dir / "noise.wav");
+        if (std::get<ClipError>(noise).reason != "not an audio file (Format not recognised)")
+          ++wrong[t];
+        const auto ogg = probe_clip(dir / "cut.ogg");
+        if (!std::get<ClipError>(ogg).reason.starts_with("truncated: ")) ++wrong[t];
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  for (std::size_t t = 0; t < wrong.size(); ++t) EXPECT_EQ(wrong[t], 0) << "thread " << t;
 }
 
 }  // namespace

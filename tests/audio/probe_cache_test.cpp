@@ -46,8 +46,8 @@ TEST(ProbeCache, SecondProbeIsAHit) {
   ProbeCache cache({});
   EXPECT_EQ(frames_of(cache.probe(dir / "a.wav")), 48'000);
   EXPECT_EQ(frames_of(cache.probe(dir / "a.wav")), 48'000);
-  EXPECT_EQ(cache.misses(), 1u);
-  EXPECT_EQ(cache.hits(), 1u);
+  EXPECT_EQ(cache.misses(), 1U);
+  EXPECT_EQ(cache.hits(), 1U);
 }
 
 TEST(ProbeCache, RelativeAndAbsolutePathsShareAnEntry) {
@@ -56,7 +56,7 @@ TEST(ProbeCache, RelativeAndAbsolutePathsShareAnEntry) {
   ProbeCache cache({});
   cache.probe(dir / "a.wav");
   cache.probe(dir.path() / "." / "a.wav");
-  EXPECT_EQ(cache.hits(), 1u);
+  EXPECT_EQ(cache.hits(), 1U);
 }
 
 TEST(ProbeCache, AHitDoesNotReadTheFile) {
@@ -70,7 +70,7 @@ TEST(ProbeCache, AHitDoesNotReadTheFile) {
   write_text(clip, std::string(fs::file_size(clip), '\0'));
   fs::last_write_time(clip, mtime);
   EXPECT_EQ(frames_of(cache.probe(clip)), 48'000);
-  EXPECT_EQ(cache.hits(), 1u);
+  EXPECT_EQ(cache.hits(), 1U);
 }
 
 TEST(ProbeCache, ErrorsAreCachedToo) {
@@ -82,7 +82,7 @@ TEST(ProbeCache, ErrorsAreCachedToo) {
   const auto second = cache.probe(clip);
   ASSERT_TRUE(std::holds_alternative<ClipError>(second));
   EXPECT_EQ(std::get<ClipError>(second).reason, std::get<ClipError>(first).reason);
-  EXPECT_EQ(cache.hits(), 1u);
+  EXPECT_EQ(cache.hits(), 1U);
 }
 
 TEST(ProbeCache, MissingClipsAreNotCached) {
@@ -93,7 +93,7 @@ TEST(ProbeCache, MissingClipsAreNotCached) {
     ASSERT_TRUE(std::holds_alternative<ClipError>(result));
     EXPECT_EQ(std::get<ClipError>(result).reason, "file not found");
   }
-  EXPECT_EQ(cache.misses(), 2u);
+  EXPECT_EQ(cache.misses(), 2U);
   write_tone(dir / "later.wav", 1.0, 48000);
   EXPECT_EQ(frames_of(cache.probe(dir / "later.wav")), 48'000);
 }
@@ -126,8 +126,8 @@ TEST(ProbeCache, SurvivesSaveAndReload) {
   ProbeCache reloaded(file);
   const auto a = reloaded.probe(dir / "a.flac");
   const auto b = reloaded.probe(broken);
-  EXPECT_EQ(reloaded.hits(), 2u);
-  EXPECT_EQ(reloaded.misses(), 0u);
+  EXPECT_EQ(reloaded.hits(), 2U);
+  EXPECT_EQ(reloaded.misses(), 0U);
   const auto& info = std::get<ClipInfo>(a);
   const auto& first_info = std::get<ClipInfo>(first_a);
   EXPECT_EQ(info.frames, first_info.frames);
@@ -149,7 +149,7 @@ TEST(ProbeCache, PathsWithTabsAndNewlinesSurviveReload) {
   }
   ProbeCache reloaded(file);
   EXPECT_EQ(frames_of(reloaded.probe(clip)), 48'000);
-  EXPECT_EQ(reloaded.hits(), 1u);
+  EXPECT_EQ(reloaded.hits(), 1U);
 }
 
 TEST(ProbeCache, ChangedFileIsProbedAgain) {
@@ -167,8 +167,8 @@ TEST(ProbeCache, ChangedFileIsProbedAgain) {
   fs::last_write_time(clip, mtime + 5s);
   ProbeCache reloaded(file);
   EXPECT_EQ(frames_of(reloaded.probe(clip)), 96'000);
-  EXPECT_EQ(reloaded.misses(), 1u);
-  EXPECT_EQ(reloaded.hits(), 0u);
+  EXPECT_EQ(reloaded.misses(), 1U);
+  EXPECT_EQ(reloaded.hits(), 0U);
 }
 
 TEST(ProbeCache, TouchedFileIsProbedAgain) {
@@ -179,7 +179,7 @@ TEST(ProbeCache, TouchedFileIsProbedAgain) {
   cache.probe(clip);
   fs::last_write_time(clip, fs::last_write_time(clip) + 1s);
   cache.probe(clip);
-  EXPECT_EQ(cache.misses(), 2u);
+  EXPECT_EQ(cache.misses(), 2U);
 }
 
 TEST(ProbeCache, CorruptLinesAreIgnored) {
@@ -210,8 +210,8 @@ TEST(ProbeCache, CorruptLinesAreIgnored) {
   ProbeCache reloaded(file);
   EXPECT_EQ(frames_of(reloaded.probe(dir / "a.wav")), 48'000);
   EXPECT_EQ(frames_of(reloaded.probe(dir / "b.wav")), 48'000);
-  EXPECT_EQ(reloaded.hits(), 1u);
-  EXPECT_EQ(reloaded.misses(), 1u);
+  EXPECT_EQ(reloaded.hits(), 1U);
+  EXPECT_EQ(reloaded.misses(), 1U);
 }
 
 TEST(ProbeCache, CacheFileThatIsNotTextIsIgnored) {
@@ -226,7 +226,7 @@ TEST(ProbeCache, CacheFileThatIsNotTextIsIgnored) {
   EXPECT_TRUE(cache.save());
   ProbeCache reloaded(file);
   reloaded.probe(dir / "a.wav");
-  EXPECT_EQ(reloaded.hits(), 1u);
+  EXPECT_EQ(reloaded.hits(), 1U);
 }
 
 TEST(ProbeCache, SaveFailsWhenTheFolderIsAFile) {

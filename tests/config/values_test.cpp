@@ -36,7 +36,8 @@ TEST(TimeOfDay, ParsesAndRejects) {
   EXPECT_EQ(parse_time_of_day("06:00", why), std::chrono::seconds(6 * 3600));
   EXPECT_EQ(parse_time_of_day("23:59:59", why), std::chrono::seconds(86399));
   EXPECT_EQ(parse_time_of_day("00:00", why), std::chrono::seconds(0));
-  for (const char* bad : {"25:00", "24:00", "6:00", "06:60", "06:00:60", "0600", "06-00", "", "ab:cd"}) {
+  for (const char* bad :
+       {"25:00", "24:00", "6:00", "06:60", "06:00:60", "0600", "06-00", "", "ab:cd"}) {
     EXPECT_FALSE(parse_time_of_day(bad, why)) << bad;
   }
   parse_time_of_day("25:00", why);
@@ -46,7 +47,8 @@ TEST(TimeOfDay, ParsesAndRejects) {
 TEST(Date, ParsesRealCalendarDatesOnly) {
   std::string why;
   EXPECT_EQ(parse_date("2024-02-29", why), Date(date::year{2024}, date::month{2}, date::day{29}));
-  for (const char* bad : {"2023-02-29", "2024-13-01", "2024-04-31", "2024-1-1", "24-01-01", "2024/01/01", ""}) {
+  for (const char* bad :
+       {"2023-02-29", "2024-13-01", "2024-04-31", "2024-1-1", "24-01-01", "2024/01/01", ""}) {
     EXPECT_FALSE(parse_date(bad, why)) << bad;
   }
 }

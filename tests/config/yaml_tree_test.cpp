@@ -8,7 +8,9 @@
 namespace loa {
 namespace {
 
-std::string first_message(const Diagnostics& d) { return d.all().empty() ? "" : format(d.all().front()); }
+std::string first_message(const Diagnostics& d) {
+  return d.all().empty() ? "" : format(d.all().front());
+}
 
 TEST(YamlTree, NodesCarryTheirLineAndColumn) {
   Diagnostics d;
@@ -50,7 +52,8 @@ TEST(YamlTree, TabIndentationIsAnErrorAtItsLine) {
 TEST(YamlTree, InvalidUtf8IsAnErrorAtItsByte) {
   Diagnostics d;
   EXPECT_FALSE(load_yaml_text("name: caf\xE9\n", "s.yaml", d));
-  EXPECT_EQ(first_message(d), "s.yaml:1:10: error: invalid UTF-8 (byte 0xE9); save the file as UTF-8");
+  EXPECT_EQ(first_message(d),
+            "s.yaml:1:10: error: invalid UTF-8 (byte 0xE9); save the file as UTF-8");
 }
 
 TEST(YamlTree, VietnameseTextIsFine) {
@@ -83,7 +86,8 @@ TEST(YamlTree, DeepNestingIsRefused) {
 
 TEST(YamlTree, MergeKeysApply) {
   Diagnostics d;
-  auto root = load_yaml_text("base: &b {late: 10m, repeat: 2}\nslot: {<<: *b, repeat: 3}\n", "s.yaml", d);
+  auto root =
+      load_yaml_text("base: &b {late: 10m, repeat: 2}\nslot: {<<: *b, repeat: 3}\n", "s.yaml", d);
   ASSERT_TRUE(root);
   const YamlNode* slot = root->find("slot");
   EXPECT_EQ(slot->find("late")->value, "10m");
@@ -94,7 +98,8 @@ TEST(YamlTree, MergeKeysApply) {
 TEST(YamlTree, DuplicateKeysAreErrors) {
   Diagnostics d;
   load_yaml_text("a: 1\nb: 2\na: 3\n", "s.yaml", d);
-  EXPECT_EQ(first_message(d), "s.yaml:3:1: error: duplicate key 'a' (first set at line 1); keep only one");
+  EXPECT_EQ(first_message(d),
+            "s.yaml:3:1: error: duplicate key 'a' (first set at line 1); keep only one");
 }
 
 TEST(YamlTree, SecondDocumentIsAnError) {
@@ -121,7 +126,8 @@ TEST(MapReader, UnknownKeysGetASuggestion) {
   Diagnostics d;
   auto root = load_yaml_text("priorty: high\n", "s.yaml", d);
   { MapReader r(*root, "programme", {"id", "priority"}, d); }
-  EXPECT_EQ(first_message(d), "s.yaml:1:1: error: unknown key 'priorty' in programme (did you mean 'priority'?)");
+  EXPECT_EQ(first_message(d),
+            "s.yaml:1:1: error: unknown key 'priorty' in programme (did you mean 'priority'?)");
 }
 
 TEST(DidYouMean, OnlySuggestsCloseNames) {

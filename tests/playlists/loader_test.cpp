@@ -1,9 +1,8 @@
 // The station loader as operators meet it: every mistake reported at its line, with a message that
 // says what to write instead.
-#include "loa/station_loader.hpp"
-
 #include <gtest/gtest.h>
 
+#include "loa/station_loader.hpp"
 #include "loa_test/temp_dir.hpp"
 
 namespace loa {
@@ -91,13 +90,18 @@ playlists:
 }
 
 TEST(Loader, UnknownKeyWithSuggestion) {
-  auto l = load(kHead + "programmes:\n  - id: p\n    priorty: high\n    slots: [{at: '06:00', play: [a.mp3]}]\n");
-  EXPECT_TRUE(l.has("st.yaml:9:5: error: unknown key 'priorty' in programme 'p' (did you mean 'priority'?)")) << l.all();
+  auto l = load(
+      kHead +
+      "programmes:\n  - id: p\n    priorty: high\n    slots: [{at: '06:00', play: [a.mp3]}]\n");
+  EXPECT_TRUE(l.has(
+      "st.yaml:9:5: error: unknown key 'priorty' in programme 'p' (did you mean 'priority'?)"))
+      << l.all();
 }
 
 TEST(Loader, WrongTypes) {
   auto l = load_slot("{at: {h: 6}, play: a.mp3, repeat: twice}");
-  EXPECT_TRUE(l.has("expected at (a time or a list of times) as a list, found a mapping")) << l.all();
+  EXPECT_TRUE(l.has("expected at (a time or a list of times) as a list, found a mapping"))
+      << l.all();
   EXPECT_TRUE(l.has("repeat must be a whole number from 1 to 100, not 'twice'")) << l.all();
 }
 
@@ -113,7 +117,8 @@ TEST(Loader, NegativeDuration) {
 
 TEST(Loader, EveryZero) {
   auto l = load_slot("{every: 0m, play: [a.mp3]}");
-  EXPECT_TRUE(l.has("st.yaml:10:17: error: every: 0m is too often; the shortest period is 1m")) << l.all();
+  EXPECT_TRUE(l.has("st.yaml:10:17: error: every: 0m is too often; the shortest period is 1m"))
+      << l.all();
 }
 
 TEST(Loader, InvalidDate) {
@@ -122,17 +127,26 @@ TEST(Loader, InvalidDate) {
 }
 
 TEST(Loader, UntilBeforeFrom) {
-  auto l = load(kHead + "programmes:\n  - id: p\n    valid: {from: 2024-06-30, until: 2024-01-01}\n    slots: [{at: '06:00', play: [a.mp3]}]\n");
-  EXPECT_TRUE(l.has("st.yaml:9:38: error: valid until 2024-01-01 is before from 2024-06-30")) << l.all();
+  auto l = load(kHead +
+                "programmes:\n  - id: p\n    valid: {from: 2024-06-30, until: 2024-01-01}\n    "
+                "slots: [{at: '06:00', play: [a.mp3]}]\n");
+  EXPECT_TRUE(l.has("st.yaml:9:38: error: valid until 2024-01-01 is before from 2024-06-30"))
+      << l.all();
 }
 
 TEST(Loader, DuplicateProgrammeIds) {
-  auto l = load(kHead + "programmes:\n  - id: p\n    slots: [{at: '06:00', play: [a.mp3]}]\n  - id: p\n    slots: [{at: '07:00', play: [a.mp3]}]\n");
-  EXPECT_TRUE(l.has("st.yaml:10:5: error: duplicate programme id 'p' (first defined at st.yaml:8:5)")) << l.all();
+  auto l = load(kHead +
+                "programmes:\n  - id: p\n    slots: [{at: '06:00', play: [a.mp3]}]\n  - id: p\n    "
+                "slots: [{at: '07:00', play: [a.mp3]}]\n");
+  EXPECT_TRUE(
+      l.has("st.yaml:10:5: error: duplicate programme id 'p' (first defined at st.yaml:8:5)"))
+      << l.all();
 }
 
 TEST(Loader, ReferencesToNothing) {
-  auto l = load(kHead + "programmes:\n  - id: p\n    zones: [ap1]\n    slots: [{at: '06:00', play: [playlist:canhbao]}]\nplaylists:\n  canh-bao: {clips: [a.mp3]}\n");
+  auto l = load(kHead +
+                "programmes:\n  - id: p\n    zones: [ap1]\n    slots: [{at: '06:00', play: "
+                "[playlist:canhbao]}]\nplaylists:\n  canh-bao: {clips: [a.mp3]}\n");
   EXPECT_TRUE(l.has("st.yaml:9:13: error: unknown zone 'ap1' (did you mean 'ap-1'?)")) << l.all();
   EXPECT_TRUE(l.has("error: unknown playlist 'canhbao' (did you mean 'canh-bao'?)")) << l.all();
 }
@@ -159,7 +173,8 @@ TEST(Loader, BetweenBackwards) {
 
 TEST(Loader, UnknownTimeZone) {
   auto l = load("station: {timezone: Asia/Ho_Chi_Min}\nzones: [{id: a, channel: 1}]\n");
-  EXPECT_TRUE(l.has("unknown time zone 'Asia/Ho_Chi_Min' (did you mean 'Asia/Ho_Chi_Minh'?)")) << l.all();
+  EXPECT_TRUE(l.has("unknown time zone 'Asia/Ho_Chi_Min' (did you mean 'Asia/Ho_Chi_Minh'?)"))
+      << l.all();
 }
 
 TEST(Loader, NoZones) {
@@ -168,13 +183,17 @@ TEST(Loader, NoZones) {
 }
 
 TEST(Loader, EmptyPlaylistIsAWarning) {
-  auto l = load(kHead + "programmes:\n  - id: p\n    slots: [{at: '06:00', play: [playlist:x]}]\nplaylists:\n  x: {clips: []}\n");
+  auto l = load(kHead +
+                "programmes:\n  - id: p\n    slots: [{at: '06:00', play: "
+                "[playlist:x]}]\nplaylists:\n  x: {clips: []}\n");
   EXPECT_FALSE(l.diags.has_errors()) << l.all();
   EXPECT_TRUE(l.has("warning: playlist 'x' is empty")) << l.all();
 }
 
 TEST(Loader, EmergencyDefaultsToHardStart) {
-  auto l = load(kHead + "programmes:\n  - id: lu\n    priority: emergency\n    slots: [{at: '06:00', play: [a.mp3]}]\n");
+  auto l = load(kHead +
+                "programmes:\n  - id: lu\n    priority: emergency\n    slots: [{at: '06:00', play: "
+                "[a.mp3]}]\n");
   ASSERT_FALSE(l.diags.has_errors()) << l.all();
   EXPECT_EQ(l.station.programmes[0].slots[0].start, StartMode::hard);
 }
@@ -207,8 +226,11 @@ TEST(Loader, IncludesAreReadRelativeToTheStationFile) {
   dir.write("s2.yaml", R"(station: {timezone: UTC, include: [programmes/*.yaml, missing/*.yaml]}
 zones: [{id: a, channel: 1}]
 )");
-  dir.write("programmes/one.yaml", "programmes:\n  - {id: one, slots: [{at: '06:00', play: [a.mp3]}]}\n");
-  dir.write("programmes/two.yaml", "programmes:\n  - {id: two, slots: [{at: '07:00', play: [playlist:pl]}]}\nplaylists:\n  pl: {clips: [b.mp3]}\n");
+  dir.write("programmes/one.yaml",
+            "programmes:\n  - {id: one, slots: [{at: '06:00', play: [a.mp3]}]}\n");
+  dir.write("programmes/two.yaml",
+            "programmes:\n  - {id: two, slots: [{at: '07:00', play: [playlist:pl]}]}\nplaylists:\n "
+            " pl: {clips: [b.mp3]}\n");
   dir.write("programmes/bad.yaml", "station: {name: nope}\n");
   Diagnostics d;
   Station st = load_station(dir / "s2.yaml", d);
@@ -217,13 +239,18 @@ zones: [{id: a, channel: 1}]
   EXPECT_EQ(st.programmes.size(), 2U) << all;
   EXPECT_EQ(st.playlists.size(), 1U) << all;
   EXPECT_EQ(st.files.size(), 4U) << all;
-  EXPECT_NE(all.find("bad.yaml:1:1: error: unknown key 'station' in included file"), std::string::npos) << all;
-  EXPECT_NE(all.find("warning: include 'missing/*.yaml' matches no file"), std::string::npos) << all;
+  EXPECT_NE(all.find("bad.yaml:1:1: error: unknown key 'station' in included file"),
+            std::string::npos)
+      << all;
+  EXPECT_NE(all.find("warning: include 'missing/*.yaml' matches no file"), std::string::npos)
+      << all;
   EXPECT_EQ(st.programmes[0].slots[0].play[0].file, dir.path() / "clips" / "a.mp3");
 }
 
 TEST(Loader, ExpiredCampaignWarns) {
-  auto l = load(kHead + "programmes:\n  - id: old\n    valid: {until: 2024-06-30}\n    slots: [{at: '06:00', play: [a.mp3]}]\n");
+  auto l = load(kHead +
+                "programmes:\n  - id: old\n    valid: {until: 2024-06-30}\n    slots: [{at: "
+                "'06:00', play: [a.mp3]}]\n");
   warn_expired(l.station, Date(date::year{2026}, date::month{11}, date::day{28}), l.diags);
   EXPECT_FALSE(l.diags.has_errors());
   EXPECT_EQ(l.diags.warning_count(), 1U);

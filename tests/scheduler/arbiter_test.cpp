@@ -16,11 +16,14 @@ const Programme kProgramme = [] {
 const Slot kSlot{};
 const UtcTime T0 = UtcTime{} + std::chrono::hours(24 * 20000);
 
-UtcTime at(int s) { return T0 + seconds(s); }
+UtcTime at(int s) {
+  return T0 + seconds(s);
+}
 
 // A broadcast at `start_s` seconds on `zones`, of items with the given lengths in seconds.
 Broadcast make(int start_s, ZoneSet zones, int priority, std::vector<int> items,
-               StartMode mode = StartMode::soft, OnInterrupt on = OnInterrupt::resume, int late_s = 300) {
+               StartMode mode = StartMode::soft, OnInterrupt on = OnInterrupt::resume,
+               int late_s = 300) {
   Broadcast b;
   b.programme = &kProgramme;
   b.slot = &kSlot;
@@ -30,7 +33,8 @@ Broadcast make(int start_s, ZoneSet zones, int priority, std::vector<int> items,
   b.start = mode;
   b.on_interrupt = on;
   b.late = seconds(late_s);
-  for (int len : items) b.items.push_back({BroadcastItem::Kind::clip, "c", {}, seconds(len), false});
+  for (int len : items)
+    b.items.push_back({BroadcastItem::Kind::clip, "c", {}, seconds(len), false});
   return b;
 }
 
@@ -115,7 +119,7 @@ TEST(Arbiter, MissedWhenItCannotStartWithinLate) {
 
 TEST(Arbiter, AWaitingBroadcastIsNotOvertakenOnItsZones) {
   Arbiter a;
-  a.add(make(0, 0b10, 50, {100}));               // holds zone 2
+  a.add(make(0, 0b10, 50, {100}));                // holds zone 2
   auto wide = a.add(make(10, 0b11, 50, {10}));    // needs zones 1 and 2: waits
   auto narrow = a.add(make(20, 0b01, 50, {10}));  // zone 1 is free, but `wide` is ahead of it
   a.run_to_end();

@@ -15,14 +15,25 @@ void write_tone(const std::filesystem::path& path, double seconds, int rate, int
   info.samplerate = rate;
   info.channels = channels;
   switch (format) {
-    case AudioFormat::wav16: info.format = SF_FORMAT_WAV | SF_FORMAT_PCM_16; break;
-    case AudioFormat::flac: info.format = SF_FORMAT_FLAC | SF_FORMAT_PCM_16; break;
-    case AudioFormat::ogg_vorbis: info.format = SF_FORMAT_OGG | SF_FORMAT_VORBIS; break;
-    case AudioFormat::opus: info.format = SF_FORMAT_OGG | SF_FORMAT_OPUS; break;
-    case AudioFormat::mp3: info.format = SF_FORMAT_MPEG | SF_FORMAT_MPEG_LAYER_III; break;
+    case AudioFormat::wav16:
+      info.format = SF_FORMAT_WAV | SF_FORMAT_PCM_16;
+      break;
+    case AudioFormat::flac:
+      info.format = SF_FORMAT_FLAC | SF_FORMAT_PCM_16;
+      break;
+    case AudioFormat::ogg_vorbis:
+      info.format = SF_FORMAT_OGG | SF_FORMAT_VORBIS;
+      break;
+    case AudioFormat::opus:
+      info.format = SF_FORMAT_OGG | SF_FORMAT_OPUS;
+      break;
+    case AudioFormat::mp3:
+      info.format = SF_FORMAT_MPEG | SF_FORMAT_MPEG_LAYER_III;
+      break;
   }
   SNDFILE* f = sf_open(path.c_str(), SFM_WRITE, &info);
-  if (f == nullptr) throw std::runtime_error("cannot write " + path.string() + ": " + sf_strerror(nullptr));
+  if (f == nullptr)
+    throw std::runtime_error("cannot write " + path.string() + ": " + sf_strerror(nullptr));
   const auto frames = static_cast<sf_count_t>(std::llround(seconds * rate));
   std::vector<float> block(static_cast<std::size_t>(4096 * channels));
   for (sf_count_t done = 0; done < frames;) {
