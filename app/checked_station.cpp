@@ -11,43 +11,16 @@ namespace loa {
 
 namespace {
 
-// Every place a clip is named, with the file it resolves to.
-struct ClipUse {
-  std::filesystem::path file;
-  std::string as_written;
-  SourcePos pos;
-};
-
-std::vector<ClipUse> clip_uses(const Station& st) {
-  std::vector<ClipUse> uses;
-  const auto& audio = st.settings.audio;
-  if (!audio.chime_path.empty()) uses.push_back({audio.chime_path, audio.chime, audio.chime_pos});
-  for (const auto& p : st.programmes) {
-    if (p.chime.kind == ChimeChoice::Kind::clip) {
-      uses.push_back({p.chime.file, p.chime.ref, p.chime.pos});
-    }
-    for (const auto& s : p.slots) {
-      for (const auto& i : s.play) {
-        if (i.kind == PlayItem::Kind::clip) uses.push_back({i.file, i.ref, i.pos});
-      }
-    }
-  }
-  for (const auto& pl : st.playlists) {
-    for (const auto& c : pl.clips) uses.push_back({c.file, c.ref, c.pos});
-  }
-  return uses;
-}
-
 void probe_clips(CheckedStation& c) {
   ProbeCache cache(c.station.settings.state / "clip-probes.tsv");
-  for (const ClipUse& use : clip_uses(c.station)) {
+  for_each_clip(c.station, [&](const PlayItem& use) {
     auto [it, fresh] = c.clips.try_emplace(use.file, ClipError{});
     if (fresh) it->second = cache.probe(use.file);
     if (const auto* err = std::get_if<ClipError>(&it->second)) {
-      c.diags.error(use.pos, "clip '" + use.as_written + "' cannot be played: " + err->reason +
-                                 " (" + use.file.string() + ")");
+      c.diags.error(use.pos, "clip '" + use.ref + "' cannot be played: " + err->reason + " (" +
+                                 use.file.string() + ")");
     }
-  }
+  });
   cache.save();
 }
 

@@ -39,7 +39,7 @@ void print_plan_json(std::ostream& out, const Station& st,
     for (const AiredItem& a : o.aired) {
       const BroadcastItem& item = b.items[a.item];
       nlohmann::json j = {{"kind", item_kind_name(item.kind)},
-                          {"path", item.path},
+                          {"path", item.path()},
                           {"start", format_iso(a.start, zone)},
                           {"end", format_iso(a.end, zone)}};
       if (a.cut) j["cut"] = true;
@@ -89,7 +89,7 @@ void print_plan_text(std::ostream& out, const Station& st,
     for (const AiredItem& a : o.aired) {
       const BroadcastItem& item = b.items[a.item];
       out << "      " << clock(a.start, zone) << "  " << item_kind_name(item.kind) << "  "
-          << item.path << "  " << length_text(a.end - a.start) << (a.cut ? "  (cut)" : "")
+          << item.path() << "  " << length_text(a.end - a.start) << (a.cut ? "  (cut)" : "")
           << (item.unreadable ? "  (unreadable, skipped)" : "") << '\n';
     }
   }

@@ -260,8 +260,9 @@ void read_chime(const YamlNode& n, ChimeChoice& c, const StationSettings& s, Dia
     c.kind = ChimeChoice::Kind::none;
   } else {
     c.kind = ChimeChoice::Kind::clip;
-    c.ref = *text;
-    c.file = s.clips / *text;
+    c.clip.ref = *text;
+    c.clip.file = s.clips / *text;
+    c.clip.pos = n.pos;
   }
 }
 

@@ -2,6 +2,7 @@
 
 #include <glob.h>
 
+#include <map>
 #include <set>
 #include <unordered_map>
 
@@ -92,6 +93,21 @@ void check_references(const Station& st, Diagnostics& d) {
   }
 }
 
+// Gives every distinct clip file one index, so lengths are looked up once per file.
+void index_clips(Station& st) {
+  const auto& audio = st.settings.audio;
+  if (!audio.chime_path.empty()) {
+    st.chime =
+        PlayItem{PlayItem::Kind::clip, audio.chime, audio.chime_path, 0, {}, audio.chime_pos};
+  }
+  std::map<std::filesystem::path, std::uint32_t> index;
+  for_each_clip(st, [&](PlayItem& item) {
+    auto [it, fresh] = index.try_emplace(item.file, static_cast<std::uint32_t>(st.clips.size()));
+    if (fresh) st.clips.push_back(item.file);
+    item.clip = it->second;
+  });
+}
+
 Station finish(const YamlNode& root, const std::filesystem::path& file, bool read_includes,
                Diagnostics& d) {
   Station st;
@@ -109,6 +125,7 @@ Station finish(const YamlNode& root, const std::filesystem::path& file, bool rea
   check_unique_ids(st.programmes, "programme", d);
   check_unique_ids(st.playlists, "playlist", d);
   check_references(st, d);
+  index_clips(st);
   if (st.programmes.empty()) {
     d.warning(root.pos, "the station has no programmes yet; nothing will air");
   }

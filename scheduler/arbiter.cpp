@@ -25,6 +25,13 @@ std::size_t Arbiter::add(Broadcast b) {
   return entries_.size() - 1;
 }
 
+PlannedBroadcast Arbiter::take(std::size_t i) {
+  Entry& e = entries_[i];
+  PlannedBroadcast out{std::move(e.broadcast), std::move(e.outcome)};
+  e.broadcast.scheduled = out.broadcast.scheduled;
+  return out;
+}
+
 bool Arbiter::before(std::size_t a, std::size_t b) const {
   const Broadcast& x = entries_[a].broadcast;
   const Broadcast& y = entries_[b].broadcast;

@@ -45,12 +45,12 @@ std::vector<std::size_t> shuffled_order(const Playlist& p, std::uint64_t cycle) 
   return order;
 }
 
-BroadcastItem clip_item(const PlayItem& p, BroadcastItem::Kind kind, const ClipLengths& lengths) {
+BroadcastItem clip_item(const PlayItem& p, BroadcastItem::Kind kind, const ClipTable& lengths) {
   BroadcastItem item;
   item.kind = kind;
-  item.path = p.ref;
-  item.file = p.file;
-  if (auto len = lengths(p.file)) {
+  item.clip = &p;
+  const auto& len = p.clip < lengths.size() ? lengths[p.clip] : std::nullopt;
+  if (len) {
     item.length = *len;
   } else {
     item.unreadable = true;
@@ -58,32 +58,29 @@ BroadcastItem clip_item(const PlayItem& p, BroadcastItem::Kind kind, const ClipL
   return item;
 }
 
+BroadcastItem timed(BroadcastItem::Kind kind, Duration d) {
+  BroadcastItem item;
+  item.kind = kind;
+  item.length = std::chrono::duration_cast<Micros>(d);
+  return item;
+}
+
 // The programme's own chime, or the station's when the programme says `default`.
 std::optional<BroadcastItem> chime_for(const Station& station, const Programme& programme,
-                                       const ClipLengths& lengths) {
-  const auto& audio = station.settings.audio;
+                                       const ClipTable& lengths) {
   switch (programme.chime.kind) {
     case ChimeChoice::Kind::none:
       return std::nullopt;
     case ChimeChoice::Kind::builtin:
       break;
-    case ChimeChoice::Kind::clip: {
-      const PlayItem p{PlayItem::Kind::clip, programme.chime.ref, programme.chime.file, {}, {}};
-      return clip_item(p, BroadcastItem::Kind::chime, lengths);
-    }
+    case ChimeChoice::Kind::clip:
+      return clip_item(programme.chime.clip, BroadcastItem::Kind::chime, lengths);
     case ChimeChoice::Kind::station_default:
-      if (audio.chime == "none") return std::nullopt;
-      if (audio.chime != "builtin") {
-        const PlayItem p{PlayItem::Kind::clip, audio.chime, audio.chime_path, {}, {}};
-        return clip_item(p, BroadcastItem::Kind::chime, lengths);
-      }
+      if (station.settings.audio.chime == "none") return std::nullopt;
+      if (station.chime) return clip_item(*station.chime, BroadcastItem::Kind::chime, lengths);
       break;
   }
-  BroadcastItem item;
-  item.kind = BroadcastItem::Kind::chime;
-  item.path = "builtin";
-  item.length = std::chrono::duration_cast<Micros>(kBuiltinChimeLength);
-  return item;
+  return timed(BroadcastItem::Kind::chime, kBuiltinChimeLength);
 }
 
 }  // namespace
@@ -117,8 +114,21 @@ std::vector<const PlayItem*> draw_from(const Playlist& playlist, RotationState& 
   return out;
 }
 
+std::string_view BroadcastItem::path() const {
+  if (clip != nullptr) return clip->ref;
+  if (kind == Kind::chime) return "builtin";
+  return item_kind_name(kind);
+}
+
+ClipTable clip_table(const Station& station, const ClipLengths& lengths) {
+  ClipTable table;
+  table.reserve(station.clips.size());
+  for (const auto& file : station.clips) table.push_back(lengths(file));
+  return table;
+}
+
 Broadcast expand_broadcast(const Station& station, const Programme& programme, const Slot& slot,
-                           UtcTime scheduled, RotationState& rotation, const ClipLengths& lengths) {
+                           UtcTime scheduled, RotationState& rotation, const ClipTable& lengths) {
   Broadcast b;
   b.programme = &programme;
   b.slot = &slot;
@@ -128,39 +138,32 @@ Broadcast expand_broadcast(const Station& station, const Programme& programme, c
   b.start = slot.start;
   b.on_interrupt = slot.on_interrupt;
   b.late = std::chrono::duration_cast<Micros>(slot.late);
-  if (auto chime = chime_for(station, programme, lengths)) b.items.push_back(std::move(*chime));
+  if (auto chime = chime_for(station, programme, lengths)) b.items.push_back(*chime);
   // The play list is drawn once and then repeated as it is: a repeat airs the same announcement.
-  std::vector<BroadcastItem> once;
+  const std::size_t first = b.items.size();
   for (const auto& p : slot.play) {
     switch (p.kind) {
       case PlayItem::Kind::clip:
-        once.push_back(clip_item(p, BroadcastItem::Kind::clip, lengths));
+        b.items.push_back(clip_item(p, BroadcastItem::Kind::clip, lengths));
         break;
       case PlayItem::Kind::silence:
-        once.push_back({BroadcastItem::Kind::silence,
-                        "silence",
-                        {},
-                        std::chrono::duration_cast<Micros>(p.silence),
-                        false});
+        b.items.push_back(timed(BroadcastItem::Kind::silence, p.silence));
         break;
       case PlayItem::Kind::playlist:
         if (const Playlist* pl = station.playlist(p.ref)) {
           for (const PlayItem* c : draw_from(*pl, rotation)) {
-            once.push_back(clip_item(*c, BroadcastItem::Kind::clip, lengths));
+            b.items.push_back(clip_item(*c, BroadcastItem::Kind::clip, lengths));
           }
         }
         break;
     }
   }
-  for (int r = 0; r < slot.repeat; ++r) {
-    if (r > 0 && slot.gap.count() > 0) {
-      b.items.push_back({BroadcastItem::Kind::gap,
-                         "gap",
-                         {},
-                         std::chrono::duration_cast<Micros>(slot.gap),
-                         false});
-    }
-    b.items.insert(b.items.end(), once.begin(), once.end());
+  const std::size_t once = b.items.size() - first;
+  b.items.reserve(first + once * static_cast<std::size_t>(slot.repeat) +
+                  static_cast<std::size_t>(slot.repeat));
+  for (int r = 1; r < slot.repeat; ++r) {
+    if (slot.gap.count() > 0) b.items.push_back(timed(BroadcastItem::Kind::gap, slot.gap));
+    for (std::size_t i = 0; i < once; ++i) b.items.push_back(b.items[first + i]);
   }
   return b;
 }

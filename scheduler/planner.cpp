@@ -38,15 +38,17 @@ std::vector<PlannedBroadcast> plan(const Station& station, const ClipLengths& le
                                    UtcTime to, RotationState rotation) {
   std::vector<PlannedBroadcast> result;
   if (to <= from || station.settings.zone == nullptr) return result;
+  const ClipTable table = clip_table(station, lengths);
   Arbiter arbiter;
   for (const Occurrence& o : all_occurrences(station, from - kPlanMargin, to + kPlanMargin)) {
     const Programme& prog = station.programmes[o.programme];
-    arbiter.add(expand_broadcast(station, prog, prog.slots[o.slot], o.time, rotation, lengths));
+    arbiter.add(expand_broadcast(station, prog, prog.slots[o.slot], o.time, rotation, table));
   }
   arbiter.run_to_end();
   for (std::size_t i = 0; i < arbiter.size(); ++i) {
-    const Broadcast& b = arbiter.broadcast(i);
-    if (b.scheduled >= from && b.scheduled < to) result.push_back({b, arbiter.outcome(i)});
+    if (arbiter.broadcast(i).scheduled >= from && arbiter.broadcast(i).scheduled < to) {
+      result.push_back(arbiter.take(i));
+    }
   }
   return result;
 }

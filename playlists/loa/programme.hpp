@@ -18,6 +18,7 @@ struct PlayItem {
   Kind kind = Kind::clip;
   std::string ref;             // clip path as written (relative to station.clips), or playlist id
   std::filesystem::path file;  // clip only: the resolved file
+  std::uint32_t clip = 0;      // clip only: index into Station::clips, set by the loader
   Duration silence{0};         // silence only
   SourcePos pos;
 };
@@ -59,8 +60,7 @@ struct Slot {
 struct ChimeChoice {
   enum class Kind { station_default, builtin, none, clip };
   Kind kind = Kind::station_default;
-  std::string ref;  // clip only: as written
-  std::filesystem::path file;
+  PlayItem clip;  // Kind::clip only
   SourcePos pos;
 };
 
@@ -96,9 +96,30 @@ struct Station {
   std::vector<Programme> programmes;
   std::vector<Playlist> playlists;
   std::vector<std::filesystem::path> files;  // the station file and every included file
+  std::optional<PlayItem> chime;             // the station's chime when audio.chime is a clip
+  // Every distinct clip file the station names, once; PlayItem::clip indexes it.
+  std::vector<std::filesystem::path> clips;
 
   const Playlist* playlist(std::string_view id) const;
   const Programme* programme(std::string_view id) const;
 };
+
+// Calls `f(item)` for every clip the station names: its chime, programmes' chimes, play lists and
+// playlists. Works on a const or a mutable station.
+template <typename StationT, typename F>
+void for_each_clip(StationT& station, F&& f) {
+  if (station.chime) f(*station.chime);
+  for (auto& p : station.programmes) {
+    if (p.chime.kind == ChimeChoice::Kind::clip) f(p.chime.clip);
+    for (auto& s : p.slots) {
+      for (auto& i : s.play) {
+        if (i.kind == PlayItem::Kind::clip) f(i);
+      }
+    }
+  }
+  for (auto& pl : station.playlists) {
+    for (auto& c : pl.clips) f(c);
+  }
+}
 
 }  // namespace loa

@@ -27,6 +27,11 @@ struct Outcome {
   std::vector<AiredItem> aired;
 };
 
+struct PlannedBroadcast {
+  Broadcast broadcast;
+  Outcome outcome;
+};
+
 // The rules of what airs when, shared by the planner and the engine (see docs/programme-format.md):
 //  - broadcasts whose zones overlap never play at once; disjoint ones play together;
 //  - a due broadcast preempts only if its priority is higher than that of every broadcast on its
@@ -49,6 +54,8 @@ class Arbiter {
   const Broadcast& broadcast(std::size_t i) const { return entries_[i].broadcast; }
   const Outcome& outcome(std::size_t i) const { return entries_[i].outcome; }
   std::size_t size() const { return entries_.size(); }
+  // Moves a finished broadcast and its outcome out; only broadcast(i).scheduled stays valid.
+  PlannedBroadcast take(std::size_t i);
 
  private:
   enum class Phase { scheduled, waiting, playing, paused, done };

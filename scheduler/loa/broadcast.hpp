@@ -17,10 +17,12 @@ namespace loa {
 struct BroadcastItem {
   enum class Kind { chime, clip, silence, gap };
   Kind kind = Kind::clip;
-  std::string path;            // as operators wrote it, or "builtin" for the built-in chime
-  std::filesystem::path file;  // empty for the built-in chime, silence and gaps
+  const PlayItem* clip = nullptr;  // the station's clip; nullptr for built-in chime, silence, gap
   Micros length{0};
   bool unreadable = false;  // the clip could not be probed: it will be skipped (length 0)
+
+  // As operators wrote it, or "builtin", "silence", "gap".
+  std::string_view path() const;
 };
 
 std::string_view item_kind_name(BroadcastItem::Kind k);
@@ -47,11 +49,15 @@ using RotationState = std::unordered_map<std::string, std::uint64_t>;
 // The length of a clip, or nullopt if it cannot be played.
 using ClipLengths = std::function<std::optional<Micros>(const std::filesystem::path&)>;
 
+// The length of each of the station's clips (Station::clips), asked of `lengths` once per file.
+using ClipTable = std::vector<std::optional<Micros>>;
+ClipTable clip_table(const Station& station, const ClipLengths& lengths);
+
 // Expands an occurrence of `slot` at `scheduled` into its items: the chime (the programme's, else
 // the station's), then the play list `repeat` times with `gap` between, drawing clips from
 // playlists by their order and advancing `rotation`. Pure apart from `rotation`.
 Broadcast expand_broadcast(const Station& station, const Programme& programme, const Slot& slot,
-                           UtcTime scheduled, RotationState& rotation, const ClipLengths& lengths);
+                           UtcTime scheduled, RotationState& rotation, const ClipTable& lengths);
 
 // The clips a playlist plays in one broadcast, advancing `rotation` for rotate and shuffle.
 std::vector<const PlayItem*> draw_from(const Playlist& playlist, RotationState& rotation);

@@ -7,11 +7,6 @@
 
 namespace loa {
 
-struct PlannedBroadcast {
-  Broadcast broadcast;
-  Outcome outcome;
-};
-
 // How far outside the asked window the planner looks, so that a broadcast that started before the
 // window (or one due just after it) has its real effect on those inside.
 inline constexpr Micros kPlanMargin = std::chrono::hours(24);

@@ -34,7 +34,7 @@ Broadcast make(int start_s, ZoneSet zones, int priority, std::vector<int> items,
   b.on_interrupt = on;
   b.late = seconds(late_s);
   for (int len : items)
-    b.items.push_back({BroadcastItem::Kind::clip, "c", {}, seconds(len), false});
+    b.items.push_back({BroadcastItem::Kind::clip, nullptr, seconds(len), false});
   return b;
 }
 

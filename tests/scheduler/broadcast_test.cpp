@@ -26,7 +26,7 @@ const ClipLengths kTenSeconds = [](const std::filesystem::path&) -> std::optiona
 std::vector<std::string> clip_paths(const Broadcast& b) {
   std::vector<std::string> out;
   for (const auto& i : b.items) {
-    if (i.kind == BroadcastItem::Kind::clip) out.push_back(i.path);
+    if (i.kind == BroadcastItem::Kind::clip) out.emplace_back(i.path());
   }
   return out;
 }
@@ -42,8 +42,9 @@ TEST(Playlist, RotateContinuesWhereTheLastBroadcastStopped) {
   RotationState rotation;
   std::vector<std::string> aired;
   for (int i = 0; i < 4; ++i) {
-    aired.push_back(clip_paths(expand_broadcast(st, st.programmes[0], st.programmes[0].slots[0],
-                                                UtcTime{}, rotation, kTenSeconds))[0]);
+    aired.push_back(
+        clip_paths(expand_broadcast(st, st.programmes[0], st.programmes[0].slots[0], UtcTime{},
+                                    rotation, clip_table(st, kTenSeconds)))[0]);
   }
   EXPECT_EQ(aired, (std::vector<std::string>{"x", "y", "z", "x"}));
 }
@@ -86,9 +87,10 @@ TEST(Expand, ChimeThenThePlayListRepeatedWithGaps) {
                     "playlists: {l: {order: rotate, pick: 1, clips: [y, z]}}\n");
   RotationState rotation;
   auto b = expand_broadcast(st, st.programmes[0], st.programmes[0].slots[0], UtcTime{}, rotation,
-                            kTenSeconds);
+                            clip_table(st, kTenSeconds));
   std::vector<std::string> kinds;
-  for (const auto& i : b.items) kinds.push_back(std::string(item_kind_name(i.kind)) + ":" + i.path);
+  for (const auto& i : b.items)
+    kinds.push_back(std::string(item_kind_name(i.kind)) + ":" + std::string(i.path()));
   EXPECT_EQ(kinds, (std::vector<std::string>{"chime:builtin", "clip:x", "clip:y", "silence:silence",
                                              "gap:gap", "clip:x", "clip:y", "silence:silence"}));
   EXPECT_EQ(b.length(), std::chrono::milliseconds(2500 + 10000 * 4 + 3000 * 2 + 30000));
@@ -105,8 +107,8 @@ TEST(Expand, ChimeChoices) {
   RotationState r;
   auto first_kind = [&](std::size_t p) {
     auto b = expand_broadcast(st, st.programmes[p], st.programmes[p].slots[0], UtcTime{}, r,
-                              kTenSeconds);
-    return std::string(item_kind_name(b.items[0].kind)) + ":" + b.items[0].path;
+                              clip_table(st, kTenSeconds));
+    return std::string(item_kind_name(b.items[0].kind)) + ":" + std::string(b.items[0].path());
   };
   EXPECT_EQ(first_kind(0), "clip:x");
   EXPECT_EQ(first_kind(1), "chime:builtin");
@@ -120,7 +122,8 @@ TEST(Expand, UnreadableClipsAreMarked) {
   const ClipLengths none = [](const std::filesystem::path&) -> std::optional<Micros> {
     return std::nullopt;
   };
-  auto b = expand_broadcast(st, st.programmes[0], st.programmes[0].slots[0], UtcTime{}, r, none);
+  auto b = expand_broadcast(st, st.programmes[0], st.programmes[0].slots[0], UtcTime{}, r,
+                            clip_table(st, none));
   ASSERT_EQ(b.items.size(), 1U);
   EXPECT_TRUE(b.items[0].unreadable);
   EXPECT_EQ(b.items[0].length.count(), 0);

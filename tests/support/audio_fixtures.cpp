@@ -31,6 +31,7 @@ void write_tone(const std::filesystem::path& path, double seconds, int rate, int
       info.format = SF_FORMAT_MPEG | SF_FORMAT_MPEG_LAYER_III;
       break;
   }
+  std::filesystem::create_directories(path.parent_path());
   SNDFILE* f = sf_open(path.c_str(), SFM_WRITE, &info);
   if (f == nullptr)
     throw std::runtime_error("cannot write " + path.string() + ": " + sf_strerror(nullptr));
