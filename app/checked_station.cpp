@@ -11,14 +11,19 @@ namespace loa {
 
 namespace {
 
-void probe_clips(CheckedStation& c) {
+void probe_clips(CheckedStation& c, bool as_errors) {
   ProbeCache cache(c.station.settings.state / "clip-probes.tsv");
   for_each_clip(c.station, [&](const PlayItem& use) {
     auto [it, fresh] = c.clips.try_emplace(use.file, ClipError{});
     if (fresh) it->second = cache.probe(use.file);
     if (const auto* err = std::get_if<ClipError>(&it->second)) {
-      c.diags.error(use.pos, "clip '" + use.ref + "' cannot be played: " + err->reason + " (" +
-                                 use.file.string() + ")");
+      std::string message = "clip '" + use.ref + "' cannot be played: " + err->reason + " (" +
+                            use.file.string() + ")";
+      if (as_errors) {
+        c.diags.error(use.pos, std::move(message));
+      } else {
+        c.diags.warning(use.pos, message + "; it will be skipped");
+      }
     }
   });
   cache.save();
@@ -35,10 +40,17 @@ ClipLengths CheckedStation::lengths() const {
   };
 }
 
+std::string CheckedStation::clip_problem(const std::filesystem::path& file) const {
+  auto it = clips.find(file);
+  if (it == clips.end()) return "not probed";
+  if (const auto* err = std::get_if<ClipError>(&it->second)) return err->reason;
+  return {};
+}
+
 CheckedStation check_station(const std::filesystem::path& file, const CheckOptions& options) {
   CheckedStation c;
   c.station = load_station(file, c.diags);
-  if (options.probe_clips) probe_clips(c);
+  if (options.probe_clips) probe_clips(c, options.clip_problems_are_errors);
   const date::time_zone* zone = c.station.settings.zone;
   if (options.date_warnings && zone != nullptr) {
     const Date today = options.today.value_or(

@@ -21,12 +21,17 @@ struct CheckedStation {
   bool ok() const { return !diags.has_errors(); }
   // Lengths from the probes, for the planner.
   ClipLengths lengths() const;
+  // Why a clip cannot be played, or "" if it can.
+  std::string clip_problem(const std::filesystem::path& file) const;
 };
 
 struct CheckOptions {
   bool date_warnings = true;  // expired programmes, slots always delayed
   std::optional<Date> today;  // for those warnings; nullopt: today in the station's time zone
   bool probe_clips = true;
+  // A clip that cannot be played is an error for `loa check`; at render or air time it is a
+  // warning and the item is skipped.
+  bool clip_problems_are_errors = true;
 };
 
 CheckedStation check_station(const std::filesystem::path& file, const CheckOptions& options);

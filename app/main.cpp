@@ -2,6 +2,10 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "command_devices.hpp"
+#include "command_play.hpp"
+#include "command_render.hpp"
+#include "command_scan.hpp"
 #include "commands.hpp"
 
 int main(int argc, char** argv) {
@@ -26,6 +30,36 @@ int main(int argc, char** argv) {
   p->add_flag("--json", plan.json, "One JSON object per line per broadcast");
   p->add_flag("--items", plan.items, "Also list each item of each broadcast");
 
+  loa::RenderArgs render;
+  auto* r =
+      app.add_subcommand("render", "Render what the air output carries in a window to a WAV file");
+  r->add_option("--config", render.config, "The station file (YAML)")->required();
+  r->add_option("--from", render.from, "Start, as for plan; sample 0 of the file")->required();
+  r->add_option("--to", render.to, "End, exclusive")->required();
+  r->add_option("--out", render.out, "The WAV file to write (16-bit, station rate)")->required();
+  r->add_option("--as-run", render.as_run, "Also write what aired, one JSON object per line");
+
+  auto* d = app.add_subcommand("devices", "List the sound devices loa can play on");
+
+  loa::PlayArgs play;
+  auto* y = app.add_subcommand(
+      "play", "Preview clips on the preview device (audio.preview), never the air output");
+  y->add_option("--device", play.device,
+                "Device: a number or name from 'loa devices', default, or jack (default: "
+                "audio.preview, or default without --config)");
+  y->add_option("--config", play.config, "The station file (YAML): preview device, rate, loudness");
+  y->add_flag("--no-normalize", play.no_normalize, "Play at the clips' own loudness");
+  y->add_option("CLIP", play.clips, "The clips to play, in order")->required();
+
+  loa::ScanArgs scan;
+  auto* s = app.add_subcommand(
+      "scan",
+      "Measure clips' loudness and show the gain each gets on air (default target -16 LUFS)");
+  s->add_option("--config", scan.config,
+                "The station file: its clips, loudness target and cache (state/loudness.tsv)");
+  s->add_flag("--json", scan.json, "One JSON object per line per clip");
+  s->add_option("PATH", scan.paths, "Clips to measure (default: every clip of the station)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -41,6 +75,10 @@ int main(int argc, char** argv) {
   try {
     if (*c) return loa::run_check(check);
     if (*p) return loa::run_plan(plan);
+    if (*s) return loa::run_scan(scan);
+    if (*r) return loa::run_render(render);
+    if (*d) return loa::run_devices();
+    if (*y) return loa::run_play(play);
   } catch (const std::exception& e) {
     std::cerr << "loa: " << e.what() << '\n';
     return loa::kExitInvalid;

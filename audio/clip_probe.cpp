@@ -17,6 +17,8 @@
 #include <system_error>
 #include <vector>
 
+#include "sndfile_open.hpp"
+
 // What libsndfile 1.2.0 does with a clip that was cut off (a full disk, an aborted copy), and so
 // what probe_clip can report as "truncated":
 //
@@ -63,15 +65,7 @@ constexpr std::string_view kOggNoEnd = "without an End-Of-Stream flag";
 // A WAV data size that means "unknown length" (written to a pipe), not "longer than the file".
 constexpr std::uint64_t kStreamedDataSize = 0xFFFFFFFF;
 
-struct SndfileCloser {
-  void operator()(SNDFILE* file) const { sf_close(file); }
-};
-using SndfilePtr = std::unique_ptr<SNDFILE, SndfileCloser>;
-
-struct Opened {
-  SndfilePtr file;
-  SF_INFO info{};
-};
+using detail::OpenedClip;
 
 struct Decoded {
   sf_count_t frames = 0;
@@ -163,11 +157,11 @@ ClipError open_failure(int code, std::string_view message, std::string_view log)
   return fail("not an audio file (" + shorten(message) + ")");
 }
 
-std::variant<Opened, ClipError> open_clip(const fs::path& file) {
+std::variant<OpenedClip, ClipError> open_clip(const fs::path& file) {
   // libsndfile reports why an open failed only through process-wide state (error code and log), so
   // opens are serialised to read the reason that belongs to this one. Decoding runs in parallel.
   static std::mutex open_mutex;
-  Opened opened;
+  OpenedClip opened;
   const std::lock_guard lock(open_mutex);
   opened.file.reset(sf_open(file.c_str(), SFM_READ, &opened.info));
   if (opened.file) return opened;
@@ -335,12 +329,28 @@ std::optional<ClipError> find_truncation(const SF_INFO& info, const Decoded& dec
 
 }  // namespace
 
-ProbeResult probe_clip(const std::filesystem::path& file) {
+namespace detail {
+
+std::variant<OpenedClip, ClipError> open_sndfile(const std::filesystem::path& file) {
   if (auto error = check_file(file)) return *error;
   auto opened = open_clip(file);
   if (auto* error = std::get_if<ClipError>(&opened)) return std::move(*error);
-  auto& [handle, info] = std::get<Opened>(opened);
-  if (auto error = check_shape(info)) return *error;
+  if (auto error = check_shape(std::get<OpenedClip>(opened).info)) return *error;
+  return opened;
+}
+
+std::optional<ClipError> check_decoded(SNDFILE* file, const SF_INFO& info, sf_count_t frames) {
+  // The error first: reading the log resets it.
+  const Decoded decoded{.frames = frames, .error = sf_error(file)};
+  return find_truncation(info, decoded, read_log(file));
+}
+
+}  // namespace detail
+
+ProbeResult probe_clip(const std::filesystem::path& file) {
+  auto opened = detail::open_sndfile(file);
+  if (auto* error = std::get_if<ClipError>(&opened)) return std::move(*error);
+  auto& [handle, info] = std::get<OpenedClip>(opened);
 
   const Decoded decoded = decode_all(handle.get(), info.channels);
   if (auto error = find_truncation(info, decoded, read_log(handle.get()))) return *error;

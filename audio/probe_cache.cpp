@@ -8,6 +8,8 @@
 #include <system_error>
 #include <vector>
 
+#include "cache_file.hpp"
+
 // The cache file, one clip a line, fields separated by tabs (mtime in nanoseconds since 1970):
 //   path  size  mtime-ns  ok  frames  rate  channels  format
 //   path  size  mtime-ns  error  reason
@@ -19,6 +21,9 @@ namespace loa {
 namespace {
 
 namespace fs = std::filesystem;
+using detail::parse_number;
+using detail::split_tabs;
+using detail::write_atomically;
 
 constexpr std::string_view kHeader =
     "# loa clip probes: path, size, mtime ns, then ok frames rate channels format, or error reason";
@@ -74,24 +79,6 @@ std::optional<std::string> unescape(std::string_view text) {
     }
   }
   return out;
-}
-
-std::vector<std::string_view> split_tabs(std::string_view line) {
-  std::vector<std::string_view> fields;
-  for (std::size_t start = 0;;) {
-    const std::size_t tab = line.find('\t', start);
-    fields.push_back(line.substr(start, tab - start));
-    if (tab == std::string_view::npos) return fields;
-    start = tab + 1;
-  }
-}
-
-template <class T>
-std::optional<T> parse_number(std::string_view text) {
-  T value{};
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
-  return value;
 }
 
 // Size and modification time, as written in the file ("size<TAB>mtime-ns"); none if the clip
@@ -168,28 +155,6 @@ std::optional<Line> parse_line(std::string_view text) {
   if (!result) return std::nullopt;
   return Line{std::move(*path), std::to_string(*size) + '\t' + std::to_string(*mtime),
               std::move(*result)};
-}
-
-// Temporary file then rename, so a crash or a full disk never leaves half a cache. No fsync: a
-// cache lost to a power cut is only probed again.
-bool write_atomically(const fs::path& file, const std::string& text) {
-  std::error_code ec;
-  if (file.has_parent_path()) fs::create_directories(file.parent_path(), ec);
-  fs::path temporary = file;
-  temporary += ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    if (!out) return false;
-    out << text;
-    out.close();
-    if (!out) {
-      fs::remove(temporary, ec);
-      return false;
-    }
-  }
-  fs::rename(temporary, file, ec);
-  if (ec) fs::remove(temporary, ec);
-  return !ec;
 }
 
 }  // namespace

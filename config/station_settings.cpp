@@ -104,8 +104,17 @@ void read_station(const YamlNode& n, StationSettings& s, Diagnostics& d) {
 void read_audio(const YamlNode& n, StationSettings& s, Diagnostics& d) {
   MapReader r(n, "audio section", {"output", "preview", "sample_rate", "loudness", "chime"}, d);
   AudioSettings& a = s.audio;
-  if (const auto* v = r.get("output")) a.output = read_text(*v, "output", d).value_or(a.output);
-  if (const auto* v = r.get("preview")) a.preview = read_text(*v, "preview", d).value_or(a.preview);
+  // `output: null` unquoted is YAML's null, but the operator means the null output.
+  const auto device = [&](std::string_view key, std::string& into) {
+    const YamlNode* v = n.is_mapping() ? n.find(key) : nullptr;
+    if (v != nullptr && v->is_null()) {
+      into = "null";
+    } else if (v != nullptr) {
+      into = read_text(*v, key, d).value_or(into);
+    }
+  };
+  device("output", a.output);
+  device("preview", a.preview);
   if (const auto* v = r.get("sample_rate")) {
     a.sample_rate =
         static_cast<int>(read_integer(*v, "sample_rate", 8000, 192000, d).value_or(48000));

@@ -12,8 +12,9 @@ bool is_digit(char c) {
   return c >= '0' && c <= '9';
 }
 
-// Reads exactly `n` digits at `pos`.
-std::optional<int> digits(std::string_view s, std::size_t pos, std::size_t n) {
+}  // namespace
+
+std::optional<int> parse_digits(std::string_view s, std::size_t pos, std::size_t n) {
   if (pos + n > s.size()) return std::nullopt;
   int v = 0;
   for (std::size_t i = pos; i < pos + n; ++i) {
@@ -22,8 +23,6 @@ std::optional<int> digits(std::string_view s, std::size_t pos, std::size_t n) {
   }
   return v;
 }
-
-}  // namespace
 
 std::optional<Duration> parse_duration(std::string_view text, std::string& why) {
   const std::string_view example = "write it like 500ms, 30s, 10m, 2h or 1h30m";
@@ -100,12 +99,12 @@ std::optional<TimeOfDay> parse_time_of_day(std::string_view text, std::string& w
     return std::nullopt;
   };
   if (text.size() != 5 && text.size() != 8) return bad();
-  const auto h = digits(text, 0, 2);
-  const auto m = digits(text, 3, 2);
+  const auto h = parse_digits(text, 0, 2);
+  const auto m = parse_digits(text, 3, 2);
   if (!h || !m || text[2] != ':') return bad();
   int s = 0;
   if (text.size() == 8) {
-    const auto sec = digits(text, 6, 2);
+    const auto sec = parse_digits(text, 6, 2);
     if (!sec || text[5] != ':') return bad();
     s = *sec;
   }
@@ -118,9 +117,9 @@ std::optional<TimeOfDay> parse_time_of_day(std::string_view text, std::string& w
 }
 
 std::optional<Date> parse_date(std::string_view text, std::string& why) {
-  const auto y = digits(text, 0, 4);
-  const auto m = digits(text, 5, 2);
-  const auto d = digits(text, 8, 2);
+  const auto y = parse_digits(text, 0, 4);
+  const auto m = parse_digits(text, 5, 2);
+  const auto d = parse_digits(text, 8, 2);
   if (text.size() != 10 || !y || !m || !d || text[4] != '-' || text[7] != '-') {
     why = "'" + std::string(text) + "' is not a date; write YYYY-MM-DD, for example 2024-02-10";
     return std::nullopt;

@@ -35,7 +35,7 @@ std::vector<Occurrence> all_occurrences(const Station& station, UtcTime from, Ut
 }  // namespace
 
 std::vector<PlannedBroadcast> plan(const Station& station, const ClipLengths& lengths, UtcTime from,
-                                   UtcTime to, RotationState rotation) {
+                                   UtcTime to, RotationState rotation, PlanWindow window) {
   std::vector<PlannedBroadcast> result;
   if (to <= from || station.settings.zone == nullptr) return result;
   const ClipTable table = clip_table(station, lengths);
@@ -46,7 +46,11 @@ std::vector<PlannedBroadcast> plan(const Station& station, const ClipLengths& le
   }
   arbiter.run_to_end();
   for (std::size_t i = 0; i < arbiter.size(); ++i) {
-    if (arbiter.broadcast(i).scheduled >= from && arbiter.broadcast(i).scheduled < to) {
+    const UtcTime t = arbiter.broadcast(i).scheduled;
+    const Outcome& o = arbiter.outcome(i);
+    const bool scheduled_in = t >= from && t < to;
+    const bool sounds_in = o.start && *o.start<to&& * o.end> from;
+    if (scheduled_in || (window == PlanWindow::on_air && sounds_in)) {
       result.push_back(arbiter.take(i));
     }
   }

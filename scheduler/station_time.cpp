@@ -12,21 +12,6 @@ using std::chrono::milliseconds;
 using std::chrono::minutes;
 using std::chrono::seconds;
 
-bool is_digit(char c) {
-  return c >= '0' && c <= '9';
-}
-
-// Reads exactly `n` digits at `pos`.
-std::optional<int> digits(std::string_view s, std::size_t pos, std::size_t n) {
-  if (pos + n > s.size()) return std::nullopt;
-  int v = 0;
-  for (std::size_t i = pos; i < pos + n; ++i) {
-    if (!is_digit(s[i])) return std::nullopt;
-    v = v * 10 + (s[i] - '0');
-  }
-  return v;
-}
-
 // "+07:00", "-03:30", "+00:00"; "+07:06:40" only for the historical offsets that have seconds,
 // so the printed local time plus the printed offset always names the exact instant.
 std::string format_offset(seconds offset) {
@@ -63,7 +48,7 @@ std::optional<Micros> parse_clock(std::string_view text, std::string_view whole,
   const auto tod = parse_time_of_day(hms, inner);
   if (!tod) {
     const bool shape_ok =
-        (hms.size() == 5 || hms.size() == 8) && digits(hms, 0, 2) && hms[2] == ':';
+        (hms.size() == 5 || hms.size() == 8) && parse_digits(hms, 0, 2) && hms[2] == ':';
     why = quoted(whole) + (shape_ok ? " is not a time: hours go 00-23, minutes and seconds 00-59"
                                     : " is not a date or time; " + std::string(kTimeForms));
     return std::nullopt;
@@ -72,13 +57,13 @@ std::optional<Micros> parse_clock(std::string_view text, std::string_view whole,
   if (dot == std::string_view::npos) return result;
   // Fractional seconds, so that a time printed by format_iso can be given back.
   const std::string_view frac = text.substr(dot + 1);
-  if (hms.size() != 8 || frac.empty() || frac.size() > 6 || !digits(frac, 0, frac.size())) {
+  if (hms.size() != 8 || frac.empty() || frac.size() > 6 || !parse_digits(frac, 0, frac.size())) {
     why = quoted(whole) +
           ": fractions of a second need HH:MM:SS and 1 to 6 digits, as in "
           "06:00:30.250";
     return std::nullopt;
   }
-  long long us = *digits(frac, 0, frac.size());
+  long long us = *parse_digits(frac, 0, frac.size());
   for (std::size_t i = frac.size(); i < 6; ++i) us *= 10;
   return result + Micros{us};
 }
@@ -88,8 +73,8 @@ std::optional<seconds> parse_offset(std::string_view text, std::string_view whol
                                     std::string& why) {
   if (text == "Z") return seconds{0};
   const bool colon = text.size() == 6;
-  const auto h = digits(text, 1, 2);
-  const auto m = digits(text, colon ? 4 : 3, 2);
+  const auto h = parse_digits(text, 1, 2);
+  const auto m = parse_digits(text, colon ? 4 : 3, 2);
   if ((text.size() != 5 && !colon) || (text[0] != '+' && text[0] != '-') || !h || !m ||
       (colon && text[3] != ':')) {
     why = quoted(whole) + " has an offset that is not Z, +HH:MM or +HHMM (like +07:00 or -0500)";
@@ -146,8 +131,8 @@ std::optional<UtcTime> parse_time_argument(std::string_view text, const date::ti
   std::string inner;
   const auto date = parse_date(head.substr(0, 10), inner);
   if (!date) {
-    const bool shape_ok = head.size() >= 10 && digits(head, 0, 4) && head[4] == '-' &&
-                          digits(head, 5, 2) && head[7] == '-' && digits(head, 8, 2);
+    const bool shape_ok = head.size() >= 10 && parse_digits(head, 0, 4) && head[4] == '-' &&
+                          parse_digits(head, 5, 2) && head[7] == '-' && parse_digits(head, 8, 2);
     why = quoted(text) + (shape_ok ? " is not a real date; " : " is not a date; ") + kTimeForms;
     return std::nullopt;
   }

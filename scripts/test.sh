@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds and runs every test: the release build's unit and end-to-end tests, the same under
 # AddressSanitizer + UndefinedBehaviorSanitizer, and the station loader's fuzz target for a bounded
-# time. Set LOA_FUZZ_SECONDS to change the fuzzing time (default 60).
+# time. Set LOA_FUZZ_SECONDS to change the fuzzing time (default 60). The audio path tests play
+# through a JACK server with the dummy driver (scripts/jack-dummy.sh), started here if none runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,6 +10,10 @@ scripts/install-deps.sh test
 jobs=$(nproc)
 
 step() { echo; echo "== $*"; }
+
+step "JACK server with the dummy driver, for the audio path tests"
+scripts/jack-dummy.sh start
+trap 'scripts/jack-dummy.sh stop' EXIT
 
 step "release build and tests"
 cmake --preset release >/dev/null

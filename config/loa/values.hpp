@@ -29,6 +29,9 @@ std::optional<int> parse_priority(std::string_view text, std::string& why);
 // The class the regulations name for a priority: "low", "normal", "high" or "emergency".
 std::string_view priority_class(int priority);
 
+// Exactly `n` decimal digits at `pos` of `s` as a number, or nullopt.
+std::optional<int> parse_digits(std::string_view s, std::size_t pos, std::size_t n);
+
 std::string format_duration(Duration d);      // "1h30m", "2.5s"
 std::string format_time_of_day(TimeOfDay t);  // "06:00" or "06:00:30"
 std::string format_date(const Date& d);       // "2024-02-10"

@@ -256,6 +256,14 @@ TEST(Loader, ExpiredCampaignWarns) {
   EXPECT_EQ(l.diags.warning_count(), 1U);
 }
 
+TEST(Loader, UnquotedNullOutputMeansTheNullSink) {
+  auto l = load(
+      "station: {timezone: UTC}\naudio: {output: null, preview: wav:/tmp/p.wav}\nzones: [{id: a, "
+      "channel: 1}]\n");
+  EXPECT_EQ(l.station.settings.audio.output, "null");
+  EXPECT_EQ(l.station.settings.audio.preview, "wav:/tmp/p.wav");
+}
+
 TEST(Loader, NthWeekdaysAndMonthdays) {
   auto l = load_slot("{at: '06:00', days: [last-sun, 1st-mon], play: [a.mp3]}");
   ASSERT_FALSE(l.diags.has_errors()) << l.all();

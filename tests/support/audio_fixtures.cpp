@@ -54,4 +54,33 @@ void truncate_file(const std::filesystem::path& path, std::uintmax_t bytes) {
   std::filesystem::resize_file(path, bytes);
 }
 
+void write_wav(const std::filesystem::path& path, std::span<const float> interleaved, int rate,
+               int channels, WavSamples samples) {
+  SF_INFO info{};
+  info.samplerate = rate;
+  info.channels = channels;
+  info.format = SF_FORMAT_WAV | (samples == WavSamples::pcm16   ? SF_FORMAT_PCM_16
+                                 : samples == WavSamples::pcm24 ? SF_FORMAT_PCM_24
+                                                                : SF_FORMAT_FLOAT);
+  if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path());
+  SNDFILE* f = sf_open(path.c_str(), SFM_WRITE, &info);
+  if (f == nullptr)
+    throw std::runtime_error("cannot write " + path.string() + ": " + sf_strerror(nullptr));
+  // Integer files: clip rather than wrap a sample at full scale.
+  sf_command(f, SFC_SET_CLIPPING, nullptr, SF_TRUE);
+  const auto frames = static_cast<sf_count_t>(interleaved.size()) / channels;
+  const sf_count_t written = sf_writef_float(f, interleaved.data(), frames);
+  sf_close(f);
+  if (written != frames) throw std::runtime_error("cannot write " + path.string());
+}
+
+std::vector<float> sine_samples(std::size_t frames, int rate, double frequency, double amplitude) {
+  std::vector<float> out(frames);
+  for (std::size_t i = 0; i < frames; ++i) {
+    const double t = static_cast<double>(i) / rate;
+    out[i] = static_cast<float>(amplitude * std::sin(2 * std::numbers::pi * frequency * t));
+  }
+  return out;
+}
+
 }  // namespace loa::test

@@ -1,6 +1,8 @@
 #pragma once
 
 #include <filesystem>
+#include <span>
+#include <vector>
 
 namespace loa::test {
 
@@ -14,5 +16,16 @@ void write_tone(const std::filesystem::path& path, double seconds, int rate = 48
 
 // Keeps the first `bytes` bytes of a file: a file cut off by a full disk or an aborted copy.
 void truncate_file(const std::filesystem::path& path, std::uintmax_t bytes);
+
+enum class WavSamples { pcm16, pcm24, float32 };
+
+// Writes interleaved samples (`channels` per frame) as a WAV file at `rate`. A float32 or pcm24
+// file keeps a test signal clean of 16-bit quantization noise. Throws std::runtime_error if
+// libsndfile cannot write it.
+void write_wav(const std::filesystem::path& path, std::span<const float> interleaved, int rate,
+               int channels = 1, WavSamples samples = WavSamples::float32);
+
+// `frames` samples of a sine at `rate`: amplitude * sin(2 pi f t), starting at phase 0.
+std::vector<float> sine_samples(std::size_t frames, int rate, double frequency, double amplitude);
 
 }  // namespace loa::test

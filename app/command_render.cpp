@@ -1,0 +1,126 @@
+#include "command_render.hpp"
+
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <unordered_map>
+
+#include "as_run.hpp"
+#include "checked_station.hpp"
+#include "commands.hpp"
+#include "loa/air_timeline.hpp"
+#include "loa/clip_stream.hpp"
+#include "loa/loudness.hpp"
+#include "loa/planner.hpp"
+#include "loa/sink.hpp"
+#include "time_window.hpp"
+
+namespace loa {
+
+namespace {
+
+// Linear gain per clip file, from the loudness cache: each clip brought to the station's target.
+std::unordered_map<const PlayItem*, float> loudness_gains(
+    const CheckedStation& c, const std::vector<PlannedBroadcast>& plan) {
+  std::unordered_map<const PlayItem*, float> gains;
+  const auto target = c.station.settings.audio.loudness;
+  if (!target) return gains;
+  LoudnessCache cache(c.station.settings.state / "loudness.tsv");
+  std::map<std::filesystem::path, float> by_file;
+  for (const auto& pb : plan) {
+    for (const auto& item : pb.broadcast.items) {
+      if (item.clip == nullptr || item.unreadable || gains.count(item.clip) != 0) continue;
+      auto [it, fresh] = by_file.try_emplace(item.clip->file, 1.0F);
+      if (fresh) {
+        const LoudnessResult r = cache.measure(item.clip->file);
+        if (const auto* l = std::get_if<Loudness>(&r)) it->second = normalization_gain(*l, *target);
+      }
+      gains[item.clip] = it->second;
+    }
+  }
+  cache.save();
+  return gains;
+}
+
+}  // namespace
+
+int run_render(const RenderArgs& args) {
+  CheckOptions options;
+  options.date_warnings = false;
+  options.clip_problems_are_errors = false;
+  CheckedStation c = check_station(args.config, options);
+  c.diags.print(std::cerr);
+  if (!c.ok()) {
+    std::cerr << "loa render: the station has errors; fix them (loa check --config "
+              << args.config.string() << ") and render again\n";
+    return kExitInvalid;
+  }
+  const auto window = parse_time_window(args.from, args.to, c.station.settings.zone, "loa render");
+  if (!window) return kExitUsage;
+
+  const int rate = c.station.settings.audio.sample_rate;
+  const int channels = output_channels(c.station.settings);
+  const auto broadcasts =
+      plan(c.station, c.lengths(), window->from, window->to, {}, PlanWindow::on_air);
+  const auto gains = loudness_gains(c, broadcasts);
+  const auto open = [&](const BroadcastItem& item) -> std::unique_ptr<MonoSource> {
+    if (item.clip == nullptr) return open_builtin_chime(rate, 1.0F);
+    auto g = gains.find(item.clip);
+    return open_clip_stream(item.clip->file, rate, g == gains.end() ? 1.0F : g->second);
+  };
+  AirVoices air = air_voices(c.station, broadcasts, window->from, window->to, rate, open);
+
+  constexpr std::size_t kBlock = 4096;
+  Mixer mixer(channels, kBlock);
+  std::map<std::pair<std::size_t, std::size_t>, std::string> failures;
+  mixer.on_failure = [&](std::size_t tag, const std::string& reason) {
+    const VoiceOrigin& o = air.origins[tag];
+    const auto& pb = broadcasts[o.broadcast];
+    const auto& item = pb.broadcast.items[pb.outcome.aired[o.aired].item];
+    std::cerr << "loa render: "
+              << format_iso(pb.outcome.aired[o.aired].start, c.station.settings.zone) << " clip '"
+              << item.path() << "' of " << pb.broadcast.programme->id << " failed: " << reason
+              << "; skipped\n";
+    failures[{o.broadcast, o.aired}] = reason;
+  };
+  for (auto& v : air.voices) mixer.add(std::move(v));
+
+  std::unique_ptr<Sink> sink;
+  try {
+    sink = open_wav_sink(args.out, rate, channels);
+  } catch (const std::exception& e) {
+    std::cerr << "loa render: " << e.what() << '\n';
+    return kExitInvalid;
+  }
+  const std::int64_t total = frame_at(window->to, window->from, rate);
+  std::vector<float> block(kBlock * static_cast<std::size_t>(channels));
+  for (std::int64_t done = 0; done < total;) {
+    const auto n = static_cast<std::size_t>(std::min<std::int64_t>(kBlock, total - done));
+    std::span<float> out(block.data(), n * static_cast<std::size_t>(channels));
+    mixer.render(out);
+    sink->write(out);
+    done += static_cast<std::int64_t>(n);
+  }
+  sink->drain();
+
+  if (!args.as_run.empty()) {
+    std::ofstream log(args.as_run);
+    if (!log) {
+      std::cerr << "loa render: cannot write " << args.as_run.string() << '\n';
+      return kExitInvalid;
+    }
+    write_as_run(log, c.station, broadcasts, window->from, window->to,
+                 [&](std::size_t b, std::size_t a) -> std::string {
+                   const auto& pb = broadcasts[b];
+                   const auto& item = pb.broadcast.items[pb.outcome.aired[a].item];
+                   if (item.unreadable) return c.clip_problem(item.clip->file);
+                   auto it = failures.find({b, a});
+                   return it == failures.end() ? std::string{} : it->second;
+                 });
+  }
+  std::cerr << "loa render: " << args.out.string() << ": " << total << " frames at " << rate
+            << " Hz, " << channels << " channel(s), " << broadcasts.size() << " broadcast(s)\n";
+  return kExitOk;
+}
+
+}  // namespace loa

@@ -1,0 +1,189 @@
+#include "loa/clip_stream.hpp"
+
+#include <soxr.h>
+
+#include <algorithm>
+#include <stdexcept>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "loa/chime.hpp"
+#include "sndfile_open.hpp"
+
+// Timing: soxr in streaming mode (soxr_process, flushed with a null input) already removes its
+// filter delay and emits round(input frames * rate / clip rate) samples in all, so sample k of the
+// clip lands at round(k * rate / clip rate) of the output and nothing needs trimming here.
+
+namespace loa {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr sf_count_t kBlockFrames = 2048;
+
+struct SoxrDeleter {
+  void operator()(soxr_t resampler) const { soxr_delete(resampler); }
+};
+using SoxrPtr = std::unique_ptr<std::remove_pointer_t<soxr_t>, SoxrDeleter>;
+
+SoxrPtr make_resampler(int from, int to) {
+  const soxr_io_spec_t io = soxr_io_spec(SOXR_FLOAT32_I, SOXR_FLOAT32_I);
+  const soxr_quality_spec_t quality = soxr_quality_spec(SOXR_HQ, 0);
+  const soxr_runtime_spec_t runtime = soxr_runtime_spec(1);  // the caller owns the threading
+  soxr_error_t error = nullptr;
+  SoxrPtr resampler(soxr_create(from, to, 1, &error, &io, &quality, &runtime));
+  if (error != nullptr || !resampler) {
+    throw ClipStreamError(std::string("cannot resample: ") + soxr_strerror(error));
+  }
+  return resampler;
+}
+
+void apply_gain(std::span<float> samples, float gain) {
+  if (gain == 1.0f) return;  // keeps a passthrough bit-exact
+  for (float& sample : samples) sample *= gain;
+}
+
+// A clip decoded a block at a time, downmixed, resampled if its rate differs, times the gain.
+// Buffers are sized once here; read() allocates nothing (soxr sets up its own on its first call).
+class ClipStream final : public MonoSource {
+ public:
+  ClipStream(detail::OpenedClip opened, int rate, float gain)
+      : file_(std::move(opened.file)),
+        info_(opened.info),
+        gain_(gain),
+        mono_(static_cast<std::size_t>(kBlockFrames)) {
+    if (info_.channels > 1) {
+      interleaved_.resize(static_cast<std::size_t>(kBlockFrames * info_.channels));
+    }
+    if (info_.samplerate != rate) resampler_ = make_resampler(info_.samplerate, rate);
+  }
+
+  std::size_t read(std::span<float> out) override {
+    if (ended_) return 0;
+    std::size_t written = 0;
+    try {
+      written = resampler_ ? read_resampled(out) : read_direct(out);
+    } catch (...) {
+      ended_ = true;  // a failed clip stays ended
+      throw;
+    }
+    apply_gain(out.first(written), gain_);
+    if (written < out.size()) ended_ = true;
+    return written;
+  }
+
+ private:
+  std::size_t read_direct(std::span<float> out) {
+    std::size_t written = 0;
+    while (written < out.size()) {
+      if (pos_ == len_ && !refill()) break;
+      const std::size_t n = std::min(len_ - pos_, out.size() - written);
+      std::copy_n(mono_.begin() + static_cast<std::ptrdiff_t>(pos_), n, out.begin() + written);
+      pos_ += n;
+      written += n;
+    }
+    return written;
+  }
+
+  std::size_t read_resampled(std::span<float> out) {
+    std::size_t written = 0;
+    while (written < out.size()) {
+      if (pos_ == len_ && !input_ended_) input_ended_ = !refill();
+      // A null input tells soxr the clip has ended: it then flushes what its filter still holds.
+      const float* in = input_ended_ ? nullptr : mono_.data() + pos_;
+      std::size_t used = 0;
+      std::size_t made = 0;
+      const soxr_error_t error = soxr_process(resampler_.get(), in, len_ - pos_, &used,
+                                              out.data() + written, out.size() - written, &made);
+      if (error != nullptr) throw ClipStreamError(std::string("resampling failed: ") + error);
+      pos_ += used;
+      written += made;
+      if (input_ended_ && made == 0) break;
+    }
+    return written;
+  }
+
+  // Decodes the next block into mono_; false at the end of the clip. Throws ClipStreamError if
+  // decoding fails (a damaged or cut-off file), with the reason probe_clip would give.
+  bool refill() {
+    const auto channels = static_cast<std::size_t>(info_.channels);
+    float* target = channels == 1 ? mono_.data() : interleaved_.data();
+    const sf_count_t n = sf_readf_float(file_.get(), target, kBlockFrames);
+    if (n < kBlockFrames && sf_error(file_.get()) != SF_ERR_NO_ERROR) {
+      auto error = detail::check_decoded(file_.get(), info_, decoded_ + std::max<sf_count_t>(n, 0));
+      throw ClipStreamError(error ? error->reason : "damaged: decoding fails");
+    }
+    if (n <= 0) return false;
+    const auto frames = static_cast<std::size_t>(n);
+    if (channels > 1) downmix(frames, channels);
+    decoded_ += n;
+    pos_ = 0;
+    len_ = frames;
+    return true;
+  }
+
+  // The mean of the channels: what a single loudspeaker should play of a stereo mix.
+  void downmix(std::size_t frames, std::size_t channels) {
+    const float scale = 1.0f / static_cast<float>(channels);
+    for (std::size_t i = 0; i < frames; ++i) {
+      const float* frame = interleaved_.data() + i * channels;
+      float sum = 0.0f;
+      for (std::size_t c = 0; c < channels; ++c) sum += frame[c];
+      mono_[i] = sum * scale;
+    }
+  }
+
+  detail::SndfilePtr file_;
+  SF_INFO info_;
+  float gain_;
+  SoxrPtr resampler_;  // none when the clip is at the output rate: a bit-exact passthrough
+  std::vector<float> interleaved_;
+  std::vector<float> mono_;
+  std::size_t pos_ = 0;  // next unread sample of mono_
+  std::size_t len_ = 0;  // decoded samples in mono_
+  sf_count_t decoded_ = 0;
+  bool input_ended_ = false;
+  bool ended_ = false;
+};
+
+// The built-in chime, rendered once when opened.
+class ChimeStream final : public MonoSource {
+ public:
+  ChimeStream(int rate, float gain) : samples_(builtin_chime_frames(rate)) {
+    samples_.resize(render_builtin_chime(rate, samples_));
+    apply_gain(samples_, gain);
+  }
+
+  std::size_t read(std::span<float> out) override {
+    const std::size_t n = std::min(out.size(), samples_.size() - pos_);
+    std::copy_n(samples_.begin() + static_cast<std::ptrdiff_t>(pos_), n, out.begin());
+    pos_ += n;
+    return n;
+  }
+
+ private:
+  std::vector<float> samples_;
+  std::size_t pos_ = 0;
+};
+
+void check_rate(int rate) {
+  if (rate <= 0) throw std::invalid_argument("output sample rate must be positive");
+}
+
+}  // namespace
+
+std::unique_ptr<MonoSource> open_clip_stream(const fs::path& file, int rate, float gain) {
+  check_rate(rate);
+  auto opened = detail::open_sndfile(file);
+  if (auto* error = std::get_if<ClipError>(&opened)) throw ClipStreamError(error->reason);
+  return std::make_unique<ClipStream>(std::move(std::get<detail::OpenedClip>(opened)), rate, gain);
+}
+
+std::unique_ptr<MonoSource> open_builtin_chime(int rate, float gain) {
+  check_rate(rate);
+  return std::make_unique<ChimeStream>(rate, gain);
+}
+
+}  // namespace loa

@@ -1,0 +1,101 @@
+#include "loa/mixer.hpp"
+
+#include <algorithm>
+#include <exception>
+
+namespace loa {
+
+Mixer::Mixer(int channels, std::size_t max_block)
+    : channels_(channels), scratch_(std::max<std::size_t>(max_block, 1)) {}
+
+void Mixer::add(Voice v) {
+  if (v.end <= v.start || v.end <= position_) return;
+  if (v.start < position_) {  // already under way: join it where the mixer is
+    v.skip += position_ - v.start;
+    v.start = position_;
+  }
+  pending_.push_back(std::move(v));
+  sorted_ = false;
+}
+
+void Mixer::admit(std::int64_t block_end) {
+  if (!sorted_) {
+    std::sort(pending_.begin(), pending_.end(),
+              [](const Voice& a, const Voice& b) { return a.start > b.start; });
+    sorted_ = true;
+  }
+  while (!pending_.empty() && pending_.back().start < block_end) {
+    Active a{std::move(pending_.back()), nullptr, 0};
+    pending_.pop_back();
+    try {
+      a.source = a.voice.open();
+      for (std::int64_t left = a.voice.skip; left > 0 && a.source;) {
+        const auto n = static_cast<std::size_t>(
+            std::min<std::int64_t>(left, static_cast<std::int64_t>(scratch_.size())));
+        const std::size_t got = a.source->read(std::span<float>(scratch_.data(), n));
+        left -= static_cast<std::int64_t>(got);
+        if (got < n) break;
+      }
+    } catch (const std::exception& e) {
+      a.source.reset();
+      if (on_failure) on_failure(a.voice.tag, e.what());
+    }
+    active_.push_back(std::move(a));
+  }
+}
+
+void Mixer::mix(Active& a, std::int64_t block_start, std::span<float> out, std::size_t frames) {
+  const std::int64_t block_end = block_start + static_cast<std::int64_t>(frames);
+  const std::int64_t from = std::max(a.voice.start + a.read, block_start);
+  const std::int64_t to = std::min(a.voice.end, block_end);
+  if (to <= from) return;
+  const auto n = static_cast<std::size_t>(to - from);
+  std::span<float> mono(scratch_.data(), n);
+  std::size_t got = 0;
+  if (a.source) {
+    try {
+      got = a.source->read(mono);
+    } catch (const std::exception& e) {
+      a.source.reset();
+      if (on_failure) on_failure(a.voice.tag, e.what());
+    }
+  }
+  std::fill(mono.begin() + static_cast<std::ptrdiff_t>(got), mono.end(), 0.0F);
+  if (a.voice.fade_out > 0) {
+    const std::int64_t fade_start = a.voice.end - a.voice.fade_out;
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::int64_t f = from + static_cast<std::int64_t>(i);
+      if (f >= fade_start) {
+        mono[i] *= static_cast<float>(a.voice.end - f) / static_cast<float>(a.voice.fade_out + 1);
+      }
+    }
+  }
+  const auto offset = static_cast<std::size_t>(from - block_start);
+  for (int c = 0; c < channels_; ++c) {
+    if (((a.voice.channels >> c) & 1U) == 0) continue;
+    float* dst =
+        out.data() + offset * static_cast<std::size_t>(channels_) + static_cast<std::size_t>(c);
+    for (std::size_t i = 0; i < n; ++i) dst[i * static_cast<std::size_t>(channels_)] += mono[i];
+  }
+  a.read += static_cast<std::int64_t>(n);
+}
+
+void Mixer::render(std::span<float> out) {
+  std::fill(out.begin(), out.end(), 0.0F);
+  const std::size_t frames = out.size() / static_cast<std::size_t>(channels_);
+  const std::int64_t block_end = position_ + static_cast<std::int64_t>(frames);
+  admit(block_end);
+  // A block may be longer than the scratch buffer: mix it in scratch-sized pieces.
+  for (std::size_t done = 0; done < frames;) {
+    const std::size_t n = std::min(frames - done, scratch_.size());
+    const std::int64_t start = position_ + static_cast<std::int64_t>(done);
+    auto piece = out.subspan(done * static_cast<std::size_t>(channels_),
+                             n * static_cast<std::size_t>(channels_));
+    for (auto& a : active_) mix(a, start, piece, n);
+    done += n;
+  }
+  position_ = block_end;
+  std::erase_if(active_, [&](const Active& a) { return a.voice.end <= position_; });
+}
+
+}  // namespace loa

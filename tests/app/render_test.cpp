@@ -1,0 +1,211 @@
+// `loa render` as a process: what the air output carries, checked sample by sample.
+#include <gtest/gtest.h>
+#include <sndfile.h>
+
+#include <cmath>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "loa/loudness.hpp"
+#include "loa_test/audio_fixtures.hpp"
+#include "loa_test/temp_dir.hpp"
+
+namespace loa {
+namespace {
+
+struct Wav {
+  int rate = 0;
+  int channels = 0;
+  std::vector<float> samples;  // interleaved
+  float at(std::size_t frame, int channel) const {
+    return samples[frame * static_cast<std::size_t>(channels) + static_cast<std::size_t>(channel)];
+  }
+  std::size_t frames() const { return samples.size() / static_cast<std::size_t>(channels); }
+};
+
+Wav read_wav(const std::filesystem::path& p) {
+  SF_INFO info{};
+  SNDFILE* f = sf_open(p.c_str(), SFM_READ, &info);
+  if (f == nullptr) throw std::runtime_error("cannot read " + p.string());
+  Wav w{info.samplerate, info.channels,
+        std::vector<float>(static_cast<std::size_t>(info.frames * info.channels))};
+  sf_readf_float(f, w.samples.data(), info.frames);
+  sf_close(f);
+  return w;
+}
+
+// A clip holding one constant value: where it starts and ends is visible to the sample.
+void write_level(const std::filesystem::path& p, double seconds, int rate, float value) {
+  std::filesystem::create_directories(p.parent_path());
+  SF_INFO info{};
+  info.samplerate = rate;
+  info.channels = 1;
+  info.format = SF_FORMAT_WAV | SF_FORMAT_FLOAT;
+  SNDFILE* f = sf_open(p.c_str(), SFM_WRITE, &info);
+  std::vector<float> s(static_cast<std::size_t>(std::llround(seconds * rate)), value);
+  sf_writef_float(f, s.data(), static_cast<sf_count_t>(s.size()));
+  sf_close(f);
+}
+
+std::string slurp(const std::filesystem::path& p) {
+  std::ifstream in(p);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+int run(const std::string& args, const test::TempDir& dir, std::string* err = nullptr) {
+  const std::string cmd =
+      "cd '" + dir.path().string() + "' && '" + LOA_BINARY + "' " + args + " >out.txt 2>err.txt";
+  const int status = std::system(cmd.c_str());
+  if (err != nullptr) *err = slurp(dir / "err.txt");
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+std::vector<nlohmann::json> json_lines(const std::string& text) {
+  std::vector<nlohmann::json> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) out.push_back(nlohmann::json::parse(line));
+  return out;
+}
+
+const std::string kHead = R"(station: {timezone: Asia/Ho_Chi_Minh, clips: clips/, state: state/}
+audio: {sample_rate: 48000, loudness: off, chime: none}
+zones:
+  - {id: ap-1, channel: 1}
+  - {id: ap-2, channel: 2}
+  - {id: cho, channel: 3}
+)";
+
+constexpr float kQuarter = 0.25F;
+constexpr float kHalf = 0.5F;
+constexpr float kTol = 1.0F / 32768.0F;  // 16-bit output
+
+class Render : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    write_level(dir / "clips/quarter.wav", 2.0, 48000, kQuarter);
+    write_level(dir / "clips/half.wav", 1.0, 48000, kHalf);
+  }
+  Wav render(const std::string& programmes, const std::string& from, const std::string& to) {
+    dir.write("station.yaml", kHead + programmes);
+    std::string err;
+    const int rc = run("render --config station.yaml --from " + from + " --to " + to +
+                           " --out air.wav --as-run as-run.jsonl",
+                       dir, &err);
+    EXPECT_EQ(rc, 0) << err;
+    return read_wav(dir / "air.wav");
+  }
+  test::TempDir dir;
+};
+
+TEST_F(Render, ABroadcastStartsOnItsExactSampleOnItsZonesChannels) {
+  Wav w =
+      render("programmes: [{id: p, zones: [ap-2], slots: [{at: '06:00', play: [quarter.wav]}]}]\n",
+             "2026-12-01T05:59:59", "2026-12-01T06:00:04");
+  ASSERT_EQ(w.rate, 48000);
+  ASSERT_EQ(w.channels, 3);
+  ASSERT_EQ(w.frames(), 5U * 48000U);
+  EXPECT_EQ(w.at(47999, 1), 0.0F);
+  EXPECT_NEAR(w.at(48000, 1), kQuarter, kTol);  // 06:00:00 is sample (06:00 - from) * rate
+  EXPECT_NEAR(w.at(48000 + 95999, 1), kQuarter, kTol);
+  EXPECT_EQ(w.at(48000 + 96000, 1), 0.0F);
+  for (std::size_t f = 0; f < w.frames(); f += 97) {
+    ASSERT_EQ(w.at(f, 0), 0.0F) << f;
+    ASSERT_EQ(w.at(f, 2), 0.0F) << f;
+  }
+}
+
+TEST_F(Render, ItemsJoinWithoutAGap) {
+  Wav w = render(
+      "programmes: [{id: p, zones: [ap-1], slots: [{at: '06:00', play: [quarter.wav, "
+      "half.wav]}]}]\n",
+      "2026-12-01T06:00", "2026-12-01T06:00:04");
+  EXPECT_NEAR(w.at(95999, 0), kQuarter, kTol);
+  EXPECT_NEAR(w.at(96000, 0), kHalf, kTol);
+  EXPECT_NEAR(w.at(143999, 0), kHalf, kTol);
+  EXPECT_EQ(w.at(144000, 0), 0.0F);
+}
+
+TEST_F(Render, AnEmergencyCutsInOnItsFrameAfterAShortFade) {
+  Wav w = render(R"(programmes:
+  - {id: p, zones: [ap-1, ap-2], slots: [{at: '06:00', play: [quarter.wav, quarter.wav]}]}
+  - {id: lu, priority: emergency, zones: [ap-1], slots: [{at: '06:00:01', play: [half.wav]}]}
+)",
+                 "2026-12-01T06:00", "2026-12-01T06:00:08");
+  // Cut at 1.000 s on both zones (a broadcast is indivisible), faded over the last 10 ms.
+  EXPECT_NEAR(w.at(47000, 1), kQuarter, kTol);
+  EXPECT_LT(w.at(47990, 1), kQuarter / 4);
+  EXPECT_GT(w.at(47600, 1), w.at(47900, 1));
+  EXPECT_NEAR(w.at(48000, 0), kHalf, kTol);  // the emergency, exactly on time
+  EXPECT_EQ(w.at(48000, 1), 0.0F);           // ap-2 waits: its broadcast is paused
+  // Resumes at 2 s, restarting the cut item: 2 + 2 + 2 s.
+  EXPECT_NEAR(w.at(96000, 1), kQuarter, kTol);
+  EXPECT_NEAR(w.at(6 * 48000 - 1, 1), kQuarter, kTol);
+  EXPECT_EQ(w.at(6 * 48000, 1), 0.0F);
+  auto log = json_lines(slurp(dir / "as-run.jsonl"));
+  ASSERT_EQ(log.size(), 4U);
+  EXPECT_EQ(log[0]["status"], "cut");
+  EXPECT_EQ(log[0]["end"], "2026-12-01T06:00:01.000+07:00");
+  EXPECT_EQ(log[3]["programme"], "lu");
+  EXPECT_EQ(log[3]["status"], "aired");
+}
+
+TEST_F(Render, AClipThatCannotBePlayedIsSkippedAndJournaled) {
+  dir.write("clips/broken.wav", "not audio");
+  Wav w = render(
+      "programmes: [{id: p, zones: [cho], slots: [{at: '06:00', play: [broken.wav, half.wav]}]}]\n",
+      "2026-12-01T06:00", "2026-12-01T06:00:02");
+  EXPECT_NEAR(w.at(0, 2), kHalf, kTol);  // the broadcast goes on with the next item at once
+  auto log = json_lines(slurp(dir / "as-run.jsonl"));
+  ASSERT_EQ(log.size(), 2U);
+  EXPECT_EQ(log[0]["path"], "broken.wav");
+  EXPECT_EQ(log[0]["status"], "failed");
+  EXPECT_NE(log[0]["reason"].get<std::string>().find("not an audio file"), std::string::npos)
+      << log[0];
+  EXPECT_EQ(log[1]["status"], "aired");
+}
+
+TEST_F(Render, MissedBroadcastsAreInTheAsRun) {
+  render(R"(programmes:
+  - {id: long, zones: [ap-1], slots: [{at: '06:00', play: [quarter.wav, quarter.wav, quarter.wav]}]}
+  - {id: short, zones: [ap-1], slots: [{at: '06:00:01', late: 2s, play: [half.wav]}]}
+)",
+         "2026-12-01T06:00", "2026-12-01T06:00:10");
+  auto log = json_lines(slurp(dir / "as-run.jsonl"));
+  ASSERT_EQ(log.size(), 4U);
+  EXPECT_EQ(log[3]["programme"], "short");
+  EXPECT_EQ(log[3]["status"], "missed");
+}
+
+TEST_F(Render, ClipsAreResampledToTheStationRate) {
+  write_level(dir / "clips/slow.wav", 2.0, 22050, kQuarter);
+  Wav w = render(
+      "programmes: [{id: p, zones: [ap-1], slots: [{at: '06:00', play: [slow.wav, half.wav]}]}]\n",
+      "2026-12-01T06:00", "2026-12-01T06:00:04");
+  EXPECT_NEAR(w.at(48000, 0), kQuarter, 0.001F);
+  EXPECT_NEAR(w.at(96000, 0), kHalf, kTol);  // 2 s at 22.05 kHz is exactly 96000 frames here
+}
+
+TEST_F(Render, LoudnessIsNormalizedToTheStationTarget) {
+  test::write_tone(dir / "clips/quiet.wav", 4.0, 44100, 2, test::AudioFormat::wav16, 1000.0, 0.02);
+  dir.write("station.yaml", std::string(R"(station: {timezone: UTC, clips: clips/, state: state/}
+audio: {loudness: -16, chime: none}
+zones: [{id: z, channel: 1}]
+programmes: [{id: p, slots: [{at: '06:00', play: [quiet.wav]}]}]
+)"));
+  std::string err;
+  ASSERT_EQ(run("render --config station.yaml --from 2026-12-01T06:00Z --to 2026-12-01T06:00:05Z "
+                "--out air.wav",
+                dir, &err),
+            0)
+      << err;
+  const LoudnessResult r = measure_loudness(dir / "air.wav");
+  ASSERT_TRUE(std::holds_alternative<Loudness>(r));
+  EXPECT_NEAR(std::get<Loudness>(r).integrated_lufs, -16.0, 0.5);
+  EXPECT_TRUE(std::filesystem::exists(dir / "state/loudness.tsv"));
+}
+
+}  // namespace
+}  // namespace loa
