@@ -111,10 +111,18 @@ read -r secs kb < <(measure mp3_render "$loa" render --config "$work/hour.yaml" 
   --from 2026-12-01T06:00Z --to 2026-12-01T07:00Z --out "$work/hour.wav")
 printf "%-38s %10s s %12.1f MB peak\n" "loa render, one-hour MP3" "$secs" "$(awk -v k="$kb" 'BEGIN{print k/1024}')" | tee -a "$out"
 if scripts/jack-dummy.sh status >/dev/null 2>&1; then
-  /usr/bin/time -f "%e %M" -o "$work/play.time" timeout -s INT 30 "$loa" play --device jack "$hour" \
-    >/dev/null 2>&1 || true
-  read -r secs kb < "$work/play.time"
-  printf "%-38s %10s s %12.1f MB peak\n" "loa play (JACK), one-hour MP3, 30 s" "$secs" "$(awk -v k="$kb" 'BEGIN{print k/1024}')" | tee -a "$out"
+  # VmHWM just before the stop: the peak while playing. ru_maxrss (from `time`) also counts the JACK
+  # client library's open and close, which touch ~100 MB of JACK's shared memory for a moment in
+  # any JACK client (jack_lsp too: it is printed for comparison).
+  "$loa" play --device jack "$hour" >/dev/null 2>&1 &
+  pid=$!
+  sleep 30
+  hwm=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")
+  kill -INT "$pid"; wait "$pid" || true
+  jack_kb=$( { /usr/bin/time -f "%M" jack_lsp >/dev/null; } 2>&1 | tail -1)
+  printf "%-38s %10s   %12.1f MB peak while playing (jack_lsp alone: %.1f MB ru_maxrss)\n" \
+    "loa play (JACK), one-hour MP3, 30 s" "30" "$(awk -v k="$hwm" 'BEGIN{print k/1024}')" \
+    "$(awk -v k="$jack_kb" 'BEGIN{print k/1024}')" | tee -a "$out"
 else
   echo "no JACK server: start one with scripts/jack-dummy.sh start to measure loa play" | tee -a "$out"
 fi
