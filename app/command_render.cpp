@@ -29,7 +29,7 @@ std::unordered_map<const PlayItem*, float> loudness_gains(
   std::map<std::filesystem::path, float> by_file;
   for (const auto& pb : plan) {
     for (const auto& item : pb.broadcast.items) {
-      if (item.clip == nullptr || item.unreadable || gains.count(item.clip) != 0) continue;
+      if (item.clip == nullptr || item.unreadable || gains.contains(item.clip)) continue;
       auto [it, fresh] = by_file.try_emplace(item.clip->file, 1.0F);
       if (fresh) {
         const LoudnessResult r = cache.measure(item.clip->file);

@@ -148,12 +148,12 @@ PortAudioSink::Impl::~Impl() {
   Pa_CloseStream(stream);
 }
 
-int PortAudioSink::Impl::callback(const void*, void* output, unsigned long frames,
+int PortAudioSink::Impl::callback(const void* /*input*/, void* output, unsigned long frames,
                                   const PaStreamCallbackTimeInfo* time, PaStreamCallbackFlags flags,
                                   void* user) {
   auto& s = *static_cast<Impl*>(user);
   auto* out = static_cast<float*>(output);
-  const std::size_t ch = static_cast<std::size_t>(s.channels);
+  const auto ch = static_cast<std::size_t>(s.channels);
   if ((flags & paOutputUnderflow) != 0) s.xruns.fetch_add(1, std::memory_order_relaxed);
   if (time != nullptr && time->outputBufferDacTime > time->currentTime && time->currentTime > 0) {
     s.dac_lead.store(time->outputBufferDacTime - time->currentTime, std::memory_order_relaxed);
@@ -168,8 +168,8 @@ int PortAudioSink::Impl::callback(const void*, void* output, unsigned long frame
     if (fade != 0) {
       for (std::size_t f = 0; f < got; ++f) {
         const float gain = s.fade_done >= fade
-                               ? 0.0f
-                               : 1.0f - static_cast<float>(s.fade_done) / static_cast<float>(fade);
+                               ? 0.0F
+                               : 1.0F - static_cast<float>(s.fade_done) / static_cast<float>(fade);
         for (std::size_t c = 0; c < ch; ++c) out[f * ch + c] *= gain;
         if (s.fade_done < fade) ++s.fade_done;
       }
@@ -182,7 +182,7 @@ int PortAudioSink::Impl::callback(const void*, void* output, unsigned long frame
     }
     s.played.fetch_add(got, std::memory_order_release);
   }
-  std::fill(out + got * ch, out + frames * ch, 0.0f);
+  std::fill(out + got * ch, out + frames * ch, 0.0F);
   return paContinue;
 }
 
@@ -251,7 +251,7 @@ int PortAudioSink::rate() const {
 void PortAudioSink::write(std::span<const float> interleaved) {
   Impl& s = *impl_;
   s.start();
-  const std::size_t ch = static_cast<std::size_t>(s.channels);
+  const auto ch = static_cast<std::size_t>(s.channels);
   interleaved = interleaved.first(interleaved.size() / ch * ch);
   while (!interleaved.empty()) {
     const std::size_t n = s.ring.write(interleaved);

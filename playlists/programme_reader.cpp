@@ -158,7 +158,7 @@ void read_every(const MapReader& r, Slot& slot, Diagnostics& d) {
   if (const auto* b = r.get("between")) {
     const auto ends = read_list(*b, "between (a list of two times)", false, d);
     if (b->is_sequence() && ends.size() != 2) {
-      d.error(b->pos, "between takes two times, for example [\"07:00\", \"20:00\"]");
+      d.error(b->pos, R"(between takes two times, for example ["07:00", "20:00"])");
       return;
     }
     if (ends.size() != 2) return;
@@ -202,7 +202,9 @@ std::optional<Slot> read_slot(const YamlNode& n, const Programme& p, const Stati
   const YamlNode* days = r.get("days");
   const YamlNode* dates = r.get("dates");
   const YamlNode* monthdays = r.get("monthdays");
-  if ((days != nullptr) + (dates != nullptr) + (monthdays != nullptr) > 1) {
+  const int day_forms = static_cast<int>(days != nullptr) + static_cast<int>(dates != nullptr) +
+                        static_cast<int>(monthdays != nullptr);
+  if (day_forms > 1) {
     d.error(n.pos, "a slot takes one of 'days', 'dates' or 'monthdays'");
   } else if (days != nullptr) {
     read_days(*days, slot.days, d);

@@ -14,7 +14,8 @@ struct Occurrence {
   std::uint32_t programme;
   std::uint32_t slot;
 
-  auto operator<=>(const Occurrence&) const = default;
+  auto operator<=>(const Occurrence&) const =
+      default;  // NOLINT(modernize-use-nullptr): clang-tidy 14 misreads <=>
 };
 
 std::vector<Occurrence> all_occurrences(const Station& station, UtcTime from, UtcTime to) {
