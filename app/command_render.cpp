@@ -57,6 +57,12 @@ int run_render(const RenderArgs& args) {
   }
   const auto window = parse_time_window(args.from, args.to, c.station.settings.zone, "loa render");
   if (!window) return kExitUsage;
+  // A day of 48 kHz audio on a few channels is already gigabytes of WAV; a typo in --to must not
+  // fill the disk.
+  if (window->to - window->from > std::chrono::hours(24)) {
+    std::cerr << "loa render: the window is longer than a day; render a day at a time\n";
+    return kExitUsage;
+  }
 
   const int rate = c.station.settings.audio.sample_rate;
   const int channels = output_channels(c.station.settings);

@@ -188,6 +188,21 @@ TEST_F(Render, ClipsAreResampledToTheStationRate) {
   EXPECT_NEAR(w.at(96000, 0), kHalf, kTol);  // 2 s at 22.05 kHz is exactly 96000 frames here
 }
 
+TEST_F(Render, RefusesWindowsThatWouldFillTheDisk) {
+  dir.write("station.yaml", kHead + "programmes: []\n");
+  std::string err;
+  EXPECT_EQ(run("render --config station.yaml --from 2026-12-01 --to 2026-12-08 --out air.wav", dir,
+                &err),
+            2);
+  EXPECT_NE(err.find("longer than a day"), std::string::npos) << err;
+  EXPECT_FALSE(std::filesystem::exists(dir / "air.wav"));
+  EXPECT_EQ(run("render --config station.yaml --from 2026-12-01 --to 2026-12-01T00:01 --out "
+                "/nonexistent/air.wav",
+                dir, &err),
+            1);
+  EXPECT_NE(err.find("/nonexistent/air.wav"), std::string::npos) << err;
+}
+
 TEST_F(Render, LoudnessIsNormalizedToTheStationTarget) {
   test::write_tone(dir / "clips/quiet.wav", 4.0, 44100, 2, test::AudioFormat::wav16, 1000.0, 0.02);
   dir.write("station.yaml", std::string(R"(station: {timezone: UTC, clips: clips/, state: state/}
