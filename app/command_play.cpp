@@ -109,7 +109,8 @@ struct PreviewSettings {
   std::string air;  // audio.output, to stay away from
   int rate = 48000;
   std::optional<double> loudness = -16.0;
-  std::filesystem::path clips;  // where the station's clips are
+  std::filesystem::path clips;           // where the station's clips are
+  std::filesystem::path loudness_cache;  // the station's, or empty (measure every time)
 };
 
 // A clip as given, or in the station's clips folder.
@@ -157,6 +158,7 @@ int run_play(const PlayArgs& args) {
     settings.rate = audio.sample_rate;
     settings.loudness = audio.loudness;
     settings.clips = station.settings.clips;
+    settings.loudness_cache = station.settings.state / "loudness.tsv";
   }
   if (!args.device.empty()) settings.device = args.device;
 
@@ -170,6 +172,7 @@ int run_play(const PlayArgs& args) {
     return kExitInvalid;
   }
 
+  LoudnessCache cache(settings.loudness_cache);
   std::unique_ptr<PortAudioSink> sink;
   bool failed = false;
   std::vector<float> mono(kChunk);
@@ -180,7 +183,8 @@ int run_play(const PlayArgs& args) {
     const std::string name = given.string();
     const std::filesystem::path file = find_clip(given, settings);
 
-    const LoudnessResult measured = measure_loudness(file);  // reads the whole clip
+    const LoudnessResult measured = cache.measure(file);  // reads the whole clip unless cached
+    cache.save();
     if (signals.received() != 0) break;
     if (const auto* error = std::get_if<ClipError>(&measured)) {
       std::cerr << "loa play: " << name << ": " << error->reason << '\n';
