@@ -18,8 +18,18 @@ int run_plan(const PlanArgs& args) {
               << args.config.string() << ") and plan again\n";
     return kExitInvalid;
   }
-  const auto window = parse_time_window(args.from, args.to, c.station.settings.zone, "loa plan");
+  if (!args.to.empty() && args.days > 0) {
+    std::cerr << "loa plan: give --to or --days, not both\n";
+    return kExitUsage;
+  }
+  auto window = parse_time_window(args.from, args.to, c.station.settings.zone, "loa plan");
   if (!window) return kExitUsage;
+  if (args.days > 0) {
+    // Whole local days, so a window across a daylight-saving change still ends at midnight.
+    const date::time_zone* zone = c.station.settings.zone;
+    const Date first = local_date(window->from, zone);
+    window->to = resolve_local(date::local_days{first} + date::days{args.days}, zone);
+  }
   const auto broadcasts = plan(c.station, c.lengths(), window->from, window->to);
   if (args.json) {
     print_plan_json(std::cout, c.station, broadcasts);

@@ -20,7 +20,8 @@ int run_check(const CheckArgs& args);
 struct PlanArgs {
   std::filesystem::path config;
   std::string from;  // empty: today 00:00
-  std::string to;    // empty: from + 1 day
+  std::string to;    // empty: from + `days` days
+  int days = 0;      // 0: one day, unless --to is given
   bool json = false;
   bool items = false;
 };

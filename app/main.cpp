@@ -27,6 +27,8 @@ int main(int argc, char** argv) {
   p->add_option("--from", plan.from,
                 "Start: 2026-12-01 or 2026-12-01T06:00 (local), or with +07:00 (default: today)");
   p->add_option("--to", plan.to, "End, exclusive (default: a day after --from)");
+  p->add_option("--days", plan.days, "Plan this many days from --from (instead of --to)")
+      ->check(CLI::Range(1, 366 * 5));
   p->add_flag("--json", plan.json, "One JSON object per line per broadcast");
   p->add_flag("--items", plan.items, "Also list each item of each broadcast");
 

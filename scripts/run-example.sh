@@ -14,8 +14,6 @@ config=examples/station.yaml
 echo
 echo "== loa check --config $config"
 "$loa" check --config "$config"
-from=$(date +%F)
-to=$(date -d "+3 days" +%F)
 echo
-echo "== loa plan --config $config --from $from --to $to"
-"$loa" plan --config "$config" --from "$from" --to "$to"
+echo "== loa plan --config $config --days 3   (from today, in the station's time zone)"
+"$loa" plan --config "$config" --days 3

@@ -184,6 +184,15 @@ TEST_F(Cli, PlanTextIsATimeline) {
   EXPECT_NE(r.out.find("(cut)"), std::string::npos) << r.out;
 }
 
+TEST_F(Cli, PlanDaysCountsWholeLocalDays) {
+  station(kStation);
+  auto r = run("plan --config station.yaml --from 2026-12-01 --days 2 --json", dir);
+  ASSERT_EQ(r.exit, 0) << r.err;
+  EXPECT_EQ(json_lines(r.out).size(), 3U);  // sang on the 1st and 2nd, lu on the 2nd
+  EXPECT_EQ(run("plan --config station.yaml --days 2 --to 2026-12-09", dir).exit, 2);
+  EXPECT_EQ(run("plan --config station.yaml --days 0", dir).exit, 2);
+}
+
 TEST_F(Cli, PlanRejectsBadTimesAndBrokenStations) {
   station(kStation);
   EXPECT_EQ(run("plan --config station.yaml --from 2026-13-01", dir).exit, 2);
