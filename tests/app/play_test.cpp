@@ -14,37 +14,22 @@
 #include <vector>
 
 #include "loa_test/audio_fixtures.hpp"
+#include "loa_test/cli.hpp"
 #include "loa_test/temp_dir.hpp"
 
 namespace loa {
 namespace {
 
 using namespace std::chrono_literals;
-
-struct Result {
-  int exit = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string slurp(const std::filesystem::path& p) {
-  std::ifstream in(p);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using test::slurp;
+using Result = test::CliResult;
 
 bool has(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
 }
 
-Result run(const std::string& args, const test::TempDir& dir) {
-  const auto out = dir / "stdout.txt";
-  const auto err = dir / "stderr.txt";
-  const std::string cmd = std::string("cd '") + dir.path().string() + "' && '" + LOA_BINARY + "' " +
-                          args + " >'" + out.string() + "' 2>'" + err.string() + "'";
-  const int status = std::system(cmd.c_str());
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(out), slurp(err)};
+test::CliResult run(const std::string& args, const test::TempDir& dir) {
+  return test::run_cli(LOA_BINARY, args, dir);
 }
 
 // Starts `loa args...` in `dir`, sends `sig` once its progress line shows `when` on stderr, and

@@ -9,10 +9,15 @@
 
 #include "loa/loudness.hpp"
 #include "loa_test/audio_fixtures.hpp"
+#include "loa_test/cli.hpp"
+#include "loa_test/json_lines.hpp"
 #include "loa_test/temp_dir.hpp"
 
 namespace loa {
 namespace {
+
+using test::json_lines;
+using test::slurp;
 
 struct Wav {
   int rate = 0;
@@ -48,26 +53,10 @@ void write_level(const std::filesystem::path& p, double seconds, int rate, float
   sf_close(f);
 }
 
-std::string slurp(const std::filesystem::path& p) {
-  std::ifstream in(p);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 int run(const std::string& args, const test::TempDir& dir, std::string* err = nullptr) {
-  const std::string cmd =
-      "cd '" + dir.path().string() + "' && '" + LOA_BINARY + "' " + args + " >out.txt 2>err.txt";
-  const int status = std::system(cmd.c_str());
-  if (err != nullptr) *err = slurp(dir / "err.txt");
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-std::vector<nlohmann::json> json_lines(const std::string& text) {
-  std::vector<nlohmann::json> out;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) out.push_back(nlohmann::json::parse(line));
-  return out;
+  const test::CliResult r = test::run_cli(LOA_BINARY, args, dir);
+  if (err != nullptr) *err = r.err;
+  return r.exit;
 }
 
 const std::string kHead = R"(station: {timezone: Asia/Ho_Chi_Minh, clips: clips/, state: state/}

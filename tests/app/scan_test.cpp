@@ -9,40 +9,19 @@
 #include <vector>
 
 #include "loa_test/audio_fixtures.hpp"
+#include "loa_test/cli.hpp"
+#include "loa_test/json_lines.hpp"
 #include "loa_test/temp_dir.hpp"
 
 namespace loa {
 namespace {
 
 namespace fs = std::filesystem;
+using test::json_lines;
+using test::slurp;
 
-struct Result {
-  int exit = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-Result run(const std::string& args, const test::TempDir& dir) {
-  const auto out = dir / "stdout.txt";
-  const auto err = dir / "stderr.txt";
-  const std::string cmd = std::string("cd '") + dir.path().string() + "' && '" + LOA_BINARY + "' " +
-                          args + " >'" + out.string() + "' 2>'" + err.string() + "'";
-  const int status = std::system(cmd.c_str());
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(out), slurp(err)};
-}
-
-std::vector<nlohmann::json> json_lines(const std::string& text) {
-  std::vector<nlohmann::json> out;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) out.push_back(nlohmann::json::parse(line));
-  return out;
+test::CliResult run(const std::string& args, const test::TempDir& dir) {
+  return test::run_cli(LOA_BINARY, args, dir);
 }
 
 // R128 of a 1 kHz sine at amplitude A in one channel: 20 log10(A) - 3.01 LUFS.

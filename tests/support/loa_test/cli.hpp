@@ -1,0 +1,23 @@
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include "loa_test/temp_dir.hpp"
+
+namespace loa::test {
+
+// What a command printed and how it ended, as an operator's shell would see it.
+struct CliResult {
+  int exit = -1;  // -1 if it did not exit normally (killed by a signal)
+  std::string out;
+  std::string err;
+};
+
+// A whole file as text ("" if it cannot be read).
+std::string slurp(const std::filesystem::path& file);
+
+// Runs `binary args` through the shell in `dir`, capturing stdout and stderr (in files in `dir`).
+CliResult run_cli(const std::string& binary, const std::string& args, const TempDir& dir);
+
+}  // namespace loa::test
