@@ -2,7 +2,9 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "air_engine.hpp"
 #include "command_devices.hpp"
+#include "command_log.hpp"
 #include "command_play.hpp"
 #include "command_render.hpp"
 #include "command_scan.hpp"
@@ -41,6 +43,24 @@ int main(int argc, char** argv) {
   r->add_option("--out", render.out, "The WAV file to write (16-bit, station rate)")->required();
   r->add_option("--as-run", render.as_run, "Also write what aired, one JSON object per line");
 
+  loa::LogArgs log;
+  auto* l = app.add_subcommand("log", "Show what aired: every broadcast the journal recorded");
+  l->add_option("--config", log.config, "The station file (YAML)")->required();
+  l->add_option("--from", log.from,
+                "Start: 2026-12-01 or 2026-12-01T06:00 (local), or with +07:00 (default: today)");
+  l->add_option("--to", log.to, "End, exclusive (default: a day after --from)");
+  l->add_flag("--json", log.json, "One JSON object per line per broadcast");
+
+  loa::ReportArgs report;
+  auto* o = app.add_subcommand(
+      "report", "Count what aired per programme and per reference, with airtime per zone");
+  o->add_option("--config", report.config, "The station file (YAML)")->required();
+  o->add_option("--from", report.from, "First day, included (YYYY-MM-DD, station's local day)")
+      ->required();
+  o->add_option("--to", report.to, "Last day, also included (default: --from, one day)");
+  o->add_option("--format", report.format, "text (default), csv (for spreadsheets) or json")
+      ->check(CLI::IsMember({"text", "csv", "json"}));
+
   auto* d = app.add_subcommand("devices", "List the sound devices loa can play on");
 
   loa::PlayArgs play;
@@ -52,6 +72,15 @@ int main(int argc, char** argv) {
   y->add_option("--config", play.config, "The station file (YAML): preview device, rate, loudness");
   y->add_flag("--no-normalize", play.no_normalize, "Play at the clips' own loudness");
   y->add_option("CLIP", play.clips, "The clips to play, in order")->required();
+
+  loa::RunArgs run;
+  auto* u = app.add_subcommand(
+      "run", "Air the station: play every broadcast on time until stopped (SIGTERM or Ctrl-C)");
+  u->add_option("--config", run.config, "The station file (YAML)")->required();
+  u->add_option("--output", run.output,
+                "Air output instead of audio.output: a device from 'loa devices', jack, "
+                "wav:PATH (record in real time) or null");
+  u->add_flag("--verbose", run.verbose, "Also log debug lines");
 
   loa::ScanArgs scan;
   auto* s = app.add_subcommand(
@@ -76,10 +105,13 @@ int main(int argc, char** argv) {
   }
   try {
     if (*c) return loa::run_check(check);
+    if (*u) return loa::run_air(run);
     if (*p) return loa::run_plan(plan);
     if (*s) return loa::run_scan(scan);
     if (*r) return loa::run_render(render);
     if (*d) return loa::run_devices();
+    if (*l) return loa::run_log(log);
+    if (*o) return loa::run_report(report);
     if (*y) return loa::run_play(play);
   } catch (const std::exception& e) {
     std::cerr << "loa: " << e.what() << '\n';

@@ -18,6 +18,22 @@ void Mixer::add(Voice v) {
   sorted_ = false;
 }
 
+void Mixer::cut(std::size_t tag, std::int64_t end, std::int64_t fade) {
+  const auto shorten = [&](Voice& v) {
+    const std::int64_t at = std::max(end, position_);
+    if (at >= v.end) return;
+    v.end = at;
+    v.fade_out = std::min(fade, at - v.start);
+  };
+  for (Active& a : active_) {
+    if (a.voice.tag == tag) shorten(a.voice);
+  }
+  for (Voice& v : pending_) {
+    if (v.tag == tag) shorten(v);
+  }
+  std::erase_if(pending_, [](const Voice& v) { return v.end <= v.start; });
+}
+
 void Mixer::admit(std::int64_t block_end) {
   if (!sorted_) {
     std::sort(pending_.begin(), pending_.end(),

@@ -89,6 +89,11 @@ struct PortAudioSink::Impl {
   // whole latency, which can exceed what Pa_GetStreamInfo reports (one period more with
   // PortAudio 19.6).
   std::atomic<double> dac_lead{0};
+  // The frame clock (see frame_clock()): a seqlock so the callback never waits. Odd: being written.
+  std::atomic<std::uint32_t> clock_seq{0};
+  std::atomic<std::uint64_t> clock_frame{0};
+  std::atomic<std::int64_t> clock_dac_ns{0};
+  std::atomic<bool> clock_valid{false};
 
   // Callback only.
   std::uint32_t fade_done = 0;
@@ -164,6 +169,20 @@ int PortAudioSink::Impl::callback(const void* /*input*/, void* output, unsigned 
     s.ring.skip(s.ring.readable());
   } else if (s.primed.load(std::memory_order_acquire)) {
     got = s.ring.read(std::span<float>(out, frames * ch));
+    if (got > 0 && time != nullptr && time->outputBufferDacTime >= time->currentTime) {
+      // steady_clock is clock_gettime(CLOCK_MONOTONIC) through the vDSO: real-time safe.
+      const auto now = std::chrono::steady_clock::now().time_since_epoch();
+      const auto lead =
+          std::chrono::duration<double>(time->outputBufferDacTime - time->currentTime);
+      const std::uint32_t seq = s.clock_seq.load(std::memory_order_relaxed);
+      s.clock_seq.store(seq + 1, std::memory_order_relaxed);
+      std::atomic_thread_fence(std::memory_order_release);
+      s.clock_frame.store(s.played.load(std::memory_order_relaxed), std::memory_order_relaxed);
+      s.clock_dac_ns.store(std::chrono::duration_cast<std::chrono::nanoseconds>(now + lead).count(),
+                           std::memory_order_relaxed);
+      s.clock_seq.store(seq + 2, std::memory_order_release);
+      s.clock_valid.store(true, std::memory_order_release);
+    }
     const std::uint32_t fade = s.fade_frames.load(std::memory_order_acquire);
     if (fade != 0) {
       for (std::size_t f = 0; f < got; ++f) {
@@ -292,6 +311,21 @@ void PortAudioSink::stop(std::chrono::milliseconds fade) {
     s.wait_latency();
   }
   s.stop_stream();
+}
+
+std::optional<PortAudioSink::FrameClock> PortAudioSink::frame_clock() const {
+  const Impl& s = *impl_;
+  if (!s.clock_valid.load(std::memory_order_acquire)) return std::nullopt;
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    const std::uint32_t before = s.clock_seq.load(std::memory_order_acquire);
+    if ((before & 1U) != 0) continue;
+    const std::uint64_t frame = s.clock_frame.load(std::memory_order_relaxed);
+    const std::int64_t dac = s.clock_dac_ns.load(std::memory_order_relaxed);
+    std::atomic_thread_fence(std::memory_order_acquire);
+    if (s.clock_seq.load(std::memory_order_relaxed) != before) continue;
+    return FrameClock{frame, std::chrono::steady_clock::time_point(std::chrono::nanoseconds(dac))};
+  }
+  return std::nullopt;
 }
 
 std::uint64_t PortAudioSink::frames_played() const {

@@ -1,6 +1,7 @@
 #include "loa/arbiter.hpp"
 
 #include <algorithm>
+#include <cstdint>
 
 namespace loa {
 
@@ -14,6 +15,8 @@ std::string_view status_name(BroadcastStatus s) {
       return "interrupted";
     case BroadcastStatus::missed:
       return "missed";
+    case BroadcastStatus::withdrawn:
+      return "withdrawn";
   }
   return "?";
 }
@@ -51,11 +54,15 @@ std::optional<UtcTime> Arbiter::next_event() const {
   const auto consider = [&t](UtcTime c) {
     if (!t || c < *t) t = c;
   };
-  if (next_arrival_ < entries_.size()) consider(entries_[next_arrival_].broadcast.scheduled);
+  if (next_arrival_ < entries_.size()) {
+    consider(std::max(entries_[next_arrival_].broadcast.scheduled, floor_));
+  }
   for (std::size_t i : playing_) consider(entries_[i].item_end);
   for (std::size_t i : queue_) {
     const Entry& e = entries_[i];
-    if (e.phase == Phase::waiting) consider(e.broadcast.scheduled + e.broadcast.late + Micros{1});
+    if (e.phase == Phase::waiting) {
+      consider(std::max(e.broadcast.scheduled + e.broadcast.late + Micros{1}, floor_));
+    }
   }
   return t;
 }
@@ -71,7 +78,12 @@ void Arbiter::run_to_end() {
   while (auto next = next_event()) step(*next);
 }
 
+void Arbiter::begin_at(UtcTime t) {
+  floor_ = std::max(floor_, t);
+}
+
 void Arbiter::step(UtcTime now) {
+  floor_ = now;
   finish_items(now);
   while (next_arrival_ < entries_.size() && entries_[next_arrival_].broadcast.scheduled <= now) {
     entries_[next_arrival_].phase = Phase::waiting;
@@ -82,6 +94,7 @@ void Arbiter::step(UtcTime now) {
     if (e.phase != Phase::waiting || now <= e.broadcast.scheduled + e.broadcast.late) return false;
     e.phase = Phase::done;
     e.outcome.status = BroadcastStatus::missed;
+    if (observer_) observer_->broadcast_done(i);
     return true;
   });
   dispatch(now);
@@ -94,6 +107,7 @@ void Arbiter::finish_items(UtcTime now) {
     Entry& e = entries_[i];
     if (e.item_end != now) continue;
     e.outcome.aired.push_back({e.next_item, e.item_start, now, false});
+    if (observer_) observer_->item_ended(i, e.outcome.aired.back());
     ++e.next_item;
     if (e.next_item >= e.broadcast.items.size()) {
       finish(i, now);
@@ -155,6 +169,7 @@ void Arbiter::begin_item(std::size_t i, UtcTime now) {
   while (e.next_item < e.broadcast.items.size() &&
          e.broadcast.items[e.next_item].length.count() == 0) {
     e.outcome.aired.push_back({e.next_item, now, now, false});
+    if (observer_) observer_->item_ended(i, e.outcome.aired.back());
     ++e.next_item;
   }
   if (e.next_item >= e.broadcast.items.size()) {
@@ -163,17 +178,20 @@ void Arbiter::begin_item(std::size_t i, UtcTime now) {
   }
   e.item_start = now;
   e.item_end = now + e.broadcast.items[e.next_item].length;
+  if (observer_) observer_->item_started(i, e.next_item, e.item_start, e.item_end);
 }
 
 void Arbiter::cut(std::size_t i, UtcTime now) {
   Entry& e = entries_[i];
   e.outcome.aired.push_back({e.next_item, e.item_start, now, true});
+  if (observer_) observer_->item_ended(i, e.outcome.aired.back());
   e.interrupted = true;
   release(i);
   if (e.broadcast.on_interrupt == OnInterrupt::drop) {
     e.phase = Phase::done;
     e.outcome.end = now;
     e.outcome.status = BroadcastStatus::interrupted;
+    if (observer_) observer_->broadcast_done(i);
     return;
   }
   e.phase = Phase::paused;  // the cut item is played again from its start
@@ -188,6 +206,7 @@ void Arbiter::pause(std::size_t i) {
     e.phase = Phase::done;
     e.outcome.end = e.outcome.aired.empty() ? e.outcome.start : e.outcome.aired.back().end;
     e.outcome.status = BroadcastStatus::interrupted;
+    if (observer_) observer_->broadcast_done(i);
     return;
   }
   e.phase = Phase::paused;
@@ -206,10 +225,84 @@ void Arbiter::finish(std::size_t i, UtcTime now) {
   } else {
     e.outcome.status = BroadcastStatus::planned;
   }
+  if (observer_) observer_->broadcast_done(i);
 }
 
 void Arbiter::release(std::size_t i) {
   std::erase(playing_, i);
+}
+
+void Arbiter::drop_pending() {
+  entries_.resize(next_arrival_);
+}
+
+bool Arbiter::on_air(std::size_t i) const {
+  const Entry& e = entries_[i];
+  return e.phase != Phase::done && e.outcome.start.has_value();
+}
+
+bool Arbiter::done(std::size_t i) const {
+  return entries_[i].phase == Phase::done;
+}
+
+void Arbiter::withdraw(std::size_t i, UtcTime now) {
+  Entry& e = entries_[i];
+  switch (e.phase) {
+    case Phase::done:
+      return;
+    case Phase::scheduled:
+    case Phase::waiting:
+      if (e.outcome.start) break;  // a paused broadcast can be waiting too; handled below
+      std::erase(queue_, i);
+      e.phase = Phase::done;
+      e.outcome.status = BroadcastStatus::withdrawn;
+      if (observer_) observer_->broadcast_done(i);
+      return;
+    case Phase::playing:
+      // The current item finishes; nothing follows it.
+      e.broadcast.items.resize(e.next_item + 1);
+      return;
+    case Phase::paused:
+      break;
+  }
+  std::erase(queue_, i);
+  e.phase = Phase::done;
+  e.outcome.end = e.outcome.aired.empty() ? now : e.outcome.aired.back().end;
+  e.outcome.status = BroadcastStatus::interrupted;
+  if (observer_) observer_->broadcast_done(i);
+}
+
+void Arbiter::stop(ZoneSet zones, UtcTime now) {
+  floor_ = std::max(floor_, now);
+  const std::vector<std::size_t> playing = playing_;
+  for (std::size_t i : playing) {
+    Entry& e = entries_[i];
+    if ((e.broadcast.zones & zones) == 0) continue;
+    e.broadcast.on_interrupt = OnInterrupt::drop;
+    cut(i, now);
+  }
+  const std::vector<std::size_t> queue = queue_;
+  for (std::size_t i : queue) {
+    if (entries_[i].phase == Phase::paused && (entries_[i].broadcast.zones & zones) != 0) {
+      withdraw(i, now);
+    }
+  }
+  dispatch(now);
+}
+
+std::vector<std::size_t> Arbiter::compact() {
+  std::vector<std::size_t> moved(entries_.size(), SIZE_MAX);
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < entries_.size(); ++i) {
+    if (i < next_arrival_ && entries_[i].phase == Phase::done) continue;
+    if (kept != i) entries_[kept] = std::move(entries_[i]);
+    moved[i] = kept++;
+  }
+  next_arrival_ = next_arrival_ == entries_.size() ? kept : moved[next_arrival_];
+  entries_.resize(kept);
+  for (std::size_t& i : queue_) i = moved[i];
+  for (std::size_t& i : playing_) i = moved[i];
+  return moved;
 }
 
 }  // namespace loa

@@ -150,4 +150,19 @@ std::optional<UtcTime> next_occurrence(const Programme& programme, const Slot& s
   return std::nullopt;
 }
 
+std::vector<SlotOccurrence> slot_occurrences(const Station& station, UtcTime from, UtcTime to) {
+  std::vector<SlotOccurrence> out;
+  const date::time_zone* zone = station.settings.zone;
+  for (std::size_t p = 0; p < station.programmes.size(); ++p) {
+    const Programme& prog = station.programmes[p];
+    for (std::size_t s = 0; s < prog.slots.size(); ++s) {
+      for (UtcTime t : occurrences(prog, prog.slots[s], zone, from, to)) {
+        out.push_back({t, static_cast<std::uint32_t>(p), static_cast<std::uint32_t>(s)});
+      }
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 }  // namespace loa

@@ -7,41 +7,13 @@
 
 namespace loa {
 
-namespace {
-
-struct Occurrence {
-  UtcTime time;
-  std::uint32_t programme;
-  std::uint32_t slot;
-
-  auto operator<=>(const Occurrence&) const =
-      default;  // NOLINT(modernize-use-nullptr): clang-tidy 14 misreads <=>
-};
-
-std::vector<Occurrence> all_occurrences(const Station& station, UtcTime from, UtcTime to) {
-  std::vector<Occurrence> out;
-  const date::time_zone* zone = station.settings.zone;
-  for (std::size_t p = 0; p < station.programmes.size(); ++p) {
-    const Programme& prog = station.programmes[p];
-    for (std::size_t s = 0; s < prog.slots.size(); ++s) {
-      for (UtcTime t : occurrences(prog, prog.slots[s], zone, from, to)) {
-        out.push_back({t, static_cast<std::uint32_t>(p), static_cast<std::uint32_t>(s)});
-      }
-    }
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
-}  // namespace
-
 std::vector<PlannedBroadcast> plan(const Station& station, const ClipLengths& lengths, UtcTime from,
                                    UtcTime to, RotationState rotation, PlanWindow window) {
   std::vector<PlannedBroadcast> result;
   if (to <= from || station.settings.zone == nullptr) return result;
   const ClipTable table = clip_table(station, lengths);
   Arbiter arbiter;
-  for (const Occurrence& o : all_occurrences(station, from - kPlanMargin, to + kPlanMargin)) {
+  for (const SlotOccurrence& o : slot_occurrences(station, from - kPlanMargin, to + kPlanMargin)) {
     const Programme& prog = station.programmes[o.programme];
     arbiter.add(expand_broadcast(station, prog, prog.slots[o.slot], o.time, rotation, table));
   }

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The main job on the bundled example station: build loa, make the example's clips, check the
-# station and show what it will air over the next three days.
+# station, show its next three days, then air it with `loa run` until Ctrl-C.
+# On a machine without a sound card the air output is recorded to build/example-air.wav instead.
+# LOA_RUN_SECONDS=N stops it after N seconds (as Ctrl-C would).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,3 +19,17 @@ echo "== loa check --config $config"
 echo
 echo "== loa plan --config $config --days 3   (from today, in the station's time zone)"
 "$loa" plan --config "$config" --days 3
+
+output=()
+if ! grep -q . /proc/asound/cards 2>/dev/null || grep -q "no soundcards" /proc/asound/cards; then
+  echo
+  echo "No sound card on this machine: recording the air output to build/example-air.wav instead."
+  output=(--output wav:build/example-air.wav)
+fi
+echo
+echo "== loa run --config $config ${output[*]}   (Ctrl-C stops it; 'loa log --config $config' shows what aired)"
+if [ -n "${LOA_RUN_SECONDS:-}" ]; then
+  timeout -s INT "$LOA_RUN_SECONDS" "$loa" run --config "$config" "${output[@]}" || [ $? -eq 124 ]
+else
+  exec "$loa" run --config "$config" "${output[@]}"
+fi

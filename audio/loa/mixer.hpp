@@ -38,7 +38,13 @@ class Mixer {
   void add(Voice v);
   // Renders the next out.size() / channels frames into `out`.
   void render(std::span<float> out);
+  // Ends the voice tagged `tag` at frame `end` instead, fading out over the `fade` frames before it
+  // (a hard interruption decided after the voice was added). A cut at a frame already rendered
+  // takes effect at position(). No effect if there is no such voice or it ends earlier.
+  void cut(std::size_t tag, std::int64_t end, std::int64_t fade);
   std::int64_t position() const { return position_; }
+  // No voice playing or waiting.
+  bool idle() const { return active_.empty() && pending_.empty(); }
   // Sources currently open.
   std::size_t open_voices() const { return active_.size(); }
 

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -79,6 +80,15 @@ class PortAudioSink final : public Sink {
   // queued audio to play out.
   void stop(std::chrono::milliseconds fade = std::chrono::milliseconds(50));
 
+  // When a frame leaves the sound card: frame number `frame` (counted as frames_written() counts,
+  // as long as stop() has discarded nothing) is heard at `dac` (PortAudio's outputBufferDacTime,
+  // carried over to steady_clock). From the latest callback that played audio; nullopt before
+  // any has. The engine re-anchors its timeline on it, so the card's drift never accumulates.
+  struct FrameClock {
+    std::uint64_t frame = 0;
+    std::chrono::steady_clock::time_point dac;
+  };
+  std::optional<FrameClock> frame_clock() const;
   // Frames the callback has taken from the ring (and handed to the device) since the sink opened.
   std::uint64_t frames_played() const;
   // Frames write() has accepted since the sink opened (discarded frames included).

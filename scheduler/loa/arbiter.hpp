@@ -8,7 +8,7 @@
 
 namespace loa {
 
-enum class BroadcastStatus { planned, delayed, interrupted, missed };
+enum class BroadcastStatus { planned, delayed, interrupted, missed, withdrawn };
 std::string_view status_name(BroadcastStatus s);
 
 // A stretch of one item on air. An item cut by a hard interruption ends early (`cut`); when its
@@ -25,6 +25,21 @@ struct Outcome {
   std::optional<UtcTime> start;  // first sound; nullopt when missed
   std::optional<UtcTime> end;
   std::vector<AiredItem> aired;
+};
+
+// What the arbiter tells the engine as it decides (on air, decisions become voices and journal
+// rows). Called from run_until() and the other mutators, on the caller's thread; an observer must
+// not call back into the arbiter.
+class ArbiterObserver {
+ public:
+  virtual ~ArbiterObserver() = default;
+  // Item `item` of broadcast `b` starts at `start` and, unless cut, ends at `end`. The first item
+  // of a broadcast's first start is also its first sound.
+  virtual void item_started(std::size_t b, std::size_t item, UtcTime start, UtcTime end) = 0;
+  // An item ended at `aired.end` (aired.cut: cut short).
+  virtual void item_ended(std::size_t b, const AiredItem& aired) = 0;
+  // A broadcast is done: finished, dropped, missed or withdrawn (its outcome says which).
+  virtual void broadcast_done(std::size_t b) = 0;
 };
 
 struct PlannedBroadcast {
@@ -44,8 +59,40 @@ struct PlannedBroadcast {
 // Not thread-safe.
 class Arbiter {
  public:
-  // Broadcasts must be added in scheduled order. Returns its index for outcome().
+  // Broadcasts not yet due must be added in scheduled order; one whose time is before the
+  // arbiter's present (see begin_at) arrives at the next step, late. Returns its index.
   std::size_t add(Broadcast b);
+  // Nothing happens before `t`: broadcasts scheduled earlier arrive at `t` (and are missed if `t`
+  // is past their `late`). For the engine, which starts at the present, not at a plan's origin.
+  void begin_at(UtcTime t);
+  void set_observer(ArbiterObserver* observer) { observer_ = observer; }
+  // The instant of the latest decision (nothing can change before it).
+  UtcTime present() const { return floor_; }
+  // The time of the next decision, if any is pending.
+  std::optional<UtcTime> next_event() const;
+  // Nothing playing, paused or waiting.
+  bool idle() const { return playing_.empty() && queue_.empty(); }
+  // Broadcasts added but not yet arrived.
+  std::size_t pending() const { return entries_.size() - next_arrival_; }
+
+  // --- on air (the engine) ---
+  // Removes the broadcasts that have not arrived yet (a reload replaces them).
+  void drop_pending();
+  // A broadcast that has arrived but never sounded is withdrawn (status withdrawn); one that has
+  // sounded ends after its current item (or at once, interrupted, if it is paused). For a
+  // reload that removed its programme. Takes effect at `now`.
+  void withdraw(std::size_t i, UtcTime now);
+  // Cuts what plays on any of `zones` now and drops it (interrupted): an operator's stop, or loa
+  // stopping. Paused broadcasts on those zones are dropped too.
+  void stop(ZoneSet zones, UtcTime now);
+  // Whether broadcast i has started (sounded) and is not done.
+  bool on_air(std::size_t i) const;
+  // Whether broadcast i is done.
+  bool done(std::size_t i) const;
+  // Forgets done broadcasts that have arrived, so a long run does not grow. Indices of the others
+  // change: returns old index -> new index (or SIZE_MAX for forgotten ones).
+  std::vector<std::size_t> compact();
+
   // Applies every event up to and including `t`.
   void run_until(UtcTime t);
   // Applies every remaining event.
@@ -70,7 +117,6 @@ class Arbiter {
     bool interrupted = false;
   };
 
-  std::optional<UtcTime> next_event() const;
   void step(UtcTime now);
   void finish_items(UtcTime now);
   void dispatch(UtcTime now);
@@ -87,6 +133,8 @@ class Arbiter {
   std::size_t next_arrival_ = 0;
   std::vector<std::size_t> queue_;  // waiting and paused, in start order
   std::vector<std::size_t> playing_;
+  UtcTime floor_ = UtcTime::min();  // nothing happens before this instant
+  ArbiterObserver* observer_ = nullptr;
 };
 
 }  // namespace loa

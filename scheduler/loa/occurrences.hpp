@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <vector>
 
@@ -22,5 +23,19 @@ std::vector<UtcTime> occurrences(const Programme& programme, const Slot& slot,
 std::optional<UtcTime> next_occurrence(const Programme& programme, const Slot& slot,
                                        const date::time_zone* zone, UtcTime after,
                                        int horizon_days = 3660);
+
+// One broadcast-to-be of a station: slot `slot` of programme `programme` at `time`.
+struct SlotOccurrence {
+  UtcTime time;
+  std::uint32_t programme;
+  std::uint32_t slot;
+
+  auto operator<=>(const SlotOccurrence&) const =
+      default;  // NOLINT(modernize-use-nullptr): clang-tidy 14 misreads <=>
+};
+
+// Every slot occurrence of every programme of `station` in [from, to), by time (ties in the order
+// programmes and slots are written).
+std::vector<SlotOccurrence> slot_occurrences(const Station& station, UtcTime from, UtcTime to);
 
 }  // namespace loa

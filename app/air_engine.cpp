@@ -1,0 +1,524 @@
+#include "air_engine.hpp"
+
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <sys/inotify.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <iostream>
+#include <mutex>
+#include <set>
+#include <thread>
+#include <vector>
+
+#include "air_output.hpp"
+#include "air_station.hpp"
+#include "amplifiers.hpp"
+#include "commands.hpp"
+#include "loa/air_timeline.hpp"
+#include "loa/journal.hpp"
+#include "loa/log.hpp"
+#include "loa/on_air.hpp"
+#include "system_notify.hpp"
+
+namespace loa {
+
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr std::size_t kBlock = 1024;
+// The output opens this long before a broadcast (the sound card settles, the timeline anchors).
+constexpr Micros kPrepare = 3s;
+// A device closes once nothing is due for this long (an idle loa holds no sound card).
+constexpr Micros kKeepOpen = 30s;
+// Files and null run this far ahead of the clock.
+constexpr Micros kFileLead = 200ms;
+// The system clock differing from the output's timeline by more than this is a clock change.
+constexpr Micros kClockJump = 1s;
+// After a file change, wait for the editor to finish writing before reloading.
+constexpr auto kReloadSettle = 300ms;
+constexpr Micros kRetryFirst = 1s;
+constexpr Micros kRetryMax = 30s;
+
+UtcTime wall_now() {
+  return std::chrono::time_point_cast<Micros>(std::chrono::system_clock::now());
+}
+
+std::string local(UtcTime t, const Station& s) {
+  return format_iso(t, s.settings.zone);
+}
+
+// A file descriptor closed on scope exit.
+struct Fd {
+  int fd = -1;
+  explicit Fd(int f) : fd(f) {}
+  ~Fd() {
+    if (fd >= 0) ::close(fd);
+  }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+};
+
+void log_lines(LogLevel level, const std::string& text) {
+  std::size_t from = 0;
+  while (from < text.size()) {
+    std::size_t to = text.find('\n', from);
+    if (to == std::string::npos) to = text.size();
+    if (to > from) log(level, std::string_view(text).substr(from, to - from));
+    from = to + 1;
+  }
+}
+
+class Engine {
+ public:
+  Engine(const RunArgs& args, AirStation air, std::vector<std::filesystem::path> files)
+      : args_(args),
+        journal_(journal_path(air.station->settings)),
+        onair_(air, journal_, kBlock),
+        amps_(air.station->settings.amplifiers),
+        output_spec_(args.output.empty() ? air.station->settings.audio.output : args.output),
+        files_(std::move(files)),
+        signals_(open_signals()),
+        timer_(::timerfd_create(CLOCK_REALTIME, TFD_CLOEXEC | TFD_NONBLOCK)),
+        inotify_(::inotify_init1(IN_CLOEXEC | IN_NONBLOCK)),
+        reloaded_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {
+    if (timer_.fd < 0 || inotify_.fd < 0 || reloaded_.fd < 0 || signals_.fd < 0) {
+      throw std::runtime_error(std::string("cannot set up the engine's event sources: ") +
+                               std::strerror(errno));
+    }
+    watch_files();
+    block_.resize(kBlock * static_cast<std::size_t>(onair_.channels()));
+  }
+
+  ~Engine() {
+    if (reload_thread_.joinable()) reload_thread_.join();
+  }
+
+  int run();
+
+ private:
+  static Fd open_signals() {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &set, nullptr);
+    return Fd(::signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK));
+  }
+
+  void watch_files();
+  void go_on_air(UtcTime now);
+  bool ensure_output(UtcTime now);
+  void close_output();
+  void render_block();
+  void check_clock(UtcTime now);
+  void update_amplifiers(UtcTime now);
+  void wait(std::optional<UtcTime> until, bool precise);
+  void handle_events();
+  void start_reload();
+  void take_reload();
+  void shut_down();
+  void device_failed(const std::string& what);
+  void tell_systemd(UtcTime now);
+
+  const RunArgs& args_;
+  Journal journal_;
+  OnAir onair_;
+  Amplifiers amps_;
+  std::string output_spec_;
+  std::vector<std::filesystem::path> files_;
+  Fd signals_;
+  Fd timer_;
+  Fd inotify_;
+  Fd reloaded_;
+  std::unique_ptr<AirOutput> output_;
+  std::int64_t output_base_ = 0;  // the mixer frame at which the output opened
+  bool stopping_ = false;
+  bool timeline_started_ = false;
+  bool resume_pending_ = false;  // go on air again once the output works (after a failure)
+  std::optional<UtcTime> retry_at_;
+  Micros retry_delay_ = kRetryFirst;
+  std::optional<std::chrono::steady_clock::time_point> reload_due_;
+  std::thread reload_thread_;
+  std::mutex reload_mutex_;
+  std::optional<LoadedStation> reload_result_;
+  bool reload_again_ = false;
+  std::optional<UtcTime> amps_checked_;
+  std::optional<UtcTime> amps_next_;
+  std::vector<float> block_;
+  std::string last_status_;
+  std::chrono::steady_clock::time_point last_watchdog_;
+};
+
+void Engine::watch_files() {
+  std::set<std::filesystem::path> dirs;
+  for (const auto& f : files_) dirs.insert(std::filesystem::absolute(f).parent_path());
+  for (const auto& d : dirs) {
+    // Editors save by writing a new file and renaming it: watch the folders, not the files.
+    ::inotify_add_watch(inotify_.fd, d.c_str(),
+                        IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_CREATE | IN_DELETE);
+  }
+}
+
+void Engine::go_on_air(UtcTime now) {
+  // Sample 0 of a recording airs at a whole second, so a recording lines up with loa render.
+  UtcTime at = now;
+  if (!timeline_started_ && output_spec_.starts_with("wav:")) {
+    at = std::chrono::floor<std::chrono::seconds>(now);
+    log_info("recording the air output to " + output_spec_.substr(4) + "; sample 0 airs at " +
+             local(at, onair_.station()));
+  }
+  timeline_started_ = true;
+  onair_.start(now, onair_.position(), at);
+}
+
+bool Engine::ensure_output(UtcTime now) {
+  if (output_) return true;
+  if (retry_at_ && now < *retry_at_) return false;
+  try {
+    output_ = std::make_unique<AirOutput>(output_spec_, onair_.rate(), onair_.channels());
+    output_base_ = onair_.position();
+    if (retry_at_) log_info("the air output \"" + output_spec_ + "\" works again");
+    retry_at_.reset();
+    retry_delay_ = kRetryFirst;
+    // Nothing plays: the timeline starts afresh on the system clock (a device then refines it);
+    // a recording keeps the one it started with.
+    if (output_->closes_when_idle()) {
+      onair_.reanchor(onair_.position(), now + (output_->paced_by_device() ? 300ms : kFileLead));
+    }
+    return true;
+  } catch (const std::exception& e) {
+    log_error(std::string(e.what()) + "; retrying in " +
+              std::to_string(retry_delay_.count() / 1'000'000) + " s");
+    retry_at_ = now + retry_delay_;
+    retry_delay_ = std::min(retry_delay_ * 2, kRetryMax);
+    return false;
+  }
+}
+
+void Engine::close_output() {
+  if (!output_) return;
+  try {
+    output_->finish();
+  } catch (const std::exception& e) {
+    log_warning(e.what());
+  }
+  output_.reset();
+}
+
+void Engine::device_failed(const std::string& what) {
+  log_error("the air output failed: " + what + "; what was on air is journaled as cut, and loa " +
+            "retries the output");
+  onair_.halt("the sound device failed");
+  output_.reset();
+  retry_at_ = wall_now() + retry_delay_;
+  retry_delay_ = std::min(retry_delay_ * 2, kRetryMax);
+  resume_pending_ = true;
+}
+
+void Engine::check_clock(UtcTime now) {
+  const UtcTime expected = onair_.time_of(onair_.position());
+  Micros drift{0};
+  if (output_->paced_by_device()) {
+    std::int64_t frame = 0;
+    const auto heard = output_->heard_at_frame(frame);
+    if (!heard) return;
+    const std::int64_t mixer_frame = output_base_ + frame;
+    if (onair_.quiet() && onair_.reanchor(mixer_frame, *heard)) return;
+    drift = *heard - onair_.time_of(mixer_frame);
+  } else {
+    // The engine runs kFileLead ahead of the clock.
+    drift = now + kFileLead - expected;
+    if (drift > -kClockJump && drift < kClockJump) return;
+  }
+  if (drift > -kClockJump && drift < kClockJump) return;
+  log_warning("the system clock moved by " + std::to_string(drift.count() / 1000) +
+              " ms; what was on air is journaled as cut, and broadcasts are reconsidered at " +
+              local(now, onair_.station()));
+  onair_.halt("the system clock was set");
+  go_on_air(now);
+  onair_.reanchor(onair_.position(), now + kFileLead);
+}
+
+void Engine::render_block() {
+  onair_.render(block_);
+  try {
+    output_->write(block_);
+  } catch (const std::exception& e) {
+    device_failed(e.what());
+  }
+}
+
+void Engine::update_amplifiers(UtcTime now) {
+  amps_.poll();
+  if (amps_.size() == 0) return;
+  if (amps_checked_ && now - *amps_checked_ < 250ms && (!amps_next_ || now < *amps_next_)) return;
+  amps_checked_ = now;
+  amps_next_.reset();
+  const auto spans = onair_.upcoming(now + std::chrono::hours(24));
+  for (std::size_t i = 0; i < amps_.size(); ++i) {
+    const Amplifier& a = amps_.amplifier(i);
+    std::vector<AirInterval> mine;
+    for (const auto& s : spans) {
+      if ((s.zones & a.zones) != 0) mine.push_back({s.start, s.end});
+    }
+    const AmplifierPlan p = amplifier_plan(a.warmup, a.hold, mine, now);
+    if (p.on) {
+      amps_.switch_on(i);
+    } else {
+      amps_.switch_off(i);
+    }
+    if (p.next_change && (!amps_next_ || *p.next_change < *amps_next_)) amps_next_ = p.next_change;
+  }
+}
+
+void Engine::tell_systemd(UtcTime now) {
+  std::string status;
+  if (!onair_.quiet()) {
+    status = "on air";
+  } else if (const auto due = onair_.next_due()) {
+    status = "idle; next broadcast at " + local(*due, onair_.station());
+  } else {
+    status =
+        "idle; nothing scheduled in the next " +
+        std::to_string(std::chrono::duration_cast<std::chrono::hours>(OnAir::kHorizon).count()) +
+        " hours";
+  }
+  if (retry_at_) status += "; the air output is failing (" + output_spec_ + ")";
+  if (status != last_status_) {
+    last_status_ = status;
+    system_notify::status(status);
+    log_debug(status);
+  }
+  if (const auto interval = system_notify::watchdog_interval()) {
+    const auto steady = std::chrono::steady_clock::now();
+    if (steady - last_watchdog_ >= *interval / 2) {
+      system_notify::watchdog();
+      last_watchdog_ = steady;
+    }
+  }
+  (void)now;
+}
+
+void Engine::start_reload() {
+  if (reload_thread_.joinable()) {
+    const std::lock_guard lock(reload_mutex_);
+    if (!reload_result_) {
+      reload_again_ = true;  // one is under way: check again once it is done
+      return;
+    }
+  }
+  if (reload_thread_.joinable()) reload_thread_.join();
+  log_info("checking the station files again");
+  reload_thread_ = std::thread([this] {
+    LoadedStation loaded;
+    try {
+      loaded = load_air_station(args_.config);
+    } catch (const std::exception& e) {
+      loaded.diagnostics = e.what();
+    }
+    {
+      const std::lock_guard lock(reload_mutex_);
+      reload_result_ = std::move(loaded);
+    }
+    const std::uint64_t one = 1;
+    [[maybe_unused]] const auto n = ::write(reloaded_.fd, &one, sizeof one);
+  });
+}
+
+void Engine::take_reload() {
+  std::uint64_t count = 0;
+  [[maybe_unused]] const auto n = ::read(reloaded_.fd, &count, sizeof count);
+  std::optional<LoadedStation> loaded;
+  {
+    const std::lock_guard lock(reload_mutex_);
+    loaded.swap(reload_result_);
+  }
+  if (!loaded) return;
+  if (loaded->air) {
+    log_lines(LogLevel::warning, loaded->diagnostics);
+    onair_.reload(std::move(*loaded->air));
+    files_ = std::move(loaded->files);
+    watch_files();
+    log_info("reloaded the station: " + std::to_string(onair_.station().programmes.size()) +
+             " programme(s); the new version airs from now on");
+  } else {
+    log_lines(LogLevel::error, loaded->diagnostics);
+    log_error("the changed station files have errors (above); the version on air stays as it was");
+  }
+  if (reload_again_) {
+    reload_again_ = false;
+    start_reload();
+  }
+}
+
+void Engine::handle_events() {
+  signalfd_siginfo info{};
+  while (::read(signals_.fd, &info, sizeof info) == static_cast<ssize_t>(sizeof info)) {
+    if (info.ssi_signo == SIGHUP) {
+      start_reload();
+    } else {
+      if (!stopping_)
+        log_info(std::string("received ") + strsignal(static_cast<int>(info.ssi_signo)) +
+                 "; stopping");
+      stopping_ = true;
+    }
+  }
+  alignas(inotify_event) char buffer[4096];
+  bool changed = false;
+  for (ssize_t got; (got = ::read(inotify_.fd, buffer, sizeof buffer)) > 0;) {
+    for (ssize_t at = 0; at < got;) {
+      const auto* ev = reinterpret_cast<const inotify_event*>(buffer + at);
+      const std::string_view name = ev->len > 0 ? std::string_view(ev->name) : std::string_view();
+      if (name.ends_with(".yaml") || name.ends_with(".yml")) changed = true;
+      at += static_cast<ssize_t>(sizeof(inotify_event) + ev->len);
+    }
+  }
+  if (changed) reload_due_ = std::chrono::steady_clock::now() + kReloadSettle;
+  if (reload_due_ && std::chrono::steady_clock::now() >= *reload_due_) {
+    reload_due_.reset();
+    start_reload();
+  }
+  std::uint64_t expirations = 0;
+  if (::read(timer_.fd, &expirations, sizeof expirations) < 0 && errno == ECANCELED) {
+    log_info("the system clock was set; now " + local(wall_now(), onair_.station()));
+  }
+  struct pollfd p {
+    reloaded_.fd, POLLIN, 0
+  };
+  if (::poll(&p, 1, 0) > 0) take_reload();
+}
+
+void Engine::wait(std::optional<UtcTime> until, bool precise) {
+  // A relative wait (precise) paces the output; an absolute one on CLOCK_REALTIME sleeps until a
+  // broadcast, and wakes if the clock is set meanwhile.
+  int timeout_ms = -1;
+  const UtcTime now = wall_now();
+  if (precise && until) {
+    timeout_ms = static_cast<int>(std::clamp<std::int64_t>(
+        std::chrono::ceil<std::chrono::milliseconds>(*until - now).count(), 0, 1000));
+  } else {
+    const UtcTime at = until.value_or(now + std::chrono::hours(24));
+    itimerspec spec{};
+    const auto since_epoch = std::max(at, now + Micros{1}).time_since_epoch();
+    const auto secs = std::chrono::floor<std::chrono::seconds>(since_epoch);
+    spec.it_value.tv_sec = secs.count();
+    spec.it_value.tv_nsec = static_cast<long>((since_epoch - secs).count() * 1000);
+    ::timerfd_settime(timer_.fd, TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET, &spec, nullptr);
+  }
+  const auto cap = [&](std::chrono::milliseconds ms) {
+    const auto c = static_cast<int>(std::max<std::int64_t>(ms.count(), 0));
+    timeout_ms = timeout_ms < 0 ? c : std::min(timeout_ms, c);
+  };
+  if (reload_due_) {
+    cap(std::chrono::ceil<std::chrono::milliseconds>(*reload_due_ -
+                                                     std::chrono::steady_clock::now()));
+  }
+  if (amps_.busy()) cap(100ms);
+  if (const auto interval = system_notify::watchdog_interval()) {
+    cap(std::chrono::duration_cast<std::chrono::milliseconds>(*interval / 2));
+  }
+  pollfd fds[] = {{signals_.fd, POLLIN, 0},
+                  {timer_.fd, POLLIN, 0},
+                  {inotify_.fd, POLLIN, 0},
+                  {reloaded_.fd, POLLIN, 0}};
+  ::poll(fds, 4, timeout_ms);
+}
+
+void Engine::shut_down() {
+  system_notify::stopping();
+  onair_.halt("loa was stopped");
+  if (output_) {
+    // The cut fades out within a few blocks; let it play out, then close.
+    for (int i = 0; i < 100 && onair_.sounding(); ++i) render_block();
+    if (output_) render_block();
+    close_output();
+  }
+  onair_.flush(wall_now() + std::chrono::hours(1));
+  journal_.mark_alive(wall_now());
+  amps_.all_off(std::chrono::steady_clock::now() + 5s);
+  log_info("stopped; the journal is in " + journal_.file().string());
+}
+
+int Engine::run() {
+  const Station& station = onair_.station();
+  log_info("on air for " + station.settings.name + " (" + station.settings.timezone +
+           "), output \"" + output_spec_ + "\", journal " + journal_.file().string());
+  go_on_air(wall_now());
+  system_notify::ready();
+  for (;;) {
+    handle_events();
+    if (stopping_) {
+      shut_down();
+      return kExitOk;
+    }
+    UtcTime now = wall_now();
+    onair_.flush(now);
+    update_amplifiers(now);
+    tell_systemd(now);
+    const auto due = onair_.next_due();
+    const bool file = output_spec_.starts_with("wav:");
+    const bool soon = due && *due - now <= kPrepare;
+    const bool keep = output_ && due && *due - now <= kKeepOpen;
+    if ((file || !onair_.quiet() || soon || keep) && ensure_output(now)) {
+      if (resume_pending_) {
+        resume_pending_ = false;
+        go_on_air(now);
+        onair_.reanchor(onair_.position(), now + kFileLead);
+      }
+      if (!output_->paced_by_device()) {
+        const UtcTime next = onair_.time_of(onair_.position()) - kFileLead;
+        if (next > now + 1ms) {
+          wait(next, true);
+          continue;
+        }
+      }
+      check_clock(now);
+      render_block();
+      continue;
+    }
+    if (output_ && !keep) close_output();
+    std::optional<UtcTime> wake;
+    const auto earliest = [&wake](std::optional<UtcTime> t) {
+      if (t && (!wake || *t < *wake)) wake = t;
+    };
+    if (due) earliest(*due - kPrepare);
+    if (output_ && due) earliest(*due - kKeepOpen);
+    earliest(amps_next_);
+    earliest(onair_.next_flush());
+    earliest(retry_at_);
+    wait(wake, false);
+  }
+}
+
+}  // namespace
+
+int run_air(const RunArgs& args) {
+  set_log_debug(args.verbose);
+  LoadedStation loaded = load_air_station(args.config);
+  if (!loaded.air) {
+    std::cerr << loaded.diagnostics;
+    std::cerr << "loa run: the station has errors; fix them (loa check --config "
+              << args.config.string() << ") and start again\n";
+    return kExitInvalid;
+  }
+  log_lines(LogLevel::warning, loaded.diagnostics);
+  try {
+    Engine engine(args, std::move(*loaded.air), std::move(loaded.files));
+    return engine.run();
+  } catch (const std::exception& e) {
+    log_error(e.what());
+    return kExitInvalid;
+  }
+}
+
+}  // namespace loa

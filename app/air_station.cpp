@@ -1,0 +1,48 @@
+#include "air_station.hpp"
+
+#include <map>
+#include <sstream>
+
+#include "checked_station.hpp"
+#include "loa/clip_stream.hpp"
+#include "loa/loudness.hpp"
+
+namespace loa {
+
+LoadedStation load_air_station(const std::filesystem::path& config) {
+  CheckOptions options;
+  options.date_warnings = false;
+  options.clip_problems_are_errors = false;
+  CheckedStation c = check_station(config, options);
+  LoadedStation out;
+  std::ostringstream text;
+  c.diags.print(text);
+  out.diagnostics = text.str();
+  out.files = c.station.files;
+  if (!c.ok()) return out;
+
+  auto station = std::make_shared<Station>(std::move(c.station));
+  const int rate = station->settings.audio.sample_rate;
+  // Linear gain per clip file (index into Station::clips), bringing each to the station target.
+  auto gains = std::make_shared<std::vector<float>>(station->clips.size(), 1.0F);
+  if (const auto target = station->settings.audio.loudness) {
+    LoudnessCache cache(station->settings.state / "loudness.tsv");
+    for (std::size_t i = 0; i < station->clips.size(); ++i) {
+      if (!c.clip_problem(station->clips[i]).empty()) continue;
+      const LoudnessResult r = cache.measure(station->clips[i]);
+      if (const auto* l = std::get_if<Loudness>(&r)) (*gains)[i] = normalization_gain(*l, *target);
+    }
+    cache.save();
+  }
+  AirStation air;
+  air.lengths = clip_table(*station, c.lengths());
+  air.open = [station, gains, rate](const BroadcastItem& item) -> std::unique_ptr<MonoSource> {
+    if (item.clip == nullptr) return open_builtin_chime(rate, 1.0F);
+    return open_clip_stream(station->clips[item.clip->clip], rate, (*gains)[item.clip->clip]);
+  };
+  air.station = std::move(station);
+  out.air = std::move(air);
+  return out;
+}
+
+}  // namespace loa

@@ -1,0 +1,25 @@
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "loa/on_air.hpp"
+
+namespace loa {
+
+// A station file loaded for air: validated as `loa check` does (a clip that cannot be played is a
+// warning there: its item is skipped and journaled as failed), with every clip's loudness gain
+// measured (through the cache in the state folder) so that nothing is decoded twice on air.
+struct LoadedStation {
+  std::optional<AirStation> air;             // nullopt when the station has errors
+  std::string diagnostics;                   // every problem, one "file:line:col: ..." per line
+  std::vector<std::filesystem::path> files;  // the station file and its includes, to watch
+};
+
+// Blocks while it probes and measures new clips; any thread. Never throws for a bad station
+// (the errors are in `diagnostics`); throws std::runtime_error for an unusable state folder.
+LoadedStation load_air_station(const std::filesystem::path& config);
+
+}  // namespace loa

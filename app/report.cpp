@@ -1,0 +1,68 @@
+#include "report.hpp"
+
+#include <algorithm>
+
+namespace loa {
+
+Micros broadcast_airtime(const JournalBroadcast& b) {
+  Micros sum{0};
+  for (const JournalItem& i : b.items) {
+    if (i.end && *i.end > i.start) sum += *i.end - i.start;
+  }
+  return sum;
+}
+
+void AirTally::add(const JournalBroadcast& b) {
+  ++planned;
+  switch (b.status) {
+    case AirStatus::aired:
+      ++aired;
+      break;
+    case AirStatus::missed:
+      ++missed;
+      break;
+    case AirStatus::interrupted:
+    case AirStatus::cut:  // not a broadcast status, but if written, that is what it means
+      ++interrupted;
+      break;
+    case AirStatus::failed:
+      ++failed;
+      break;
+    case AirStatus::playing:
+      ++playing;
+      break;
+  }
+  const Micros t = broadcast_airtime(b);
+  airtime += t;
+  for (const auto& z : b.zones) zones[z] += t;
+}
+
+Report make_report(const std::vector<JournalBroadcast>& broadcasts,
+                   const std::vector<std::string>& station_zones) {
+  Report r;
+  std::map<std::string, ReportRow> programmes;
+  std::map<std::string, ReportRow> references;
+  for (const auto& b : broadcasts) {
+    r.total.add(b);
+    ReportRow& p = programmes[b.key.programme];
+    p.programme = b.key.programme;
+    p.title = b.title;  // rows come in time order: the last one wins
+    p.reference = b.reference;
+    p.tally.add(b);
+    ReportRow& ref = references[b.reference];
+    ref.reference = b.reference;
+    ref.tally.add(b);
+  }
+  for (auto& [id, row] : programmes) r.programmes.push_back(std::move(row));
+  for (auto& [reference, row] : references) r.references.push_back(std::move(row));
+  if (!r.references.empty() && r.references.front().reference.empty()) {
+    std::rotate(r.references.begin(), r.references.begin() + 1, r.references.end());
+  }
+  r.zones = station_zones;
+  for (const auto& [zone, t] : r.total.zones) {
+    if (std::ranges::find(station_zones, zone) == station_zones.end()) r.zones.push_back(zone);
+  }
+  return r;
+}
+
+}  // namespace loa

@@ -1,0 +1,185 @@
+#include "report_output.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+#include <ostream>
+
+#include "text_columns.hpp"
+
+namespace loa {
+
+namespace {
+
+constexpr const char* kNoReference = "(none)";
+
+// "12:03:05"; hours go past 24 over a month.
+std::string hms(Micros t) {
+  const long long s = std::chrono::round<std::chrono::seconds>(t).count();
+  char text[32];
+  std::snprintf(text, sizeof text, "%lld:%02lld:%02lld", s / 3600, s / 60 % 60, s % 60);
+  return text;
+}
+
+long long whole_seconds(Micros t) {
+  return std::chrono::round<std::chrono::seconds>(t).count();
+}
+
+double seconds(Micros t) {
+  return std::round(static_cast<double>(t.count()) / 1000.0) / 1000.0;
+}
+
+Micros zone_time(const AirTally& t, const std::string& zone) {
+  const auto it = t.zones.find(zone);
+  return it == t.zones.end() ? Micros{0} : it->second;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Text.
+
+void print_table(std::ostream& out, const std::string& heading, const std::vector<ReportRow>& rows,
+                 const Report& report, bool programmes) {
+  const auto key = [&](const ReportRow& r) {
+    if (programmes) return r.programme;
+    return r.reference.empty() ? std::string(kNoReference) : r.reference;
+  };
+  std::size_t key_width = display_width(heading);
+  for (const auto& r : rows) key_width = std::max(key_width, display_width(key(r)));
+
+  std::vector<std::string> heads = {"planned",     "aired",  "missed",
+                                    "interrupted", "failed", "airtime"};
+  for (const auto& z : report.zones) heads.push_back(z);
+  std::vector<std::vector<std::string>> cells;
+  for (const auto& r : rows) {
+    const AirTally& t = r.tally;
+    cells.push_back({std::to_string(t.planned), std::to_string(t.aired), std::to_string(t.missed),
+                     std::to_string(t.interrupted), std::to_string(t.failed), hms(t.airtime)});
+    for (const auto& z : report.zones) cells.back().push_back(hms(zone_time(t, z)));
+  }
+  std::vector<std::size_t> widths;
+  for (const auto& h : heads) widths.push_back(display_width(h));
+  for (const auto& line : cells) {
+    for (std::size_t c = 0; c < line.size(); ++c) {
+      widths[c] = std::max(widths[c], display_width(line[c]));
+    }
+  }
+  const auto print = [&](const std::string& first, const std::vector<std::string>& line,
+                         const std::string& last) {
+    std::string text = pad_right(first, key_width);
+    for (std::size_t c = 0; c < line.size(); ++c) text += "  " + pad_left(line[c], widths[c]);
+    if (!last.empty()) text += "  " + last;
+    out << text << '\n';
+  };
+  print(heading, heads, programmes ? "title" : "");
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    print(key(rows[i]), cells[i], programmes ? rows[i].title : "");
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// CSV (RFC 4180).
+
+std::string csv_field(const std::string& text) {
+  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+void csv_row(std::ostream& out, const std::vector<std::string>& fields) {
+  for (std::size_t i = 0; i < fields.size(); ++i) out << (i > 0 ? "," : "") << csv_field(fields[i]);
+  out << "\r\n";
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSON.
+
+nlohmann::json json_of(const AirTally& t, const Report& report) {
+  auto zones = nlohmann::json::object();
+  for (const auto& z : report.zones) zones[z] = seconds(zone_time(t, z));
+  return {{"planned", t.planned},
+          {"aired", t.aired},
+          {"missed", t.missed},
+          {"interrupted", t.interrupted},
+          {"failed", t.failed},
+          {"playing", t.playing},
+          {"airtime_seconds", seconds(t.airtime)},
+          {"zones", std::move(zones)}};
+}
+
+}  // namespace
+
+void print_report_text(std::ostream& out, const ReportPeriod& period, const Report& report) {
+  const AirTally& t = report.total;
+  out << period.station << '\n'
+      << "What aired from " << format_date(period.from) << " to " << format_date(period.to)
+      << " (whole days, " << period.timezone << ")\n";
+  if (t.planned == 0) {
+    out << "Nothing was recorded in this period.\n";
+    return;
+  }
+  out << t.planned << " broadcast(s) planned: " << t.aired << " aired, " << t.missed << " missed, "
+      << t.interrupted << " interrupted, " << t.failed << " failed";
+  if (t.playing > 0) out << ", " << t.playing << " still playing or cut by a power cut";
+  out << "; " << hms(t.airtime) << " on air\n\n";
+  print_table(out, "programme", report.programmes, report, true);
+  out << '\n';
+  print_table(out, "reference", report.references, report, false);
+}
+
+void print_report_csv(std::ostream& out, const Report& report) {
+  out << "\xEF\xBB\xBF";
+  std::vector<std::string> head = {"kind",    "programme",      "title",  "reference",
+                                   "planned", "aired",          "missed", "interrupted",
+                                   "failed",  "airtime_seconds"};
+  for (const auto& z : report.zones) head.push_back("zone_" + z + "_seconds");
+  csv_row(out, head);
+  const auto row = [&](const char* kind, const ReportRow& r) {
+    const AirTally& t = r.tally;
+    std::vector<std::string> fields = {kind,
+                                       r.programme,
+                                       r.title,
+                                       r.reference,
+                                       std::to_string(t.planned),
+                                       std::to_string(t.aired),
+                                       std::to_string(t.missed),
+                                       std::to_string(t.interrupted),
+                                       std::to_string(t.failed),
+                                       std::to_string(whole_seconds(t.airtime))};
+    for (const auto& z : report.zones)
+      fields.push_back(std::to_string(whole_seconds(zone_time(t, z))));
+    csv_row(out, fields);
+  };
+  for (const auto& r : report.programmes) row("programme", r);
+  for (const auto& r : report.references) row("reference", r);
+}
+
+void print_report_json(std::ostream& out, const ReportPeriod& period, const Report& report) {
+  auto programmes = nlohmann::json::array();
+  for (const auto& r : report.programmes) {
+    auto j = json_of(r.tally, report);
+    j["programme"] = r.programme;
+    j["title"] = r.title;
+    j["reference"] = r.reference;
+    programmes.push_back(std::move(j));
+  }
+  auto references = nlohmann::json::array();
+  for (const auto& r : report.references) {
+    auto j = json_of(r.tally, report);
+    j["reference"] = r.reference;
+    references.push_back(std::move(j));
+  }
+  const nlohmann::json j = {{"station", period.station},
+                            {"timezone", period.timezone},
+                            {"from", format_date(period.from)},
+                            {"to", format_date(period.to)},
+                            {"total", json_of(report.total, report)},
+                            {"programmes", std::move(programmes)},
+                            {"references", std::move(references)}};
+  out << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+}
+
+}  // namespace loa

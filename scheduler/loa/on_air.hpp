@@ -1,0 +1,150 @@
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "loa/arbiter.hpp"
+#include "loa/journal.hpp"
+#include "loa/mixer.hpp"
+#include "loa/occurrences.hpp"
+
+namespace loa {
+
+// A validated station, ready for air: what the engine needs of it.
+struct AirStation {
+  std::shared_ptr<const Station> station;
+  ClipTable lengths;  // clip_table() of the station
+  // Opens an item's source at the station's rate with its loudness gain. Called on the engine's
+  // thread when the item is due; may throw (the item is journaled as failed and stays silent).
+  std::function<std::unique_ptr<MonoSource>(const BroadcastItem&)> open;
+};
+
+// A stretch during which some zones are (or will be) on air: for the amplifiers.
+struct OnAirSpan {
+  ZoneSet zones = 0;
+  UtcTime start;
+  UtcTime end;
+};
+
+// The on-air engine's core: the station's broadcasts, the arbiter that applies the rules, the
+// mixer that turns its decisions into audio, and the journal that records what happened. It does
+// no I/O of its own besides the journal and the clips it opens, and knows no clock: the caller
+// says what time it is and where output frame 0 falls, so the same code runs on air, against a
+// recorder, and through a simulated year in a test.
+//
+// Output frames map to instants by an anchor: frame F airs at anchor_time + (F - anchor_frame) /
+// rate. Decisions are taken a little ahead of the audio (kDecisionLead) so that a scheduled start
+// lands on its exact frame and a cut can fade out before it.
+//
+// Journal rows are written when what they record has aired (flush(now)), so the journal never
+// says more than what was heard, and a crash loses at most the item that was playing.
+//
+// One thread (the engine's) calls everything. Throws std::runtime_error on journal failures.
+class OnAir final : private ArbiterObserver {
+ public:
+  static constexpr Micros kDecisionLead = std::chrono::milliseconds(100);
+  // How far ahead broadcasts are expanded (for the amplifiers and next_due()).
+  static constexpr Micros kHorizon = std::chrono::hours(36);
+
+  OnAir(AirStation station, Journal& journal, std::size_t max_block);
+  ~OnAir() override;
+  OnAir(const OnAir&) = delete;
+  OnAir& operator=(const OnAir&) = delete;
+
+  // Goes on air at `now`, with output frame `frame` (usually position()) airing at `frame_time`.
+  // Reads the journal first: a broadcast cut by a crash (or by loa stopping) resumes, restarting
+  // its cut item, if `now` is within its `late` of the cut, else it is journaled interrupted;
+  // broadcasts due since loa last ran (or since today's local midnight on a fresh journal) play
+  // if within their `late`, else they are journaled missed. Nothing journaled airs again.
+  void start(UtcTime now, std::int64_t frame, UtcTime frame_time);
+
+  // Renders the next out.size() / channels frames (taking every decision due up to their end).
+  void render(std::span<float> out);
+  std::int64_t position() const { return mixer_.position(); }
+  int channels() const { return channels_; }
+  int rate() const { return rate_; }
+  // The instant output frame `frame` airs.
+  UtcTime time_of(std::int64_t frame) const;
+  // Re-anchors the timeline (frame `frame` airs at `t`), e.g. on the sound card's measured clock.
+  // Only while nothing is playing or about to (quiet()); returns whether it did.
+  bool reanchor(std::int64_t frame, UtcTime t);
+
+  // Writes the journal rows of everything that has aired by `now`; marks loa alive.
+  void flush(UtcTime now);
+
+  // When the next journal row is due (flush() then).
+  std::optional<UtcTime> next_flush() const;
+  // Some voice is still sounding or about to (e.g. a cut still fading out).
+  bool sounding() const { return !mixer_.idle(); }
+  // Nothing on air and nothing decided ahead: the output may close.
+  bool quiet() const;
+  // The next instant something must be on air: now-ish while on air, else the next broadcast's
+  // scheduled time within the horizon.
+  std::optional<UtcTime> next_due() const;
+  // What is or will be on air until `until`, for the amplifiers.
+  std::vector<OnAirSpan> upcoming(UtcTime until) const;
+
+  // A new version of the station. Broadcasts not yet started follow it at once; one on air
+  // finishes its current item if its programme or slot is gone, else plays on as it was.
+  void reload(AirStation station);
+  // Cuts and drops what plays on `zones` (fading out), journaled as interrupted for `reason`.
+  void stop(ZoneSet zones, const std::string& reason);
+  // For loa stopping, the sound device failing or the clock jumping: cuts everything at the first
+  // frame not yet rendered, journals it (the broadcasts as interrupted for `reason`, resumable by
+  // the next start()), and writes every pending journal row. Call start() to go on air again.
+  void halt(const std::string& reason);
+
+  const Station& station() const { return *station_->station; }
+
+ private:
+  struct Track;
+  struct ItemRecord;
+  struct Event;
+  enum class EventKind { broadcast_begin, item_begin, item_end, broadcast_end, missed };
+  struct Upcoming;
+
+  void item_started(std::size_t b, std::size_t item, UtcTime start, UtcTime end) override;
+  void item_ended(std::size_t b, const AiredItem& aired) override;
+  void broadcast_done(std::size_t b) override;
+
+  std::int64_t frame_of(UtcTime t) const;
+  void refill_feed(UtcTime until);
+  void admit_until(UtcTime t);
+  std::size_t add_broadcast(Broadcast b, std::shared_ptr<Track> track);
+  void resume_cut(const JournalBroadcast& jb, UtcTime now);
+  std::optional<std::pair<std::uint32_t, std::uint32_t>> find_slot(const BroadcastKey& key) const;
+  JournalBroadcast describe(const Track& t, const Broadcast& b) const;
+  void post(Event e);
+  void post_begin(UtcTime at, const std::shared_ptr<Track>& track, const Broadcast& b);
+  void post_item(UtcTime at, EventKind kind, const std::shared_ptr<Track>& track,
+                 std::shared_ptr<ItemRecord> rec, AirStatus status, std::string reason,
+                 JournalItem data);
+  void maybe_compact();
+
+  std::shared_ptr<const AirStation> station_;
+  Journal& journal_;
+  int rate_;
+  int channels_;
+  Mixer mixer_;
+  Arbiter arbiter_;
+  std::vector<std::shared_ptr<Track>> tracks_;  // parallel to the arbiter's entries
+  std::int64_t anchor_frame_ = 0;
+  UtcTime anchor_time_;
+  RotationState rotation_;     // after the last broadcast handed to the arbiter
+  std::deque<Upcoming> feed_;  // expanded, not yet handed to the arbiter, by time
+  UtcTime feed_end_;           // occurrences before this are in feed_ or handled
+  std::deque<Event> events_;   // journal rows waiting for their time
+  std::vector<std::pair<std::size_t, std::shared_ptr<ItemRecord>>> voices_;  // tag -> item
+  std::size_t next_tag_ = 0;
+  std::string cut_reason_;  // why the arbiter is cutting right now (stop, halt)
+  std::optional<UtcTime> last_alive_mark_;
+  std::size_t done_since_compact_ = 0;
+};
+
+}  // namespace loa

@@ -1,0 +1,530 @@
+#include "loa/on_air.hpp"
+
+#include <algorithm>
+#include <set>
+#include <unordered_map>
+
+#include "loa/air_timeline.hpp"
+
+namespace loa {
+
+namespace {
+
+// Why a broadcast was cut when loa itself stopped airing it (shutdown, device lost, clock set):
+// such a broadcast resumes at the next start() if it is still within its `late`.
+constexpr std::string_view kHaltPrefix = "stopped on air: ";
+constexpr std::string_view kCutIn = "a higher priority broadcast cut in";
+constexpr std::string_view kUnreadable = "the clip could not be read (see loa check)";
+
+std::vector<std::string> zone_list(const StationSettings& settings, ZoneSet zones) {
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < settings.zones.size(); ++i) {
+    if (((zones >> i) & 1U) != 0) out.push_back(settings.zones[i].id);
+  }
+  return out;
+}
+
+Micros longest_late(const Station& station) {
+  Micros late{0};
+  for (const auto& p : station.programmes) {
+    for (const auto& s : p.slots) late = std::max(late, Micros(s.late));
+  }
+  return late;
+}
+
+UtcTime local_midnight(UtcTime t, const date::time_zone* zone) {
+  const Date d = local_date(t, zone);
+  return resolve_local(date::local_days(d), zone);
+}
+
+}  // namespace
+
+struct OnAir::Track {
+  std::shared_ptr<const AirStation> station;
+  BroadcastKey key;
+  std::size_t item_offset = 0;  // items before the resumed remainder
+  std::int64_t journal_id = 0;  // 0 until its first sound is journaled
+  bool begun = false;           // its first sound has been decided
+  bool resumed = false;         // a remainder of a broadcast the journal has
+  std::size_t items_played = 0;
+  std::size_t items_failed = 0;
+  std::size_t voice = SIZE_MAX;         // the tag of its current voice
+  std::shared_ptr<ItemRecord> current;  // its current item's journal record
+  RotationState rotation_after;
+};
+
+struct OnAir::ItemRecord {
+  std::int64_t id = 0;
+  std::string failure;
+};
+
+struct OnAir::Event {
+  using Kind = EventKind;
+  UtcTime at;
+  Kind kind = Kind::item_begin;
+  std::shared_ptr<Track> track;
+  std::shared_ptr<ItemRecord> item;
+  JournalItem data;                     // item_begin
+  JournalBroadcast broadcast;           // broadcast_begin, missed
+  AirStatus status = AirStatus::aired;  // item_end, broadcast_end
+  std::string reason;
+};
+
+struct OnAir::Upcoming {
+  Broadcast broadcast;
+  std::shared_ptr<Track> track;
+};
+
+OnAir::OnAir(AirStation station, Journal& journal, std::size_t max_block)
+    : station_(std::make_shared<const AirStation>(std::move(station))),
+      journal_(journal),
+      rate_(station_->station->settings.audio.sample_rate),
+      channels_(output_channels(station_->station->settings)),
+      mixer_(channels_, max_block) {
+  arbiter_.set_observer(this);
+  mixer_.on_failure = [this](std::size_t tag, const std::string& reason) {
+    for (auto& [t, rec] : voices_) {
+      if (t == tag) rec->failure = reason;
+    }
+  };
+}
+
+OnAir::~OnAir() = default;
+
+UtcTime OnAir::time_of(std::int64_t frame) const {
+  const std::int64_t d = frame - anchor_frame_;
+  // Exact: whole seconds, then the remainder in microseconds (rounded down).
+  const std::int64_t secs = d >= 0 ? d / rate_ : -((-d + rate_ - 1) / rate_);
+  const std::int64_t rest = d - secs * rate_;
+  return anchor_time_ + std::chrono::seconds(secs) + Micros(rest * 1'000'000 / rate_);
+}
+
+std::int64_t OnAir::frame_of(UtcTime t) const {
+  return anchor_frame_ + frame_at(t, anchor_time_, rate_);
+}
+
+bool OnAir::reanchor(std::int64_t frame, UtcTime t) {
+  if (!quiet()) return false;
+  anchor_frame_ = frame;
+  anchor_time_ = t;
+  return true;
+}
+
+bool OnAir::quiet() const {
+  return arbiter_.idle() && arbiter_.pending() == 0 && mixer_.idle();
+}
+
+std::optional<UtcTime> OnAir::next_due() const {
+  if (!quiet()) return time_of(position());
+  if (feed_.empty()) return std::nullopt;
+  return feed_.front().broadcast.scheduled;
+}
+
+std::optional<UtcTime> OnAir::next_flush() const {
+  if (events_.empty()) return std::nullopt;
+  return events_.front().at;
+}
+
+std::vector<OnAirSpan> OnAir::upcoming(UtcTime until) const {
+  std::vector<OnAirSpan> out;
+  const UtcTime now = time_of(position());
+  for (std::size_t i = 0; i < arbiter_.size(); ++i) {
+    if (arbiter_.done(i)) continue;
+    const Broadcast& b = arbiter_.broadcast(i);
+    const UtcTime start = std::max(b.scheduled, now);
+    out.push_back({b.zones, start, start + b.length()});
+  }
+  for (const auto& u : feed_) {
+    if (u.broadcast.scheduled >= until) break;
+    out.push_back(
+        {u.broadcast.zones, u.broadcast.scheduled, u.broadcast.scheduled + u.broadcast.length()});
+  }
+  std::sort(out.begin(), out.end(),
+            [](const OnAirSpan& a, const OnAirSpan& b) { return a.start < b.start; });
+  return out;
+}
+
+std::optional<std::pair<std::uint32_t, std::uint32_t>> OnAir::find_slot(
+    const BroadcastKey& key) const {
+  const Station& s = *station_->station;
+  for (std::size_t p = 0; p < s.programmes.size(); ++p) {
+    if (s.programmes[p].id != key.programme) continue;
+    if (key.slot < 0 || static_cast<std::size_t>(key.slot) >= s.programmes[p].slots.size()) break;
+    return std::pair{static_cast<std::uint32_t>(p), static_cast<std::uint32_t>(key.slot)};
+  }
+  return std::nullopt;
+}
+
+JournalBroadcast OnAir::describe(const Track& t, const Broadcast& b) const {
+  JournalBroadcast jb;
+  jb.id = t.journal_id;
+  jb.key = t.key;
+  if (b.programme != nullptr) {
+    jb.title = b.programme->title;
+    jb.reference = b.programme->reference;
+  }
+  jb.zones = zone_list(t.station->station->settings, b.zones);
+  jb.priority = b.priority;
+  return jb;
+}
+
+void OnAir::post(Event e) {
+  events_.push_back(std::move(e));
+}
+
+void OnAir::post_begin(UtcTime at, const std::shared_ptr<Track>& track, const Broadcast& b) {
+  Event e;
+  e.at = at;
+  e.kind = Event::Kind::broadcast_begin;
+  e.track = track;
+  e.broadcast = describe(*track, b);
+  post(std::move(e));
+}
+
+void OnAir::post_item(UtcTime at, EventKind kind, const std::shared_ptr<Track>& track,
+                      std::shared_ptr<ItemRecord> rec, AirStatus status, std::string reason,
+                      JournalItem data) {
+  Event e;
+  e.at = at;
+  e.kind = kind;
+  e.track = track;
+  e.item = std::move(rec);
+  e.status = status;
+  e.reason = std::move(reason);
+  e.data = std::move(data);
+  post(std::move(e));
+}
+
+// --- going on air ---------------------------------------------------------------------------
+
+void OnAir::start(UtcTime now, std::int64_t frame, UtcTime frame_time) {
+  anchor_frame_ = frame;
+  anchor_time_ = frame_time;
+  arbiter_ = Arbiter();
+  arbiter_.set_observer(this);
+  tracks_.clear();
+  feed_.clear();
+  const UtcTime present = std::max(now, time_of(position()));
+  arbiter_.begin_at(present);
+  rotation_ = journal_.rotation();
+
+  const Station& station = *station_->station;
+  const std::optional<UtcTime> alive = journal_.last_alive();
+  UtcTime since =
+      alive ? std::min(*alive, present) : local_midnight(present, station.settings.zone);
+  // Broadcasts that were waiting when loa stopped have not been journaled: look back far enough
+  // to find them (they were due at most `late` before loa last ran).
+  const Micros lookback = longest_late(station) + std::chrono::hours(1);
+  const UtcTime horizon_start = since - (alive ? lookback : Micros{0});
+
+  std::vector<JournalBroadcast> cut = journal_.unfinished();
+  for (auto& jb : journal_.broadcasts(horizon_start - std::chrono::hours(24), present + kHorizon)) {
+    if (jb.status == AirStatus::interrupted && jb.reason.starts_with(kHaltPrefix)) {
+      cut.push_back(std::move(jb));
+    }
+  }
+  std::sort(cut.begin(), cut.end(), [](const auto& a, const auto& b) { return a.key < b.key; });
+  for (const auto& jb : cut) resume_cut(jb, present);
+
+  feed_end_ = horizon_start;
+  refill_feed(present + kHorizon);
+  journal_.mark_alive(present);
+  last_alive_mark_ = present;
+}
+
+void OnAir::resume_cut(const JournalBroadcast& jb, UtcTime now) {
+  // When it was cut: at loa's halt (journaled), or at the crash (loa's last sign of life).
+  UtcTime cut_at = jb.end.value_or(journal_.last_alive().value_or(now));
+  for (const auto& item : jb.items) cut_at = std::max(cut_at, item.end.value_or(item.start));
+  cut_at = std::min(cut_at, now);
+  const auto slot = find_slot(jb.key);
+  if (!slot) {
+    journal_.end_broadcast(jb.id, cut_at, AirStatus::interrupted,
+                           "cut by a restart; its programme is no longer loaded");
+    return;
+  }
+  const Station& station = *station_->station;
+  const Programme& prog = station.programmes[slot->first];
+  RotationState rotation = rotation_;
+  Broadcast b = expand_broadcast(station, prog, prog.slots[slot->second], jb.key.scheduled,
+                                 rotation, station_->lengths);
+  std::size_t next = 0;
+  if (!jb.items.empty()) {
+    const auto last =
+        std::max_element(jb.items.begin(), jb.items.end(),
+                         [](const auto& x, const auto& y) { return x.index < y.index; });
+    next = static_cast<std::size_t>(last->index) + (last->status == AirStatus::aired ? 1 : 0);
+  }
+  if (now - cut_at > b.late || next >= b.items.size()) {
+    const bool whole = next >= b.items.size();
+    journal_.end_broadcast(
+        jb.id, cut_at, whole ? AirStatus::aired : AirStatus::interrupted,
+        whole ? std::string{} : "cut when loa stopped; loa was not back within its late");
+    return;
+  }
+  b.items.erase(b.items.begin(), b.items.begin() + static_cast<std::ptrdiff_t>(next));
+  b.scheduled = cut_at;
+  auto track = std::make_shared<Track>();
+  track->station = station_;
+  track->key = jb.key;
+  track->item_offset = next;
+  track->journal_id = jb.id;
+  track->resumed = true;
+  track->rotation_after = rotation;
+  rotation_ = std::move(rotation);
+  add_broadcast(std::move(b), std::move(track));
+}
+
+void OnAir::refill_feed(UtcTime until) {
+  if (until <= feed_end_) return;
+  const Station& station = *station_->station;
+  std::set<BroadcastKey> live;
+  for (std::size_t i = 0; i < tracks_.size(); ++i) {
+    if (!arbiter_.done(i)) live.insert(tracks_[i]->key);
+  }
+  RotationState rotation = feed_.empty() ? rotation_ : feed_.back().track->rotation_after;
+  for (const SlotOccurrence& o : slot_occurrences(station, feed_end_, until)) {
+    BroadcastKey key{station.programmes[o.programme].id, static_cast<int>(o.slot), o.time};
+    if (live.contains(key) || journal_.find(key)) continue;
+    const Programme& prog = station.programmes[o.programme];
+    auto track = std::make_shared<Track>();
+    track->station = station_;
+    track->key = std::move(key);
+    Broadcast b =
+        expand_broadcast(station, prog, prog.slots[o.slot], o.time, rotation, station_->lengths);
+    track->rotation_after = rotation;
+    feed_.push_back({std::move(b), std::move(track)});
+  }
+  feed_end_ = until;
+}
+
+std::size_t OnAir::add_broadcast(Broadcast b, std::shared_ptr<Track> track) {
+  tracks_.push_back(std::move(track));
+  return arbiter_.add(std::move(b));
+}
+
+void OnAir::admit_until(UtcTime t) {
+  while (!feed_.empty() && feed_.front().broadcast.scheduled <= t) {
+    Upcoming u = std::move(feed_.front());
+    feed_.pop_front();
+    rotation_ = u.track->rotation_after;
+    add_broadcast(std::move(u.broadcast), std::move(u.track));
+  }
+}
+
+void OnAir::render(std::span<float> out) {
+  const auto frames = static_cast<std::int64_t>(out.size()) / channels_;
+  const UtcTime decide = time_of(position() + frames) + kDecisionLead;
+  arbiter_.begin_at(time_of(position()));
+  if (feed_end_ < decide + kHorizon / 2) refill_feed(decide + kHorizon);
+  admit_until(decide);
+  arbiter_.run_until(decide);
+  mixer_.render(out);
+  maybe_compact();
+}
+
+// --- what the arbiter decides ---------------------------------------------------------------
+
+void OnAir::item_started(std::size_t b, std::size_t item, UtcTime start, UtcTime end) {
+  const std::shared_ptr<Track>& track = tracks_[b];
+  const Broadcast& br = arbiter_.broadcast(b);
+  const BroadcastItem& it = br.items[item];
+  if (!track->begun) {
+    track->begun = true;
+    post_begin(start, track, br);
+  }
+  auto rec = std::make_shared<ItemRecord>();
+  JournalItem data;
+  data.index = static_cast<int>(item + track->item_offset);
+  data.kind = std::string(item_kind_name(it.kind));
+  data.path = std::string(it.path());
+  data.start = start;
+  post_item(start, Event::Kind::item_begin, track, rec, AirStatus::playing, {}, std::move(data));
+  ++track->items_played;
+  track->voice = SIZE_MAX;
+  track->current = rec;
+  if (it.kind == BroadcastItem::Kind::silence || it.kind == BroadcastItem::Kind::gap) return;
+
+  Voice v;
+  v.start = frame_of(start);
+  v.end = frame_of(end);
+  v.channels = channel_mask(track->station->station->settings, br.zones);
+  v.open = [station = track->station, copy = it] { return station->open(copy); };
+  v.tag = next_tag_++;
+  track->voice = v.tag;
+  voices_.emplace_back(v.tag, rec);
+  if (voices_.size() > 256) voices_.erase(voices_.begin(), voices_.begin() + 128);
+  mixer_.add(std::move(v));
+}
+
+void OnAir::item_ended(std::size_t b, const AiredItem& aired) {
+  const std::shared_ptr<Track>& track = tracks_[b];
+  const Broadcast& br = arbiter_.broadcast(b);
+  if (aired.start == aired.end && !aired.cut) {
+    // A clip that could not be read when the station was loaded: passed over at once.
+    if (!track->begun) {
+      track->begun = true;
+      post_begin(aired.start, track, br);
+    }
+    JournalItem data;
+    data.index = static_cast<int>(aired.item + track->item_offset);
+    data.kind = std::string(item_kind_name(br.items[aired.item].kind));
+    data.path = std::string(br.items[aired.item].path());
+    data.start = aired.start;
+    auto rec = std::make_shared<ItemRecord>();
+    rec->failure = kUnreadable;
+    post_item(aired.start, Event::Kind::item_begin, track, rec, AirStatus::playing, {},
+              std::move(data));
+    post_item(aired.end, Event::Kind::item_end, track, rec, AirStatus::failed, {}, {});
+    ++track->items_played;
+    ++track->items_failed;
+    return;
+  }
+  if (aired.cut && track->voice != SIZE_MAX) {
+    mixer_.cut(track->voice, frame_of(aired.end),
+               frame_at(anchor_time_ + kCutFade, anchor_time_, rate_));
+  }
+  std::string reason;
+  if (aired.cut) reason = cut_reason_.empty() ? std::string(kCutIn) : cut_reason_;
+  post_item(aired.end, Event::Kind::item_end, track, track->current,
+            aired.cut ? AirStatus::cut : AirStatus::aired, std::move(reason), {});
+}
+
+void OnAir::broadcast_done(std::size_t b) {
+  const std::shared_ptr<Track>& track = tracks_[b];
+  const Broadcast& br = arbiter_.broadcast(b);
+  const Outcome& o = arbiter_.outcome(b);
+  ++done_since_compact_;
+  const UtcTime now = std::max(time_of(position()), br.scheduled);
+  switch (o.status) {
+    case BroadcastStatus::withdrawn:
+      if (track->resumed) {
+        post_item(now, Event::Kind::broadcast_end, track, nullptr, AirStatus::interrupted,
+                  "its programme changed before it could resume", {});
+      }
+      return;
+    case BroadcastStatus::missed:
+      if (track->resumed) {
+        post_item(now, Event::Kind::broadcast_end, track, nullptr, AirStatus::interrupted,
+                  "cut when loa stopped; could not resume within its late", {});
+      } else {
+        post_begin(now, track, br);
+        events_.back().kind = Event::Kind::missed;
+        events_.back().reason = "could not start within its late";
+      }
+      return;
+    case BroadcastStatus::interrupted: {
+      const std::string reason = cut_reason_.empty() ? std::string(kCutIn) : cut_reason_;
+      post_item(o.end.value_or(now), Event::Kind::broadcast_end, track, nullptr,
+                AirStatus::interrupted, reason, {});
+      return;
+    }
+    case BroadcastStatus::planned:
+    case BroadcastStatus::delayed:
+      // Whether every item failed is known once their journal rows are written (flush).
+      post_item(o.end.value_or(now), Event::Kind::broadcast_end, track, nullptr, AirStatus::aired,
+                {}, {});
+      return;
+  }
+}
+
+// --- the journal ----------------------------------------------------------------------------
+
+void OnAir::flush(UtcTime now) {
+  bool wrote = false;
+  while (!events_.empty() && events_.front().at <= now) {
+    Event e = std::move(events_.front());
+    events_.pop_front();
+    wrote = true;
+    Track& t = *e.track;
+    switch (e.kind) {
+      case Event::Kind::broadcast_begin:
+        t.journal_id = journal_.begin_broadcast(e.broadcast, e.at);
+        break;
+      case Event::Kind::item_begin:
+        if (t.journal_id != 0) e.item->id = journal_.begin_item(t.journal_id, e.data);
+        break;
+      case Event::Kind::item_end: {
+        if (e.item->id == 0) break;
+        const bool failed = !e.item->failure.empty();
+        if (failed && e.status != AirStatus::failed) ++t.items_failed;
+        journal_.end_item(e.item->id, e.at, failed ? AirStatus::failed : e.status,
+                          failed ? e.item->failure : e.reason);
+        break;
+      }
+      case Event::Kind::broadcast_end:
+        if (e.status == AirStatus::aired && t.items_played > 0 &&
+            t.items_failed == t.items_played) {
+          e.status = AirStatus::failed;
+          e.reason = "none of its items could be played";
+        }
+        if (t.journal_id != 0) journal_.end_broadcast(t.journal_id, e.at, e.status, e.reason);
+        if (!t.rotation_after.empty()) journal_.save_rotation(t.rotation_after);
+        break;
+      case Event::Kind::missed:
+        journal_.record_missed(e.broadcast, AirStatus::missed, e.reason);
+        if (!t.rotation_after.empty()) journal_.save_rotation(t.rotation_after);
+        break;
+    }
+  }
+  if (wrote || !last_alive_mark_ || now - *last_alive_mark_ >= std::chrono::seconds(5)) {
+    if (!quiet() || wrote) {
+      journal_.mark_alive(now);
+      last_alive_mark_ = now;
+    }
+  }
+}
+
+// --- changes from outside -------------------------------------------------------------------
+
+void OnAir::reload(AirStation station) {
+  station_ = std::make_shared<const AirStation>(std::move(station));
+  UtcTime from = feed_end_;
+  for (const auto& u : feed_) from = std::min(from, u.broadcast.scheduled);
+  const UtcTime now = time_of(position());
+  from = std::min(from, now);
+  for (std::size_t i = 0; i < tracks_.size(); ++i) {
+    if (arbiter_.done(i)) continue;
+    if (!arbiter_.on_air(i)) {
+      from = std::min(from, arbiter_.broadcast(i).scheduled);
+      arbiter_.withdraw(i, now);
+    } else if (!find_slot(tracks_[i]->key)) {
+      cut_reason_ = "its programme was removed";
+      arbiter_.withdraw(i, now);
+      cut_reason_.clear();
+    }
+  }
+  arbiter_.drop_pending();
+  tracks_.resize(arbiter_.size());
+  feed_.clear();
+  feed_end_ = from;
+  refill_feed(now + kHorizon);
+}
+
+void OnAir::stop(ZoneSet zones, const std::string& reason) {
+  cut_reason_ = reason;
+  arbiter_.stop(zones, std::max(time_of(position()), arbiter_.present()));
+  cut_reason_.clear();
+}
+
+void OnAir::halt(const std::string& reason) {
+  cut_reason_ = std::string(kHaltPrefix) + reason;
+  arbiter_.stop(~ZoneSet{0}, std::max(time_of(position()), arbiter_.present()));
+  cut_reason_.clear();
+  // Broadcasts waiting to start are not journaled: the next start() finds them again.
+  while (!events_.empty()) flush(events_.back().at);
+  feed_.clear();
+}
+
+void OnAir::maybe_compact() {
+  if (done_since_compact_ < 64) return;
+  done_since_compact_ = 0;
+  const std::vector<std::size_t> moved = arbiter_.compact();
+  std::vector<std::shared_ptr<Track>> kept(arbiter_.size());
+  for (std::size_t i = 0; i < moved.size(); ++i) {
+    if (moved[i] != SIZE_MAX) kept[moved[i]] = std::move(tracks_[i]);
+  }
+  tracks_ = std::move(kept);
+}
+
+}  // namespace loa
