@@ -41,6 +41,9 @@ constexpr Micros kPrepare = 3s;
 constexpr Micros kKeepOpen = 30s;
 // Files and null run this far ahead of the clock.
 constexpr Micros kFileLead = 200ms;
+// Roughly how far ahead of the sound card a device's ring keeps the engine, until the card's own
+// clock (PortAudioSink::frame_clock) says exactly.
+constexpr Micros kDeviceLead = 300ms;
 // The system clock differing from the output's timeline by more than this is a clock change.
 constexpr Micros kClockJump = 1s;
 // After a file change, wait for the editor to finish writing before reloading.
@@ -144,6 +147,7 @@ class Engine {
   std::int64_t output_base_ = 0;  // the mixer frame at which the output opened
   bool stopping_ = false;
   bool timeline_started_ = false;
+  UtcTime catch_up_until_{};  // a recording's first second, rendered in a burst
   bool resume_pending_ = false;  // go on air again once the output works (after a failure)
   std::optional<UtcTime> retry_at_;
   Micros retry_delay_ = kRetryFirst;
@@ -170,10 +174,13 @@ void Engine::watch_files() {
 }
 
 void Engine::go_on_air(UtcTime now) {
-  // Sample 0 of a recording airs at a whole second, so a recording lines up with loa render.
-  UtcTime at = now;
+  // Frames written now are heard this much later: a device's ring, or the lead files run ahead.
+  UtcTime at = now + (output_ && output_->paced_by_device() ? kDeviceLead : kFileLead);
   if (!timeline_started_ && output_spec_.starts_with("wav:")) {
+    // Sample 0 of a recording airs at a whole second, so a recording lines up with loa render.
     at = std::chrono::floor<std::chrono::seconds>(now);
+    // Up to a second of it is rendered at once to catch up with the clock: not a clock change.
+    catch_up_until_ = now + kFileLead;
     log_info("recording the air output to " + output_spec_.substr(4) + "; sample 0 airs at " +
              local(at, onair_.station()));
   }
@@ -193,7 +200,8 @@ bool Engine::ensure_output(UtcTime now) {
     // Nothing plays: the timeline starts afresh on the system clock (a device then refines it);
     // a recording keeps the one it started with.
     if (output_->closes_when_idle()) {
-      onair_.reanchor(onair_.position(), now + (output_->paced_by_device() ? 300ms : kFileLead));
+      onair_.reanchor(onair_.position(),
+                      now + (output_->paced_by_device() ? kDeviceLead : kFileLead));
     }
     return true;
   } catch (const std::exception& e) {
@@ -236,7 +244,8 @@ void Engine::check_clock(UtcTime now) {
     if (onair_.quiet() && onair_.reanchor(mixer_frame, *heard)) return;
     drift = *heard - onair_.time_of(mixer_frame);
   } else {
-    // The engine runs kFileLead ahead of the clock.
+    // The engine runs kFileLead ahead of the clock (once a recording's start has caught up).
+    if (expected < catch_up_until_) return;
     drift = now + kFileLead - expected;
     if (drift > -kClockJump && drift < kClockJump) return;
   }
@@ -246,7 +255,6 @@ void Engine::check_clock(UtcTime now) {
               local(now, onair_.station()));
   onair_.halt("the system clock was set");
   go_on_air(now);
-  onair_.reanchor(onair_.position(), now + kFileLead);
 }
 
 void Engine::render_block() {
@@ -462,6 +470,7 @@ int Engine::run() {
       return kExitOk;
     }
     UtcTime now = wall_now();
+    onair_.look_ahead(now);
     onair_.flush(now);
     update_amplifiers(now);
     tell_systemd(now);
@@ -473,7 +482,6 @@ int Engine::run() {
       if (resume_pending_) {
         resume_pending_ = false;
         go_on_air(now);
-        onair_.reanchor(onair_.position(), now + kFileLead);
       }
       if (!output_->paced_by_device()) {
         const UtcTime next = onair_.time_of(onair_.position()) - kFileLead;
@@ -491,7 +499,8 @@ int Engine::run() {
     const auto earliest = [&wake](std::optional<UtcTime> t) {
       if (t && (!wake || *t < *wake)) wake = t;
     };
-    if (due) earliest(*due - kPrepare);
+    // While the output fails, only its retry (or an event) wakes the engine.
+    if (due && !retry_at_) earliest(*due - kPrepare);
     if (output_ && due) earliest(*due - kKeepOpen);
     earliest(amps_next_);
     earliest(onair_.next_flush());

@@ -312,6 +312,10 @@ void OnAir::admit_until(UtcTime t) {
   }
 }
 
+void OnAir::look_ahead(UtcTime now) {
+  if (feed_end_ < now + kHorizon / 2) refill_feed(now + kHorizon);
+}
+
 void OnAir::render(std::span<float> out) {
   const auto frames = static_cast<std::int64_t>(out.size()) / channels_;
   const UtcTime decide = time_of(position() + frames) + kDecisionLead;
@@ -414,6 +418,14 @@ void OnAir::broadcast_done(std::size_t b) {
       }
       return;
     case BroadcastStatus::interrupted: {
+      // Resumed and played to its last item: it aired (its items show the cut).
+      const bool completed =
+          !o.aired.empty() && !o.aired.back().cut && o.aired.back().item + 1 == br.items.size();
+      if (completed) {
+        post_item(o.end.value_or(now), Event::Kind::broadcast_end, track, nullptr, AirStatus::aired,
+                  "resumed after an interruption", {});
+        return;
+      }
       const std::string reason = cut_reason_.empty() ? std::string(kCutIn) : cut_reason_;
       post_item(o.end.value_or(now), Event::Kind::broadcast_end, track, nullptr,
                 AirStatus::interrupted, reason, {});

@@ -75,6 +75,10 @@ class OnAir final : private ArbiterObserver {
   // Only while nothing is playing or about to (quiet()); returns whether it did.
   bool reanchor(std::int64_t frame, UtcTime t);
 
+  // Keeps the broadcasts of the next kHorizon expanded while the output idles (render() does it on
+  // air), so next_due() sees them.
+  void look_ahead(UtcTime now);
+
   // Writes the journal rows of everything that has aired by `now`; marks loa alive.
   void flush(UtcTime now);
 
