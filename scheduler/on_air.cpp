@@ -46,6 +46,7 @@ struct OnAir::Track {
   std::int64_t journal_id = 0;  // 0 until its first sound is journaled
   bool begun = false;           // its first sound has been decided
   bool resumed = false;         // a remainder of a broadcast the journal has
+  bool removed = false;         // its programme was removed while it was on air
   std::size_t items_played = 0;
   std::size_t items_failed = 0;
   std::size_t voice = SIZE_MAX;         // the tag of its current voice
@@ -433,6 +434,11 @@ void OnAir::broadcast_done(std::size_t b) {
     }
     case BroadcastStatus::planned:
     case BroadcastStatus::delayed:
+      if (track->removed) {
+        post_item(o.end.value_or(now), Event::Kind::broadcast_end, track, nullptr,
+                  AirStatus::interrupted, "its programme was removed", {});
+        return;
+      }
       // Whether every item failed is known once their journal rows are written (flush).
       post_item(o.end.value_or(now), Event::Kind::broadcast_end, track, nullptr, AirStatus::aired,
                 {}, {});
@@ -501,6 +507,7 @@ void OnAir::reload(AirStation station) {
       from = std::min(from, arbiter_.broadcast(i).scheduled);
       arbiter_.withdraw(i, now);
     } else if (!find_slot(tracks_[i]->key)) {
+      tracks_[i]->removed = true;
       cut_reason_ = "its programme was removed";
       arbiter_.withdraw(i, now);
       cut_reason_.clear();
