@@ -70,12 +70,17 @@ struct Fd {
   Fd& operator=(const Fd&) = delete;
 };
 
-void log_lines(LogLevel level, const std::string& text) {
+// The checker's diagnostics, each line at its own level ("...: warning: ..." or an error).
+void log_diagnostics(const std::string& text) {
   std::size_t from = 0;
   while (from < text.size()) {
     std::size_t to = text.find('\n', from);
     if (to == std::string::npos) to = text.size();
-    if (to > from) log(level, std::string_view(text).substr(from, to - from));
+    const std::string_view line = std::string_view(text).substr(from, to - from);
+    if (!line.empty()) {
+      log(line.find(": warning: ") != std::string_view::npos ? LogLevel::warning : LogLevel::error,
+          line);
+    }
     from = to + 1;
   }
 }
@@ -147,7 +152,7 @@ class Engine {
   std::int64_t output_base_ = 0;  // the mixer frame at which the output opened
   bool stopping_ = false;
   bool timeline_started_ = false;
-  UtcTime catch_up_until_{};  // a recording's first second, rendered in a burst
+  UtcTime catch_up_until_{};     // a recording's first second, rendered in a burst
   bool resume_pending_ = false;  // go on air again once the output works (after a failure)
   std::optional<UtcTime> retry_at_;
   Micros retry_delay_ = kRetryFirst;
@@ -352,15 +357,17 @@ void Engine::take_reload() {
     loaded.swap(reload_result_);
   }
   if (!loaded) return;
+  // That check is over: a later change starts a new one (start_reload).
+  if (reload_thread_.joinable()) reload_thread_.join();
   if (loaded->air) {
-    log_lines(LogLevel::warning, loaded->diagnostics);
+    log_diagnostics(loaded->diagnostics);
     onair_.reload(std::move(*loaded->air));
     files_ = std::move(loaded->files);
     watch_files();
     log_info("reloaded the station: " + std::to_string(onair_.station().programmes.size()) +
              " programme(s); the new version airs from now on");
   } else {
-    log_lines(LogLevel::error, loaded->diagnostics);
+    log_diagnostics(loaded->diagnostics);
     log_error("the changed station files have errors (above); the version on air stays as it was");
   }
   if (reload_again_) {
@@ -459,8 +466,10 @@ void Engine::shut_down() {
 
 int Engine::run() {
   const Station& station = onair_.station();
-  log_info("on air for " + station.settings.name + " (" + station.settings.timezone +
-           "), output \"" + output_spec_ + "\", journal " + journal_.file().string());
+  const std::string name =
+      station.settings.name.empty() ? station.settings.file.string() : station.settings.name;
+  log_info("on air for " + name + " (" + station.settings.timezone + "), output \"" + output_spec_ +
+           "\", journal " + journal_.file().string());
   go_on_air(wall_now());
   system_notify::ready();
   for (;;) {
@@ -485,6 +494,7 @@ int Engine::run() {
       }
       if (!output_->paced_by_device()) {
         const UtcTime next = onair_.time_of(onair_.position()) - kFileLead;
+        if (next > now + kClockJump) check_clock(now);  // the clock was set back
         if (next > now + 1ms) {
           wait(next, true);
           continue;
@@ -520,7 +530,7 @@ int run_air(const RunArgs& args) {
               << args.config.string() << ") and start again\n";
     return kExitInvalid;
   }
-  log_lines(LogLevel::warning, loaded.diagnostics);
+  log_diagnostics(loaded.diagnostics);
   try {
     Engine engine(args, std::move(*loaded.air), std::move(loaded.files));
     return engine.run();

@@ -120,7 +120,7 @@ struct Journal::Impl {
   Statement playing{db,
                     broadcast_query("WHERE status = 'playing' ORDER BY scheduled_us, id").c_str()};
   Statement items_of{db,
-                     "SELECT idx, kind, path, start_us, end_us, status, reason FROM items "
+                     "SELECT idx, kind, path, start_us, end_us, status, reason, id FROM items "
                      "WHERE broadcast_id = ?1 ORDER BY start_us, id"};
 
   // Every row of a query over kBroadcastColumns, with its items, in one snapshot.
@@ -158,7 +158,7 @@ struct Journal::Impl {
     while (r.next()) {
       out.push_back({static_cast<int>(r.integer(0)), r.text(1), r.text(2),
                      UtcTime(Micros(r.integer(3))), utc(r.optional_integer(4)),
-                     status_of(r.text(5)), r.text(6)});
+                     status_of(r.text(5)), r.text(6), r.integer(7)});
     }
     return out;
   }

@@ -130,8 +130,14 @@ std::vector<OnAirSpan> OnAir::upcoming(UtcTime until) const {
   std::vector<OnAirSpan> out;
   const UtcTime now = time_of(position());
   for (std::size_t i = 0; i < arbiter_.size(); ++i) {
-    if (arbiter_.done(i)) continue;
     const Broadcast& b = arbiter_.broadcast(i);
+    if (arbiter_.done(i)) {
+      // What aired still counts: it is decided (and done) ahead of being heard, and an amplifier
+      // holds on after it. amplifier_plan() passes over what ended long ago.
+      const Outcome& o = arbiter_.outcome(i);
+      if (o.start && o.end) out.push_back({b.zones, *o.start, *o.end});
+      continue;
+    }
     const UtcTime start = std::max(b.scheduled, now);
     out.push_back({b.zones, start, start + b.length()});
   }
@@ -238,6 +244,13 @@ void OnAir::resume_cut(const JournalBroadcast& jb, UtcTime now) {
   UtcTime cut_at = jb.end.value_or(journal_.last_alive().value_or(now));
   for (const auto& item : jb.items) cut_at = std::max(cut_at, item.end.value_or(item.start));
   cut_at = std::min(cut_at, now);
+  // The item a crash cut was left playing in the journal: it ended when loa stopped.
+  for (const auto& item : jb.items) {
+    if (item.status == AirStatus::playing && item.id != 0) {
+      journal_.end_item(item.id, cut_at, AirStatus::cut,
+                        "cut when loa stopped (crash or power cut)");
+    }
+  }
   const auto slot = find_slot(jb.key);
   if (!slot) {
     journal_.end_broadcast(jb.id, cut_at, AirStatus::interrupted,
@@ -404,8 +417,10 @@ void OnAir::broadcast_done(std::size_t b) {
   switch (o.status) {
     case BroadcastStatus::withdrawn:
       if (track->resumed) {
-        post_item(now, Event::Kind::broadcast_end, track, nullptr, AirStatus::interrupted,
-                  "its programme changed before it could resume", {});
+        // Withdrawn by halt(): journaled with its reason, so the next start() resumes it again.
+        post_item(
+            now, Event::Kind::broadcast_end, track, nullptr, AirStatus::interrupted,
+            cut_reason_.empty() ? "its programme changed before it could resume" : cut_reason_, {});
       }
       return;
     case BroadcastStatus::missed:
@@ -528,10 +543,24 @@ void OnAir::stop(ZoneSet zones, const std::string& reason) {
 
 void OnAir::halt(const std::string& reason) {
   cut_reason_ = std::string(kHaltPrefix) + reason;
-  arbiter_.stop(~ZoneSet{0}, std::max(time_of(position()), arbiter_.present()));
+  const UtcTime at = std::max(time_of(position()), arbiter_.present());
+  // Nothing may start once loa halts: Arbiter::stop() hands the zones it frees to the broadcasts
+  // waiting for them, which would then start (and be journaled as playing) with no output to hear
+  // them. So first drop those admitted but not yet due and withdraw those waiting; none of them is
+  // journaled (a resumed remainder is journaled as cut again), and the next start() finds them.
+  arbiter_.drop_pending();
+  tracks_.resize(arbiter_.size());
+  for (std::size_t i = 0; i < arbiter_.size(); ++i) {
+    if (!arbiter_.done(i) && !arbiter_.on_air(i)) arbiter_.withdraw(i, at);
+  }
+  arbiter_.stop(~ZoneSet{0}, at);
   cut_reason_.clear();
-  // Broadcasts waiting to start are not journaled: the next start() finds them again.
-  while (!events_.empty()) flush(events_.back().at);
+  // Writes every pending row. They are not in time order (a paused broadcast withdrawn by stop()
+  // ends where its last item did, before the cuts just posted), so flush to the latest of them:
+  // flushing to the last one's time wrote nothing and looped forever.
+  UtcTime last = UtcTime::min();
+  for (const Event& e : events_) last = std::max(last, e.at);
+  if (!events_.empty()) flush(last);
   feed_.clear();
 }
 

@@ -38,7 +38,8 @@ struct JournalItem {
   UtcTime start;
   std::optional<UtcTime> end;  // nullopt while playing (or cut by a crash)
   AirStatus status = AirStatus::playing;
-  std::string reason;  // why it failed or was cut
+  std::string reason;   // why it failed or was cut
+  std::int64_t id = 0;  // the row, as read back (0 in what the engine writes)
 };
 
 struct JournalBroadcast {

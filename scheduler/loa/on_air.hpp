@@ -91,7 +91,8 @@ class OnAir final : private ArbiterObserver {
   // The next instant something must be on air: now-ish while on air, else the next broadcast's
   // scheduled time within the horizon.
   std::optional<UtcTime> next_due() const;
-  // What is or will be on air until `until`, for the amplifiers.
+  // What is or will be on air until `until`, for the amplifiers; also what was decided and has
+  // ended already (it may still be heard: decisions run ahead of the sound card).
   std::vector<OnAirSpan> upcoming(UtcTime until) const;
 
   // A new version of the station. Broadcasts not yet started follow it at once; one on air
