@@ -242,7 +242,15 @@ void OnAir::start(UtcTime now, std::int64_t frame, UtcTime frame_time) {
 void OnAir::resume_cut(const JournalBroadcast& jb, UtcTime now) {
   // When it was cut: at loa's halt (journaled), or at the crash (loa's last sign of life).
   UtcTime cut_at = jb.end.value_or(journal_.last_alive().value_or(now));
-  for (const auto& item : jb.items) cut_at = std::max(cut_at, item.end.value_or(item.start));
+  // Not before its last item row. Only the last written one: after the clock was set back, an
+  // earlier row can end later, and taking it made a crash-cut item end after the crash and the
+  // broadcast resume however long loa was down.
+  const auto last_row =
+      std::max_element(jb.items.begin(), jb.items.end(),
+                       [](const JournalItem& x, const JournalItem& y) { return x.id < y.id; });
+  if (last_row != jb.items.end()) {
+    cut_at = std::max(cut_at, last_row->end.value_or(last_row->start));
+  }
   cut_at = std::min(cut_at, now);
   // The item a crash cut was left playing in the journal: it ended when loa stopped.
   for (const auto& item : jb.items) {
@@ -262,12 +270,13 @@ void OnAir::resume_cut(const JournalBroadcast& jb, UtcTime now) {
   RotationState rotation = rotation_;
   Broadcast b = expand_broadcast(station, prog, prog.slots[slot->second], jb.key.scheduled,
                                  rotation, station_->lengths);
+  // It goes on after its last item row, the last written: an index can have several rows (cut,
+  // then aired after a resume), and the first of them is not the latest. A failed item was
+  // passed over.
   std::size_t next = 0;
-  if (!jb.items.empty()) {
-    const auto last =
-        std::max_element(jb.items.begin(), jb.items.end(),
-                         [](const auto& x, const auto& y) { return x.index < y.index; });
-    next = static_cast<std::size_t>(last->index) + (last->status == AirStatus::aired ? 1 : 0);
+  if (last_row != jb.items.end()) {
+    next = static_cast<std::size_t>(last_row->index) +
+           (last_row->status == AirStatus::aired || last_row->status == AirStatus::failed ? 1 : 0);
   }
   if (now - cut_at > b.late || next >= b.items.size()) {
     const bool whole = next >= b.items.size();

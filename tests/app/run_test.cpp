@@ -1,0 +1,576 @@
+// `loa run` as a process, on the wall clock: what airs and when (in a real-time WAV recording),
+// what the journal says (`loa log --json`), and how it stops, crashes, catches up and reloads.
+// Slots are a few seconds ahead of the current UTC time, so each test takes seconds.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sndfile.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <functional>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <regex>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "loa_test/audio_fixtures.hpp"
+#include "loa_test/cli.hpp"
+#include "loa_test/json_lines.hpp"
+#include "loa_test/temp_dir.hpp"
+
+extern char** environ;
+
+namespace loa {
+namespace {
+
+using namespace std::chrono_literals;
+using nlohmann::json;
+using test::slurp;
+using Clock = std::chrono::system_clock;
+using Seconds = std::chrono::sys_seconds;
+using Millis = std::chrono::sys_time<std::chrono::milliseconds>;
+using std::chrono::milliseconds;
+
+constexpr int kRate = 48000;
+constexpr float kTol = 1.5F / 32768.0F;  // the recording is 16-bit
+
+bool has(const std::string& text, std::string_view part) {
+  return text.find(part) != std::string::npos;
+}
+
+int count(const std::string& text, std::string_view part) {
+  int n = 0;
+  for (auto at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) ++n;
+  return n;
+}
+
+// `loa ARGS...` started in the background in `dir`, its stdout and stderr in files there. Killed
+// (SIGKILL) on destruction if it is still running, so a failing test never leaves it behind.
+class Loa {
+ public:
+  Loa(const test::TempDir& dir, std::vector<std::string> args, const std::string& name = "run")
+      : out_(dir / (name + "-stdout.txt")), err_(dir / (name + "-stderr.txt")) {
+    args.insert(args.begin(), LOA_BINARY);
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    // Not under systemd, whatever the test runs under: plain "loa: LEVEL: " lines, no sd_notify.
+    std::vector<std::string> env_text;
+    for (char** e = environ; *e != nullptr; ++e) {
+      const std::string_view v(*e);
+      if (!v.starts_with("JOURNAL_STREAM=") && !v.starts_with("NOTIFY_SOCKET=") &&
+          !v.starts_with("WATCHDOG_")) {
+        env_text.emplace_back(v);
+      }
+    }
+    std::vector<char*> envp;
+    for (auto& e : env_text) envp.push_back(e.data());
+    envp.push_back(nullptr);
+    const std::string cwd = dir.path().string();
+    const std::string out = out_.string();
+    const std::string err = err_.string();
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      if (::chdir(cwd.c_str()) != 0) ::_exit(126);
+      const int o = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      const int e = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      if (o < 0 || e < 0 || ::dup2(o, 1) < 0 || ::dup2(e, 2) < 0) ::_exit(126);
+      ::execve(argv[0], argv.data(), envp.data());
+      ::_exit(127);
+    }
+    if (pid_ < 0) throw std::runtime_error("fork failed");
+  }
+  ~Loa() {
+    if (!status_) {
+      ::kill(pid_, SIGKILL);
+      int s = 0;
+      ::waitpid(pid_, &s, 0);
+    }
+  }
+  Loa(const Loa&) = delete;
+  Loa& operator=(const Loa&) = delete;
+
+  void signal(int sig) {
+    if (!status_) ::kill(pid_, sig);
+  }
+  // Its exit code (-N if signal N killed it), or nullopt if it still runs after `timeout`.
+  std::optional<int> wait(milliseconds timeout) {
+    const auto give_up = std::chrono::steady_clock::now() + timeout;
+    while (!status_) {
+      int s = 0;
+      if (::waitpid(pid_, &s, WNOHANG) == pid_) {
+        status_ = WIFEXITED(s) ? WEXITSTATUS(s) : -WTERMSIG(s);
+        break;
+      }
+      if (std::chrono::steady_clock::now() >= give_up) break;
+      std::this_thread::sleep_for(10ms);
+    }
+    return status_;
+  }
+  bool running() { return !wait(0ms); }
+  std::string err() const { return slurp(err_); }
+  // Waits until stderr shows `text`; false if it does not within `timeout` or loa ends first.
+  bool wait_for(std::string_view text, milliseconds timeout) {
+    const auto give_up = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+      if (has(err(), text)) return true;
+      if (!running() || std::chrono::steady_clock::now() >= give_up) return has(err(), text);
+      std::this_thread::sleep_for(20ms);
+    }
+  }
+
+ private:
+  std::filesystem::path out_;
+  std::filesystem::path err_;
+  pid_t pid_ = -1;
+  std::optional<int> status_;
+};
+
+// --- time ------------------------------------------------------------------------------------
+
+// The first whole second at least `ahead` from now.
+Seconds slot_in(std::chrono::seconds ahead) {
+  return std::chrono::ceil<std::chrono::seconds>(Clock::now()) + ahead;
+}
+
+// "HH:MM:SS" (UTC, the stations' zone here), as a slot's `at` takes it.
+std::string hms(Seconds t) {
+  const std::chrono::hh_mm_ss<std::chrono::seconds> c{t - std::chrono::floor<std::chrono::days>(t)};
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%02d:%02d:%02d", static_cast<int>(c.hours().count()),
+                static_cast<int>(c.minutes().count()), static_cast<int>(c.seconds().count()));
+  return buf;
+}
+
+std::string ymd(std::chrono::sys_days d) {
+  const std::chrono::year_month_day x{d};
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(x.year()),
+                static_cast<unsigned>(x.month()), static_cast<unsigned>(x.day()));
+  return buf;
+}
+
+// Parses loa's ISO times, "2026-12-01T06:00:01.250+00:00" (or Z, or another offset).
+Millis parse_iso(const std::string& text) {
+  int y = 0;
+  unsigned mo = 0;
+  unsigned d = 0;
+  int h = 0;
+  int mi = 0;
+  int s = 0;
+  int ms = 0;
+  int consumed = 0;
+  if (std::sscanf(text.c_str(), "%d-%u-%uT%d:%d:%d.%d%n", &y, &mo, &d, &h, &mi, &s, &ms,
+                  &consumed) != 7) {
+    throw std::runtime_error("not an ISO time: " + text);
+  }
+  Millis t = std::chrono::sys_days{std::chrono::year{y} / std::chrono::month{mo} / d} +
+             std::chrono::hours{h} + std::chrono::minutes{mi} + std::chrono::seconds{s} +
+             milliseconds{ms};
+  const std::string offset = text.substr(static_cast<std::size_t>(consumed));
+  if (offset != "Z") {
+    int oh = 0;
+    int om = 0;
+    if (offset.size() != 6 || std::sscanf(offset.c_str() + 1, "%d:%d", &oh, &om) != 2) {
+      throw std::runtime_error("not an ISO time: " + text);
+    }
+    const auto off = std::chrono::hours{oh} + std::chrono::minutes{om};
+    t -= offset[0] == '-' ? -off : off;
+  }
+  return t;
+}
+
+Millis time_of(const json& j) {
+  return parse_iso(j.get<std::string>());
+}
+
+// When a file was last written (an amplifier command touched it), in ms after `ref`.
+template <class Duration>
+std::optional<std::int64_t> touched(const std::filesystem::path& p,
+                                    std::chrono::sys_time<Duration> ref) {
+  struct stat st {};
+  if (::stat(p.c_str(), &st) != 0) return std::nullopt;
+  const auto t = std::chrono::sys_time<std::chrono::nanoseconds>(
+      std::chrono::seconds{st.st_mtim.tv_sec} + std::chrono::nanoseconds{st.st_mtim.tv_nsec});
+  return std::chrono::floor<milliseconds>(t - ref).count();
+}
+
+// --- audio -----------------------------------------------------------------------------------
+
+struct Wav {
+  int rate = 0;
+  int channels = 0;
+  std::vector<float> samples;  // interleaved
+  float at(std::int64_t frame, int channel = 0) const {
+    return samples.at(static_cast<std::size_t>(frame) * static_cast<std::size_t>(channels) +
+                      static_cast<std::size_t>(channel));
+  }
+  std::int64_t frames() const {
+    return static_cast<std::int64_t>(samples.size()) / static_cast<std::int64_t>(channels);
+  }
+};
+
+Wav read_wav(const std::filesystem::path& p) {
+  SF_INFO info{};
+  SNDFILE* f = sf_open(p.c_str(), SFM_READ, &info);
+  if (f == nullptr) throw std::runtime_error("cannot read " + p.string());
+  Wav w{info.samplerate, info.channels,
+        std::vector<float>(static_cast<std::size_t>(info.frames * info.channels))};
+  sf_readf_float(f, w.samples.data(), info.frames);
+  sf_close(f);
+  return w;
+}
+
+// The first frame of channel 0 from `from` on that is not silent; -1 if there is none.
+std::int64_t first_sound(const Wav& w, std::int64_t from = 0) {
+  for (std::int64_t f = from; f < w.frames(); ++f) {
+    if (w.at(f) != 0.0F) return f;
+  }
+  return -1;
+}
+
+// Whether any frame of channel 0 carries `level` (a clip of that level aired in the recording).
+bool carries(const Wav& w, float level) {
+  for (std::int64_t f = 0; f < w.frames(); ++f) {
+    if (std::fabs(w.at(f) - level) <= kTol) return true;
+  }
+  return false;
+}
+
+// --- the station -----------------------------------------------------------------------------
+
+class Run : public ::testing::Test {
+ protected:
+  // A clip of one constant level: where it starts and ends in the recording is plain to the sample.
+  void clip(const std::string& name, double seconds, float level) const {
+    const auto frames = static_cast<std::size_t>(std::llround(seconds * kRate));
+    test::write_wav(dir / ("clips/" + name), std::vector<float>(frames, level), kRate);
+  }
+  std::string header(const std::string& zones = "[{id: z, channel: 1}]",
+                     const std::string& amp_zones = "[z]", const std::string& hold = "1s") const {
+    const std::string d = dir.path().string();
+    return "station: {timezone: UTC, clips: clips/, state: state/, include: [programmes/*.yaml]}\n"
+           "audio: {sample_rate: 48000, loudness: off, chime: none, output: null}\n"
+           "zones: " +
+           zones +
+           "\n"
+           "amplifiers: [{id: amp, zones: " +
+           amp_zones + ", on: [touch, \"" + d + "/amp-on\"], off: [touch, \"" + d +
+           "/amp-off\"], warmup: 2s, hold: " + hold + "}]\n";
+  }
+  std::vector<std::string> run_args(const std::string& output = "null") const {
+    return {"run", "--config", (dir / "station.yaml").string(), "--output", output};
+  }
+  std::string recording(const std::string& name) const { return "wav:" + (dir / name).string(); }
+
+  // `loa log --json` over a few days around today: one object per broadcast.
+  std::vector<json> journal() const {
+    const auto today = std::chrono::floor<std::chrono::days>(Clock::now());
+    const test::CliResult r = test::run_cli(LOA_BINARY,
+                                            "log --config station.yaml --json --from " +
+                                                ymd(today - std::chrono::days{1}) + " --to " +
+                                                ymd(today + std::chrono::days{2}),
+                                            dir);
+    EXPECT_EQ(r.exit, 0) << r.err;
+    return test::json_lines(r.out);
+  }
+  // Polls the journal (as an operator could while loa runs) until `done` holds for it.
+  bool journal_until(const std::function<bool(const std::vector<json>&)>& done,
+                     milliseconds timeout) const {
+    const auto give_up = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+      if (done(journal())) return true;
+      if (std::chrono::steady_clock::now() >= give_up) return false;
+      std::this_thread::sleep_for(200ms);
+    }
+  }
+  static std::optional<json> broadcast(const std::vector<json>& log, const std::string& programme) {
+    for (const auto& b : log) {
+      if (b["programme"] == programme) return b;
+    }
+    return std::nullopt;
+  }
+  // Broadcasts and items the journal still shows as playing.
+  static int still_playing(const std::vector<json>& log) {
+    int n = 0;
+    for (const auto& b : log) {
+      n += b["status"] == "playing" ? 1 : 0;
+      for (const auto& i : b["items"]) n += i["status"] == "playing" ? 1 : 0;
+    }
+    return n;
+  }
+  static std::function<bool(const std::vector<json>&)> ended(const std::string& programme) {
+    return [programme](const std::vector<json>& log) {
+      const auto b = broadcast(log, programme);
+      return b && (*b)["status"] != "playing";
+    };
+  }
+
+  test::TempDir dir;
+};
+
+constexpr float kA = 0.125F;
+constexpr float kB = 0.25F;
+constexpr float kC = 0.375F;
+constexpr float kD = 0.5F;
+
+TEST_F(Run, BroadcastsAirOnTheirExactSampleWithinTheAmplifierCommands) {
+  clip("a.wav", 1.0, kA);
+  clip("b.wav", 0.5, kB);
+  // loa starts late in a second, so the recording (sample 0 at the whole second before) begins with
+  // most of a second to catch up: that burst is not a clock change.
+  std::this_thread::sleep_until(std::chrono::ceil<std::chrono::seconds>(Clock::now()) + 850ms);
+  const Seconds at = slot_in(4s);
+  // q follows p after 2.5 s: more than the amplifier's warmup, less than its hold.
+  dir.write("station.yaml", header("[{id: z, channel: 1}]", "[z]", "3s"));
+  dir.write("programmes/p.yaml", "programmes:\n  - {id: p, slots: [{at: '" + hms(at) +
+                                     "', play: [a.wav, b.wav]}]}\n  - {id: q, slots: [{at: '" +
+                                     hms(at + 4s) + "', play: [b.wav]}]}\n");
+  Loa loa(dir, run_args(recording("air.wav")));
+  ASSERT_TRUE(loa.wait_for("sample 0 airs at ", 5s)) << loa.err();
+  const std::string err = loa.err();
+  const auto from = err.find("sample 0 airs at ") + 17;
+  const Millis sample0 = parse_iso(err.substr(from, err.find('\n', from) - from));
+  ASSERT_TRUE(journal_until(ended("q"), 15s)) << loa.err();
+  loa.signal(SIGTERM);
+  ASSERT_EQ(loa.wait(5s), 0) << loa.err();
+  EXPECT_FALSE(has(loa.err(), "clock moved")) << loa.err();
+  EXPECT_FALSE(has(loa.err(), "error")) << loa.err();
+
+  const Wav w = read_wav(dir / "air.wav");
+  ASSERT_EQ(w.rate, kRate);
+  ASSERT_EQ(w.channels, 1);
+  const std::int64_t first = (at - sample0).count() * kRate / 1000;
+  ASSERT_GT(first, 0);
+  ASSERT_GE(w.frames(), first + 4 * kRate + kRate / 2) << "the recording ends too soon";
+  EXPECT_EQ(first_sound(w), first) << "expected on sample (scheduled - sample 0) * rate";
+  EXPECT_NEAR(w.at(first), kA, kTol);
+  EXPECT_NEAR(w.at(first + 47999), kA, kTol);
+  EXPECT_NEAR(w.at(first + 48000), kB, kTol);  // the items join without a gap
+  EXPECT_NEAR(w.at(first + 71999), kB, kTol);
+  EXPECT_EQ(first_sound(w, first + 72000), first + 4 * kRate) << "q, 4 s after p";
+  EXPECT_NEAR(w.at(first + 4 * kRate + kRate / 2 - 1), kB, kTol);
+  EXPECT_EQ(first_sound(w, first + 4 * kRate + kRate / 2), -1) << "nothing airs after q";
+
+  const auto log = journal();
+  ASSERT_EQ(log.size(), 2U);
+  const json& b = log[0];
+  EXPECT_EQ(b["programme"], "p");
+  EXPECT_EQ(b["status"], "aired") << b;
+  EXPECT_EQ(time_of(b["scheduled"]), at) << b;
+  EXPECT_EQ(time_of(b["start"]), at) << b;
+  EXPECT_EQ(time_of(b["end"]), at + 1500ms) << b;
+  ASSERT_EQ(b["items"].size(), 2U) << b;
+  EXPECT_EQ(b["items"][0]["path"], "a.wav");
+  EXPECT_EQ(b["items"][0]["status"], "aired");
+  EXPECT_EQ(time_of(b["items"][1]["start"]), at + 1000ms) << b;
+  EXPECT_EQ(b["items"][1]["status"], "aired");
+  EXPECT_EQ(log[1]["status"], "aired") << log[1];
+  EXPECT_EQ(time_of(log[1]["start"]), at + 4s) << log[1];
+
+  // The amplifier came on once, its warmup before p, held on between p and q, and went off
+  // after q had been heard (the file system stamps times a few ms coarsely).
+  const auto on = touched(dir / "amp-on", at);
+  const auto off = touched(dir / "amp-off", at);
+  ASSERT_TRUE(on && off) << loa.err();
+  EXPECT_LE(*on, -1000) << "on its warmup (2 s) ahead";
+  EXPECT_GE(*on, -3000);
+  EXPECT_GE(*off, 4500 - 20) << "switched off before q had been heard";
+  EXPECT_EQ(count(loa.err(), "'on' command done"), 1) << loa.err();
+}
+
+TEST_F(Run, SigtermFadesOutJournalsTheCutAndSwitchesTheAmplifierOff) {
+  clip("long.wav", 20.0, kB);
+  const Seconds at = slot_in(3s);
+  dir.write("station.yaml", header());
+  dir.write("programmes/p.yaml",
+            "programmes: [{id: p, slots: [{at: '" + hms(at) + "', play: [long.wav]}]}]\n");
+  Loa loa(dir, run_args(recording("air.wav")));
+  std::this_thread::sleep_until(at + 2s);
+  const auto stop = Clock::now();
+  loa.signal(SIGTERM);
+  ASSERT_EQ(loa.wait(2s), 0) << "not stopped within 2 s\n" << loa.err();
+  EXPECT_TRUE(has(loa.err(), "stopping")) << loa.err();
+
+  const auto log = journal();
+  ASSERT_EQ(log.size(), 1U);
+  const json& b = log[0];
+  EXPECT_EQ(b["status"], "interrupted") << b;
+  EXPECT_TRUE(b.value("reason", "").starts_with("stopped on air: ")) << b;
+  ASSERT_FALSE(b["end"].is_null()) << b;
+  EXPECT_GE(time_of(b["end"]), at + 2s) << b;
+  EXPECT_LT(time_of(b["end"]), at + 4s) << b;
+  ASSERT_EQ(b["items"].size(), 1U) << b;
+  EXPECT_EQ(b["items"][0]["status"], "cut") << b;
+  EXPECT_EQ(b["items"][0]["end"], b["end"]) << b;
+  EXPECT_EQ(still_playing(log), 0) << log[0];
+
+  // The recording ends in a fade, not a click.
+  const Wav w = read_wav(dir / "air.wav");
+  ASSERT_GT(w.frames(), 2 * kRate);
+  const std::int64_t last = w.frames() - 1;
+  EXPECT_LT(std::fabs(w.at(last)), kB / 4);
+  EXPECT_NEAR(w.at(first_sound(w) + kRate), kB, kTol);
+
+  const auto off = touched(dir / "amp-off", stop);
+  ASSERT_TRUE(off);
+  EXPECT_GE(*off, -20) << "the amplifier was not switched off on stopping";
+}
+
+TEST_F(Run, AfterACrashTheCutItemRestartsAndWhatAiredDoesNotAirAgain) {
+  clip("a.wav", 1.0, kA);
+  clip("b.wav", 1.0, kB);
+  clip("c.wav", 4.0, kC);
+  clip("d.wav", 1.0, kD);
+  const Seconds at = slot_in(3s);
+  dir.write("station.yaml", header());
+  dir.write("programmes/p.yaml", "programmes: [{id: p, slots: [{at: '" + hms(at) +
+                                     "', play: [a.wav, b.wav, c.wav, d.wav]}]}]\n");
+  {
+    Loa crashed(dir, run_args(recording("before.wav")), "crashed");
+    std::this_thread::sleep_until(at + 3s);  // c.wav has played for a second
+    ASSERT_TRUE(crashed.running()) << crashed.err();
+    crashed.signal(SIGKILL);
+    ASSERT_EQ(crashed.wait(2s), -SIGKILL);
+  }
+  Loa loa(dir, run_args(recording("after.wav")));
+  ASSERT_TRUE(journal_until(ended("p"), 15s)) << loa.err();
+  loa.signal(SIGTERM);
+  ASSERT_EQ(loa.wait(5s), 0) << loa.err();
+
+  const auto log = journal();
+  ASSERT_EQ(log.size(), 1U) << "the broadcast resumed; it is not journaled twice";
+  const json& b = log[0];
+  EXPECT_EQ(b["status"], "aired") << b;
+  EXPECT_EQ(time_of(b["start"]), at) << b;
+  std::map<std::string, int> aired;
+  for (const auto& i : b["items"]) {
+    if (i["status"] == "aired") ++aired[i["path"].get<std::string>()];
+  }
+  const std::map<std::string, int> once{{"a.wav", 1}, {"b.wav", 1}, {"c.wav", 1}, {"d.wav", 1}};
+  EXPECT_EQ(aired, once) << b;
+  EXPECT_EQ(still_playing(log), 0) << "the item the crash cut is journaled as cut: " << b;
+
+  // After the restart: c.wav whole, from its beginning, then d.wav; a.wav and b.wav not again.
+  const Wav w = read_wav(dir / "after.wav");
+  const std::int64_t f = first_sound(w);
+  ASSERT_GE(f, 0) << loa.err();
+  ASSERT_GE(w.frames(), f + 5 * kRate);
+  EXPECT_NEAR(w.at(f), kC, kTol);
+  EXPECT_NEAR(w.at(f + 4 * kRate - 1), kC, kTol);
+  EXPECT_NEAR(w.at(f + 4 * kRate), kD, kTol);
+  EXPECT_NEAR(w.at(f + 5 * kRate - 1), kD, kTol);
+  EXPECT_EQ(first_sound(w, f + 5 * kRate), -1);
+  EXPECT_FALSE(carries(w, kA));
+  EXPECT_FALSE(carries(w, kB));
+}
+
+TEST_F(Run, ABroadcastDueWhileLoaWasDownPlaysWithinItsLateElseItIsMissed) {
+  clip("a.wav", 1.0, kA);
+  const Seconds at = slot_in(2s);
+  dir.write("station.yaml", header("[{id: z1, channel: 1}, {id: z2, channel: 2}]", "all"));
+  dir.write("programmes/p.yaml", "programmes:\n  - {id: p, zones: [z1], slots: [{at: '" + hms(at) +
+                                     "', late: 30s, play: [a.wav]}]}\n"
+                                     "  - {id: q, zones: [z2], slots: [{at: '" +
+                                     hms(at) + "', late: 1s, play: [a.wav]}]}\n");
+  {
+    // loa ran before, and is stopped before the slot.
+    Loa before(dir, run_args(), "before");
+    ASSERT_TRUE(before.wait_for("on air for", 5s)) << before.err();
+    before.signal(SIGTERM);
+    ASSERT_EQ(before.wait(5s), 0) << before.err();
+    ASSERT_LT(Clock::now(), at - 200ms) << "the first run took too long";
+  }
+  std::this_thread::sleep_until(at + 2500ms);
+  Loa loa(dir, run_args());
+  ASSERT_TRUE(journal_until(
+      [](const std::vector<json>& log) { return ended("p")(log) && broadcast(log, "q"); }, 10s))
+      << loa.err();
+  loa.signal(SIGTERM);
+  ASSERT_EQ(loa.wait(5s), 0) << loa.err();
+
+  const auto log = journal();
+  ASSERT_EQ(log.size(), 2U);
+  const json p = *broadcast(log, "p");
+  EXPECT_EQ(p["status"], "aired") << p;
+  EXPECT_EQ(time_of(p["scheduled"]), at) << p;
+  EXPECT_GE(time_of(p["start"]), at + 2500ms) << "played late, when loa came back: " << p;
+  EXPECT_LE(time_of(p["start"]), at + 10s) << p;
+  ASSERT_EQ(p["items"].size(), 1U) << p;
+  EXPECT_EQ(p["items"][0]["status"], "aired") << p;
+  const json q = *broadcast(log, "q");
+  EXPECT_EQ(q["status"], "missed") << q;
+  EXPECT_TRUE(q["start"].is_null()) << q;
+  EXPECT_TRUE(q["items"].empty()) << q;
+}
+
+TEST_F(Run, ABrokenSaveKeepsTheOldVersionOnAirAndAValidOneTakesEffect) {
+  clip("a.wav", 1.0, kA);
+  clip("b.wav", 1.0, kB);
+  const Seconds first = slot_in(5s);
+  const std::string p = "programmes:\n  - id: p\n    slots:\n      - at: '" + hms(first) + "'\n";
+  dir.write("station.yaml", header());
+  dir.write("programmes/p.yaml", p + "        play: [a.wav]\n");
+  Loa loa(dir, run_args());
+  ASSERT_TRUE(loa.wait_for("on air for", 5s)) << loa.err();
+
+  dir.write("programmes/p.yaml", p + "        play: [a.wav\n");  // the ] is missing
+  ASSERT_TRUE(loa.wait_for("stays as it was", 5s)) << loa.err();
+  EXPECT_TRUE(std::regex_search(loa.err(), std::regex(R"(p\.yaml:\d+:\d+: error)"))) << loa.err();
+  ASSERT_TRUE(journal_until(ended("p"), 10s)) << loa.err();
+  EXPECT_EQ((*broadcast(journal(), "p"))["status"], "aired");
+
+  const Seconds second = slot_in(3s);
+  dir.write("programmes/p.yaml", p + "        play: [a.wav]\n  - {id: q, slots: [{at: '" +
+                                     hms(second) + "', play: [b.wav]}]}\n");
+  ASSERT_TRUE(loa.wait_for("reloaded the station", 5s)) << loa.err();
+  ASSERT_TRUE(journal_until(ended("q"), 10s)) << loa.err();
+  loa.signal(SIGTERM);
+  ASSERT_EQ(loa.wait(5s), 0) << loa.err();
+  const auto log = journal();
+  ASSERT_EQ(log.size(), 2U);
+  const json q = *broadcast(log, "q");
+  EXPECT_EQ(q["status"], "aired") << q;
+  EXPECT_EQ(time_of(q["start"]), second) << q;
+}
+
+TEST_F(Run, AStationWithErrorsDoesNotGoOnAir) {
+  clip("a.wav", 1.0, kA);
+  dir.write("station.yaml", header());
+  dir.write("programmes/p.yaml",
+            "programmes: [{id: p, slots: [{at: '06:00', plya: [a.wav]}]}]\n");  // a typo
+  Loa loa(dir, run_args());
+  ASSERT_EQ(loa.wait(5s), 1) << loa.err();
+  const std::string err = loa.err();
+  EXPECT_TRUE(std::regex_search(err, std::regex(R"(p\.yaml:1:\d+: error: .*plya)"))) << err;
+  EXPECT_TRUE(has(err, "the station has errors")) << err;
+  EXPECT_FALSE(std::filesystem::exists(dir / "amp-on"));
+  EXPECT_FALSE(std::filesystem::exists(dir / "amp-off"));
+}
+
+TEST_F(Run, AMissingSoundDeviceIsRetriedUntilLoaIsStopped) {
+  clip("a.wav", 1.0, kA);
+  const Seconds at = slot_in(2s);
+  dir.write("station.yaml", header());
+  dir.write("programmes/p.yaml",
+            "programmes: [{id: p, slots: [{at: '" + hms(at) + "', play: [a.wav]}]}]\n");
+  Loa loa(dir, run_args("no-such-card"));
+  ASSERT_TRUE(loa.wait_for("retrying in 1 s", 10s)) << loa.err();
+  EXPECT_TRUE(has(loa.err(), "no-such-card")) << loa.err();
+  ASSERT_TRUE(loa.wait_for("retrying in 2 s", 10s)) << loa.err();
+  EXPECT_TRUE(loa.running());
+  loa.signal(SIGTERM);
+  ASSERT_EQ(loa.wait(5s), 0) << loa.err();
+}
+
+}  // namespace
+}  // namespace loa
