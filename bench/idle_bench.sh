@@ -107,8 +107,8 @@ out=bench/out/idle.txt
     printf "%-16s %8s %12s %10s %10s %12s %9s %9s %11s\n" "Liquidsoap 2.1" "$q_cpu" "$q_pct" "$q_ms" "$q_sw" "$q_sws" "$q_hwm" "$q_rss" "$q_priv"
     awk -v lm="$l_ms" -v qm="$q_ms" -v ls="$l_sw" -v qs="$q_sw" -v lp="$l_priv" -v qp="$q_priv" 'BEGIN {
       printf "ratio Liquidsoap/loa: on-CPU time %s, wake-ups %s, private memory %.1fx\n",
-        (lm > 0 ? sprintf("%.0fx", qm / lm) : "> " sprintf("%.0fx", qm / 0.1) " (loa < 0.1 ms)"),
-        (ls > 0 ? sprintf("%.0fx", qs / ls) : "> " qs "x (loa: none)"), (lp > 0 ? qp / lp : 0)
+        (lm > 0 ? sprintf("%.0fx", qm / lm) : "n/a (loa never ran)"),
+        (ls > 0 ? sprintf("%.0fx", qs / ls) : "n/a (loa never woke up)"), (lp > 0 ? qp / lp : 0)
     }'
   fi
   echo "CPU s: utime + stime (/proc/PID/stat, whole process); on-CPU ms: /proc/PID/task/*/schedstat (live threads);"

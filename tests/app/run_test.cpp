@@ -16,7 +16,6 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
-#include <regex>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -513,6 +512,34 @@ TEST_F(Run, ABroadcastDueWhileLoaWasDownPlaysWithinItsLateElseItIsMissed) {
   EXPECT_TRUE(q["items"].empty()) << q;
 }
 
+// Whether `text` has a line with "FILE:LINE:COL: error: " (LINE = `line` unless 0) that goes on
+// to mention `then`. (No std::regex: GCC 12 warns inside it under the sanitizers.)
+bool has_error_at(const std::string& text, const std::string& file, int line,
+                  const std::string& then = "") {
+  const auto digits = [](std::string_view s, std::size_t& at) {
+    const std::size_t from = at;
+    while (at < s.size() && s[at] >= '0' && s[at] <= '9') ++at;
+    return s.substr(from, at - from);
+  };
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    const std::string_view l = std::string_view(text).substr(start, end - start);
+    start = end + 1;
+    const std::size_t f = l.find(file + ":");
+    if (f == std::string_view::npos) continue;
+    std::size_t at = f + file.size() + 1;
+    const std::string_view n = digits(l, at);
+    if (n.empty() || (line != 0 && n != std::to_string(line))) continue;
+    if (at >= l.size() || l[at] != ':') continue;
+    ++at;
+    if (digits(l, at).empty() || l.substr(at, 9) != ": error: ") continue;
+    if (l.find(then, at) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
 TEST_F(Run, ABrokenSaveKeepsTheOldVersionOnAirAndAValidOneTakesEffect) {
   clip("a.wav", 1.0, kA);
   clip("b.wav", 1.0, kB);
@@ -525,7 +552,7 @@ TEST_F(Run, ABrokenSaveKeepsTheOldVersionOnAirAndAValidOneTakesEffect) {
 
   dir.write("programmes/p.yaml", p + "        play: [a.wav\n");  // the ] is missing
   ASSERT_TRUE(loa.wait_for("stays as it was", 5s)) << loa.err();
-  EXPECT_TRUE(std::regex_search(loa.err(), std::regex(R"(p\.yaml:\d+:\d+: error)"))) << loa.err();
+  EXPECT_TRUE(has_error_at(loa.err(), "p.yaml", 0)) << loa.err();
   ASSERT_TRUE(journal_until(ended("p"), 10s)) << loa.err();
   EXPECT_EQ((*broadcast(journal(), "p"))["status"], "aired");
 
@@ -551,7 +578,7 @@ TEST_F(Run, AStationWithErrorsDoesNotGoOnAir) {
   Loa loa(dir, run_args());
   ASSERT_EQ(loa.wait(5s), 1) << loa.err();
   const std::string err = loa.err();
-  EXPECT_TRUE(std::regex_search(err, std::regex(R"(p\.yaml:1:\d+: error: .*plya)"))) << err;
+  EXPECT_TRUE(has_error_at(err, "p.yaml", 1, "plya")) << err;
   EXPECT_TRUE(has(err, "the station has errors")) << err;
   EXPECT_FALSE(std::filesystem::exists(dir / "amp-on"));
   EXPECT_FALSE(std::filesystem::exists(dir / "amp-off"));
