@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # What a running process has cost so far, from /proc: sourced by bench/idle_bench.sh and
 # bench/run_memory_bench.sh (bash).
 #

@@ -7,7 +7,8 @@
 # RUNS=3 (the idle and one-hour-MP3 watches run in real time: 5 min each for loa and Liquidsoap).
 # Usage: bench/run_all.sh [RUNS]   (default 3)
 #   BENCH_BUILD=DIR        use loa and programme_bench already built in DIR (DIR/app/loa,
-#                          DIR/bench/programme_bench) for programme_bench and scan_bench instead of
+#                          DIR/bench/programme_bench) for programme_bench, scan_bench and the three
+#                          `loa run` benchmarks (which build loa and jack_onset there) instead of
 #                          building the release preset (render_bench.sh always builds and uses it)
 #   BENCH_SKIP_RENDER=1    keep bench/out/render.txt from an earlier run (render_bench takes ~6 min)
 #   LOA_IDLE_SECONDS=N     idle_bench's watch (default here 300; the script's own default is 600)
