@@ -18,10 +18,13 @@
 #include <thread>
 #include <vector>
 
+#include "air_control.hpp"
 #include "air_output.hpp"
+#include "air_snapshot.hpp"
 #include "air_station.hpp"
 #include "amplifiers.hpp"
 #include "commands.hpp"
+#include "control_server.hpp"
 #include "loa/air_timeline.hpp"
 #include "loa/journal.hpp"
 #include "loa/log.hpp"
@@ -85,10 +88,13 @@ void log_diagnostics(const std::string& text) {
   }
 }
 
-class Engine {
+class Engine final : public AirControl {
  public:
-  Engine(const RunArgs& args, AirStation air, std::vector<std::filesystem::path> files)
+  Engine(const RunArgs& args, AirStation air, std::vector<std::filesystem::path> files,
+         AirBoard& board, AirControlQueue& control)
       : args_(args),
+        board_(board),
+        control_(control),
         journal_(journal_path(air.station->settings)),
         onair_(air, journal_, kBlock),
         amps_(air.station->settings.amplifiers),
@@ -104,13 +110,23 @@ class Engine {
     }
     watch_files();
     block_.resize(kBlock * static_cast<std::size_t>(onair_.channels()));
+    version_ = station_version(files_);
+    loaded_at_ = wall_now();
+    publish(true);
   }
 
-  ~Engine() {
+  ~Engine() override {
     if (reload_thread_.joinable()) reload_thread_.join();
   }
 
   int run();
+
+  // --- AirControl: the control server's requests, on this thread ---
+  UtcTime play_now(AirStation adhoc) override;
+  ZoneSet stop(ZoneSet zones, const std::string& reason) override;
+  void reload(LoadedStation loaded) override;
+  void record_action(const std::string& who, const std::string& from,
+                     const std::string& what) override;
 
  private:
   static Fd open_signals() {
@@ -137,8 +153,16 @@ class Engine {
   void shut_down();
   void device_failed(const std::string& what);
   void tell_systemd(UtcTime now);
+  void take_station(LoadedStation loaded);
+  void publish(bool now);
 
   const RunArgs& args_;
+  AirBoard& board_;
+  AirControlQueue& control_;
+  std::string version_;
+  UtcTime loaded_at_;
+  std::string output_error_;
+  std::chrono::steady_clock::time_point published_at_;
   Journal journal_;
   OnAir onair_;
   Amplifiers amps_;
@@ -200,6 +224,7 @@ bool Engine::ensure_output(UtcTime now) {
     output_ = std::make_unique<AirOutput>(output_spec_, onair_.rate(), onair_.channels());
     output_base_ = onair_.position();
     if (retry_at_) log_info("the air output \"" + output_spec_ + "\" works again");
+    output_error_.clear();
     retry_at_.reset();
     retry_delay_ = kRetryFirst;
     // Nothing plays: the timeline starts afresh on the system clock (a device then refines it);
@@ -210,6 +235,7 @@ bool Engine::ensure_output(UtcTime now) {
     }
     return true;
   } catch (const std::exception& e) {
+    output_error_ = e.what();
     log_error(std::string(e.what()) + "; retrying in " +
               std::to_string(retry_delay_.count() / 1'000'000) + " s");
     retry_at_ = now + retry_delay_;
@@ -232,6 +258,7 @@ void Engine::device_failed(const std::string& what) {
   log_error("the air output failed: " + what + "; what was on air is journaled as cut, and loa " +
             "retries the output");
   onair_.halt("the sound device failed");
+  output_error_ = what;
   output_.reset();
   retry_at_ = wall_now() + retry_delay_;
   retry_delay_ = std::min(retry_delay_ * 2, kRetryMax);
@@ -360,12 +387,7 @@ void Engine::take_reload() {
   // That check is over: a later change starts a new one (start_reload).
   if (reload_thread_.joinable()) reload_thread_.join();
   if (loaded->air) {
-    log_diagnostics(loaded->diagnostics);
-    onair_.reload(std::move(*loaded->air));
-    files_ = std::move(loaded->files);
-    watch_files();
-    log_info("reloaded the station: " + std::to_string(onair_.station().programmes.size()) +
-             " programme(s); the new version airs from now on");
+    take_station(std::move(*loaded));
   } else {
     log_diagnostics(loaded->diagnostics);
     log_error("the changed station files have errors (above); the version on air stays as it was");
@@ -374,6 +396,72 @@ void Engine::take_reload() {
     reload_again_ = false;
     start_reload();
   }
+}
+
+void Engine::take_station(LoadedStation loaded) {
+  log_diagnostics(loaded.diagnostics);
+  const std::string version = station_version(loaded.files);
+  onair_.reload(std::move(*loaded.air));
+  files_ = std::move(loaded.files);
+  watch_files();
+  const bool changed = version != version_;
+  version_ = version;
+  loaded_at_ = wall_now();
+  publish(true);
+  log_info("reloaded the station: " + std::to_string(onair_.station().programmes.size()) +
+           " programme(s)" + (changed ? "; the new version airs from now on" : "; unchanged"));
+}
+
+UtcTime Engine::play_now(AirStation adhoc) {
+  const UtcTime now = wall_now();
+  const bool device = output_ ? output_->paced_by_device()
+                              : !output_spec_.starts_with("wav:") && output_spec_ != "null";
+  const UtcTime heard = now + (device ? kDeviceLead : kFileLead);
+  // A closed output's timeline stopped when it closed: it starts again from the present.
+  if (!output_) onair_.reanchor(onair_.position(), heard);
+  const UtcTime at =
+      onair_.play_now(std::move(adhoc), std::max(heard, onair_.time_of(onair_.position())));
+  publish(true);
+  return at;
+}
+
+ZoneSet Engine::stop(ZoneSet zones, const std::string& reason) {
+  ZoneSet stopped = 0;
+  for (const auto& p : onair_.now_playing()) stopped |= p.zones & zones;
+  onair_.stop(zones, reason);
+  publish(true);
+  return stopped;
+}
+
+void Engine::reload(LoadedStation loaded) {
+  if (!loaded.air) throw std::runtime_error("the station has errors");
+  take_station(std::move(loaded));
+}
+
+void Engine::record_action(const std::string& who, const std::string& from,
+                           const std::string& what) {
+  journal_.record_action(wall_now(), who, from, what);
+  log_info("control: " + who + " (" + from + "): " + what);
+}
+
+void Engine::publish(bool now) {
+  // While on air this runs every block: a fresh copy at most every 100 ms is plenty for a page.
+  const auto steady = std::chrono::steady_clock::now();
+  if (!now && steady - published_at_ < 100ms) return;
+  published_at_ = steady;
+  auto s = std::make_shared<AirSnapshot>();
+  s->air = onair_.air();
+  s->version = version_;
+  s->loaded_at = loaded_at_;
+  s->output = output_spec_;
+  s->output_state = output_ ? "open" : retry_at_ ? "failing" : "closed";
+  s->output_error = retry_at_ ? output_error_ : std::string();
+  for (std::size_t i = 0; i < amps_.size(); ++i) {
+    s->amplifiers.push_back({amps_.amplifier(i).id, amps_.amplifier(i).zones, amps_.is_on(i)});
+  }
+  s->on_air = onair_.now_playing();
+  s->next = onair_.coming_up(10);
+  board_.publish(std::move(s));
 }
 
 void Engine::handle_events() {
@@ -407,10 +495,11 @@ void Engine::handle_events() {
   if (::read(timer_.fd, &expirations, sizeof expirations) < 0 && errno == ECANCELED) {
     log_info("the system clock was set; now " + local(wall_now(), onair_.station()));
   }
-  struct pollfd p {
-    reloaded_.fd, POLLIN, 0
-  };
-  if (::poll(&p, 1, 0) > 0) take_reload();
+  struct pollfd p[] = {{reloaded_.fd, POLLIN, 0}, {control_.fd(), POLLIN, 0}};
+  if (::poll(p, 2, 0) > 0) {
+    if ((p[0].revents & POLLIN) != 0) take_reload();
+    if ((p[1].revents & POLLIN) != 0) control_.run_pending(*this);
+  }
 }
 
 void Engine::wait(std::optional<UtcTime> until, bool precise) {
@@ -445,8 +534,9 @@ void Engine::wait(std::optional<UtcTime> until, bool precise) {
   pollfd fds[] = {{signals_.fd, POLLIN, 0},
                   {timer_.fd, POLLIN, 0},
                   {inotify_.fd, POLLIN, 0},
-                  {reloaded_.fd, POLLIN, 0}};
-  ::poll(fds, 4, timeout_ms);
+                  {reloaded_.fd, POLLIN, 0},
+                  {control_.fd(), POLLIN, 0}};
+  ::poll(fds, 5, timeout_ms);
 }
 
 void Engine::shut_down() {
@@ -483,6 +573,7 @@ int Engine::run() {
     onair_.flush(now);
     update_amplifiers(now);
     tell_systemd(now);
+    publish(false);
     const auto due = onair_.next_due();
     const bool file = output_spec_.starts_with("wav:");
     const bool soon = due && *due - now <= kPrepare;
@@ -532,8 +623,27 @@ int run_air(const RunArgs& args) {
   }
   log_diagnostics(loaded.diagnostics);
   try {
-    Engine engine(args, std::move(*loaded.air), std::move(loaded.files));
-    return engine.run();
+    AirBoard board;
+    AirControlQueue control;
+    const StationSettings settings = loaded.air->station->settings;
+    Engine engine(args, std::move(*loaded.air), std::move(loaded.files), board, control);
+    ControlOptions options;
+    options.listen = args.listen;
+    options.tls_cert = args.tls_cert;
+    options.tls_key = args.tls_key;
+    options.max_upload = static_cast<std::uintmax_t>(args.max_upload_mb) * 1024 * 1024;
+    options.config = args.config;
+    ControlServer server(options, settings, board, control);
+    try {
+      const std::string url = server.start();
+      if (!url.empty()) log_info("control page and API on " + url);
+    } catch (const std::exception& e) {
+      // Airing matters more than control: go on air without it.
+      log_error(std::string(e.what()) + "; airing without the control page");
+    }
+    const int code = engine.run();
+    server.stop();
+    return code;
   } catch (const std::exception& e) {
     log_error(e.what());
     return kExitInvalid;

@@ -1,6 +1,5 @@
 #include "air_station.hpp"
 
-#include <map>
 #include <sstream>
 
 #include "checked_station.hpp"
@@ -8,6 +7,31 @@
 #include "loa/loudness.hpp"
 
 namespace loa {
+
+AirStation make_air_station(std::shared_ptr<Station> station, const ClipLengths& lengths,
+                            const std::function<bool(std::size_t)>& playable,
+                            bool save_loudness_cache) {
+  const int rate = station->settings.audio.sample_rate;
+  // Linear gain per clip file (index into Station::clips), bringing each to the station target.
+  auto gains = std::make_shared<std::vector<float>>(station->clips.size(), 1.0F);
+  if (const auto target = station->settings.audio.loudness) {
+    LoudnessCache cache(station->settings.state / "loudness.tsv");
+    for (std::size_t i = 0; i < station->clips.size(); ++i) {
+      if (!playable(i)) continue;
+      const LoudnessResult r = cache.measure(station->clips[i]);
+      if (const auto* l = std::get_if<Loudness>(&r)) (*gains)[i] = normalization_gain(*l, *target);
+    }
+    if (save_loudness_cache) cache.save();
+  }
+  AirStation air;
+  air.lengths = clip_table(*station, lengths);
+  air.open = [station, gains, rate](const BroadcastItem& item) -> std::unique_ptr<MonoSource> {
+    if (item.clip == nullptr) return open_builtin_chime(rate, 1.0F);
+    return open_clip_stream(station->clips[item.clip->clip], rate, (*gains)[item.clip->clip]);
+  };
+  air.station = std::move(station);
+  return air;
+}
 
 LoadedStation load_air_station(const std::filesystem::path& config) {
   CheckOptions options;
@@ -22,26 +46,10 @@ LoadedStation load_air_station(const std::filesystem::path& config) {
   if (!c.ok()) return out;
 
   auto station = std::make_shared<Station>(std::move(c.station));
-  const int rate = station->settings.audio.sample_rate;
-  // Linear gain per clip file (index into Station::clips), bringing each to the station target.
-  auto gains = std::make_shared<std::vector<float>>(station->clips.size(), 1.0F);
-  if (const auto target = station->settings.audio.loudness) {
-    LoudnessCache cache(station->settings.state / "loudness.tsv");
-    for (std::size_t i = 0; i < station->clips.size(); ++i) {
-      if (!c.clip_problem(station->clips[i]).empty()) continue;
-      const LoudnessResult r = cache.measure(station->clips[i]);
-      if (const auto* l = std::get_if<Loudness>(&r)) (*gains)[i] = normalization_gain(*l, *target);
-    }
-    cache.save();
-  }
-  AirStation air;
-  air.lengths = clip_table(*station, c.lengths());
-  air.open = [station, gains, rate](const BroadcastItem& item) -> std::unique_ptr<MonoSource> {
-    if (item.clip == nullptr) return open_builtin_chime(rate, 1.0F);
-    return open_clip_stream(station->clips[item.clip->clip], rate, (*gains)[item.clip->clip]);
-  };
-  air.station = std::move(station);
-  out.air = std::move(air);
+  const Station& s = *station;
+  out.air = make_air_station(
+      std::move(station), c.lengths(),
+      [&c, &s](std::size_t i) { return c.clip_problem(s.clips[i]).empty(); }, true);
   return out;
 }
 

@@ -1,6 +1,8 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,6 +19,13 @@ struct LoadedStation {
   std::string diagnostics;                   // every problem, one "file:line:col: ..." per line
   std::vector<std::filesystem::path> files;  // the station file and its includes, to watch
 };
+
+// An AirStation for `station`: item lengths from `lengths`, and every clip `playable` says may
+// play measured for its loudness gain (through the cache in the state folder, which is written
+// back only if `save_loudness_cache`: one writer at a time). Blocks while it measures; any thread.
+AirStation make_air_station(std::shared_ptr<Station> station, const ClipLengths& lengths,
+                            const std::function<bool(std::size_t)>& playable,
+                            bool save_loudness_cache);
 
 // Blocks while it probes and measures new clips; any thread. Never throws for a bad station
 // (the errors are in `diagnostics`); throws std::runtime_error for an unusable state folder.

@@ -49,7 +49,7 @@ std::string CheckedStation::clip_problem(const std::filesystem::path& file) cons
 
 CheckedStation check_station(const std::filesystem::path& file, const CheckOptions& options) {
   CheckedStation c;
-  c.station = load_station(file, c.diags);
+  c.station = load_station(file, c.diags, options.overlay);
   if (options.probe_clips) probe_clips(c, options.clip_problems_are_errors);
   const date::time_zone* zone = c.station.settings.zone;
   if (options.date_warnings && zone != nullptr) {

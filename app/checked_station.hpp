@@ -8,6 +8,7 @@
 #include "loa/clip_probe.hpp"
 #include "loa/diagnostics.hpp"
 #include "loa/programme.hpp"
+#include "loa/station_loader.hpp"
 
 namespace loa {
 
@@ -32,6 +33,8 @@ struct CheckOptions {
   // A clip that cannot be played is an error for `loa check`; at render or air time it is a
   // warning and the item is skipped.
   bool clip_problems_are_errors = true;
+  // An included file's new text, checked in place of the file (PUT /api/programmes).
+  const FileOverlay* overlay = nullptr;
 };
 
 CheckedStation check_station(const std::filesystem::path& file, const CheckOptions& options);

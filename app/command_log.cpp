@@ -16,34 +16,6 @@ nlohmann::json optional_time(const std::optional<UtcTime>& t, const date::time_z
   return t ? nlohmann::json(format_iso(*t, zone)) : nlohmann::json(nullptr);
 }
 
-// The contract of `loa log --json` (docs/operator-guide.md lists the fields).
-nlohmann::json json_of(const JournalBroadcast& b, const date::time_zone* zone) {
-  auto items = nlohmann::json::array();
-  for (const JournalItem& i : b.items) {
-    nlohmann::json j = {{"kind", i.kind},
-                        {"path", i.path},
-                        {"start", format_iso(i.start, zone)},
-                        {"end", optional_time(i.end, zone)},
-                        {"status", air_status_name(i.status)}};
-    if (!i.reason.empty()) j["reason"] = i.reason;
-    items.push_back(std::move(j));
-  }
-  nlohmann::json j = {{"programme", b.key.programme},
-                      {"title", b.title},
-                      {"reference", b.reference},
-                      {"slot", b.key.slot},
-                      {"scheduled", format_iso(b.key.scheduled, zone)},
-                      {"start", optional_time(b.start, zone)},
-                      {"end", optional_time(b.end, zone)},
-                      {"zones", b.zones},
-                      {"priority", b.priority},
-                      {"class", priority_class(b.priority)},
-                      {"status", air_status_name(b.status)},
-                      {"items", std::move(items)}};
-  if (!b.reason.empty()) j["reason"] = b.reason;
-  return j;
-}
-
 std::string clock(UtcTime t, const date::time_zone* zone) {
   return date::format("%T", zone->to_local(std::chrono::floor<std::chrono::seconds>(t)));
 }
@@ -99,6 +71,34 @@ void print_text(std::ostream& out, const Station& st, const std::vector<JournalB
 
 }  // namespace
 
+// The contract of `loa log --json` (docs/operator-guide.md lists the fields).
+nlohmann::json log_json(const JournalBroadcast& b, const date::time_zone* zone) {
+  auto items = nlohmann::json::array();
+  for (const JournalItem& i : b.items) {
+    nlohmann::json j = {{"kind", i.kind},
+                        {"path", i.path},
+                        {"start", format_iso(i.start, zone)},
+                        {"end", optional_time(i.end, zone)},
+                        {"status", air_status_name(i.status)}};
+    if (!i.reason.empty()) j["reason"] = i.reason;
+    items.push_back(std::move(j));
+  }
+  nlohmann::json j = {{"programme", b.key.programme},
+                      {"title", b.title},
+                      {"reference", b.reference},
+                      {"slot", b.key.slot},
+                      {"scheduled", format_iso(b.key.scheduled, zone)},
+                      {"start", optional_time(b.start, zone)},
+                      {"end", optional_time(b.end, zone)},
+                      {"zones", b.zones},
+                      {"priority", b.priority},
+                      {"class", priority_class(b.priority)},
+                      {"status", air_status_name(b.status)},
+                      {"items", std::move(items)}};
+  if (!b.reason.empty()) j["reason"] = b.reason;
+  return j;
+}
+
 int run_log(const LogArgs& args) {
   const auto station = station_for_journal(args.config, "loa log");
   if (!station) return kExitInvalid;
@@ -107,10 +107,23 @@ int run_log(const LogArgs& args) {
   if (!window) return kExitUsage;
   const auto journal = open_journal_read_only(station->settings, "loa log");
   if (!journal) return kExitInvalid;
+  if (args.actions) {
+    for (const auto& a : journal->actions(window->from, window->to)) {
+      if (args.json) {
+        const nlohmann::json j = {
+            {"time", format_iso(a.t, zone)}, {"who", a.who}, {"from", a.from}, {"what", a.what}};
+        std::cout << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+      } else {
+        std::cout << format_iso(a.t, zone).substr(0, 19) << "  " << a.who << " (" << a.from
+                  << "): " << a.what << '\n';
+      }
+    }
+    return kExitOk;
+  }
   const auto list = journal->broadcasts(window->from, window->to);
   if (args.json) {
     for (const auto& b : list) {
-      std::cout << json_of(b, zone).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
+      std::cout << log_json(b, zone).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
                 << '\n';
     }
   } else {

@@ -1,7 +1,10 @@
 #pragma once
 
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <string>
+
+#include "loa/journal.hpp"
 
 namespace loa {
 
@@ -10,11 +13,15 @@ struct LogArgs {
   std::string from;  // as for plan; empty: today 00:00
   std::string to;    // empty: a day after `from`
   bool json = false;
+  bool actions = false;  // the control actions (who changed what) instead of the broadcasts
 };
 
 // `loa log`: what the journal recorded for every broadcast scheduled in [from, to): a line per
 // broadcast and its items, or one JSON object per line. Exit 1 if there is no journal yet.
 int run_log(const LogArgs& args);
+
+// One broadcast as `loa log --json` prints it (and GET /api/log serves it).
+nlohmann::json log_json(const JournalBroadcast& b, const date::time_zone* zone);
 
 struct ReportArgs {
   std::filesystem::path config;

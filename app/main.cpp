@@ -3,11 +3,13 @@
 #include <iostream>
 
 #include "air_engine.hpp"
+#include "command_client.hpp"
 #include "command_devices.hpp"
 #include "command_log.hpp"
 #include "command_play.hpp"
 #include "command_render.hpp"
 #include "command_scan.hpp"
+#include "command_user.hpp"
 #include "commands.hpp"
 
 int main(int argc, char** argv) {
@@ -50,6 +52,8 @@ int main(int argc, char** argv) {
                 "Start: 2026-12-01 or 2026-12-01T06:00 (local), or with +07:00 (default: today)");
   l->add_option("--to", log.to, "End, exclusive (default: a day after --from)");
   l->add_flag("--json", log.json, "One JSON object per line per broadcast");
+  l->add_flag("--actions", log.actions,
+              "Show who changed what through the control page or API, instead of broadcasts");
 
   loa::ReportArgs report;
   auto* o = app.add_subcommand(
@@ -81,6 +85,36 @@ int main(int argc, char** argv) {
                 "Air output instead of audio.output: a device from 'loa devices', jack, "
                 "wav:PATH (record in real time) or null");
   u->add_flag("--verbose", run.verbose, "Also log debug lines");
+  u->add_option("--listen", run.listen,
+                "Serve the control page and API on ADDRESS:PORT (default 127.0.0.1:8686, this "
+                "computer only; 0.0.0.0:8686 for the office network; off for none)");
+  u->add_option("--tls-cert", run.tls_cert, "Serve HTTPS with this certificate (PEM)");
+  u->add_option("--tls-key", run.tls_key, "The certificate's private key (PEM)");
+  u->add_option("--max-upload-mb", run.max_upload_mb, "Largest clip upload, in MB (default 100)")
+      ->check(CLI::Range(1, 4096));
+
+  // The command-line client of a running loa run (docs/api.md).
+  loa::ClientArgs client;
+  const auto client_options = [&client](CLI::App* a) {
+    a->add_option("--config", client.config, "The station file (YAML): its API token")->required();
+    a->add_option("--server", client.server,
+                  "loa run's address (default: where it said it listens, else "
+                  "http://127.0.0.1:8686)");
+    a->add_flag("--insecure", client.insecure, "HTTPS without checking the certificate");
+  };
+  auto* st =
+      app.add_subcommand("status", "Show what a running loa run has on air, and what is next");
+  client_options(st);
+  st->add_flag("--json", client.json, "The API's JSON as it is");
+  auto* pn = app.add_subcommand(
+      "play-now", "Air clips now through a running loa run (an emergency cuts in at once)");
+  client_options(pn);
+  pn->add_option("--zones", client.zones, "Zone ids (default: all)")->delimiter(',');
+  pn->add_option("--priority", client.priority, "normal (default), high or emergency");
+  pn->add_option("CLIP", client.clips, "Clip names in the clips folder, in order")->required();
+  auto* sp = app.add_subcommand("stop", "Stop what a running loa run plays (fading out)");
+  client_options(sp);
+  sp->add_option("--zones", client.zones, "Zone ids (default: all)")->delimiter(',');
 
   loa::ScanArgs scan;
   auto* s = app.add_subcommand(
@@ -90,6 +124,25 @@ int main(int argc, char** argv) {
                 "The station file: its clips, loudness target and cache (state/loudness.tsv)");
   s->add_flag("--json", scan.json, "One JSON object per line per clip");
   s->add_option("PATH", scan.paths, "Clips to measure (default: every clip of the station)");
+
+  loa::UserArgs user;
+  auto* us = app.add_subcommand("user", "Manage the people who may log in to the control page");
+  us->require_subcommand(1);
+  auto* ua = us->add_subcommand(
+      "add", "Add a person; the password is read from standard input (asked twice on a terminal)");
+  ua->add_option("NAME", user.name, "Login name: letters, digits, . _ -")->required();
+  ua->add_option("--role", user.role, "viewer, operator or admin")
+      ->required()
+      ->check(CLI::IsMember({"viewer", "operator", "admin"}));
+  ua->add_option("--zones", user.zones, "Zone ids the person may play and stop on (default: all)")
+      ->delimiter(',');
+  ua->add_flag("--replace", user.replace, "Change an existing user's password, role and zones");
+  ua->add_option("--config", user.config, "The station file (YAML)")->required();
+  auto* ur = us->add_subcommand("remove", "Remove a person; they can no longer log in");
+  ur->add_option("NAME", user.name, "Login name")->required();
+  ur->add_option("--config", user.config, "The station file (YAML)")->required();
+  auto* ul = us->add_subcommand("list", "List the people who may log in, with role and zones");
+  ul->add_option("--config", user.config, "The station file (YAML)")->required();
 
   try {
     app.parse(argc, argv);
@@ -113,6 +166,14 @@ int main(int argc, char** argv) {
     if (*l) return loa::run_log(log);
     if (*o) return loa::run_report(report);
     if (*y) return loa::run_play(play);
+    if (*st) return loa::run_status(client);
+    if (*pn) return loa::run_play_now(client);
+    if (*sp) return loa::run_stop(client);
+    if (*us) {
+      if (*ua) user.action = loa::UserAction::add;
+      if (*ur) user.action = loa::UserAction::remove;
+      return loa::run_user(user);
+    }
   } catch (const std::exception& e) {
     std::cerr << "loa: " << e.what() << '\n';
     return loa::kExitInvalid;

@@ -20,4 +20,9 @@ std::optional<TimeWindow> parse_time_window(const std::string& from, const std::
                                             const date::time_zone* zone,
                                             const std::string& command);
 
+// The same, saying what is wrong in `why` (naming the arguments `from_name` and `to_name`).
+std::optional<TimeWindow> parse_time_window(const std::string& from, const std::string& to,
+                                            const date::time_zone* zone, const char* from_name,
+                                            const char* to_name, std::string& why);
+
 }  // namespace loa

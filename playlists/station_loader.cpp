@@ -1,7 +1,9 @@
 #include "loa/station_loader.hpp"
 
+#include <fnmatch.h>
 #include <glob.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -31,8 +33,10 @@ void read_content(const YamlNode* programmes, const YamlNode* playlists, Station
   if (playlists != nullptr) read_playlists(*playlists, st.settings, st.playlists, d);
 }
 
-void load_include(const std::string& shown, Station& st, Diagnostics& d) {
-  auto root = load_yaml_file(shown, shown, d);
+void load_include(const std::string& shown, Station& st, const FileOverlay* overlay,
+                  Diagnostics& d) {
+  auto root = overlay != nullptr && overlay->file == shown ? load_yaml_text(overlay->text, shown, d)
+                                                           : load_yaml_file(shown, shown, d);
   if (!root || root->is_null()) return;
   MapReader r(*root, "included file (only programmes and playlists may be here)",
               {"programmes", "playlists"}, d);
@@ -40,7 +44,7 @@ void load_include(const std::string& shown, Station& st, Diagnostics& d) {
   read_content(r.get("programmes"), r.get("playlists"), st, d);
 }
 
-void load_includes(Station& st, Diagnostics& d) {
+void load_includes(Station& st, const FileOverlay* overlay, Diagnostics& d) {
   std::set<std::filesystem::path> seen;
   std::error_code ec;
   seen.insert(std::filesystem::weakly_canonical(st.settings.file, ec));
@@ -48,12 +52,18 @@ void load_includes(Station& st, Diagnostics& d) {
     const std::filesystem::path full = std::filesystem::path(pattern).is_absolute()
                                            ? std::filesystem::path(pattern)
                                            : st.settings.file.parent_path() / pattern;
-    const auto files = expand_glob(full.string());
+    auto files = expand_glob(full.string());
+    // A file about to be written (overlay) is included as if it were there already.
+    if (overlay != nullptr && ::fnmatch(full.c_str(), overlay->file.c_str(), FNM_PATHNAME) == 0 &&
+        std::find(files.begin(), files.end(), overlay->file.string()) == files.end()) {
+      files.push_back(overlay->file.string());
+      std::sort(files.begin(), files.end());
+    }
     if (files.empty()) d.warning(pos, "include '" + pattern + "' matches no file");
     for (const auto& f : files) {
       if (!seen.insert(std::filesystem::weakly_canonical(f, ec)).second) continue;
       st.files.emplace_back(f);
-      load_include(f, st, d);
+      load_include(f, st, overlay, d);
     }
   }
 }
@@ -109,7 +119,7 @@ void index_clips(Station& st) {
 }
 
 Station finish(const YamlNode& root, const std::filesystem::path& file, bool read_includes,
-               Diagnostics& d) {
+               const FileOverlay* overlay, Diagnostics& d) {
   Station st;
   st.files.push_back(file);
   MapReader r(root, "station file",
@@ -121,7 +131,7 @@ Station finish(const YamlNode& root, const std::filesystem::path& file, bool rea
   st.settings = read_station_settings(file, r.get("station"), r.get("audio"), r.get("zones"),
                                       r.get("amplifiers"), d);
   read_content(r.get("programmes"), r.get("playlists"), st, d);
-  if (read_includes) load_includes(st, d);
+  if (read_includes) load_includes(st, overlay, d);
   check_unique_ids(st.programmes, "programme", d);
   check_unique_ids(st.playlists, "playlist", d);
   check_references(st, d);
@@ -134,7 +144,8 @@ Station finish(const YamlNode& root, const std::filesystem::path& file, bool rea
 
 }  // namespace
 
-Station load_station(const std::filesystem::path& file, Diagnostics& diags) {
+Station load_station(const std::filesystem::path& file, Diagnostics& diags,
+                     const FileOverlay* overlay) {
   auto root = load_yaml_file(file, file.string(), diags);
   if (!root) {
     Station st;
@@ -147,7 +158,7 @@ Station load_station(const std::filesystem::path& file, Diagnostics& diags) {
     st.settings.file = file;
     return st;
   }
-  return finish(*root, file, true, diags);
+  return finish(*root, file, true, overlay, diags);
 }
 
 Station load_station_text(std::string_view text, const std::filesystem::path& file,
@@ -158,7 +169,7 @@ Station load_station_text(std::string_view text, const std::filesystem::path& fi
     st.settings.file = file;
     return st;
   }
-  return finish(*root, file, false, diags);
+  return finish(*root, file, false, nullptr, diags);
 }
 
 void warn_expired(const Station& station, const Date& today, Diagnostics& diags) {

@@ -111,6 +111,9 @@ struct Journal::Impl {
   Statement last_alive{db, "SELECT value FROM meta WHERE key = 'last_alive'"};
   Statement record_action{db,
                           "INSERT INTO actions(t_us, who, origin, what) VALUES(?1, ?2, ?3, ?4)"};
+  Statement actions{db,
+                    "SELECT t_us, who, origin, what FROM actions WHERE t_us >= ?1 AND t_us < ?2 "
+                    "ORDER BY t_us, id"};
   Statement in_window{
       db,
       broadcast_query("WHERE scheduled_us >= ?1 AND scheduled_us < ?2 ORDER BY scheduled_us, id")
@@ -263,6 +266,15 @@ std::optional<UtcTime> Journal::last_alive() const {
 void Journal::record_action(UtcTime t, const std::string& who, const std::string& from,
                             const std::string& what) {
   impl_->record_action.exec(micros(t), who, from, what);
+}
+
+std::vector<ControlAction> Journal::actions(UtcTime from, UtcTime to) const {
+  std::vector<ControlAction> out;
+  auto r = impl_->actions.query(micros(from), micros(to));
+  while (r.next()) {
+    out.push_back({UtcTime(Micros(r.integer(0))), r.text(1), r.text(2), r.text(3)});
+  }
+  return out;
 }
 
 std::vector<JournalBroadcast> Journal::broadcasts(UtcTime from, UtcTime to) const {

@@ -37,6 +37,10 @@ UtcTime local_midnight(UtcTime t, const date::time_zone* zone) {
   return resolve_local(date::local_days(d), zone);
 }
 
+bool is_play_now(const BroadcastKey& key) {
+  return key.slot < 0;
+}
+
 }  // namespace
 
 struct OnAir::Track {
@@ -51,6 +55,7 @@ struct OnAir::Track {
   std::size_t items_failed = 0;
   std::size_t voice = SIZE_MAX;         // the tag of its current voice
   std::shared_ptr<ItemRecord> current;  // its current item's journal record
+  NowPlaying playing;                   // its current item, for now_playing()
   RotationState rotation_after;
 };
 
@@ -262,7 +267,9 @@ void OnAir::resume_cut(const JournalBroadcast& jb, UtcTime now) {
   const auto slot = find_slot(jb.key);
   if (!slot) {
     journal_.end_broadcast(jb.id, cut_at, AirStatus::interrupted,
-                           "cut by a restart; its programme is no longer loaded");
+                           is_play_now(jb.key)
+                               ? "cut by a restart; a play-now broadcast is not resumed"
+                               : "cut by a restart; its programme is no longer loaded");
     return;
   }
   const Station& station = *station_->station;
@@ -370,6 +377,11 @@ void OnAir::item_started(std::size_t b, std::size_t item, UtcTime start, UtcTime
   ++track->items_played;
   track->voice = SIZE_MAX;
   track->current = rec;
+  track->playing.item = static_cast<int>(item + track->item_offset);
+  track->playing.kind = std::string(item_kind_name(it.kind));
+  track->playing.path = std::string(it.path());
+  track->playing.item_start = start;
+  track->playing.item_end = end;
   if (it.kind == BroadcastItem::Kind::silence || it.kind == BroadcastItem::Kind::gap) return;
 
   Voice v;
@@ -407,6 +419,7 @@ void OnAir::item_ended(std::size_t b, const AiredItem& aired) {
     ++track->items_failed;
     return;
   }
+  track->playing.item_end = aired.end;
   if (aired.cut && track->voice != SIZE_MAX) {
     mixer_.cut(track->voice, frame_of(aired.end),
                frame_at(anchor_time_ + kCutFade, anchor_time_, rate_));
@@ -526,7 +539,7 @@ void OnAir::reload(AirStation station) {
   const UtcTime now = time_of(position());
   from = std::min(from, now);
   for (std::size_t i = 0; i < tracks_.size(); ++i) {
-    if (arbiter_.done(i)) continue;
+    if (arbiter_.done(i) || is_play_now(tracks_[i]->key)) continue;
     if (!arbiter_.on_air(i)) {
       from = std::min(from, arbiter_.broadcast(i).scheduled);
       arbiter_.withdraw(i, now);
@@ -542,6 +555,57 @@ void OnAir::reload(AirStation station) {
   feed_.clear();
   feed_end_ = from;
   refill_feed(now + kHorizon);
+}
+
+UtcTime OnAir::play_now(AirStation adhoc, UtcTime at) {
+  auto station = std::make_shared<const AirStation>(std::move(adhoc));
+  const Station& s = *station->station;
+  const Programme& prog = s.programmes.at(0);
+  // Not before what the arbiter has decided: it arrives at once, ahead of broadcasts not yet due.
+  at = std::max(at, arbiter_.present());
+  RotationState rotation;
+  Broadcast b = expand_broadcast(s, prog, prog.slots.at(0), at, rotation, station->lengths);
+  auto track = std::make_shared<Track>();
+  track->station = std::move(station);
+  track->key = BroadcastKey{prog.id, -1, at};
+  add_broadcast(std::move(b), std::move(track));
+  return at;
+}
+
+std::vector<NowPlaying> OnAir::now_playing() const {
+  std::vector<NowPlaying> out;
+  for (std::size_t i = 0; i < arbiter_.size(); ++i) {
+    if (arbiter_.done(i) || !arbiter_.on_air(i) || i >= tracks_.size()) continue;
+    const Track& t = *tracks_[i];
+    if (t.voice == SIZE_MAX && t.playing.kind.empty()) continue;
+    const Broadcast& b = arbiter_.broadcast(i);
+    NowPlaying p = t.playing;
+    p.key = t.key;
+    p.title = b.programme != nullptr ? b.programme->title : std::string();
+    p.zones = b.zones;
+    p.priority = b.priority;
+    out.push_back(std::move(p));
+  }
+  std::sort(out.begin(), out.end(),
+            [](const NowPlaying& a, const NowPlaying& b) { return a.item_start < b.item_start; });
+  return out;
+}
+
+std::vector<ComingUp> OnAir::coming_up(std::size_t n) const {
+  std::vector<ComingUp> out;
+  const auto add = [&out](const BroadcastKey& key, const Broadcast& b, bool waiting) {
+    out.push_back({key, b.programme != nullptr ? b.programme->title : std::string(), b.zones,
+                   b.priority, b.scheduled, waiting});
+  };
+  for (std::size_t i = 0; i < arbiter_.size() && i < tracks_.size(); ++i) {
+    if (!arbiter_.done(i) && !arbiter_.on_air(i)) add(tracks_[i]->key, arbiter_.broadcast(i), true);
+  }
+  for (const auto& u : feed_) {
+    if (out.size() >= n) break;
+    add(u.track->key, u.broadcast, false);
+  }
+  if (out.size() > n) out.resize(n);
+  return out;
 }
 
 void OnAir::stop(ZoneSet zones, const std::string& reason) {

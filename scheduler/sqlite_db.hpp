@@ -1,6 +1,6 @@
 #pragma once
-// A thin RAII layer over the SQLite C API, private to scheduler/ (the journal). Every failure
-// throws std::runtime_error naming the database file and SQLite's own message.
+// A thin RAII layer over the SQLite C API, for scheduler/ (the journal) and control/ (accounts).
+// Every failure throws std::runtime_error naming the database file and SQLite's own message.
 
 #include <sqlite3.h>
 

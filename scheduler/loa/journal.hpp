@@ -56,6 +56,14 @@ struct JournalBroadcast {
   std::vector<JournalItem> items;  // in the order they started
 };
 
+// A change made through the control API: who did what, from where.
+struct ControlAction {
+  UtcTime t;
+  std::string who;   // a user's name, or "api-token"
+  std::string from;  // the client's address
+  std::string what;
+};
+
 // Where a station's journal lives: journal.db in its state folder. `loa run` writes it there;
 // `loa log` and `loa report` read it there.
 std::filesystem::path journal_path(const StationSettings& settings);
@@ -107,6 +115,8 @@ class Journal {
                      const std::string& what);
 
   // --- read by loa log, loa report and the engine's recovery ---
+  // Control actions in [from, to), oldest first.
+  std::vector<ControlAction> actions(UtcTime from, UtcTime to) const;
   // Broadcasts scheduled in [from, to), by scheduled time, with their items.
   std::vector<JournalBroadcast> broadcasts(UtcTime from, UtcTime to) const;
   std::optional<JournalBroadcast> find(const BroadcastKey& key) const;

@@ -32,6 +32,31 @@ struct OnAirSpan {
   UtcTime end;
 };
 
+// A broadcast on air now, for status pages.
+struct NowPlaying {
+  bool operator==(const NowPlaying&) const = default;
+  BroadcastKey key;
+  std::string title;
+  ZoneSet zones = 0;
+  int priority = 50;
+  int item = 0;  // index in the broadcast's items
+  std::string kind;
+  std::string path;
+  UtcTime item_start;
+  UtcTime item_end;  // as planned (a cut ends it earlier)
+};
+
+// A broadcast still to come, for status pages.
+struct ComingUp {
+  BroadcastKey key;
+  std::string title;
+  ZoneSet zones = 0;
+  int priority = 50;
+  UtcTime scheduled;
+  bool waiting = false;  // due, but held back by a higher priority on its zones
+  bool operator==(const ComingUp&) const = default;
+};
+
 // The on-air engine's core: the station's broadcasts, the arbiter that applies the rules, the
 // mixer that turns its decisions into audio, and the journal that records what happened. It does
 // no I/O of its own besides the journal and the clips it opens, and knows no clock: the caller
@@ -98,6 +123,16 @@ class OnAir final : private ArbiterObserver {
   // A new version of the station. Broadcasts not yet started follow it at once; one on air
   // finishes its current item if its programme or slot is gone, else plays on as it was.
   void reload(AirStation station);
+  // An ad-hoc broadcast ("play now"): programme 0, slot 0 of `adhoc` (which shares this station's
+  // settings and zones), journaled as programme "play-now", slot -1. It starts as soon as the
+  // arbiter allows, at `at` at the earliest (or its decision horizon, if later). Returns the time
+  // it is scheduled at. Survives reloads; after a restart it is not resumed.
+  UtcTime play_now(AirStation adhoc, UtcTime at);
+  // What is on air now (decided ahead by up to kDecisionLead), by start.
+  std::vector<NowPlaying> now_playing() const;
+  // The next `n` broadcasts not yet on air: waiting ones first, then by scheduled time.
+  std::vector<ComingUp> coming_up(std::size_t n) const;
+
   // Cuts and drops what plays on `zones` (fading out), journaled as interrupted for `reason`.
   void stop(ZoneSet zones, const std::string& reason);
   // For loa stopping, the sound device failing or the clock jumping: cuts everything at the first
@@ -106,6 +141,7 @@ class OnAir final : private ArbiterObserver {
   void halt(const std::string& reason);
 
   const Station& station() const { return *station_->station; }
+  std::shared_ptr<const AirStation> air() const { return station_; }
 
  private:
   struct Track;

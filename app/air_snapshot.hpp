@@ -1,0 +1,54 @@
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "loa/on_air.hpp"
+
+namespace loa {
+
+struct AmplifierState {
+  std::string id;
+  ZoneSet zones = 0;
+  bool on = false;
+  bool operator==(const AmplifierState&) const = default;
+};
+
+// What the engine shows the control server: a copy made on the engine's thread whenever it
+// changes, read by the server's threads without touching the engine.
+struct AirSnapshot {
+  std::shared_ptr<const AirStation> air;  // the station on air (immutable)
+  std::string version;                    // changes whenever the station's files change
+  UtcTime loaded_at;
+  std::string output;        // the output's spec
+  std::string output_state;  // open, closed or failing
+  std::string output_error;
+  std::vector<AmplifierState> amplifiers;
+  std::vector<NowPlaying> on_air;
+  std::vector<ComingUp> next;
+};
+
+// The latest snapshot. Thread-safe.
+class AirBoard {
+ public:
+  void publish(std::shared_ptr<const AirSnapshot> s) {
+    const std::lock_guard lock(mutex_);
+    current_ = std::move(s);
+  }
+  std::shared_ptr<const AirSnapshot> get() const {
+    const std::lock_guard lock(mutex_);
+    return current_;
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::shared_ptr<const AirSnapshot> current_;
+};
+
+// A short fingerprint of the station's files' contents (hex), for AirSnapshot::version.
+std::string station_version(const std::vector<std::filesystem::path>& files);
+
+}  // namespace loa

@@ -1,0 +1,122 @@
+// POST /api/play-now and POST /api/stop (docs/api.md).
+#include "control_context.hpp"
+#include "loa/clip_library.hpp"
+#include "loa/values.hpp"
+#include "play_now.hpp"
+
+namespace loa {
+
+namespace {
+
+constexpr std::size_t kMaxClips = 50;
+
+// The zones asked for (all the caller may use when absent); throws BadRequest, or answers 403
+// and returns 0 when the account may not use one of them.
+ZoneSet requested_zones(const nlohmann::json& body, const Caller& caller,
+                        const StationSettings& settings, httplib::Response& res) {
+  const ZoneSet allowed = caller.zones(settings);
+  if (!body.contains("zones")) return allowed;
+  const ZoneSet asked = zones_of(body["zones"], settings);
+  if (asked == 0) throw BadRequest("zones is empty; name at least one zone");
+  if ((asked & ~allowed) != 0) {
+    reply_error(res, 403,
+                "your account may not use zone(s) " + settings.zone_names(asked & ~allowed));
+    return 0;
+  }
+  return asked;
+}
+
+int requested_priority(const nlohmann::json& body) {
+  if (!body.contains("priority")) return 50;
+  const auto& p = body["priority"];
+  std::string why;
+  std::optional<int> value;
+  if (p.is_string()) value = parse_priority(p.get<std::string>(), why);
+  if (p.is_number_integer()) value = parse_priority(std::to_string(p.get<long long>()), why);
+  if (!value) {
+    throw BadRequest(why.empty() ? "priority must be normal, high or emergency" : why);
+  }
+  return *value;
+}
+
+}  // namespace
+
+void add_air_routes(ControlServer::Context& c) {
+  c.server->Post("/api/play-now", c.guard(Role::operator_, [&c](const httplib::Request& req,
+                                                                httplib::Response& res,
+                                                                const Caller& caller) {
+    const nlohmann::json body = json_body(req);
+    const auto snapshot = c.snapshot();
+    const Station& station = *snapshot->air->station;
+    const StationSettings& settings = station.settings;
+    if (!body.contains("clips") || !body["clips"].is_array() || body["clips"].empty()) {
+      throw BadRequest("clips must be a list of clip names, e.g. [\"canh-bao-lu.mp3\"]");
+    }
+    if (body["clips"].size() > kMaxClips) throw BadRequest("at most 50 clips at a time");
+    std::vector<std::filesystem::path> files;
+    std::vector<std::string> names;
+    for (const auto& n : body["clips"]) {
+      if (!n.is_string()) throw BadRequest("clips must be a list of clip names");
+      const auto file = clip_file(settings.clips, n.get<std::string>());
+      if (!file) throw BadRequest("no clip named '" + n.get<std::string>() + "' (GET /api/clips)");
+      files.push_back(*file);
+      names.push_back(n.get<std::string>());
+    }
+    const ZoneSet zones = requested_zones(body, caller, settings, res);
+    if (zones == 0) return;
+    const int priority = requested_priority(body);
+    AirStation adhoc;
+    try {
+      adhoc = play_now_station(station, files, names, zones, priority);
+    } catch (const std::invalid_argument& e) {
+      reply_error(res, 422, e.what());
+      return;
+    }
+    auto shared = std::make_shared<AirStation>(std::move(adhoc));
+    auto scheduled = std::make_shared<UtcTime>();
+    std::string error;
+    if (!c.queue.call(
+            [shared, scheduled](AirControl& air) { *scheduled = air.play_now(std::move(*shared)); },
+            std::chrono::seconds(5), error)) {
+      reply_error(res, 503, error);
+      return;
+    }
+    std::string list;
+    for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+    const std::string klass(priority_class(priority));
+    c.record(caller, "play now (" + klass + ") on " + settings.zone_names(zones) + ": " + list);
+    nlohmann::json z = nlohmann::json::array();
+    for (const auto& id : settings.zone_ids()) {
+      if ((zones >> static_cast<unsigned>(settings.zone_index(id)) & 1U) != 0) z.push_back(id);
+    }
+    reply_json(
+        res, 202,
+        {{"scheduled", format_iso(*scheduled, settings.zone)}, {"zones", z}, {"priority", klass}});
+  }));
+
+  c.server->Post(
+      "/api/stop", c.guard(Role::operator_, [&c](const httplib::Request& req,
+                                                 httplib::Response& res, const Caller& caller) {
+        const nlohmann::json body = json_body(req);
+        const StationSettings& settings = c.snapshot()->air->station->settings;
+        const ZoneSet zones = requested_zones(body, caller, settings, res);
+        if (zones == 0) return;
+        auto stopped = std::make_shared<ZoneSet>(0);
+        const std::string reason = "stopped by " + caller.who();
+        std::string error;
+        if (!c.queue.call(
+                [zones, stopped, reason](AirControl& air) { *stopped = air.stop(zones, reason); },
+                std::chrono::seconds(5), error)) {
+          reply_error(res, 503, error);
+          return;
+        }
+        c.record(caller, "stop on " + settings.zone_names(zones));
+        nlohmann::json z = nlohmann::json::array();
+        for (std::size_t i = 0; i < settings.zones.size(); ++i) {
+          if (((*stopped >> i) & 1U) != 0) z.push_back(settings.zones[i].id);
+        }
+        reply_json(res, 200, {{"stopped", z}});
+      }));
+}
+
+}  // namespace loa

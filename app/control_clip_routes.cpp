@@ -1,0 +1,105 @@
+// GET /api/clips, POST /api/clips?name=NAME, GET /api/clips/NAME (docs/api.md).
+#include <fstream>
+#include <mutex>
+
+#include "control_context.hpp"
+#include "loa/clip_library.hpp"
+
+namespace loa {
+
+namespace {
+
+int status_of(UploadOutcome o) {
+  switch (o) {
+    case UploadOutcome::added:
+    case UploadOutcome::replaced:
+      return 201;
+    case UploadOutcome::exists:
+      return 409;
+    case UploadOutcome::undecodable:
+      return 422;
+    case UploadOutcome::too_large:
+      return 413;
+    case UploadOutcome::bad_name:
+      return 400;
+    case UploadOutcome::failed:
+      break;
+  }
+  return 500;
+}
+
+}  // namespace
+
+void add_clip_routes(ControlServer::Context& c) {
+  c.server->Get("/api/clips", c.guard(Role::viewer, [&c](const httplib::Request&,
+                                                         httplib::Response& res, const Caller&) {
+    // Probes are remembered between requests (a clip is decoded once, until it changes); the
+    // station's probe file is read for a head start but written only by loa check and loa run.
+    static std::mutex mutex;
+    static ProbeCache cache(c.settings.state / "clip-probes.tsv");
+    std::vector<LibraryClip> clips;
+    {
+      const std::lock_guard lock(mutex);
+      clips = list_clips(c.snapshot()->air->station->settings.clips, &cache);
+    }
+    auto out = nlohmann::json::array();
+    for (const auto& clip : clips) {
+      out.push_back({{"name", clip.name},
+                     {"size", clip.size},
+                     {"duration", clip.duration ? nlohmann::json(*clip.duration) : nullptr},
+                     {"problem", clip.problem}});
+    }
+    reply_json(res, 200, out);
+  }));
+
+  c.server->Post("/api/clips", c.guard(Role::operator_, [&c](const httplib::Request& req,
+                                                             httplib::Response& res,
+                                                             const Caller& caller) {
+    if (!req.has_param("name")) {
+      reply_error(res, 400, "give the clip's name: POST /api/clips?name=canh-bao-lu.mp3");
+      return;
+    }
+    const bool replace = req.get_param_value("replace") == "1";
+    const UploadResult r =
+        install_clip(c.snapshot()->air->station->settings.clips, req.get_param_value("name"),
+                     req.body, replace, c.options.max_upload);
+    const int status = status_of(r.outcome);
+    if (status != 201) {
+      reply_error(res, status, r.message);
+      return;
+    }
+    c.record(caller, std::string(r.outcome == UploadOutcome::replaced ? "replaced" : "added") +
+                         " clip " + r.name + " (" + std::to_string(req.body.size()) + " bytes)");
+    reply_json(
+        res, 201,
+        {{"name", r.name}, {"duration", r.duration ? nlohmann::json(*r.duration) : nullptr}});
+  }));
+
+  c.server->Get(
+      R"(/api/clips/(.+))", c.guard(Role::viewer, [&c](const httplib::Request& req,
+                                                       httplib::Response& res, const Caller&) {
+        const std::string name = req.matches[1];
+        const auto file = clip_file(c.snapshot()->air->station->settings.clips, name);
+        std::error_code ec;
+        const auto size = file ? std::filesystem::file_size(*file, ec) : 0;
+        if (!file || ec) {
+          reply_error(res, 404, "no clip named '" + name + "'");
+          return;
+        }
+        auto in = std::make_shared<std::ifstream>(*file, std::ios::binary);
+        // Served in pieces (cpp-httplib answers Range requests from the provider).
+        res.set_content_provider(
+            static_cast<std::size_t>(size), std::string(clip_content_type(name)),
+            [in](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
+              char buffer[64 * 1024];
+              in->seekg(static_cast<std::streamoff>(offset));
+              const auto n = static_cast<std::streamsize>(std::min(length, sizeof buffer));
+              in->read(buffer, n);
+              if (in->gcount() <= 0) return false;
+              sink.write(buffer, static_cast<std::size_t>(in->gcount()));
+              return true;
+            });
+      }));
+}
+
+}  // namespace loa

@@ -1,0 +1,84 @@
+#pragma once
+// What every group of routes of the control server shares (private to the server's files).
+
+#include <httplib.h>
+
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "control_server.hpp"
+#include "loa/accounts.hpp"
+#include "loa/login_throttle.hpp"
+#include "loa/sessions.hpp"
+
+namespace loa {
+
+// Who is asking.
+struct Caller {
+  Account account;
+  bool by_token = false;
+  std::string address;
+  std::string csrf;  // the session's, when by cookie
+  std::string session;
+
+  // Who, for the journal: "lan" or "api-token".
+  std::string who() const { return by_token ? std::string("api-token") : account.name; }
+  // The zones of `settings` this caller may play and stop on.
+  ZoneSet zones(const StationSettings& settings) const;
+};
+
+using RouteHandler =
+    std::function<void(const httplib::Request&, httplib::Response&, const Caller&)>;
+
+struct ControlServer::Context {
+  ControlOptions options;
+  StationSettings settings;  // as at start: the state and clips folders
+  AirBoard& board;
+  AirControlQueue& queue;
+  AccountStore accounts;
+  SessionTable sessions;
+  LoginThrottle throttle;
+  std::string token;
+  std::unique_ptr<httplib::Server> server;
+  std::thread thread;
+
+  Context(ControlOptions o, const StationSettings& s, AirBoard& b, AirControlQueue& q);
+
+  // The caller, by bearer token or session cookie; nullopt if neither is valid.
+  std::optional<Caller> authenticate(const httplib::Request& req);
+  // A handler that answers 401 without credentials, 403 below `need` or without the CSRF token
+  // (cookie callers changing something), 400 for malformed JSON, 500 for anything unexpected.
+  httplib::Server::Handler guard(Role need, RouteHandler handler);
+  // Journals a control action (on the engine's thread; logged if the engine does not answer).
+  void record(const Caller& c, const std::string& what);
+  // The snapshot the engine published last (never null once the server runs).
+  std::shared_ptr<const AirSnapshot> snapshot() const;
+};
+
+// POST, PUT, DELETE.
+bool changes_something(const httplib::Request& req);
+// A browser's cross-site request carries an Origin that is not this server's.
+bool foreign_origin(const httplib::Request& req);
+
+// Answers.
+void reply_json(httplib::Response& res, int status, const nlohmann::json& body);
+void reply_error(httplib::Response& res, int status, const std::string& message);
+// The JSON body of a request; throws BadRequest when it is not a JSON object.
+struct BadRequest : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+nlohmann::json json_body(const httplib::Request& req);
+// Zone ids (array of strings, or "all") of `settings`; throws BadRequest naming an unknown one.
+ZoneSet zones_of(const nlohmann::json& ids, const StationSettings& settings);
+
+void add_session_routes(ControlServer::Context& c);
+void add_status_routes(ControlServer::Context& c);
+void add_programme_routes(ControlServer::Context& c);
+void add_clip_routes(ControlServer::Context& c);
+void add_air_routes(ControlServer::Context& c);
+void add_user_routes(ControlServer::Context& c);
+void add_page_routes(ControlServer::Context& c);
+
+}  // namespace loa

@@ -1,0 +1,320 @@
+#include "control_server.hpp"
+
+#include <fstream>
+
+#include "control_context.hpp"
+#include "loa/api_token.hpp"
+#include "loa/log.hpp"
+
+namespace loa {
+
+namespace {
+
+constexpr std::chrono::seconds kEngineTimeout{5};
+// Bodies other than clip uploads are small (a programme file, a JSON request).
+constexpr std::size_t kMaxSmallBody = 2 * 1024 * 1024;
+
+std::string cookie(const httplib::Request& req, std::string_view name) {
+  const std::string header = req.get_header_value("Cookie");
+  std::size_t at = 0;
+  while (at < header.size()) {
+    std::size_t end = header.find(';', at);
+    if (end == std::string::npos) end = header.size();
+    std::string_view part = std::string_view(header).substr(at, end - at);
+    while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
+    if (part.size() > name.size() && part.starts_with(name) && part[name.size()] == '=') {
+      return std::string(part.substr(name.size() + 1));
+    }
+    at = end + 1;
+  }
+  return {};
+}
+
+}  // namespace
+
+bool changes_something(const httplib::Request& req) {
+  return req.method == "POST" || req.method == "PUT" || req.method == "DELETE" ||
+         req.method == "PATCH";
+}
+
+bool foreign_origin(const httplib::Request& req) {
+  const std::string origin = req.get_header_value("Origin");
+  if (origin.empty()) return false;
+  const std::size_t scheme = origin.find("://");
+  const std::string host = scheme == std::string::npos ? origin : origin.substr(scheme + 3);
+  return host != req.get_header_value("Host");
+}
+
+namespace {
+
+std::pair<std::string, int> split_listen(const std::string& listen) {
+  const std::size_t colon = listen.rfind(':');
+  if (colon == std::string::npos) {
+    throw std::runtime_error("--listen " + listen + ": give ADDRESS:PORT, e.g. 127.0.0.1:8686");
+  }
+  std::string host = listen.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  int port = -1;
+  try {
+    std::size_t used = 0;
+    port = std::stoi(listen.substr(colon + 1), &used);
+    if (used != listen.size() - colon - 1) port = -1;
+  } catch (const std::exception&) {
+    port = -1;
+  }
+  if (port < 0 || port > 65535 || host.empty()) {
+    throw std::runtime_error("--listen " + listen + ": give ADDRESS:PORT, e.g. 127.0.0.1:8686");
+  }
+  return {host, port};
+}
+
+}  // namespace
+
+// --- shared pieces ----------------------------------------------------------------------------
+
+void reply_json(httplib::Response& res, int status, const nlohmann::json& body) {
+  res.status = status;
+  res.set_content(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                  "application/json; charset=utf-8");
+}
+
+void reply_error(httplib::Response& res, int status, const std::string& message) {
+  reply_json(res, status, {{"error", message}});
+}
+
+nlohmann::json json_body(const httplib::Request& req) {
+  if (req.body.empty()) return nlohmann::json::object();
+  nlohmann::json j = nlohmann::json::parse(req.body, nullptr, false);
+  if (j.is_discarded()) throw BadRequest("the request body is not valid JSON");
+  if (!j.is_object()) throw BadRequest("the request body must be a JSON object ({...})");
+  return j;
+}
+
+ZoneSet zones_of(const nlohmann::json& ids, const StationSettings& settings) {
+  if (ids.is_string() && ids.get<std::string>() == "all") return settings.all_zones();
+  if (!ids.is_array()) throw BadRequest("zones must be a list of zone ids, or \"all\"");
+  ZoneSet set = 0;
+  for (const auto& id : ids) {
+    if (!id.is_string()) throw BadRequest("zones must be a list of zone ids, or \"all\"");
+    const int i = settings.zone_index(id.get<std::string>());
+    if (i < 0) {
+      std::string known;
+      for (const auto& z : settings.zone_ids()) known += (known.empty() ? "" : ", ") + z;
+      throw BadRequest("unknown zone '" + id.get<std::string>() + "'; the zones are " + known);
+    }
+    set |= ZoneSet{1} << static_cast<unsigned>(i);
+  }
+  return set;
+}
+
+ZoneSet Caller::zones(const StationSettings& settings) const {
+  if (account.zones.empty()) return settings.all_zones();
+  ZoneSet set = 0;
+  for (const auto& id : account.zones) {
+    const int i = settings.zone_index(id);
+    if (i >= 0) set |= ZoneSet{1} << static_cast<unsigned>(i);
+  }
+  return set;
+}
+
+ControlServer::Context::Context(ControlOptions o, const StationSettings& s, AirBoard& b,
+                                AirControlQueue& q)
+    : options(std::move(o)), settings(s), board(b), queue(q), accounts(accounts_path(s.state)) {}
+
+std::shared_ptr<const AirSnapshot> ControlServer::Context::snapshot() const {
+  return board.get();
+}
+
+std::optional<Caller> ControlServer::Context::authenticate(const httplib::Request& req) {
+  Caller c;
+  c.address = req.remote_addr;
+  const std::string auth = req.get_header_value("Authorization");
+  if (auth.starts_with("Bearer ")) {
+    if (!same_secret(auth.substr(7), token)) return std::nullopt;
+    c.by_token = true;
+    c.account.name = "api-token";
+    c.account.role = Role::admin;
+    return c;
+  }
+  const std::string id = cookie(req, "loa_session");
+  if (id.empty()) return std::nullopt;
+  const auto session = sessions.find(id);
+  if (!session) return std::nullopt;
+  // The account as it is now: `loa user remove` or `--replace` in another process takes effect at
+  // once, not when the session ends.
+  const auto account = accounts.find(session->account.name);
+  if (!account) {
+    sessions.remove(id);
+    return std::nullopt;
+  }
+  c.account = *account;
+  c.csrf = session->csrf;
+  c.session = session->id;
+  return c;
+}
+
+httplib::Server::Handler ControlServer::Context::guard(Role need, RouteHandler handler) {
+  return [this, need, handler = std::move(handler)](const httplib::Request& req,
+                                                    httplib::Response& res) {
+    const auto caller = authenticate(req);
+    if (!caller) {
+      reply_error(res, 401, "log in first (or send the API token as Authorization: Bearer)");
+      return;
+    }
+    if (caller->account.role < need) {
+      reply_error(res, 403,
+                  "your account (" + std::string(role_name(caller->account.role)) +
+                      ") may not do this; ask an administrator for the " +
+                      std::string(role_name(need)) + " role");
+      return;
+    }
+    if (changes_something(req) && !caller->by_token &&
+        (foreign_origin(req) || !same_secret(req.get_header_value("X-CSRF-Token"), caller->csrf))) {
+      reply_error(res, 403, "missing or wrong X-CSRF-Token; reload the page and try again");
+      return;
+    }
+    try {
+      handler(req, res, *caller);
+    } catch (const BadRequest& e) {
+      reply_error(res, 400, e.what());
+    } catch (const nlohmann::json::exception& e) {
+      reply_error(res, 400, std::string("malformed request: ") + e.what());
+    } catch (const std::exception& e) {
+      log_error(std::string("control: ") + req.method + " " + req.path + ": " + e.what());
+      reply_error(res, 500, e.what());
+    }
+  };
+}
+
+void ControlServer::Context::record(const Caller& c, const std::string& what) {
+  std::string error;
+  const std::string who = c.who();
+  const std::string from = c.address;
+  if (!queue.call([who, from, what](AirControl& air) { air.record_action(who, from, what); },
+                  kEngineTimeout, error)) {
+    log_warning("control: could not journal \"" + what + "\" by " + who + ": " + error);
+  }
+}
+
+// --- the server -------------------------------------------------------------------------------
+
+ControlServer::ControlServer(ControlOptions options, const StationSettings& settings,
+                             AirBoard& board, AirControlQueue& queue)
+    : context_(std::make_unique<Context>(std::move(options), settings, board, queue)) {}
+
+ControlServer::~ControlServer() {
+  stop();
+}
+
+std::string ControlServer::start() {
+  Context& c = *context_;
+  if (c.options.listen == "off") return {};
+  const auto [host, port] = split_listen(c.options.listen);
+  c.token = load_or_create_api_token(c.settings.state);
+  const bool tls = !c.options.tls_cert.empty() || !c.options.tls_key.empty();
+  if (tls) {
+    auto s =
+        std::make_unique<httplib::SSLServer>(c.options.tls_cert.c_str(), c.options.tls_key.c_str());
+    if (!s->is_valid()) {
+      throw std::runtime_error("cannot use the TLS certificate " + c.options.tls_cert.string() +
+                               " and key " + c.options.tls_key.string() +
+                               " (both must be readable PEM files)");
+    }
+    c.server = std::move(s);
+  } else {
+    c.server = std::make_unique<httplib::Server>();
+  }
+  httplib::Server& s = *c.server;
+  s.set_payload_max_length(static_cast<std::size_t>(c.options.max_upload));
+  s.set_read_timeout(10, 0);
+  s.set_write_timeout(30, 0);
+  s.set_keep_alive_max_count(100);
+  s.set_keep_alive_timeout(5);
+
+  // Before a body is read: unknown callers and oversized bodies are refused at once.
+  s.set_pre_routing_handler([&c](const httplib::Request& req, httplib::Response& res) {
+    if (req.path.starts_with("/api/") && req.path != "/api/login" && !c.authenticate(req)) {
+      reply_error(res, 401, "log in first (or send the API token as Authorization: Bearer)");
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    const bool upload = req.method == "POST" && req.path == "/api/clips";
+    const std::uintmax_t limit = upload ? c.options.max_upload : kMaxSmallBody;
+    if (req.get_header_value_count("Content-Length") > 0 &&
+        std::strtoull(req.get_header_value("Content-Length").c_str(), nullptr, 10) > limit) {
+      reply_error(res, 413,
+                  upload ? "the file is too large (loa run --max-upload-mb sets the limit)"
+                         : "the request is too large");
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
+  s.set_post_routing_handler([tls](const httplib::Request& req, httplib::Response& res) {
+    res.set_header("X-Content-Type-Options", "nosniff");
+    res.set_header("X-Frame-Options", "DENY");
+    res.set_header("Referrer-Policy", "no-referrer");
+    res.set_header("Content-Security-Policy",
+                   "default-src 'self'; img-src 'self' data:; media-src 'self'; "
+                   "style-src 'self'; frame-ancestors 'none'");
+    if (tls) res.set_header("Strict-Transport-Security", "max-age=31536000");
+    if (req.path.starts_with("/api/")) res.set_header("Cache-Control", "no-store");
+  });
+  s.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
+    if (!res.body.empty()) return;
+    if (res.status == 413) {
+      reply_error(res, 413, "the file is too large (loa run --max-upload-mb sets the limit)");
+    } else if (res.status == 404) {
+      reply_error(res, 404, "no such page: " + req.path);
+    } else if (res.status == 400) {
+      reply_error(res, 400, "malformed request");
+    }
+  });
+  s.set_exception_handler(
+      [](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
+        std::string what = "unexpected failure";
+        try {
+          std::rethrow_exception(ep);
+        } catch (const std::exception& e) {
+          what = e.what();
+        } catch (...) {
+        }
+        log_error("control: " + req.method + " " + req.path + ": " + what);
+        reply_error(res, 500, what);
+      });
+
+  add_session_routes(c);
+  add_status_routes(c);
+  add_programme_routes(c);
+  add_clip_routes(c);
+  add_air_routes(c);
+  add_user_routes(c);
+  add_page_routes(c);
+
+  int bound = port;
+  if (port == 0) {
+    bound = s.bind_to_any_port(host);
+  } else if (!s.bind_to_port(host, port)) {
+    bound = -1;
+  }
+  if (bound <= 0) {
+    throw std::runtime_error("cannot listen on " + c.options.listen +
+                             " (is another loa running, or the address not this computer's?); "
+                             "choose another with --listen, or --listen off");
+  }
+  const std::string shown = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+  const std::string url =
+      std::string(tls ? "https" : "http") + "://" + shown + ":" + std::to_string(bound) + "/";
+  c.thread = std::thread([&s] { s.listen_after_bind(); });
+  // For the command-line client (loa status, play-now, stop): where to find this server.
+  std::ofstream(c.settings.state / "control-url") << url << '\n';
+  return url;
+}
+
+void ControlServer::stop() {
+  Context& c = *context_;
+  if (c.server) c.server->stop();
+  if (c.thread.joinable()) c.thread.join();
+}
+
+}  // namespace loa

@@ -1,0 +1,59 @@
+#include "play_now.hpp"
+
+#include <map>
+#include <stdexcept>
+
+#include "air_station.hpp"
+#include "loa/clip_probe.hpp"
+
+namespace loa {
+
+AirStation play_now_station(const Station& base, const std::vector<std::filesystem::path>& clips,
+                            const std::vector<std::string>& names, ZoneSet zones, int priority) {
+  auto station = std::make_shared<Station>();
+  station->settings = base.settings;
+  std::map<std::filesystem::path, Micros> lengths;
+  if (base.chime) {
+    station->chime = *base.chime;
+    station->chime->clip = 0;
+    station->clips.push_back(base.chime->file);
+    const ProbeResult r = probe_clip(base.chime->file);
+    if (const auto* info = std::get_if<ClipInfo>(&r)) lengths[base.chime->file] = info->duration();
+  }
+
+  Programme prog;
+  prog.id = "play-now";
+  prog.priority = priority;
+  prog.zones = zones;
+  prog.title = "play now:";
+  Slot slot;
+  slot.start = priority >= 90 ? StartMode::hard : StartMode::soft;
+  slot.late = std::chrono::minutes(10);
+  for (std::size_t i = 0; i < clips.size(); ++i) {
+    const ProbeResult r = probe_clip(clips[i]);
+    if (const auto* err = std::get_if<ClipError>(&r)) {
+      throw std::invalid_argument("clip '" + names.at(i) + "' cannot be played: " + err->reason);
+    }
+    lengths[clips[i]] = std::get<ClipInfo>(r).duration();
+    PlayItem item;
+    item.kind = PlayItem::Kind::clip;
+    item.ref = names.at(i);
+    item.file = clips[i];
+    item.clip = static_cast<std::uint32_t>(station->clips.size());
+    station->clips.push_back(clips[i]);
+    slot.play.push_back(std::move(item));
+    prog.title += (i == 0 ? " " : ", ") + names[i];
+  }
+  prog.slots.push_back(std::move(slot));
+  station->programmes.push_back(std::move(prog));
+
+  const ClipLengths by_file = [lengths](const std::filesystem::path& f) -> std::optional<Micros> {
+    const auto it = lengths.find(f);
+    if (it == lengths.end()) return std::nullopt;
+    return it->second;
+  };
+  return make_air_station(
+      std::move(station), by_file, [](std::size_t) { return true; }, false);
+}
+
+}  // namespace loa

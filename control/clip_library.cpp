@@ -1,0 +1,539 @@
+#include "loa/clip_library.hpp"
+
+#include <fcntl.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <wctype.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cstdio>
+#include <exception>
+#include <system_error>
+#include <utility>
+
+namespace loa {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::size_t kMaxNameBytes = 120;
+constexpr std::array<std::string_view, 5> kExtensions = {".wav", ".flac", ".ogg", ".opus", ".mp3"};
+constexpr std::string_view kExample = "canh-bao-lu.mp3";
+constexpr std::string_view kAllowed = "use letters, digits, spaces, '.', '-' and '_'";
+
+char ascii_lower(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+// The clip extension `file_name` ends in, lower case, matched in any case.
+std::optional<std::string_view> clip_extension(std::string_view file_name) {
+  for (const std::string_view extension : kExtensions) {
+    if (file_name.size() <= extension.size()) continue;
+    const auto tail = file_name.substr(file_name.size() - extension.size());
+    if (std::ranges::equal(tail, extension, {}, ascii_lower)) return extension;
+  }
+  return std::nullopt;
+}
+
+// Decodes one UTF-8 sequence at the start of `text` strictly (no overlong forms, no surrogates,
+// nothing past U+10FFFF). Returns the code point and its length in bytes, or nullopt.
+std::optional<std::pair<char32_t, std::size_t>> decode_utf8(std::string_view text) {
+  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
+  const unsigned char lead = byte(0);
+  if (lead < 0x80) return std::pair{char32_t{lead}, std::size_t{1}};
+  std::size_t length = 0;
+  char32_t code = 0;
+  char32_t minimum = 0;
+  if ((lead & 0xE0) == 0xC0) {
+    length = 2;
+    code = lead & 0x1F;
+    minimum = 0x80;
+  } else if ((lead & 0xF0) == 0xE0) {
+    length = 3;
+    code = lead & 0x0F;
+    minimum = 0x800;
+  } else if ((lead & 0xF8) == 0xF0) {
+    length = 4;
+    code = lead & 0x07;
+    minimum = 0x10000;
+  } else {
+    return std::nullopt;
+  }
+  if (text.size() < length) return std::nullopt;
+  for (std::size_t i = 1; i < length; ++i) {
+    if ((byte(i) & 0xC0) != 0x80) return std::nullopt;
+    code = (code << 6) | (byte(i) & 0x3F);
+  }
+  if (code < minimum || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return std::nullopt;
+  return std::pair{code, length};
+}
+
+bool valid_utf8(std::string_view text) {
+  while (!text.empty()) {
+    const auto decoded = decode_utf8(text);
+    if (!decoded) return false;
+    text.remove_prefix(decoded->second);
+  }
+  return true;
+}
+
+// glibc's C.UTF-8 (built in since 2.35) classifies every Unicode code point; a locale object of our
+// own leaves the process's locale alone and is safe to share between threads.
+struct UnicodeClasses {
+  locale_t locale = newlocale(LC_CTYPE_MASK, "C.UTF-8", locale_t{});
+  wctype_t combining = locale != locale_t{} ? wctype_l("combining", locale) : wctype_t{};
+
+  bool letter(char32_t code) const {
+    return locale != locale_t{} && iswalpha_l(static_cast<wint_t>(code), locale) != 0;
+  }
+  bool mark(char32_t code) const {
+    return combining != wctype_t{} && iswctype_l(static_cast<wint_t>(code), combining, locale) != 0;
+  }
+  bool graphic(char32_t code) const {
+    return locale != locale_t{} && iswgraph_l(static_cast<wint_t>(code), locale) != 0;
+  }
+};
+
+const UnicodeClasses& unicode() {
+  static const UnicodeClasses classes;
+  return classes;
+}
+
+bool latin_combining_accent(char32_t code) {
+  return code >= 0x0300 && code <= 0x036F;
+}
+
+// Invisible marks that only make look-alike names.
+bool variation_selector(char32_t code) {
+  return (code >= 0xFE00 && code <= 0xFE0F) || (code >= 0xE0100 && code <= 0xE01EF);
+}
+
+std::string code_point_text(char32_t code) {
+  std::array<char, 16> text{};
+  std::snprintf(text.data(), text.size(), "U+%04X", static_cast<unsigned>(code));
+  return text.data();
+}
+
+std::string refused_character(std::string_view bytes, char32_t code) {
+  std::string shown = code_point_text(code);
+  if (unicode().graphic(code)) shown = "'" + std::string(bytes) + "' (" + shown + ")";
+  return "a clip name may not contain " + shown + "; " + std::string(kAllowed) + ", as in " +
+         std::string(kExample);
+}
+
+// Why `name` (already trimmed) holds a character that is not allowed, or "".
+std::string character_problem(std::string_view name) {
+  // The characters with a meaning of their own first: their messages say more.
+  if (name.find('\0') != std::string_view::npos) {
+    return "a clip name may not contain a NUL character; use a plain file name such as " +
+           std::string(kExample);
+  }
+  for (const char c : {'/', '\\'}) {
+    if (name.find(c) != std::string_view::npos) {
+      return "a clip name may not contain '" + std::string(1, c) +
+             "'; use a plain file name such as " + std::string(kExample);
+    }
+  }
+  if (std::ranges::any_of(name, [](char c) {
+        const auto byte = static_cast<unsigned char>(c);
+        return byte < 0x20 || byte == 0x7F;
+      })) {
+    return "a clip name may not contain control characters (tabs, line breaks); use a plain file "
+           "name such as " +
+           std::string(kExample);
+  }
+  if (name.front() == '.') {
+    return "a clip name may not start with '.' (such files are hidden); use a plain file name "
+           "such as " +
+           std::string(kExample);
+  }
+  if (!valid_utf8(name)) {
+    return "the clip name is not valid UTF-8 text; rename the file (for example " +
+           std::string(kExample) + ") and upload it again";
+  }
+  bool after_letter = false;
+  for (std::string_view rest = name; !rest.empty();) {
+    const auto [code, length] = *decode_utf8(rest);
+    const std::string_view bytes = rest.substr(0, length);
+    rest.remove_prefix(length);
+    if (code < 0x80) {
+      const auto c = static_cast<char>(code);
+      after_letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+      if (after_letter || (c >= '0' && c <= '9') || c == ' ' || c == '.' || c == '-' || c == '_') {
+        continue;
+      }
+      return refused_character(bytes, code);
+    }
+    if (unicode().letter(code)) {
+      after_letter = true;
+      continue;
+    }
+    if (latin_combining_accent(code)) {
+      return "the clip name has its accents written as separate marks (some computers write names "
+             "so), which programmes would not match; type the name again, e.g. Cảnh báo lũ.mp3";
+    }
+    if (after_letter && unicode().mark(code) && !variation_selector(code)) continue;
+    return refused_character(bytes, code);
+  }
+  return "";
+}
+
+std::string size_text(std::uintmax_t bytes) {
+  constexpr std::uintmax_t kKilo = 1024;
+  constexpr std::uintmax_t kMega = kKilo * kKilo;
+  if (bytes < kKilo) return std::to_string(bytes) + " bytes";
+  std::array<char, 32> text{};
+  const bool mega = bytes >= kMega;
+  std::snprintf(text.data(), text.size(), "%.1f %s",
+                static_cast<double>(bytes) / static_cast<double>(mega ? kMega : kKilo),
+                mega ? "MB" : "KB");
+  std::string out = text.data();
+  if (const auto point = out.find(".0 "); point != std::string::npos) out.erase(point, 2);
+  return out;
+}
+
+std::string errno_text(int error) {
+  return std::error_code(error, std::generic_category()).message();
+}
+
+double seconds_of(const ClipInfo& info) {
+  return static_cast<double>(info.frames) / static_cast<double>(info.sample_rate);
+}
+
+// True if `inner` is `outer` or lies below it, component by component (so /clips2 is not inside
+// /clips). Both are canonical.
+bool inside(const fs::path& outer, const fs::path& inner) {
+  auto o = outer.begin();
+  auto i = inner.begin();
+  for (; o != outer.end(); ++o, ++i) {
+    if (o->empty()) continue;  // a trailing separator
+    if (i == inner.end() || *o != *i) return false;
+  }
+  return true;
+}
+
+// The hidden temporary file an upload is written to; removed unless released into place.
+class UploadFile {
+ public:
+  UploadFile() = default;
+  UploadFile(const UploadFile&) = delete;
+  UploadFile& operator=(const UploadFile&) = delete;
+  ~UploadFile() {
+    close();
+    if (!path_.empty() && !kept_) ::unlink(path_.c_str());
+  }
+
+  // Creates ".upload-XXXXXX" + extension in `folder`, mode 0644. The clip's own extension keeps the
+  // probe identical to probing the installed clip. Returns errno, or 0.
+  int create(const fs::path& folder, std::string_view extension) {
+    std::string pattern = (folder / (".upload-XXXXXX" + std::string(extension))).string();
+    fd_ = ::mkostemps(pattern.data(), static_cast<int>(extension.size()), O_CLOEXEC);
+    if (fd_ < 0) return errno;
+    path_ = pattern;
+    // mkstemps makes it 0600; a clip is no secret, and others (a backup, `loa play` run as another
+    // user) read the clips folder.
+    if (::fchmod(fd_, 0644) != 0) return errno;
+    return 0;
+  }
+
+  int write_all(std::string_view bytes) {
+    constexpr std::size_t kChunk = std::size_t{1} << 30;
+    while (!bytes.empty()) {
+      const ssize_t written = ::write(fd_, bytes.data(), std::min(bytes.size(), kChunk));
+      if (written < 0) {
+        if (errno == EINTR) continue;
+        return errno;
+      }
+      bytes.remove_prefix(static_cast<std::size_t>(written));
+    }
+    if (::fsync(fd_) != 0) return errno;
+    const int fd = std::exchange(fd_, -1);
+    if (::close(fd) != 0) return errno;
+    return 0;
+  }
+
+  const std::string& path() const { return path_; }
+  // The file now has its name (or a hard link does); nothing to remove.
+  void keep() { kept_ = true; }
+
+ private:
+  void close() {
+    if (fd_ >= 0) ::close(std::exchange(fd_, -1));
+  }
+
+  std::string path_;
+  int fd_ = -1;
+  bool kept_ = false;
+};
+
+enum class Moved { added, replaced, exists, failed };
+
+struct MoveResult {
+  Moved moved = Moved::failed;
+  int error = 0;
+};
+
+bool exists_no_follow(const fs::path& file) {
+  std::error_code ec;
+  return fs::exists(fs::symlink_status(file, ec));
+}
+
+// Gives the upload its name. Without `replace` this never overwrites: a concurrent upload of the
+// same name that got there first keeps its clip.
+MoveResult move_into_place(UploadFile& upload, const fs::path& target, bool replace) {
+  const char* from = upload.path().c_str();
+  if (::renameat2(AT_FDCWD, from, AT_FDCWD, target.c_str(), RENAME_NOREPLACE) == 0) {
+    upload.keep();
+    return {Moved::added};
+  }
+  int error = errno;
+  if (error == EINVAL || error == ENOSYS || error == ENOTSUP) {
+    // A file system without RENAME_NOREPLACE: link() does not overwrite either.
+    if (::link(from, target.c_str()) == 0) return {Moved::added};  // the temporary name goes
+    error = errno;
+    if (error != EEXIST) {
+      // No hard links either (e.g. FAT on a USB stick): check, then rename. Only here can two
+      // uploads of one name at once both succeed, the later one winning.
+      if (!replace && exists_no_follow(target)) return {Moved::exists};
+      const bool existed = exists_no_follow(target);
+      if (::rename(from, target.c_str()) != 0) return {Moved::failed, errno};
+      upload.keep();
+      return {existed ? Moved::replaced : Moved::added};
+    }
+  }
+  if (error != EEXIST) return {Moved::failed, error};
+  if (!replace) return {Moved::exists};
+  if (::rename(from, target.c_str()) != 0) return {Moved::failed, errno};
+  upload.keep();
+  return {Moved::replaced};
+}
+
+// A clip's name and directory entry survive a power cut only once the folder is synced too.
+void sync_folder(const fs::path& folder) {
+  const int fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return;
+  ::fsync(fd);
+  ::close(fd);
+}
+
+UploadResult refuse(UploadResult result, UploadOutcome outcome, std::string message) {
+  result.outcome = outcome;
+  result.message = std::move(message);
+  return result;
+}
+
+UploadResult install(const fs::path& folder, std::string_view name, std::string_view bytes,
+                     bool replace, std::uintmax_t max_bytes) {
+  UploadResult result;
+  std::string why;
+  auto cleaned = clean_clip_name(name, why);
+  if (!cleaned) return refuse(std::move(result), UploadOutcome::bad_name, std::move(why));
+  result.name = *cleaned;
+  const std::string quoted = "'" + result.name + "'";
+
+  if (bytes.size() > max_bytes) {
+    return refuse(std::move(result), UploadOutcome::too_large,
+                  "the clip " + quoted + " is " + size_text(bytes.size()) + ", more than the " +
+                      size_text(max_bytes) +
+                      " allowed; shorten it or export it at a lower bit rate (as MP3 or Ogg)");
+  }
+  std::error_code ec;
+  fs::create_directories(folder, ec);
+  if (ec) {
+    return refuse(std::move(result), UploadOutcome::failed,
+                  "cannot create the clips folder " + folder.string() + ": " + ec.message());
+  }
+  const fs::path target = folder / result.name;
+  const std::string exists_message =
+      "a clip named " + quoted + " already exists; choose another name, or replace it";
+  if (!replace && exists_no_follow(target)) {
+    return refuse(std::move(result), UploadOutcome::exists, exists_message);
+  }
+
+  UploadFile upload;
+  const std::string_view extension = *clip_extension(result.name);
+  if (const int error = upload.create(folder, extension); error != 0) {
+    return refuse(std::move(result), UploadOutcome::failed,
+                  "cannot write to the clips folder " + folder.string() + ": " + errno_text(error));
+  }
+  if (const int error = upload.write_all(bytes); error != 0) {
+    return refuse(std::move(result), UploadOutcome::failed,
+                  "cannot save the clip " + quoted + ": " + errno_text(error) +
+                      "; make room on the disk and upload it again");
+  }
+  const ProbeResult probed = probe_clip(upload.path());
+  if (const auto* error = std::get_if<ClipError>(&probed)) {
+    // Our own fresh file unreadable says nothing of the upload: a fault of this computer.
+    if (error->reason.starts_with("cannot read")) {
+      return refuse(std::move(result), UploadOutcome::failed,
+                    "cannot check the clip " + quoted + ": " + error->reason);
+    }
+    return refuse(std::move(result), UploadOutcome::undecodable,
+                  "the clip " + quoted + " cannot be played: " + error->reason +
+                      "; check it plays on a computer, or export it again as WAV, FLAC, Ogg or "
+                      "MP3, and upload it again");
+  }
+  const double duration = seconds_of(std::get<ClipInfo>(probed));
+
+  const MoveResult moved = move_into_place(upload, target, replace);
+  switch (moved.moved) {
+    case Moved::exists:
+      return refuse(std::move(result), UploadOutcome::exists, exists_message);
+    case Moved::failed:
+      return refuse(
+          std::move(result), UploadOutcome::failed,
+          "cannot put the clip " + quoted + " in the clips folder: " + errno_text(moved.error));
+    case Moved::added:
+    case Moved::replaced:
+      break;
+  }
+  sync_folder(folder);
+  const bool added = moved.moved == Moved::added;
+  result.outcome = added ? UploadOutcome::added : UploadOutcome::replaced;
+  result.duration = duration;
+  std::array<char, 32> seconds{};
+  std::snprintf(seconds.data(), seconds.size(), "%.1f s", duration);
+  result.message = (added ? "added " : "replaced ") + quoted + " (" + seconds.data() + ")";
+  return result;
+}
+
+std::optional<LibraryClip> listed_clip(const fs::path& folder, const fs::path& file,
+                                       ProbeCache* cache) {
+  LibraryClip clip;
+  clip.name = file.lexically_relative(folder).generic_string();
+  if (!clip_file(folder, clip.name)) return std::nullopt;
+  std::error_code ec;
+  clip.size = fs::file_size(file, ec);
+  if (ec) clip.size = 0;
+  if (!valid_utf8(clip.name)) {
+    clip.problem =
+        "its name is not valid UTF-8 text, so no programme can name it; rename it, e.g. " +
+        std::string(kExample);
+    return clip;
+  }
+  try {
+    // Probed by its path in the folder, as the station names it, so the cache entries are shared.
+    const ProbeResult probed = cache != nullptr ? cache->probe(file) : probe_clip(file);
+    if (const auto* info = std::get_if<ClipInfo>(&probed)) {
+      clip.duration = seconds_of(*info);
+    } else {
+      clip.problem = std::get<ClipError>(probed).reason;
+    }
+  } catch (const std::exception& e) {
+    clip.problem = std::string("cannot read: ") + e.what();
+  }
+  return clip;
+}
+
+}  // namespace
+
+std::optional<std::string> clean_clip_name(std::string_view name, std::string& why) {
+  why.clear();
+  const auto first = name.find_first_not_of(' ');
+  if (first == std::string_view::npos) {
+    why = "a clip needs a name, such as " + std::string(kExample);
+    return std::nullopt;
+  }
+  name = name.substr(first, name.find_last_not_of(' ') - first + 1);
+  if (name.size() > kMaxNameBytes) {
+    why = "the clip name is " + std::to_string(name.size()) +
+          " bytes long; shorten it to at most 120 (a letter with an accent counts 2 or 3)";
+    return std::nullopt;
+  }
+  if (why = character_problem(name); !why.empty()) return std::nullopt;
+  const auto extension = clip_extension(name);
+  if (!extension) {
+    why =
+        "a clip name must end in .wav, .flac, .ogg, .opus or .mp3, as in " + std::string(kExample);
+    return std::nullopt;
+  }
+  std::string cleaned(name.substr(0, name.size() - extension->size()));
+  cleaned += *extension;
+  return cleaned;
+}
+
+std::vector<LibraryClip> list_clips(const std::filesystem::path& folder, ProbeCache* cache) {
+  std::vector<LibraryClip> clips;
+  try {
+    std::error_code ec;
+    fs::recursive_directory_iterator entry(folder, fs::directory_options::skip_permission_denied,
+                                           ec);
+    if (ec) return clips;
+    while (entry != fs::recursive_directory_iterator()) {
+      const fs::path& path = entry->path();
+      if (path.filename().string().starts_with('.')) {
+        entry.disable_recursion_pending();
+      } else if (clip_extension(path.filename().string()) && !entry->is_directory(ec)) {
+        if (auto clip = listed_clip(folder, path, cache)) clips.push_back(std::move(*clip));
+      }
+      entry.increment(ec);
+      if (ec) break;  // an unreadable folder half way: list what was found
+    }
+  } catch (const std::exception&) {
+    // What was listed so far stands; the page shows it rather than an error.
+  }
+  std::ranges::sort(clips, {}, &LibraryClip::name);
+  return clips;
+}
+
+std::optional<std::filesystem::path> clip_file(const std::filesystem::path& folder,
+                                               std::string_view name) {
+  if (name.empty() || name.find('\0') != std::string_view::npos ||
+      name.find('\\') != std::string_view::npos) {
+    return std::nullopt;
+  }
+  for (std::string_view rest = name;;) {
+    const auto slash = rest.find('/');
+    const std::string_view part = rest.substr(0, slash);
+    // Also refuses absolute names (an empty first part), "." and "..".
+    if (part.empty() || part.front() == '.') return std::nullopt;
+    if (slash == std::string_view::npos) {
+      if (!clip_extension(part)) return std::nullopt;
+      break;
+    }
+    rest.remove_prefix(slash + 1);
+  }
+  try {
+    std::error_code ec;
+    const fs::path base = fs::weakly_canonical(folder, ec);
+    if (ec) return std::nullopt;
+    const fs::path file = fs::weakly_canonical(folder / fs::path(std::string(name)), ec);
+    if (ec || file == base || !inside(base, file)) return std::nullopt;
+    // A symlink inside the folder may point to a clip elsewhere in it, but not to another kind of
+    // file that would then be served as audio.
+    if (!clip_extension(file.filename().string())) return std::nullopt;
+    if (!fs::is_regular_file(file, ec) || ec) return std::nullopt;
+    return file;
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+UploadResult install_clip(const std::filesystem::path& folder, std::string_view name,
+                          std::string_view bytes, bool replace, std::uintmax_t max_bytes) {
+  try {
+    return install(folder, name, bytes, replace, max_bytes);
+  } catch (const std::exception& e) {
+    // The temporary file is gone with the stack; nothing half done stays behind.
+    UploadResult result;
+    result.message = std::string("cannot save the clip: ") + e.what();
+    return result;
+  }
+}
+
+std::string_view clip_content_type(std::string_view name) {
+  const auto extension = clip_extension(name);
+  if (!extension) return "application/octet-stream";
+  if (*extension == ".wav") return "audio/wav";
+  if (*extension == ".flac") return "audio/flac";
+  if (*extension == ".mp3") return "audio/mpeg";
+  return "audio/ogg";  // .ogg and .opus
+}
+
+}  // namespace loa

@@ -1,0 +1,579 @@
+// The control API (docs/api.md) over real HTTP, against `loa run` as a process with a real journal:
+// who may do what, what bad requests get, and that what the API changes is what goes on air.
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "loa/journal.hpp"
+#include "loa_test/audio_fixtures.hpp"
+#include "loa_test/cli.hpp"
+#include "loa_test/loa_process.hpp"
+#include "loa_test/temp_dir.hpp"
+
+namespace loa {
+namespace {
+
+using namespace std::chrono_literals;
+using nlohmann::json;
+
+constexpr const char* kStation = R"(station:
+  name: "Test station"
+  timezone: Asia/Ho_Chi_Minh
+  clips: clips/
+  include: [programmes/*.yaml]
+  state: state/
+audio:
+  output: null
+  loudness: off
+  chime: none
+zones:
+  - {id: ap-1, name: "Ấp 1", channel: 1}
+  - {id: ap-2, name: "Ấp 2", channel: 2}
+  - {id: cho, name: "Chợ", channel: 3}
+)";
+
+constexpr const char* kNotices = R"(programmes:
+  - id: thong-bao
+    title: "Thông báo"
+    zones: all
+    slots:
+      - at: "12:00"
+        play: [tone.wav]
+)";
+
+// A station with users lan (operator), vy (viewer), cho-only (operator on cho), and loa run serving
+// it on a free port. Shared by the tests of this file: starting it and hashing passwords costs.
+class ControlApi : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new test::TempDir();
+    dir_->write("station.yaml", kStation);
+    dir_->write("programmes/notices.yaml", kNotices);
+    test::write_tone(*dir_ / "clips/tone.wav", 3.0);
+    test::write_tone(*dir_ / "clips/short.wav", 0.5);
+    dir_->write("pw.txt", "secret-pw\n");
+    add_user("lan --role operator");
+    add_user("vy --role viewer");
+    add_user("cho-only --role operator --zones cho");
+    add_user("boss --role admin");
+    loa_ = new test::LoaProcess(LOA_BINARY, *dir_,
+                                {"run", "--config", "station.yaml", "--output", "null", "--listen",
+                                 "127.0.0.1:0", "--max-upload-mb", "1"});
+    ASSERT_TRUE(loa_->wait_for("control page and API on http://127.0.0.1:", 20s)) << loa_->err();
+    const std::string err = loa_->err();
+    const auto at = err.find("http://127.0.0.1:") + 17;
+    port_ = std::stoi(err.substr(at));
+    token_ = test::slurp(*dir_ / "state/api-token");
+    while (!token_.empty() && token_.back() == '\n') token_.pop_back();
+  }
+  static void TearDownTestSuite() {
+    delete loa_;
+    delete dir_;
+  }
+  static void add_user(const std::string& args) {
+    const auto r =
+        test::run_cli(LOA_BINARY, "user add " + args + " --config station.yaml <pw.txt", *dir_);
+    ASSERT_EQ(r.exit, 0) << r.err;
+  }
+
+  static httplib::Client client() {
+    httplib::Client c("127.0.0.1", port_);
+    c.set_read_timeout(30, 0);
+    return c;
+  }
+  static httplib::Headers bearer(const std::string& token = token_) {
+    return {{"Authorization", "Bearer " + token}};
+  }
+
+  // A logged-in person: the session cookie and CSRF token as headers.
+  struct Person {
+    std::string cookie;
+    std::string csrf;
+    httplib::Headers headers(bool with_csrf = true) const {
+      httplib::Headers h = {{"Cookie", cookie}};
+      if (with_csrf) h.emplace("X-CSRF-Token", csrf);
+      return h;
+    }
+  };
+  static Person login(const std::string& name, const std::string& password = "secret-pw") {
+    auto c = client();
+    const auto res = c.Post("/api/login", json{{"name", name}, {"password", password}}.dump(),
+                            "application/json");
+    EXPECT_TRUE(res);
+    if (!res) return {};
+    EXPECT_EQ(res->status, 200) << res->body;
+    Person p;
+    const std::string set = res->get_header_value("Set-Cookie");
+    EXPECT_NE(set.find("HttpOnly"), std::string::npos) << set;
+    EXPECT_NE(set.find("SameSite=Strict"), std::string::npos) << set;
+    p.cookie = set.substr(0, set.find(';'));
+    p.csrf = json::parse(res->body).value("csrf", "");
+    return p;
+  }
+
+  static json body_of(const httplib::Result& res) {
+    EXPECT_TRUE(res);
+    if (!res) return nullptr;
+    return json::parse(res->body, nullptr, false);
+  }
+
+  // The status of zone `id`.
+  static json zone_status(const std::string& id) {
+    auto c = client();
+    const json s = body_of(c.Get("/api/status", bearer()));
+    for (const auto& z : s["zones"]) {
+      if (z["id"] == id) return z;
+    }
+    return nullptr;
+  }
+
+  static std::vector<ControlAction> actions() {
+    const Journal journal(*dir_ / "state/journal.db", true);
+    const auto now = std::chrono::time_point_cast<Micros>(std::chrono::system_clock::now());
+    return journal.actions(now - 1h, now + 1h);
+  }
+
+  static test::TempDir* dir_;
+  static test::LoaProcess* loa_;
+  static int port_;
+  static std::string token_;
+};
+
+test::TempDir* ControlApi::dir_ = nullptr;
+test::LoaProcess* ControlApi::loa_ = nullptr;
+int ControlApi::port_ = 0;
+std::string ControlApi::token_;
+
+struct Endpoint {
+  const char* method;
+  const char* path;
+};
+
+const std::vector<Endpoint> kEndpoints = {{"GET", "/api/status"},
+                                          {"GET", "/api/plan"},
+                                          {"GET", "/api/log"},
+                                          {"GET", "/api/programmes"},
+                                          {"GET", "/api/programmes/notices"},
+                                          {"PUT", "/api/programmes/notices"},
+                                          {"GET", "/api/clips"},
+                                          {"POST", "/api/clips?name=x.wav"},
+                                          {"GET", "/api/clips/tone.wav"},
+                                          {"POST", "/api/play-now"},
+                                          {"POST", "/api/stop"},
+                                          {"GET", "/api/users"},
+                                          {"POST", "/api/users"},
+                                          {"DELETE", "/api/users/vy"},
+                                          {"GET", "/api/session"},
+                                          {"POST", "/api/logout"}};
+
+httplib::Result send(httplib::Client& c, const Endpoint& e, const httplib::Headers& h,
+                     const std::string& body = "{}") {
+  const std::string m = e.method;
+  if (m == "GET") return c.Get(e.path, h);
+  if (m == "PUT") return c.Put(e.path, h, body, "text/yaml");
+  if (m == "DELETE") return c.Delete(e.path, h);
+  return c.Post(e.path, h, body, "application/json");
+}
+
+TEST_F(ControlApi, EveryEndpointRefusesCallersWithoutCredentials) {
+  auto c = client();
+  for (const auto& e : kEndpoints) {
+    for (const httplib::Headers& h :
+         {httplib::Headers{}, bearer("not-the-token"), bearer(token_ + "x"),
+          httplib::Headers{{"Cookie", "loa_session=0123456789abcdef"}}}) {
+      const auto res = send(c, e, h);
+      ASSERT_TRUE(res) << e.method << " " << e.path;
+      EXPECT_EQ(res->status, 401) << e.method << " " << e.path;
+      EXPECT_TRUE(body_of(res).contains("error"));
+    }
+  }
+  // Nothing was deleted by those attempts.
+  EXPECT_EQ(test::run_cli(LOA_BINARY, "user list --config station.yaml", *dir_).out.find("vy") ==
+                std::string::npos,
+            false);
+}
+
+TEST_F(ControlApi, ThePageItselfNeedsNoLogin) {
+  auto c = client();
+  const auto page = c.Get("/");
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->status, 200);
+  EXPECT_NE(page->get_header_value("Content-Type").find("text/html"), std::string::npos);
+  EXPECT_NE(page->get_header_value("Content-Security-Policy").find("default-src 'self'"),
+            std::string::npos);
+  EXPECT_EQ(c.Get("/app.js")->status, 200);
+  EXPECT_EQ(c.Get("/style.css")->status, 200);
+}
+
+TEST_F(ControlApi, RolesLimitWhatEachMayDo) {
+  auto c = client();
+  const Person viewer = login("vy");
+  for (const auto& e : kEndpoints) {
+    const auto res = send(c, e, viewer.headers());
+    ASSERT_TRUE(res);
+    const bool reads = std::string(e.method) == "GET" && std::string(e.path) != "/api/users";
+    const bool own = std::string(e.path) == "/api/session" || std::string(e.path) == "/api/logout";
+    if (reads || own) {
+      EXPECT_NE(res->status, 403) << e.method << " " << e.path << ": " << res->body;
+    } else {
+      EXPECT_EQ(res->status, 403) << e.method << " " << e.path << ": " << res->body;
+    }
+  }
+  const Person op = login("lan");
+  EXPECT_EQ(c.Get("/api/users", op.headers())->status, 403);
+  EXPECT_EQ(c.Post("/api/users", op.headers(), R"({"name":"x","password":"y","role":"admin"})",
+                   "application/json")
+                ->status,
+            403);
+}
+
+TEST_F(ControlApi, CookieCallersMustSendTheCsrfToken) {
+  auto c = client();
+  const Person op = login("lan");
+  EXPECT_EQ(c.Post("/api/stop", op.headers(false), "{}", "application/json")->status, 403);
+  httplib::Headers wrong = op.headers(false);
+  wrong.emplace("X-CSRF-Token", std::string(64, '0'));
+  EXPECT_EQ(c.Post("/api/stop", wrong, "{}", "application/json")->status, 403);
+  httplib::Headers foreign = op.headers();
+  foreign.emplace("Origin", "http://evil.example");
+  EXPECT_EQ(c.Post("/api/stop", foreign, "{}", "application/json")->status, 403);
+  EXPECT_EQ(c.Post("/api/stop", op.headers(), "{}", "application/json")->status, 200);
+  // Reading needs no CSRF token.
+  EXPECT_EQ(c.Get("/api/status", op.headers(false))->status, 200);
+}
+
+TEST_F(ControlApi, LoggingOutEndsTheSession) {
+  auto c = client();
+  const Person op = login("lan");
+  EXPECT_EQ(c.Post("/api/logout", op.headers(), "", "application/json")->status, 200);
+  EXPECT_EQ(c.Get("/api/status", op.headers())->status, 401);
+}
+
+TEST_F(ControlApi, ClipNamesCannotLeaveTheClipsFolder) {
+  auto c = client();
+  for (const char* path : {"/api/clips/..%2Fstation.yaml", "/api/clips/../station.yaml",
+                           "/api/clips/%2Fetc%2Fpasswd", "/api/clips/..%2F..%2Fetc%2Fpasswd",
+                           "/api/clips/.%2E/station.yaml", "/api/clips/..%5Cstation.yaml"}) {
+    const auto res = c.Get(path, bearer());
+    ASSERT_TRUE(res) << path;
+    EXPECT_TRUE(res->status == 404 || res->status == 400) << path << ": " << res->status;
+    EXPECT_EQ(res->body.find("timezone"), std::string::npos) << path;
+  }
+  std::string wav = test::slurp(*dir_ / "clips/short.wav");
+  for (const char* name : {"../escape.wav", "%2E%2E%2Fescape.wav", "sub/../../escape.wav",
+                           "/tmp/escape.wav", ".hidden.wav", "station.yaml"}) {
+    const auto res =
+        c.Post(std::string("/api/clips?name=") + name, bearer(), wav, "application/octet-stream");
+    ASSERT_TRUE(res) << name;
+    EXPECT_EQ(res->status, 400) << name << ": " << res->body;
+  }
+  EXPECT_FALSE(std::filesystem::exists(*dir_ / "escape.wav"));
+  EXPECT_FALSE(std::filesystem::exists("/tmp/escape.wav"));
+}
+
+TEST_F(ControlApi, UploadsAreCheckedAndCanBeListenedTo) {
+  auto c = client();
+  const std::string wav = test::slurp(*dir_ / "clips/short.wav");
+  const auto added = c.Post("/api/clips?name=Cảnh báo.WAV", bearer(), wav, "audio/wav");
+  ASSERT_TRUE(added);
+  ASSERT_EQ(added->status, 201) << added->body;
+  EXPECT_EQ(body_of(added)["name"], "Cảnh báo.wav");
+  EXPECT_EQ(c.Post("/api/clips?name=Cảnh báo.wav", bearer(), wav, "audio/wav")->status, 409);
+  EXPECT_EQ(c.Post("/api/clips?name=Cảnh báo.wav&replace=1", bearer(), wav, "audio/wav")->status,
+            201);
+
+  // Not audio, truncated, empty: 422, and nothing is added.
+  const auto garbage =
+      c.Post("/api/clips?name=bad.mp3", bearer(), std::string(5000, 'x'), "audio/mpeg");
+  EXPECT_EQ(garbage->status, 422) << garbage->body;
+  EXPECT_EQ(c.Post("/api/clips?name=cut.wav", bearer(), wav.substr(0, 30), "audio/wav")->status,
+            422);
+  EXPECT_EQ(c.Post("/api/clips?name=empty.wav", bearer(), "", "audio/wav")->status, 422);
+  EXPECT_FALSE(std::filesystem::exists(*dir_ / "clips/bad.mp3"));
+
+  const json list = body_of(c.Get("/api/clips", bearer()));
+  bool listed = false;
+  for (const auto& clip : list) {
+    if (clip["name"] == "Cảnh báo.wav") {
+      listed = true;
+      EXPECT_NEAR(clip["duration"].get<double>(), 0.5, 0.01);
+    }
+  }
+  EXPECT_TRUE(listed) << list.dump();
+
+  // Listening: the whole file, and a range of it.
+  const auto whole = c.Get("/api/clips/C%E1%BA%A3nh%20b%C3%A1o.wav", bearer());
+  ASSERT_EQ(whole->status, 200);
+  EXPECT_EQ(whole->body, wav);
+  EXPECT_EQ(whole->get_header_value("Content-Type"), "audio/wav");
+  httplib::Headers range = bearer();
+  range.emplace("Range", "bytes=100-199");
+  const auto part = c.Get("/api/clips/C%E1%BA%A3nh%20b%C3%A1o.wav", range);
+  ASSERT_EQ(part->status, 206);
+  EXPECT_EQ(part->body, wav.substr(100, 100));
+}
+
+// The status line of the answer to a request whose head is `head` and whose body is never sent:
+// a server that refuses a body by its announced size answers without waiting for it.
+int status_without_body(int port, const std::string& head) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<std::uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  timeval timeout{5, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+      ::send(fd, head.data(), head.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(head.size())) {
+    ::close(fd);
+    return -1;
+  }
+  char answer[64] = {};
+  const auto n = ::recv(fd, answer, sizeof answer - 1, 0);
+  ::close(fd);
+  if (n < 12) return -1;
+  return std::atoi(answer + 9);  // "HTTP/1.1 413 ..."
+}
+
+TEST_F(ControlApi, OversizedRequestsAreRefusedAndTheEngineGoesOn) {
+  const std::string auth = "Authorization: Bearer " + token_ + "\r\n";
+  // Over --max-upload-mb (1 here).
+  EXPECT_EQ(status_without_body(port_, "POST /api/clips?name=big.wav HTTP/1.1\r\nHost: x\r\n" +
+                                           auth + "Content-Length: 2097152\r\n\r\n"),
+            413);
+  // Anything else is small.
+  EXPECT_EQ(status_without_body(port_, "POST /api/stop HTTP/1.1\r\nHost: x\r\n" + auth +
+                                           "Content-Length: 3000000\r\n\r\n"),
+            413);
+  // Unknown callers are refused before their body is read, whatever its size.
+  EXPECT_EQ(status_without_body(port_,
+                                "POST /api/clips?name=big.wav HTTP/1.1\r\nHost: "
+                                "x\r\nContent-Length: 900000000\r\n\r\n"),
+            401);
+  auto c = client();
+  EXPECT_EQ(c.Get("/api/status", bearer())->status, 200);
+  EXPECT_FALSE(std::filesystem::exists(*dir_ / "clips/big.wav"));
+}
+
+TEST_F(ControlApi, MalformedRequestsGet400WithAMessage) {
+  auto c = client();
+  for (const char* body :
+       {"{", "[1,2]", "\"clips\"", "{\"clips\": \"tone.wav\"}", "{\"clips\": [1]}",
+        "{\"clips\": []}", "{\"clips\": [\"tone.wav\"], \"zones\": [\"nowhere\"]}",
+        "{\"clips\": [\"tone.wav\"], \"priority\": \"urgent\"}",
+        "{\"clips\": [\"missing.wav\"]}"}) {
+    const auto res = c.Post("/api/play-now", bearer(), body, "application/json");
+    ASSERT_TRUE(res) << body;
+    EXPECT_EQ(res->status, 400) << body << ": " << res->body;
+    EXPECT_FALSE(body_of(res).value("error", "").empty()) << body;
+  }
+  EXPECT_EQ(c.Get("/api/plan?from=yesterday", bearer())->status, 400);
+  EXPECT_EQ(c.Get("/api/log?from=2026-13-45", bearer())->status, 400);
+  const auto outside = c.Put("/api/programmes/..%2Fstation", bearer(), "x: 1", "text/yaml");
+  EXPECT_TRUE(outside->status == 400 || outside->status == 404) << outside->status;
+  EXPECT_EQ(c.Get("/api/programmes/nope", bearer())->status, 404);
+  EXPECT_EQ(c.Get("/api/status", bearer())->status, 200);
+}
+
+TEST_F(ControlApi, AProgrammeWithErrorsIs422AtItsLinesAndChangesNothing) {
+  auto c = client();
+  const std::string before = test::slurp(*dir_ / "programmes/notices.yaml");
+  const std::string broken = R"(programmes:
+  - id: thong-bao
+    title: "Thông báo"
+    zones: [ap-1, nowhere]
+    slots:
+      - at: "25:99"
+        play: [tone.wav]
+)";
+  const auto res = c.Put("/api/programmes/notices", bearer(), broken, "text/yaml");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 422) << res->body;
+  const json j = body_of(res);
+  std::vector<int> lines;
+  for (const auto& e : j["errors"]) {
+    EXPECT_EQ(e["file"], "programmes/notices.yaml");
+    lines.push_back(e["line"].get<int>());
+    EXPECT_GT(e["column"].get<int>(), 0);
+  }
+  EXPECT_NE(std::find(lines.begin(), lines.end(), 4), lines.end()) << j.dump();
+  EXPECT_NE(std::find(lines.begin(), lines.end(), 6), lines.end()) << j.dump();
+  EXPECT_EQ(test::slurp(*dir_ / "programmes/notices.yaml"), before);
+
+  // Not YAML at all: also 422, at its line.
+  const auto yaml =
+      c.Put("/api/programmes/notices", bearer(), "programmes:\n  - id: [x\n", "text/yaml");
+  ASSERT_EQ(yaml->status, 422) << yaml->body;
+  EXPECT_GE(body_of(yaml)["errors"][0]["line"].get<int>(), 2);
+  EXPECT_EQ(test::slurp(*dir_ / "programmes/notices.yaml"), before);
+}
+
+TEST_F(ControlApi, AValidProgrammeIsSavedAndChangesThePlan) {
+  auto c = client();
+  const std::string added = R"(programmes:
+  - id: tiem-chung
+    title: "Tiêm chủng"
+    zones: [cho]
+    slots:
+      - at: "17:20"
+        play: [tone.wav]
+)";
+  const std::string version =
+      body_of(c.Get("/api/status", bearer()))["version"]["id"].get<std::string>();
+  const auto res = c.Put("/api/programmes/vaccination", bearer(), added, "text/yaml");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body;
+  EXPECT_EQ(test::slurp(*dir_ / "programmes/vaccination.yaml"), added);
+  EXPECT_EQ(c.Get("/api/programmes/vaccination", bearer())->body, added);
+  const json status = body_of(c.Get("/api/status", bearer()));
+  EXPECT_NE(status["version"]["id"], version);
+  EXPECT_EQ(status["version"]["programmes"], 2);
+
+  const json plan = body_of(c.Get("/api/plan", bearer()));
+  bool found = false;
+  for (const auto& b : plan) {
+    if (b["programme"] == "tiem-chung") found = true;
+  }
+  EXPECT_TRUE(found) << plan.dump();
+  bool listed = false;
+  for (const auto& f : body_of(c.Get("/api/programmes", bearer()))) {
+    if (f["name"] == "vaccination") listed = true;
+  }
+  EXPECT_TRUE(listed);
+  bool journaled = false;
+  for (const auto& a : actions()) {
+    if (a.what.find("saved programme file vaccination.yaml") != std::string::npos &&
+        a.who == "api-token" && a.from == "127.0.0.1") {
+      journaled = true;
+    }
+  }
+  EXPECT_TRUE(journaled);
+}
+
+TEST_F(ControlApi, PlayNowAirsAndStopCutsIt) {
+  auto c = client();
+  const Person op = login("lan");
+  const auto res = c.Post("/api/play-now", op.headers(),
+                          R"({"clips": ["tone.wav"], "zones": ["ap-2"], "priority": "emergency"})",
+                          "application/json");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 202) << res->body;
+  EXPECT_EQ(body_of(res)["priority"], "emergency");
+  json zone;
+  for (int i = 0; i < 50; ++i) {
+    zone = zone_status("ap-2");
+    if (!zone["on_air"].is_null()) break;
+    std::this_thread::sleep_for(50ms);
+  }
+  ASSERT_FALSE(zone["on_air"].is_null()) << zone.dump();
+  EXPECT_EQ(zone["on_air"]["programme"], "play-now");
+  EXPECT_EQ(zone["on_air"]["item"]["path"], "tone.wav");
+  EXPECT_TRUE(zone_status("ap-1")["on_air"].is_null());
+
+  const auto stop = c.Post("/api/stop", op.headers(), R"({"zones": ["ap-2"]})", "application/json");
+  ASSERT_EQ(stop->status, 200) << stop->body;
+  EXPECT_EQ(body_of(stop)["stopped"], json({"ap-2"}));
+  std::this_thread::sleep_for(400ms);
+  EXPECT_TRUE(zone_status("ap-2")["on_air"].is_null());
+
+  const json log = body_of(c.Get("/api/log", bearer()));
+  bool interrupted = false;
+  for (const auto& b : log) {
+    if (b["programme"] == "play-now" && b["status"] == "interrupted") interrupted = true;
+  }
+  EXPECT_TRUE(interrupted) << log.dump();
+  int journaled = 0;
+  for (const auto& a : actions()) {
+    if (a.who == "lan" && (a.what.starts_with("play now (emergency) on ap-2: tone.wav") ||
+                           a.what == "stop on ap-2")) {
+      ++journaled;
+    }
+  }
+  EXPECT_EQ(journaled, 2);
+}
+
+TEST_F(ControlApi, AnAccountLimitedToZonesCannotUseOthers) {
+  auto c = client();
+  const Person cho = login("cho-only");
+  EXPECT_EQ(c.Post("/api/play-now", cho.headers(), R"({"clips": ["short.wav"], "zones": ["ap-1"]})",
+                   "application/json")
+                ->status,
+            403);
+  EXPECT_EQ(c.Post("/api/stop", cho.headers(), R"({"zones": "all"})", "application/json")->status,
+            403);
+  const auto own =
+      c.Post("/api/play-now", cho.headers(), R"({"clips": ["short.wav"]})", "application/json");
+  ASSERT_EQ(own->status, 202) << own->body;
+  EXPECT_EQ(body_of(own)["zones"], json({"cho"}));
+}
+
+TEST_F(ControlApi, AdminsManageUsers) {
+  auto c = client();
+  const Person boss = login("boss");
+  const auto added =
+      c.Post("/api/users", boss.headers(),
+             R"({"name": "hoa", "password": "pw-of-hoa", "role": "viewer"})", "application/json");
+  ASSERT_EQ(added->status, 201) << added->body;
+  const Person hoa = login("hoa", "pw-of-hoa");
+  EXPECT_EQ(c.Get("/api/status", hoa.headers())->status, 200);
+  EXPECT_EQ(c.Delete("/api/users/hoa", boss.headers())->status, 200);
+  EXPECT_EQ(c.Get("/api/status", hoa.headers())->status, 401);
+  EXPECT_EQ(c.Delete("/api/users/hoa", boss.headers())->status, 404);
+}
+
+TEST_F(ControlApi, TheCommandLineClientUsesTheToken) {
+  const std::string server = " --server http://127.0.0.1:" + std::to_string(port_);
+  auto r = test::run_cli(LOA_BINARY, "status --config station.yaml" + server, *dir_);
+  ASSERT_EQ(r.exit, 0) << r.err;
+  EXPECT_NE(r.out.find("Test station"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("ap-1: silent"), std::string::npos) << r.out;
+  r = test::run_cli(LOA_BINARY,
+                    "play-now --config station.yaml --zones ap-1 --priority high tone.wav" + server,
+                    *dir_);
+  ASSERT_EQ(r.exit, 0) << r.err;
+  EXPECT_NE(r.out.find("queued (high) on ap-1"), std::string::npos) << r.out;
+  std::this_thread::sleep_for(500ms);
+  r = test::run_cli(LOA_BINARY, "stop --config station.yaml --zones ap-1" + server, *dir_);
+  ASSERT_EQ(r.exit, 0) << r.err;
+  EXPECT_NE(r.out.find("stopped on ap-1"), std::string::npos) << r.out;
+  r = test::run_cli(LOA_BINARY, "play-now --config station.yaml nope.wav" + server, *dir_);
+  EXPECT_EQ(r.exit, 1);
+  EXPECT_NE(r.err.find("no clip named 'nope.wav'"), std::string::npos) << r.err;
+  // Without the default URL file it finds the server from state/control-url.
+  r = test::run_cli(LOA_BINARY, "status --config station.yaml --json", *dir_);
+  ASSERT_EQ(r.exit, 0) << r.err;
+  EXPECT_EQ(json::parse(r.out)["station"]["name"], "Test station");
+  r = test::run_cli(LOA_BINARY, "status --config station.yaml --server http://127.0.0.1:1", *dir_);
+  EXPECT_EQ(r.exit, 1);
+  EXPECT_NE(r.err.find("cannot reach loa run"), std::string::npos) << r.err;
+}
+
+// Last: it makes 127.0.0.1 wait before it may log in again.
+TEST_F(ControlApi, ZFailedLoginsAreSlowedDown) {
+  auto c = client();
+  const auto wrong = [&c] {
+    return c.Post("/api/login", R"({"name": "lan", "password": "guess"})", "application/json");
+  };
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(wrong()->status, 401);
+  const auto refused = wrong();
+  EXPECT_EQ(refused->status, 429);
+  EXPECT_FALSE(refused->get_header_value("Retry-After").empty());
+  // Even the right password waits.
+  EXPECT_EQ(c.Post("/api/login", R"({"name": "lan", "password": "secret-pw"})", "application/json")
+                ->status,
+            429);
+  EXPECT_EQ(c.Post("/api/login", R"({"name": "lan"})", "application/json")->status, 400);
+}
+
+}  // namespace
+}  // namespace loa
