@@ -24,6 +24,7 @@ constexpr double kRingSeconds = 0.25;
 // dead.
 constexpr auto kStallLimit = 3s;
 constexpr auto kPoll = 2ms;
+constexpr auto kMaxWait = 50ms;
 
 static_assert(std::atomic<double>::is_always_lock_free);
 static_assert(std::atomic<std::uint64_t>::is_always_lock_free);
@@ -54,8 +55,9 @@ struct PortAudioSink::Impl {
                       const PaStreamCallbackTimeInfo* time, PaStreamCallbackFlags flags,
                       void* user);
   void start();
-  // Sleeps once while waiting for the callback; throws if the stream died or stalled.
-  void wait_for_callback(const char* doing);
+  // Sleeps once while waiting for the callback (`frames` worth of audio, at least kPoll); throws if
+  // the stream died or stalled.
+  void wait_for_callback(const char* doing, std::size_t frames = 0);
   void stop_stream();
   // Waits while the last frames handed to the device are heard.
   void wait_latency() const;
@@ -222,8 +224,12 @@ void PortAudioSink::Impl::start() {
   last_progress = std::chrono::steady_clock::now();
 }
 
-void PortAudioSink::Impl::wait_for_callback(const char* doing) {
-  std::this_thread::sleep_for(kPoll);
+void PortAudioSink::Impl::wait_for_callback(const char* doing, std::size_t frames) {
+  // Sleeping as long as the callback needs to make the room asked for, rather than polling, keeps
+  // the producer to about one wake-up per block.
+  const auto needed = std::chrono::duration<double>(static_cast<double>(frames) / rate);
+  std::this_thread::sleep_for(
+      std::clamp<std::chrono::duration<double>>(needed, kPoll, kMaxWait));
   const auto now = std::chrono::steady_clock::now();
   const std::uint64_t p = played.load(std::memory_order_acquire);
   if (p != last_played || !primed.load(std::memory_order_relaxed)) {
@@ -279,7 +285,7 @@ void PortAudioSink::write(std::span<const float> interleaved) {
     if (interleaved.empty()) break;
     // Full: let the audio flow (the first time), and wait for room.
     s.primed.store(true, std::memory_order_release);
-    s.wait_for_callback("playing");
+    s.wait_for_callback("playing", interleaved.size() / ch);
   }
 }
 

@@ -9,12 +9,16 @@ build=(g++ cmake ninja-build pkg-config libyaml-cpp-dev libsndfile1-dev libhowar
        libcpp-httplib-dev libssl-dev tzdata)
 test=(libgtest-dev clang libclang-rt-14-dev jackd2 libjack-jackd2-dev)
 example=(espeak-ng sox)
+# The control page's browser tests: Debian's Chromium, and Node.js with npm (for playwright-core)
+# unless a Node.js is installed already (NodeSource's includes npm and conflicts with Debian's).
+web=(chromium)
+command -v npm >/dev/null 2>&1 || web+=(nodejs npm)
 
 wanted=()
 for set in "${@:-build}"; do
   case "$set" in
     build) wanted+=("${build[@]}") ;;
-    test) wanted+=("${build[@]}" "${test[@]}" "${example[@]}") ;;
+    test) wanted+=("${build[@]}" "${test[@]}" "${example[@]}" "${web[@]}") ;;
     example) wanted+=("${example[@]}") ;;
     *) echo "install-deps: unknown set '$set' (build, test, example)" >&2; exit 2 ;;
   esac

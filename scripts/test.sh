@@ -11,6 +11,9 @@ jobs=$(nproc)
 
 step() { echo; echo "== $*"; }
 
+step "playwright-core for the browser tests (npm ci, from package-lock.json)"
+npm ci --prefix tests/web --no-audit --no-fund --loglevel=error
+
 step "JACK server with the dummy driver, for the audio path tests"
 scripts/jack-dummy.sh start
 trap 'scripts/jack-dummy.sh stop' EXIT

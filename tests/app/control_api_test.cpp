@@ -577,3 +577,57 @@ TEST_F(ControlApi, ZFailedLoginsAreSlowedDown) {
 
 }  // namespace
 }  // namespace loa
+
+namespace loa {
+namespace {
+
+// With a certificate, the API is HTTPS only, and the session cookie is marked Secure.
+TEST(ControlApiTls, ServesHttpsWithTheGivenCertificate) {
+  test::TempDir dir;
+  dir.write("station.yaml", kStation);
+  dir.write("programmes/notices.yaml", kNotices);
+  test::write_tone(dir / "clips/tone.wav", 1.0);
+  dir.write("pw.txt", "secret-pw\n");
+  const auto made = test::run_cli(
+      "openssl",
+      "req -x509 -newkey rsa:2048 -nodes -subj /CN=localhost -days 2 -keyout key.pem -out "
+      "cert.pem",
+      dir);
+  ASSERT_EQ(made.exit, 0) << made.err;
+  ASSERT_EQ(
+      test::run_cli(LOA_BINARY, "user add lan --role operator --config station.yaml <pw.txt", dir)
+          .exit,
+      0);
+  test::LoaProcess loa(LOA_BINARY, dir,
+                       {"run", "--config", "station.yaml", "--output", "null", "--listen",
+                        "127.0.0.1:0", "--tls-cert", "cert.pem", "--tls-key", "key.pem"});
+  ASSERT_TRUE(loa.wait_for("control page and API on https://127.0.0.1:", 20s)) << loa.err();
+  const std::string err = loa.err();
+  const int port = std::stoi(err.substr(err.find("https://127.0.0.1:") + 18));
+
+  httplib::SSLClient tls("127.0.0.1", port);
+  tls.enable_server_certificate_verification(false);
+  const auto login =
+      tls.Post("/api/login", R"({"name": "lan", "password": "secret-pw"})", "application/json");
+  ASSERT_TRUE(login) << httplib::to_string(login.error());
+  EXPECT_EQ(login->status, 200);
+  EXPECT_NE(login->get_header_value("Set-Cookie").find("; Secure"), std::string::npos);
+  EXPECT_FALSE(login->get_header_value("Strict-Transport-Security").empty());
+
+  // Plain HTTP gets no answer from it.
+  httplib::Client plain("127.0.0.1", port);
+  plain.set_read_timeout(2, 0);
+  const auto clear = plain.Get("/api/status");
+  EXPECT_TRUE(!clear || clear->status != 200);
+
+  // A certificate that cannot be used: loa says so and airs without the page.
+  test::LoaProcess bad(LOA_BINARY, dir,
+                       {"run", "--config", "station.yaml", "--output", "null", "--listen",
+                        "127.0.0.1:0", "--tls-cert", "missing.pem", "--tls-key", "key.pem"},
+                       "bad");
+  EXPECT_TRUE(bad.wait_for("cannot use the TLS certificate missing.pem", 20s)) << bad.err();
+  EXPECT_TRUE(bad.wait_for("on air for Test station", 5s)) << bad.err();
+}
+
+}  // namespace
+}  // namespace loa

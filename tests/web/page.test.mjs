@@ -1,0 +1,684 @@
+// Browser tests of loa's control page, against the real `loa run --listen` and Debian's Chromium.
+//
+//   cd tests/web && npm ci            # once: playwright-core (no browser is downloaded)
+//   LOA_BINARY=build/release/app/loa node --test tests/web/page.test.mjs
+//
+// The test builds its own station in a temporary folder (three zones, one programme with a slot a
+// few minutes from now, WAV clips written here), adds an operator and a viewer with `loa user add`,
+// starts `loa run --output null --listen 127.0.0.1:PORT`, and drives the page with Chromium.
+
+import {test, before, after} from 'node:test';
+import assert from 'node:assert/strict';
+import {spawn, spawnSync} from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import net from 'node:net';
+import {chromium} from 'playwright-core';
+
+const CHROMIUM = process.env.LOA_CHROMIUM || '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--autoplay-policy=no-user-gesture-required', '--mute-audio'];
+
+const OPERATOR = {name: 'lan', password: 'mat-khau-van-hanh-1'};
+const VIEWER = {name: 'hoa', password: 'mat-khau-chi-xem-2'};
+const PROGRAMME_FILE = 'thong-bao';
+const PROGRAMME_ID = 'thong-bao-thu';
+const PROGRAMME_TITLE = 'Thông báo thử nghiệm';
+const ZONES = [{id: 'ap-1', name: 'Ấp 1'}, {id: 'ap-2', name: 'Ấp 2'}, {id: 'cho', name: 'Chợ'}];
+const WAIT = 10000;  // the longest any single wait may take
+
+let dir;          // the station's folder
+let server;       // the loa run process
+let serverLog = '';
+let base;         // http://127.0.0.1:PORT
+let browser;
+let slot;         // {date, time} of the programme's slot, station time
+let programmeText;
+
+// ---------------------------------------------------------------------------------------------
+// The station
+
+// A 16-bit PCM mono WAV of a sine.
+function wav(seconds, {rate = 22050, freq = 440} = {}) {
+  const n = Math.round(seconds * rate);
+  const buf = Buffer.alloc(44 + n * 2);
+  buf.write('RIFF', 0, 'ascii');
+  buf.writeUInt32LE(36 + n * 2, 4);
+  buf.write('WAVE', 8, 'ascii');
+  buf.write('fmt ', 12, 'ascii');
+  buf.writeUInt32LE(16, 16);
+  buf.writeUInt16LE(1, 20);          // PCM
+  buf.writeUInt16LE(1, 22);          // mono
+  buf.writeUInt32LE(rate, 24);
+  buf.writeUInt32LE(rate * 2, 28);
+  buf.writeUInt16LE(2, 32);
+  buf.writeUInt16LE(16, 34);
+  buf.write('data', 36, 'ascii');
+  buf.writeUInt32LE(n * 2, 40);
+  for (let i = 0; i < n; i++) {
+    buf.writeInt16LE(Math.round(Math.sin((2 * Math.PI * freq * i) / rate) * 0.3 * 32767), 44 + i * 2);
+  }
+  return buf;
+}
+
+const pad = (n) => String(n).padStart(2, '0');
+
+// The station's clock (Asia/Ho_Chi_Minh is UTC+7 all year).
+function stationTime(ms) {
+  const d = new Date(ms + 7 * 3600 * 1000);
+  return {date: `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`,
+    time: `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`};
+}
+
+// A slot a few minutes from now, today; just before midnight, one earlier today instead.
+function chooseSlot() {
+  const now = stationTime(Date.now());
+  const later = stationTime(Date.now() + 4 * 60 * 1000);
+  return later.date === now.date ? later : {date: now.date, time: '00:05'};
+}
+
+function programmeYaml(time, date, title = PROGRAMME_TITLE) {
+  return [
+    'programmes:',
+    `  - id: ${PROGRAMME_ID}`,
+    `    title: "${title}"`,
+    '    priority: normal',
+    '    zones: all',
+    '    slots:',
+    `      - at: "${time}"`,              // line 7
+    `        dates: [${date}]`,
+    '        play: [tin-thu.wav]',
+    '',
+  ].join('\n');
+}
+
+function writeStation() {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loa-web-'));
+  fs.mkdirSync(path.join(dir, 'clips'));
+  fs.mkdirSync(path.join(dir, 'programmes'));
+  fs.mkdirSync(path.join(dir, 'state'));
+  fs.writeFileSync(path.join(dir, 'station.yaml'), [
+    'station:',
+    '  name: "Đài truyền thanh xã Thử Nghiệm"',
+    '  timezone: Asia/Ho_Chi_Minh',
+    '  clips: clips/',
+    '  include: [programmes/*.yaml]',
+    '  state: state/',
+    'audio:',
+    '  output: null',
+    '  loudness: off',
+    'zones:',
+    ...ZONES.flatMap((z, i) => [`  - id: ${z.id}`, `    name: "${z.name}"`, `    channel: ${i + 1}`]),
+    '',
+  ].join('\n'));
+  fs.writeFileSync(path.join(dir, 'clips', 'tin-thu.wav'), wav(4));
+  fs.writeFileSync(path.join(dir, 'clips', 'canh-bao.wav'), wav(30, {freq: 880}));
+  slot = chooseSlot();
+  programmeText = programmeYaml(slot.time, slot.date);
+  fs.writeFileSync(path.join(dir, 'programmes', `${PROGRAMME_FILE}.yaml`), programmeText);
+}
+
+function loa(args, input) {
+  const r = spawnSync(process.env.LOA_BINARY, args, {input, encoding: 'utf8', timeout: 20000});
+  assert.equal(r.status, 0, `loa ${args.join(' ')} failed (${r.status}):\n${r.stdout}${r.stderr}`);
+  return r;
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const {port} = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForServer() {
+  const deadline = Date.now() + 15000;
+  for (;;) {
+    if (server.exitCode !== null) throw new Error(`loa run ended (${server.exitCode}):\n${serverLog}`);
+    try {
+      const r = await fetch(`${base}/api/session`);
+      await r.text();
+      return r.status;
+    } catch (e) {
+      if (Date.now() > deadline) throw new Error(`loa run did not answer on ${base}:\n${serverLog}`);
+      await sleep(100);
+    }
+  }
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function stopServer() {
+  if (server && server.exitCode === null && server.signalCode === null) server.kill('SIGTERM');
+}
+
+before(async () => {
+  assert.ok(process.env.LOA_BINARY, 'set LOA_BINARY to the loa executable');
+  process.env.LOA_BINARY = path.resolve(process.env.LOA_BINARY);
+  assert.ok(fs.existsSync(process.env.LOA_BINARY), `no file ${process.env.LOA_BINARY}`);
+  writeStation();
+  const config = path.join(dir, 'station.yaml');
+  loa(['user', 'add', OPERATOR.name, '--role', 'operator', '--config', config], `${OPERATOR.password}\n`);
+  loa(['user', 'add', VIEWER.name, '--role', 'viewer', '--config', config], `${VIEWER.password}\n`);
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  server = spawn(process.env.LOA_BINARY, ['run', '--config', config, '--output', 'null', '--listen', `127.0.0.1:${port}`,
+    '--max-upload-mb', '1'],
+    {stdio: ['ignore', 'pipe', 'pipe']});
+  server.stdout.on('data', (d) => { serverLog += d; });
+  server.stderr.on('data', (d) => { serverLog += d; });
+  process.on('exit', stopServer);
+  assert.equal(await waitForServer(), 401, 'GET /api/session without a session answers 401');
+  browser = await chromium.launch({executablePath: CHROMIUM, args: CHROMIUM_ARGS});
+});
+
+after(async () => {
+  if (browser) await browser.close().catch(() => {});
+  if (server && server.exitCode === null) {
+    const ended = new Promise((r) => server.once('exit', r));
+    stopServer();
+    await Promise.race([ended, sleep(5000)]);
+    if (server.exitCode === null && server.signalCode === null) server.kill('SIGKILL');
+  }
+  if (process.env.LOA_WEB_KEEP) console.log(`station kept in ${dir}\n${serverLog}`);
+  else if (dir) fs.rmSync(dir, {recursive: true, force: true});
+});
+
+// ---------------------------------------------------------------------------------------------
+// Page helpers
+
+// A fresh browser context (own cookies and storage); console errors (a CSP violation among them)
+// are collected in page.problems.
+async function openPage({width = 1280, height = 900} = {}) {
+  const context = await browser.newContext({baseURL: base, viewport: {width, height}});
+  context.setDefaultTimeout(WAIT);
+  const page = await context.newPage();
+  page.problems = [];
+  // (The browser also logs every 4xx answer, such as the 401 before logging in: not a problem.)
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) page.problems.push(m.text());
+  });
+  page.on('pageerror', (e) => page.problems.push(String(e)));
+  await page.goto('/');
+  return page;
+}
+
+async function login(page, user) {
+  await page.fill('#login-name', user.name);
+  await page.fill('#login-password', user.password);
+  const answer = page.waitForResponse((r) => r.url().endsWith('/api/login'));
+  await page.click('#login-submit');
+  assert.equal((await answer).status(), 200, 'the login is accepted');
+  await page.locator('body.signed-in').waitFor();
+  await page.locator('[data-testid="zone-ap-1"]').waitFor({state: 'attached'});
+}
+
+async function loggedInPage(user = OPERATOR, opts) {
+  const page = await openPage(opts);
+  await login(page, user);
+  return page;
+}
+
+async function closePage(page) {
+  await page.context().close();
+}
+
+// The API as the page's session sees it (same cookies).
+async function apiGet(page, url) {
+  const r = await page.request.get(url);
+  const text = await r.text();
+  let data = text;
+  try { data = JSON.parse(text); } catch (e) { /* not JSON */ }
+  return {status: r.status(), data, text};
+}
+
+async function until(what, fn, timeout = WAIT) {
+  const deadline = Date.now() + timeout;
+  let last;
+  for (;;) {
+    last = await fn();
+    if (last) return last;
+    if (Date.now() > deadline) assert.fail(`timed out waiting until ${what}`);
+    await sleep(200);
+  }
+}
+
+// LOA_WEB_SHOTS=DIR keeps screenshots of the screens, for looking at the page.
+async function shot(page, name) {
+  if (!process.env.LOA_WEB_SHOTS) return;
+  fs.mkdirSync(process.env.LOA_WEB_SHOTS, {recursive: true});
+  await page.screenshot({path: path.join(process.env.LOA_WEB_SHOTS, `${name}.png`), fullPage: true});
+}
+
+function cspProblems(page) {
+  return page.problems.filter((p) => /Content Security Policy|Refused to/i.test(p));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tests
+
+test('login: a wrong password shows the server\'s error; the right one opens the page; logout', async () => {
+  const page = await openPage();
+  try {
+    await page.locator('#login-form').waitFor();
+    assert.equal(await page.locator('html').getAttribute('lang'), 'vi');
+    assert.equal((await page.textContent('#login-submit')).trim(), 'Đăng nhập');
+    assert.equal(await page.locator('#tabs').isVisible(), false, 'no menu before logging in');
+
+    await page.fill('#login-name', OPERATOR.name);
+    await page.fill('#login-password', 'sai-mat-khau');
+    const refused = page.waitForResponse((r) => r.url().endsWith('/api/login'));
+    await page.click('#login-submit');
+    const answer = await refused;
+    assert.equal(answer.status(), 401);
+    const {error} = await answer.json();
+    assert.ok(error, 'the server says why');
+    await page.locator('#login-error').waitFor();
+    assert.ok((await page.textContent('#login-error')).includes(error), 'the page shows the server\'s message');
+    await shot(page, 'login-error');
+    assert.equal(await page.locator('body.signed-in').count(), 0);
+
+    await login(page, OPERATOR);
+    assert.match(await page.textContent('#user-badge'), /lan/);
+    assert.equal(await page.locator('#login-form').isVisible(), false);
+    assert.equal(await page.locator('[data-testid^="zone-"]').count(), ZONES.length, 'one card per zone');
+    assert.match(await page.textContent('[data-testid="zone-cho"]'), /Chợ/);
+    assert.match(await page.textContent('#station-name'), /Thử Nghiệm/);
+    assert.deepEqual(cspProblems(page), [], 'the page breaks no rule of the Content-Security-Policy');
+    assert.deepEqual(page.problems, [], 'no error in the console');
+
+    const out = page.waitForResponse((r) => r.url().endsWith('/api/logout'));
+    await page.click('#logout');
+    assert.equal((await out).status(), 200);
+    await page.locator('#login-form').waitFor();
+    assert.equal((await apiGet(page, '/api/session')).status, 401, 'the session is closed on the server');
+  } finally {
+    await closePage(page);
+  }
+});
+
+test('timeline: today\'s plan shows the programme as a block in each zone\'s row', async () => {
+  const page = await loggedInPage();
+  try {
+    const timeline = page.locator('[data-testid="timeline"]');
+    await timeline.locator('svg').waitFor();
+    const blocks = timeline.locator(`[data-testid="block-${PROGRAMME_ID}"]`);
+    await blocks.first().waitFor({state: 'attached'});
+    assert.equal(await blocks.count(), ZONES.length, 'one block per zone of the broadcast');
+    const tip = await blocks.first().locator('title').textContent();
+    assert.ok(tip.includes(PROGRAMME_TITLE), `the tooltip names the programme: ${tip}`);
+    assert.ok(tip.includes(slot.time), `the tooltip gives the time ${slot.time}: ${tip}`);
+    if (slot.time !== '00:05') {
+      assert.equal(await blocks.first().getAttribute('data-status'), 'upcoming', 'a broadcast to come is neutral');
+    }
+    // Rows and hour ticks: a row per zone, 24 hours, and the "now" line.
+    assert.equal(await timeline.locator('.timeline-label').count(), ZONES.length);
+    assert.ok(await timeline.locator('.hour-label').count() >= 12);
+    assert.equal(await timeline.locator('[data-testid="now-line"]').count(), 1);
+    const missedColour = await page.evaluate(() =>
+      getComputedStyle(document.querySelector('.legend-item.st-missed .legend-swatch')).backgroundColor);
+    assert.equal(missedColour, 'rgb(224, 0, 0)', 'missed broadcasts are red');
+    // The block sits where its time is: x / width of the day = minutes / 1440.
+    const geometry = await page.evaluate((id) => {
+      const svg = document.querySelector('[data-testid="timeline"] svg');
+      const rect = document.querySelector(`[data-testid="block-${id}"] rect`);
+      return {x: +rect.getAttribute('x'), width: +svg.getAttribute('width')};
+    }, PROGRAMME_ID);
+    const [h, m] = slot.time.split(':').map(Number);
+    assert.ok(Math.abs(geometry.x / geometry.width - (h * 60 + m) / 1440) < 0.002, 'block at its time of day');
+    // The next broadcasts list it too.
+    if (slot.time !== '00:05') await page.locator(`[data-testid="next-${PROGRAMME_ID}"]`).waitFor();
+    await shot(page, 'status');
+  } finally {
+    await closePage(page);
+  }
+});
+
+test('programmes: an error is marked at its line and changes nothing; the fix is saved', async () => {
+  const page = await loggedInPage();
+  try {
+    await page.click('#tab-programmes');
+    await page.click(`[data-testid="programme-${PROGRAMME_FILE}"]`);
+    await page.waitForFunction((id) => document.getElementById('editor').value.includes(id), PROGRAMME_ID);
+    const onServer = await apiGet(page, `/api/programmes/${PROGRAMME_FILE}`);
+    assert.equal(onServer.status, 200);
+    assert.equal(await page.inputValue('#editor'), onServer.text, 'the editor holds the file as it is');
+    assert.equal(await page.locator('#editor-gutter .gutter-line').count(), onServer.text.split('\n').length);
+
+    // A time that does not exist, on line 7.
+    const broken = onServer.text.replace(`at: "${slot.time}"`, 'at: "25:99"');
+    assert.notEqual(broken, onServer.text);
+    await page.fill('#editor', broken);
+    const put = page.waitForResponse((r) => r.url().includes(`/api/programmes/${PROGRAMME_FILE}`) && r.request().method() === 'PUT');
+    await page.click('#editor-save');
+    const answer = await put;
+    assert.equal(answer.status(), 422);
+    const {error, errors} = await answer.json();
+    assert.ok(errors.some((e) => e.line === 7), `the server places an error on line 7: ${JSON.stringify(errors)}`);
+    await page.locator('#editor-gutter .error-line').first().waitFor();
+    const marked = await page.locator('#editor-gutter .error-line').evaluateAll((n) => n.map((x) => x.dataset.line));
+    assert.ok(marked.includes('7'), `line 7 is marked in the gutter (marked: ${marked})`);
+    const problem = page.locator('[data-testid="editor-problem"]').filter({hasText: /Dòng 7, cột \d+/});
+    assert.equal(await problem.count() >= 1, true, 'the list says "Dòng 7, cột N: ..."');
+    assert.ok((await page.textContent('#editor-msg')).includes(error), 'the server\'s message is shown');
+    assert.equal(await page.inputValue('#editor'), broken, 'what the operator typed is kept');
+    await shot(page, 'editor-error');
+    assert.equal((await apiGet(page, `/api/programmes/${PROGRAMME_FILE}`)).text, onServer.text, 'nothing changed on the server');
+
+    // Clicking the problem puts the cursor on line 7.
+    await problem.first().click();
+    const cursorLine = await page.evaluate(() => {
+      const ed = document.getElementById('editor');
+      return ed.value.slice(0, ed.selectionStart).split('\n').length;
+    });
+    assert.equal(cursorLine, 7);
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'editor');
+
+    // The fix, with a new title, is saved and reloaded.
+    const fixed = programmeYaml(slot.time, slot.date, 'Thông báo thử nghiệm (đã sửa)');
+    await page.fill('#editor', fixed);
+    const put2 = page.waitForResponse((r) => r.url().includes(`/api/programmes/${PROGRAMME_FILE}`) && r.request().method() === 'PUT');
+    await page.click('#editor-save');
+    assert.equal((await put2).status(), 200);
+    await page.locator('#editor-msg.msg-ok').waitFor();
+    assert.equal(await page.locator('#editor-gutter .error-line').count(), 0, 'no line is marked any more');
+    assert.equal(await page.locator('#editor-dirty').isVisible(), false);
+    assert.equal((await apiGet(page, `/api/programmes/${PROGRAMME_FILE}`)).text, fixed, 'the server has the new file');
+    programmeText = fixed;
+  } finally {
+    await closePage(page);
+  }
+});
+
+test('programmes: when the session ends, what was typed survives logging in again', async () => {
+  const page = await loggedInPage();
+  try {
+    await page.click('#tab-programmes');
+    await page.click(`[data-testid="programme-${PROGRAMME_FILE}"]`);
+    await page.waitForFunction((id) => document.getElementById('editor').value.includes(id), PROGRAMME_ID);
+    const typed = `${await page.inputValue('#editor')}# một dòng ghi chú chưa lưu\n`;
+    await page.fill('#editor', typed);
+    await page.context().clearCookies();  // as if the session had expired
+    const put = page.waitForResponse((r) => r.url().includes(`/api/programmes/${PROGRAMME_FILE}`) && r.request().method() === 'PUT');
+    await page.click('#editor-save');
+    assert.equal((await put).status(), 401);
+    await page.locator('#login-form').waitFor();
+    assert.ok((await page.textContent('#login-error')).length > 0, 'the page says why it asks again');
+    await login(page, OPERATOR);
+    await page.locator('#editor').waitFor();
+    assert.equal(await page.inputValue('#editor'), typed, 'the text is still there');
+    assert.equal(await page.locator('#editor-dirty').isVisible(), true, 'and still marked unsaved');
+    assert.notEqual((await apiGet(page, `/api/programmes/${PROGRAMME_FILE}`)).text, typed, 'nothing was saved');
+  } finally {
+    await closePage(page);
+  }
+});
+
+test('programmes: "new programme file" asks for a name and saves a new file', async () => {
+  const page = await loggedInPage();
+  const name = 'thong-bao-moi';
+  try {
+    await page.click('#tab-programmes');
+    await page.locator(`[data-testid="programme-${PROGRAMME_FILE}"]`).waitFor();
+    await page.click('#programme-new');
+    await page.locator('#new-programme-dialog[open]').waitFor();
+    await page.fill('#new-programme-name', 'tên có dấu!');
+    await page.click('#new-programme-create');
+    await page.locator('#new-programme-error').waitFor();
+    assert.equal(await page.locator('#new-programme-dialog[open]').count(), 1, 'a bad name keeps the dialog open');
+    await page.fill('#new-programme-name', name);
+    await page.click('#new-programme-create');
+    await page.locator('#new-programme-dialog').waitFor({state: 'hidden'});
+    assert.match(await page.textContent('#editor-title'), new RegExp(`programmes/${name}\\.yaml`));
+    const text = await page.inputValue('#editor');
+    assert.match(text, new RegExp(`id: ${name}`), 'the editor starts from a template');
+    assert.equal((await apiGet(page, `/api/programmes/${name}`)).status, 404, 'nothing is written before "Save"');
+    const put = page.waitForResponse((r) => r.url().endsWith(`/api/programmes/${name}`) && r.request().method() === 'PUT');
+    await page.click('#editor-save');
+    const answer = await put;
+    assert.equal(answer.status(), 200, `the template is a valid programme: ${await answer.text()}`);
+    await page.locator(`[data-testid="programme-${name}"]`).waitFor();
+    assert.equal((await apiGet(page, `/api/programmes/${name}`)).text, text, 'the server has the file');
+  } finally {
+    await closePage(page);
+  }
+});
+
+test('clips: upload through the form, replace on 409, and listen', async () => {
+  const page = await loggedInPage();
+  const name = 'bản tin mới.wav';
+  try {
+    await page.click('#tab-clips');
+    await page.locator('[data-testid="clip-row-tin-thu.wav"]').waitFor();
+    await page.setInputFiles('#clip-file', {name, mimeType: 'audio/wav', buffer: wav(3, {freq: 660})});
+    assert.equal(await page.inputValue('#clip-name'), name, 'the name defaults to the file\'s name');
+    const post = page.waitForResponse((r) => r.url().includes('/api/clips?') && r.request().method() === 'POST');
+    await page.click('#clip-upload');
+    assert.equal((await post).status(), 201);
+    const row = page.locator(`[data-testid="clip-row-${name}"]`);
+    await row.waitFor();
+    assert.match(await row.textContent(), /0:03/, 'the library shows the clip\'s length');
+    await page.locator('#upload-msg.msg-ok').waitFor();
+
+    // The same name again: 409, then "replace".
+    await page.setInputFiles('#clip-file', {name, mimeType: 'audio/wav', buffer: wav(5, {freq: 660})});
+    const conflict = page.waitForResponse((r) => r.url().includes('/api/clips?') && r.request().method() === 'POST');
+    await page.click('#clip-upload');
+    const c = await conflict;
+    assert.equal(c.status(), 409);
+    await page.locator('#clip-replace').waitFor();
+    assert.ok((await page.textContent('#upload-msg')).includes((await c.json()).error));
+    const replaced = page.waitForResponse((r) => r.url().includes('replace=1'));
+    await page.click('#clip-replace');
+    assert.ok((await replaced).ok(), 'the replacement is accepted');
+    await until('the library shows the new length', async () => /0:05/.test(await row.textContent()));
+
+    // Listening: the <audio> element loads the clip from /api/clips/NAME.
+    const media = page.waitForResponse((r) => r.url().endsWith(`/api/clips/${encodeURIComponent(name)}`));
+    await page.click(`[data-testid="clip-play-${name}"]`);
+    const m = await media;
+    assert.ok([200, 206].includes(m.status()), `the clip is served (${m.status()})`);
+    await page.waitForFunction(() => {
+      const a = document.getElementById('clip-audio');
+      return a.readyState >= 1 && a.duration > 0;
+    });
+    const duration = await page.evaluate(() => document.getElementById('clip-audio').duration);
+    assert.ok(Math.abs(duration - 5) < 0.1, `the browser reads the clip's length: ${duration}`);
+    await shot(page, 'clips');
+
+    // Refusals are explained: a file that is not audio (422), one over --max-upload-mb 1 (413).
+    for (const [file, buffer, status] of [['hong.wav', Buffer.from('this is not a sound file'), 422],
+      ['qua-lon.wav', wav(30, {rate: 22050}), 413]]) {
+      await page.setInputFiles('#clip-file', {name: file, mimeType: 'audio/wav', buffer});
+      const refused = page.waitForResponse((r) => r.url().includes('/api/clips?') && r.request().method() === 'POST');
+      await page.click('#clip-upload');
+      const r = await refused;
+      assert.equal(r.status(), status, `${file} is refused with ${status}`);
+      await page.locator('#upload-msg.msg-error').waitFor();
+      assert.ok((await page.textContent('#upload-msg')).includes((await r.json()).error), 'the server\'s reason is shown');
+      assert.equal(await page.locator(`[data-testid="clip-row-${file}"]`).count(), 0);
+    }
+  } finally {
+    await closePage(page);
+  }
+});
+
+test('play now: an emergency asks first, then airs; stop ends it; the journal shows it', async () => {
+  const page = await loggedInPage();
+  try {
+    let posted = 0;
+    page.on('request', (r) => { if (r.url().endsWith('/api/play-now')) posted++; });
+    await page.click('#tab-play');
+    await page.check('[data-testid="play-clip-canh-bao.wav"]');
+    for (const z of ZONES) assert.ok(await page.isChecked(`[data-testid="play-zone-${z.id}"]`), 'every zone is ticked at first');
+    await page.check('#priority-emergency');
+
+    // Cancel first: nothing is sent.
+    await page.click('#play-now-submit');
+    await page.locator('#emergency-dialog[open]').waitFor();
+    await page.click('#cancel-emergency');
+    await page.locator('#emergency-dialog').waitFor({state: 'hidden'});
+    assert.equal(posted, 0, 'no play-now without confirmation');
+
+    await page.click('#play-now-submit');
+    await page.locator('#emergency-dialog[open]').waitFor();
+    await shot(page, 'emergency-dialog');
+    assert.match(await page.textContent('#emergency-dialog'), /canh-bao\.wav/);
+    const play = page.waitForResponse((r) => r.url().endsWith('/api/play-now'));
+    await page.click('#confirm-emergency');
+    const answer = await play;
+    assert.equal(answer.status(), 202);
+    const body = JSON.parse(answer.request().postData());
+    assert.deepEqual(body, {clips: ['canh-bao.wav'], zones: ZONES.map((z) => z.id), priority: 'emergency'});
+    await page.locator('#play-msg.msg-ok').waitFor();
+
+    const onAir = await until('a zone airs play-now', async () => {
+      const st = await apiGet(page, '/api/status');
+      return st.data.zones.find((z) => z.on_air && z.on_air.programme === 'play-now');
+    });
+    assert.ok(onAir);
+
+    await page.click('#tab-status');
+    const card = page.locator(`[data-testid="zone-${onAir.id}"].zone-on-air`);
+    await card.waitFor();
+    await page.locator('[data-testid="block-play-now"].on-air').first().waitFor({state: 'attached'});
+    await shot(page, 'on-air');
+
+    const stop = page.waitForResponse((r) => r.url().endsWith('/api/stop'));
+    await page.click('#stop-all');
+    const stopped = await stop;
+    assert.equal(stopped.status(), 200);
+    assert.ok((await stopped.json()).stopped.length >= 1, 'something was stopped');
+    await until('every zone is silent', async () => {
+      const st = await apiGet(page, '/api/status');
+      return st.data.zones.every((z) => !z.on_air);
+    });
+    await page.locator(`[data-testid="zone-${onAir.id}"].zone-silent`).waitFor();
+
+    const log = await until('the journal has the play-now broadcast, ended', async () => {
+      const r = await apiGet(page, '/api/log');
+      return r.status === 200 && r.data.find((b) => b.programme === 'play-now' && b.status !== 'playing');
+    });
+    assert.equal(log.status, 'interrupted', 'a stopped broadcast is journaled interrupted');
+
+    await page.click('#tab-journal');
+    const row = page.locator('[data-testid="log-row"][data-programme="play-now"]');
+    await row.first().waitFor();
+    assert.match(await row.first().textContent(), /Bị ngắt/);
+    await shot(page, 'journal');
+  } finally {
+    await closePage(page);
+  }
+});
+
+test('language: English on the switch, remembered after a reload', async () => {
+  const page = await loggedInPage();
+  try {
+    assert.equal((await page.textContent('#tab-play')).trim(), 'Phát ngay');
+    await page.click('#lang-switch');
+    assert.equal(await page.locator('html').getAttribute('lang'), 'en');
+    assert.equal((await page.textContent('#tab-play')).trim(), 'Play now');
+    assert.equal((await page.textContent('#tab-journal')).trim(), 'Broadcast log');
+    assert.equal((await page.textContent('#stop-all')).trim(), 'Stop all');
+    await page.reload();
+    await page.locator('body.signed-in').waitFor();
+    assert.equal(await page.locator('html').getAttribute('lang'), 'en');
+    assert.equal((await page.textContent('#tab-clips')).trim(), 'Clip library');
+    await shot(page, 'english');
+    assert.match(await page.textContent('[data-testid="zone-ap-1"]'), /Silent|On air/);
+    await page.click('#lang-switch');
+    assert.equal(await page.locator('html').getAttribute('lang'), 'vi');
+    assert.equal((await page.textContent('#tab-clips')).trim(), 'Thư viện âm thanh');
+  } finally {
+    await closePage(page);
+  }
+});
+
+test('a viewer sees everything but gets no operator buttons', async () => {
+  const page = await loggedInPage(VIEWER);
+  try {
+    assert.match(await page.textContent('#user-badge'), /hoa/);
+    assert.equal(await page.locator('#stop-all').isVisible(), false);
+    assert.equal(await page.locator('[data-testid^="stop-"]:visible').count(), 0);
+    assert.equal(await page.locator('#tab-play').isVisible(), false);
+    await page.click('#tab-clips');
+    await page.locator('[data-testid="clip-row-tin-thu.wav"]').waitFor();
+    assert.equal(await page.locator('#upload-form').isVisible(), false);
+    assert.equal(await page.locator('[data-testid="clip-play-tin-thu.wav"]').isVisible(), true, 'a viewer may listen');
+    await page.click('#tab-programmes');
+    await page.click(`[data-testid="programme-${PROGRAMME_FILE}"]`);
+    await page.waitForFunction((id) => document.getElementById('editor').value.includes(id), PROGRAMME_ID);
+    assert.equal(await page.locator('#editor-save').isVisible(), false);
+    assert.equal(await page.locator('#programme-new').isVisible(), false);
+    assert.equal(await page.evaluate(() => document.getElementById('editor').readOnly), true);
+    // The server refuses anyway.
+    const session = (await apiGet(page, '/api/session')).data;
+    assert.equal(session.role, 'viewer');
+    const r = await page.request.post('/api/stop', {data: {}, headers: {'X-CSRF-Token': session.csrf}});
+    assert.equal(r.status(), 403);
+  } finally {
+    await closePage(page);
+  }
+});
+
+test('login: after repeated failures the server says to wait, and the page says so too', async () => {
+  const page = await openPage();
+  try {
+    await page.locator('#login-form').waitFor();
+    let answer;
+    for (let attempt = 1; attempt <= 5; attempt++) {
+      await page.fill('#login-name', OPERATOR.name);
+      await page.fill('#login-password', `sai-${attempt}`);
+      const next = page.waitForResponse((r) => r.url().endsWith('/api/login'));
+      await page.click('#login-submit');
+      answer = await next;
+      if (answer.status() === 429) break;
+      assert.equal(answer.status(), 401);
+      await page.waitForFunction(() => !document.getElementById('login-submit').disabled);
+    }
+    assert.equal(answer.status(), 429, 'the server refuses further attempts');
+    const wait = Number(answer.headers()['retry-after']);
+    assert.ok(wait >= 1, 'with a Retry-After');
+    const {error} = await answer.json();
+    const shown = await page.textContent('#login-error');
+    assert.ok(shown.includes(error), `the server's message is shown: ${shown}`);
+    assert.ok(shown.includes(`${wait} giây`), `the page says how many seconds to wait: ${shown}`);
+    assert.equal(await page.isDisabled('#login-submit'), true, 'the button waits too');
+    await shot(page, 'login-wait');
+    // Once the wait is over, the right password works again.
+    await page.waitForFunction(() => !document.getElementById('login-submit').disabled, null, {timeout: (wait + 2) * 1000});
+    await login(page, OPERATOR);
+  } finally {
+    await closePage(page);
+  }
+});
+
+test('phone: 360 px wide, nothing wider than the screen but the timeline, which scrolls', async () => {
+  const page = await loggedInPage(OPERATOR, {width: 360, height: 740});
+  try {
+    await page.locator('[data-testid="timeline"] svg').waitFor();
+    const sizes = await page.evaluate(() => {
+      const scroll = document.getElementById('timeline-scroll');
+      return {page: document.documentElement.scrollWidth, inner: scroll.scrollWidth, box: scroll.clientWidth};
+    });
+    assert.ok(sizes.page <= 360, `the page fits the screen (${sizes.page}px)`);
+    assert.ok(sizes.inner > sizes.box, 'the timeline scrolls sideways');
+    await shot(page, 'phone-status');
+    const stop = await page.locator('#stop-all').boundingBox();
+    assert.ok(stop.height >= 40, 'buttons are big enough to touch');
+    for (const tab of ['play', 'clips', 'programmes', 'journal']) {
+      await page.click(`#tab-${tab}`);
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      assert.ok(width <= 360, `the ${tab} screen fits the screen (${width}px)`);
+      await shot(page, `phone-${tab}`);
+    }
+  } finally {
+    await closePage(page);
+  }
+});
