@@ -228,10 +228,13 @@ std::string ControlServer::start() {
   }
   httplib::Server& s = *c.server;
   s.set_payload_max_length(static_cast<std::size_t>(c.options.max_upload));
-  s.set_read_timeout(10, 0);
+  s.set_read_timeout(5, 0);
   s.set_write_timeout(30, 0);
   s.set_keep_alive_max_count(100);
   s.set_keep_alive_timeout(5);
+  // Block in accept(), never waking to look (cpp-httplib's default on Linux, stated because an
+  // idle station must cost nothing). stop() shuts the socket down, which ends the accept().
+  s.set_idle_interval(0, 0);
 
   // Before a body is read: unknown callers and oversized bodies are refused at once.
   s.set_pre_routing_handler([&c](const httplib::Request& req, httplib::Response& res) {

@@ -77,7 +77,7 @@ watch() {
 }
 
 echo "idle_bench: loa run --output $output, ${seconds} s"
-watch loa "$loa" run --config "$work/station.yaml" --output "$output"
+watch loa "$loa" run --config "$work/station.yaml" --output "$output" --listen 127.0.0.1:0
 read -r l_cpu l_pct l_sw l_sws l_hwm l_rss l_priv l_ms <"$work/loa.result"
 
 have_liq=0

@@ -93,7 +93,7 @@ YAML
 at=$(($(date -u +%s) + lead))
 sed -i "s/at: '[0-9:]*'/at: '$(date -u -d "@$at" +%H:%M:%S)'/" "$work/station.yaml"
 echo "run_memory_bench: loa run --output $output, the one-hour MP3 from $(date -u -d "@$at" +%H:%M:%S) UTC, ${seconds} s"
-watch loa "$at" "$loa" run --config "$work/station.yaml" --output "$output"
+watch loa "$at" "$loa" run --config "$work/station.yaml" --output "$output" --listen 127.0.0.1:0
 read -r l_cpu l_pct l_sw l_sws l_hwm l_rss l_priv l_ms <"$work/loa.result"
 
 have_liq=0

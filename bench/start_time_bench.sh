@@ -131,7 +131,7 @@ schedule loa
     "$(while read -r t; do printf "'%s'," "$(date -u -d "@$t" +%H:%M:%S)"; done <"$work/loa.times" | sed 's/,$//')"
 } >"$work/station.yaml"
 echo "start_time_bench: loa, $n broadcasts from $(date -u -d "@$(head -1 "$work/loa.times")" +%H:%M:%S) UTC"
-record loa loa "$loa" run --config "$work/station.yaml" --output jack
+record loa loa "$loa" run --config "$work/station.yaml" --output jack --listen 127.0.0.1:0
 errors loa >"$work/loa.errors"
 
 # Liquidsoap

@@ -26,6 +26,15 @@ if ! grep -q . /proc/asound/cards 2>/dev/null || grep -q "no soundcards" /proc/a
   echo "No sound card on this machine: recording the air output to build/example-air.wav instead."
   output=(--output wav:build/example-air.wav)
 fi
+# An account for the control page, so the example can be tried in a browser at once.
+if ! "$loa" user list --config "$config" 2>/dev/null | grep -q "^demo "; then
+  password=$(head -c 9 /dev/urandom | base64 | tr -d '/+=')
+  echo "$password" | "$loa" user add demo --role operator --config "$config" >/dev/null
+  echo "$password" > examples/state/demo-password
+  chmod 600 examples/state/demo-password
+fi
+echo
+echo "== the control page: http://127.0.0.1:8686/ (user demo, password in examples/state/demo-password: $(cat examples/state/demo-password))"
 echo
 echo "== loa run --config $config ${output[*]}   (Ctrl-C stops it; 'loa log --config $config' shows what aired)"
 if [ -n "${LOA_RUN_SECONDS:-}" ]; then

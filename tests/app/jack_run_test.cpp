@@ -255,7 +255,8 @@ TEST(JackRun, ABroadcastIsHeardAtItsScheduledTime) {
                 "    slots: [{at: '" +
                 at + "', play: [square.wav]}]\n");
 
-  LoaProcess loa(dir, {"run", "--config", "station.yaml", "--output", "jack"});
+  LoaProcess loa(
+      dir, {"run", "--config", "station.yaml", "--output", "jack", "--listen", "127.0.0.1:0"});
   const auto deadline = std::chrono::steady_clock::now() + 10s;
   while (!recorder.heard() && std::chrono::steady_clock::now() < deadline) {
     if (!loa.running()) break;

@@ -17,28 +17,9 @@ namespace loa {
 namespace {
 
 using test::json_lines;
+using test::read_wav;
 using test::slurp;
-
-struct Wav {
-  int rate = 0;
-  int channels = 0;
-  std::vector<float> samples;  // interleaved
-  float at(std::size_t frame, int channel) const {
-    return samples[frame * static_cast<std::size_t>(channels) + static_cast<std::size_t>(channel)];
-  }
-  std::size_t frames() const { return samples.size() / static_cast<std::size_t>(channels); }
-};
-
-Wav read_wav(const std::filesystem::path& p) {
-  SF_INFO info{};
-  SNDFILE* f = sf_open(p.c_str(), SFM_READ, &info);
-  if (f == nullptr) throw std::runtime_error("cannot read " + p.string());
-  Wav w{info.samplerate, info.channels,
-        std::vector<float>(static_cast<std::size_t>(info.frames * info.channels))};
-  sf_readf_float(f, w.samples.data(), info.frames);
-  sf_close(f);
-  return w;
-}
+using test::Wav;
 
 // A clip holding one constant value: where it starts and ends is visible to the sample.
 void write_level(const std::filesystem::path& p, double seconds, int rate, float value) {
@@ -95,12 +76,12 @@ TEST_F(Render, ABroadcastStartsOnItsExactSampleOnItsZonesChannels) {
              "2026-12-01T05:59:59", "2026-12-01T06:00:04");
   ASSERT_EQ(w.rate, 48000);
   ASSERT_EQ(w.channels, 3);
-  ASSERT_EQ(w.frames(), 5U * 48000U);
+  ASSERT_EQ(w.frames(), 5 * 48000);
   EXPECT_EQ(w.at(47999, 1), 0.0F);
   EXPECT_NEAR(w.at(48000, 1), kQuarter, kTol);  // 06:00:00 is sample (06:00 - from) * rate
   EXPECT_NEAR(w.at(48000 + 95999, 1), kQuarter, kTol);
   EXPECT_EQ(w.at(48000 + 96000, 1), 0.0F);
-  for (std::size_t f = 0; f < w.frames(); f += 97) {
+  for (std::int64_t f = 0; f < w.frames(); f += 97) {
     ASSERT_EQ(w.at(f, 0), 0.0F) << f;
     ASSERT_EQ(w.at(f, 2), 0.0F) << f;
   }

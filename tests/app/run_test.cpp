@@ -1,14 +1,18 @@
 // `loa run` as a process, on the wall clock: what airs and when (in a real-time WAV recording),
 // what the journal says (`loa log --json`), and how it stops, crashes, catches up and reloads.
 // Slots are a few seconds ahead of the current UTC time, so each test takes seconds.
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <sndfile.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -32,7 +36,9 @@ namespace {
 
 using namespace std::chrono_literals;
 using nlohmann::json;
+using test::read_wav;
 using test::slurp;
+using test::Wav;
 using Clock = std::chrono::system_clock;
 using Seconds = std::chrono::sys_seconds;
 using Millis = std::chrono::sys_time<std::chrono::milliseconds>;
@@ -128,30 +134,6 @@ std::optional<std::int64_t> touched(const std::filesystem::path& p,
 
 // --- audio -----------------------------------------------------------------------------------
 
-struct Wav {
-  int rate = 0;
-  int channels = 0;
-  std::vector<float> samples;  // interleaved
-  float at(std::int64_t frame, int channel = 0) const {
-    return samples.at(static_cast<std::size_t>(frame) * static_cast<std::size_t>(channels) +
-                      static_cast<std::size_t>(channel));
-  }
-  std::int64_t frames() const {
-    return static_cast<std::int64_t>(samples.size()) / static_cast<std::int64_t>(channels);
-  }
-};
-
-Wav read_wav(const std::filesystem::path& p) {
-  SF_INFO info{};
-  SNDFILE* f = sf_open(p.c_str(), SFM_READ, &info);
-  if (f == nullptr) throw std::runtime_error("cannot read " + p.string());
-  Wav w{info.samplerate, info.channels,
-        std::vector<float>(static_cast<std::size_t>(info.frames * info.channels))};
-  sf_readf_float(f, w.samples.data(), info.frames);
-  sf_close(f);
-  return w;
-}
-
 // The first frame of channel 0 from `from` on that is not silent; -1 if there is none.
 std::int64_t first_sound(const Wav& w, std::int64_t from = 0) {
   for (std::int64_t f = from; f < w.frames(); ++f) {
@@ -190,7 +172,8 @@ class Run : public ::testing::Test {
            "/amp-off\"], warmup: 2s, hold: " + hold + "}]\n";
   }
   std::vector<std::string> run_args(const std::string& output = "null") const {
-    return {"run", "--config", (dir / "station.yaml").string(), "--output", output};
+    return {"run",      "--config",   (dir / "station.yaml").string(), "--output", output,
+            "--listen", "127.0.0.1:0"};
   }
   std::string recording(const std::string& name) const { return "wav:" + (dir / name).string(); }
 
@@ -520,6 +503,106 @@ TEST_F(Run, AMissingSoundDeviceIsRetriedUntilLoaIsStopped) {
   EXPECT_TRUE(loa.running());
   loa.signal(SIGTERM);
   ASSERT_EQ(loa.wait(5s), 0) << loa.err();
+}
+
+}  // namespace
+}  // namespace loa
+
+namespace loa {
+namespace {
+
+// A connection to the control server, or -1.
+int connect_to(int port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<std::uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+void send_all(int fd, const std::string& text) {
+  std::size_t done = 0;
+  while (done < text.size()) {
+    const auto n = ::send(fd, text.data() + done, text.size() - done, MSG_NOSIGNAL);
+    if (n <= 0) return;
+    done += static_cast<std::size_t>(n);
+  }
+}
+
+// While a broadcast is due, clients hold more connections open than the server has threads, send
+// garbage, endless headers and huge announced bodies: the broadcast airs on its exact sample all
+// the same, and loa still stops at once on SIGTERM.
+TEST_F(Run, HostileControlClientsDoNotDelayABroadcastOrAStop) {
+  clip("a.wav", 1.0, kA);
+  std::this_thread::sleep_until(std::chrono::ceil<std::chrono::seconds>(Clock::now()) + 850ms);
+  const Seconds at = slot_in(4s);
+  dir.write("station.yaml", header());
+  dir.write("programmes/p.yaml",
+            "programmes:\n  - {id: p, slots: [{at: '" + hms(at) + "', play: [a.wav]}]}\n");
+  Loa loa(dir, run_args(recording("air.wav")));
+  ASSERT_TRUE(loa.wait_for("control page and API on http://127.0.0.1:", 5s)) << loa.err();
+  ASSERT_TRUE(loa.wait_for("sample 0 airs at ", 5s)) << loa.err();
+  const std::string err = loa.err();
+  const int port = std::stoi(err.substr(err.find("http://127.0.0.1:") + 17));
+  const auto from = err.find("sample 0 airs at ") + 17;
+  const Millis sample0 = parse_iso(err.substr(from, err.find('\n', from) - from));
+
+  std::vector<int> idle;
+  for (int i = 0; i < 64; ++i) idle.push_back(connect_to(port));
+  std::atomic<bool> done{false};
+  std::vector<std::thread> clients;
+  clients.emplace_back([&] {
+    std::uint32_t x = 12345;
+    while (!done) {
+      const int fd = connect_to(port);
+      std::string junk(4096 + x % 60000, '\0');
+      for (auto& ch : junk) {
+        x = x * 1664525U + 1013904223U;
+        ch = static_cast<char>(x >> 24);
+      }
+      send_all(fd, junk);
+      ::close(fd);
+    }
+  });
+  clients.emplace_back([&] {
+    while (!done) {
+      const int fd = connect_to(port);
+      send_all(fd, "GET /api/status HTTP/1.1\r\nHost: x\r\nX-Long: " + std::string(1 << 20, 'a'));
+      ::close(fd);
+    }
+  });
+  clients.emplace_back([&] {
+    while (!done) {
+      const int fd = connect_to(port);
+      send_all(fd,
+               "POST /api/clips?name=x.wav HTTP/1.1\r\nHost: x\r\nContent-Length: "
+               "99999999999\r\n\r\n" +
+                   std::string(1 << 16, 'b'));
+      ::close(fd);
+    }
+  });
+  const bool aired = journal_until(ended("p"), 15s);
+  done = true;
+  for (auto& t : clients) t.join();
+  ASSERT_TRUE(aired) << loa.err();
+
+  // The idle connections are still open: stopping must not wait for them.
+  const auto asked = std::chrono::steady_clock::now();
+  loa.signal(SIGTERM);
+  ASSERT_EQ(loa.wait(10s), 0) << loa.err();
+  EXPECT_LT(std::chrono::steady_clock::now() - asked, 7s) << "a stop waited for idle clients";
+  for (const int fd : idle) ::close(fd);
+
+  const Wav w = read_wav(dir / "air.wav");
+  const std::int64_t first = (at - sample0).count() * kRate / 1000;
+  EXPECT_EQ(first_sound(w), first) << "expected on sample (scheduled - sample 0) * rate";
+  EXPECT_NEAR(w.at(first + kRate - 1), kA, kTol);
+  EXPECT_FALSE(has(loa.err(), "clock moved")) << loa.err();
 }
 
 }  // namespace

@@ -83,4 +83,15 @@ std::vector<float> sine_samples(std::size_t frames, int rate, double frequency, 
   return out;
 }
 
+Wav read_wav(const std::filesystem::path& path) {
+  SF_INFO info{};
+  SNDFILE* f = sf_open(path.c_str(), SFM_READ, &info);
+  if (f == nullptr) throw std::runtime_error("cannot read " + path.string());
+  Wav w{info.samplerate, info.channels,
+        std::vector<float>(static_cast<std::size_t>(info.frames * info.channels))};
+  sf_readf_float(f, w.samples.data(), info.frames);
+  sf_close(f);
+  return w;
+}
+
 }  // namespace loa::test

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <span>
 #include <vector>
@@ -27,5 +28,22 @@ void write_wav(const std::filesystem::path& path, std::span<const float> interle
 
 // `frames` samples of a sine at `rate`: amplitude * sin(2 pi f t), starting at phase 0.
 std::vector<float> sine_samples(std::size_t frames, int rate, double frequency, double amplitude);
+
+// A WAV file read whole, as float samples.
+struct Wav {
+  int rate = 0;
+  int channels = 0;
+  std::vector<float> samples;  // interleaved
+  float at(std::int64_t frame, int channel = 0) const {
+    return samples.at(static_cast<std::size_t>(frame) * static_cast<std::size_t>(channels) +
+                      static_cast<std::size_t>(channel));
+  }
+  std::int64_t frames() const {
+    return static_cast<std::int64_t>(samples.size()) / static_cast<std::int64_t>(channels);
+  }
+};
+
+// Throws std::runtime_error if `path` cannot be read.
+Wav read_wav(const std::filesystem::path& path);
 
 }  // namespace loa::test
