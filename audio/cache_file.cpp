@@ -1,6 +1,8 @@
 #include "cache_file.hpp"
 
-#include <fstream>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <system_error>
 
 namespace loa::detail {
@@ -20,21 +22,30 @@ bool write_atomically(const std::filesystem::path& file, const std::string& text
   try {
     std::error_code ec;
     if (file.has_parent_path()) fs::create_directories(file.parent_path(), ec);
-    fs::path temporary = file;
-    temporary += ".tmp";
-    {
-      std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-      if (!out) return false;
-      out << text;
-      out.close();
-      if (!out) {
-        fs::remove(temporary, ec);
-        return false;
-      }
+    // A name of its own: loa check, a reload and the control API may write the same cache at
+    // once, and two writers sharing one temporary file could interleave into a wrong entry.
+    std::string temporary = file.string() + ".tmp-XXXXXX";
+    const int fd = ::mkstemp(temporary.data());
+    if (fd < 0) return false;
+    std::size_t done = 0;
+    bool ok = ::fchmod(fd, 0644) == 0;
+    while (ok && done < text.size()) {
+      const auto n = ::write(fd, text.data() + done, text.size() - done);
+      ok = n > 0;
+      if (ok) done += static_cast<std::size_t>(n);
+    }
+    ok = ::close(fd) == 0 && ok;
+    if (!ok) {
+      fs::remove(temporary, ec);
+      return false;
     }
     fs::rename(temporary, file, ec);
-    if (ec) fs::remove(temporary, ec);
-    return !ec;
+    if (ec) {
+      std::error_code ignored;  // not `ec`: a removal that works must not turn this into success
+      fs::remove(temporary, ignored);
+      return false;
+    }
+    return true;
   } catch (...) {
     return false;
   }
