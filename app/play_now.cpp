@@ -25,7 +25,8 @@ AirStation play_now_station(const Station& base, const std::vector<std::filesyst
   prog.id = "play-now";
   prog.priority = priority;
   prog.zones = zones;
-  prog.title = "play now:";
+  // The journal's and the report's title: in the station's words, the clips named.
+  prog.title = "Phát ngay:";
   Slot slot;
   slot.start = priority >= 90 ? StartMode::hard : StartMode::soft;
   slot.late = std::chrono::minutes(10);

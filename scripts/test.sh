@@ -39,4 +39,13 @@ build/fuzz/fuzz/fuzz_station_loader -max_total_time="${LOA_FUZZ_SECONDS:-60}" -m
   || { tail -50 build/fuzz/fuzz.log; echo "fuzzing found a crash (see above)"; exit 1; }
 grep -E "^(stat::number_of_executed_units|Done)" build/fuzz/fuzz.log || tail -3 build/fuzz/fuzz.log
 
+step "fuzzing the control API's clip names for ${LOA_FUZZ_CLIP_SECONDS:-20} s"
+run=build/fuzz/corpus-clips-run
+rm -rf "$run" && mkdir -p "$run"
+cp fuzz/corpus-clips/* "$run"/
+build/fuzz/fuzz/fuzz_clip_names -max_total_time="${LOA_FUZZ_CLIP_SECONDS:-20}" -max_len=4096 \
+  -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 "$run" 2>build/fuzz/fuzz-clips.log \
+  || { tail -50 build/fuzz/fuzz-clips.log; echo "fuzzing found a crash (see above)"; exit 1; }
+grep -E "^stat::number_of_executed_units" build/fuzz/fuzz-clips.log || tail -3 build/fuzz/fuzz-clips.log
+
 step "all tests passed"
