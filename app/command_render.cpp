@@ -1,8 +1,11 @@
 #include "command_render.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <numeric>
+#include <thread>
 #include <unordered_map>
 
 #include "as_run.hpp"
@@ -12,6 +15,7 @@
 #include "loa/clip_stream.hpp"
 #include "loa/loudness.hpp"
 #include "loa/planner.hpp"
+#include "loa/prefetch.hpp"
 #include "loa/sink.hpp"
 #include "time_window.hpp"
 
@@ -75,6 +79,20 @@ int run_render(const RenderArgs& args) {
     return open_clip_stream(item.clip->file, rate, g == gains.end() ? 1.0F : g->second);
   };
   AirVoices air = air_voices(c.station, broadcasts, window->from, window->to, rate, open);
+  // Decoding and resampling are most of a render: the voices are decoded ahead, in the order they
+  // start, on the other cores while this thread mixes and writes.
+  std::vector<std::size_t> order(air.voices.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::stable_sort(order.begin(), order.end(), [&air](std::size_t a, std::size_t b) {
+    return air.voices[a].start < air.voices[b].start;
+  });
+  std::vector<Prefetcher::Opener> openers;
+  for (const std::size_t v : order) openers.push_back(std::move(air.voices[v].open));
+  Prefetcher prefetch(std::move(openers), std::max(1U, std::thread::hardware_concurrency()), 3,
+                      static_cast<std::size_t>(rate) * 15);
+  for (std::size_t k = 0; k < order.size(); ++k) {
+    air.voices[order[k]].open = [&prefetch, k] { return prefetch.take(k); };
+  }
 
   constexpr std::size_t kBlock = 4096;
   Mixer mixer(channels, kBlock);
