@@ -126,6 +126,12 @@ class ClipStream final : public MonoSource {
 
   // The mean of the channels: what a single loudspeaker should play of a stereo mix.
   void downmix(std::size_t frames, std::size_t channels) {
+    if (channels == 2) {
+      // Most clips are stereo: a loop the compiler vectorises, with the same result as below.
+      const float* in = interleaved_.data();
+      for (std::size_t i = 0; i < frames; ++i) mono_[i] = (in[2 * i] + in[2 * i + 1]) * 0.5f;
+      return;
+    }
     const float scale = 1.0f / static_cast<float>(channels);
     for (std::size_t i = 0; i < frames; ++i) {
       const float* frame = interleaved_.data() + i * channels;
