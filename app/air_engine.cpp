@@ -44,6 +44,9 @@ constexpr Micros kPrepare = 3s;
 constexpr Micros kKeepOpen = 30s;
 // Files and null run this far ahead of the clock.
 constexpr Micros kFileLead = 200ms;
+// ... and are filled this much at a time: one wake-up per batch rather than per block (a block is
+// 21 ms at 48 kHz), so the lead runs between kFileLead - kFileBatch and kFileLead.
+constexpr Micros kFileBatch = 100ms;
 // Roughly how far ahead of the sound card a device's ring keeps the engine, until the card's own
 // clock (PortAudioSink::frame_clock) says exactly.
 constexpr Micros kDeviceLead = 300ms;
@@ -587,7 +590,7 @@ int Engine::run() {
         const UtcTime next = onair_.time_of(onair_.position()) - kFileLead;
         if (next > now + kClockJump) check_clock(now);  // the clock was set back
         if (next > now + 1ms) {
-          wait(next, true);
+          wait(next + kFileBatch, true);
           continue;
         }
       }

@@ -40,9 +40,15 @@ void stopping() noexcept {
 }
 
 std::optional<std::chrono::microseconds> watchdog_interval() noexcept {
-  std::uint64_t usec = 0;
-  if (sd_watchdog_enabled(0, &usec) <= 0 || usec == 0) return std::nullopt;
-  return std::chrono::microseconds(static_cast<std::chrono::microseconds::rep>(usec));
+  // Read once: systemd sets the variables before exec and they never change, and the engine asks
+  // on every block (sd_watchdog_enabled parses the environment each time).
+  static const std::optional<std::chrono::microseconds> interval =
+      []() -> std::optional<std::chrono::microseconds> {
+    std::uint64_t usec = 0;
+    if (sd_watchdog_enabled(0, &usec) <= 0 || usec == 0) return std::nullopt;
+    return std::chrono::microseconds(static_cast<std::chrono::microseconds::rep>(usec));
+  }();
+  return interval;
 }
 
 }  // namespace loa::system_notify
