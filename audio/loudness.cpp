@@ -5,9 +5,13 @@
 #include <algorithm>
 #include <cmath>
 #include <memory>
+#include <span>
+#include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "sndfile_open.hpp"
+#include "true_peak.hpp"
 
 namespace loa {
 
@@ -46,8 +50,9 @@ double to_dbfs(double linear) {
   return std::max(kSilencePeak, 20.0 * std::log10(linear));
 }
 
-// Streams the clip through the meter; the decoded frame count, or why the clip cannot air.
-std::variant<sf_count_t, ClipError> feed(SNDFILE* file, const SF_INFO& info, ebur128_state* meter) {
+// Streams the clip through the meters; the decoded frame count, or why the clip cannot air.
+std::variant<sf_count_t, ClipError> feed(SNDFILE* file, const SF_INFO& info, ebur128_state* meter,
+                                         detail::TruePeakMeter& peak) {
   const auto channels = static_cast<std::size_t>(info.channels);
   std::vector<float> block(static_cast<std::size_t>(kBlockFrames) * channels);
   sf_count_t frames = 0;
@@ -56,6 +61,7 @@ std::variant<sf_count_t, ClipError> feed(SNDFILE* file, const SF_INFO& info, ebu
     if (ebur128_add_frames_float(meter, block.data(), mono) != EBUR128_SUCCESS) {
       return fail("cannot measure loudness (out of memory)");
     }
+    peak.add(std::span<const float>(block).first(mono));
     frames += n;
   }
   if (auto error = detail::check_decoded(file, info, frames)) return *error;
@@ -72,23 +78,28 @@ LoudnessResult measure_loudness(const fs::path& file) {
 
   // One channel: the downmix. Its default role (left) weighs 1, so a full-scale 1 kHz sine
   // measures -3.01 LUFS, as R128 specifies for one channel.
-  Ebur128Ptr meter(ebur128_init(1, static_cast<unsigned long>(info.samplerate),
-                                EBUR128_MODE_I | EBUR128_MODE_TRUE_PEAK));
+  Ebur128Ptr meter(ebur128_init(1, static_cast<unsigned long>(info.samplerate), EBUR128_MODE_I));
   if (!meter) return fail("cannot measure loudness (out of memory)");
-  auto fed = feed(handle.get(), info, meter.get());
-  if (auto* error = std::get_if<ClipError>(&fed)) return std::move(*error);
-
   double integrated = kSilenceLufs;
   double peak = 0.0;
-  if (ebur128_loudness_global(meter.get(), &integrated) != EBUR128_SUCCESS ||
-      ebur128_true_peak(meter.get(), 0, &peak) != EBUR128_SUCCESS) {
-    return fail("cannot measure loudness");
+  sf_count_t frames = 0;
+  try {
+    detail::TruePeakMeter peak_meter(info.samplerate);
+    auto fed = feed(handle.get(), info, meter.get(), peak_meter);
+    if (auto* error = std::get_if<ClipError>(&fed)) return std::move(*error);
+    peak = peak_meter.finish();
+    if (ebur128_loudness_global(meter.get(), &integrated) != EBUR128_SUCCESS) {
+      return fail("cannot measure loudness");
+    }
+    frames = std::get<sf_count_t>(fed);
+  } catch (const std::runtime_error& e) {
+    return fail(std::string("cannot measure loudness: ") + e.what());
   }
   // libebur128 gives -inf when every block is gated out (silence); the contract says -70.
   if (!std::isfinite(integrated) || integrated < kSilenceLufs) integrated = kSilenceLufs;
   return Loudness{.integrated_lufs = integrated,
                   .peak_dbfs = to_dbfs(peak),
-                  .frames = std::get<sf_count_t>(fed),
+                  .frames = frames,
                   .sample_rate = info.samplerate,
                   .channels = info.channels};
 }

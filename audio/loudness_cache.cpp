@@ -29,7 +29,7 @@ using detail::split_tabs;
 using detail::write_atomically;
 
 constexpr std::string_view kHeader =
-    "# loa loudness v2: xxh64 of the clip's bytes, integrated LUFS, true peak dBTP, frames, rate, "
+    "# loa loudness v3: xxh64 of the clip's bytes, integrated LUFS, true peak dBTP, frames, rate, "
     "channels";
 constexpr std::size_t kHashBlock = 64 * 1024;
 

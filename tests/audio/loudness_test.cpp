@@ -112,6 +112,31 @@ TEST(MeasureLoudness, FullScaleSineIsMinus3Lufs) {
   EXPECT_NEAR(l.peak_dbfs, 0.0, 0.01);
 }
 
+// A quarter of the sample rate, 45 degrees out of phase with the samples: every sample is at
+// 0.707 of the wave's crest, which falls between them. The true peak is the crest, 3 dB over the
+// sample peak; a station raising such a clip by the sample peak would clip it.
+TEST(MeasureLoudness, TruePeakCountsPeaksBetweenSamples) {
+  TempDir dir;
+  for (const int rate : {44100, 48000}) {
+    std::vector<float> samples(static_cast<std::size_t>(rate) * 3);
+    const std::size_t fade = static_cast<std::size_t>(rate) / 10;  // no click at either end
+    for (std::size_t i = 0; i < samples.size(); ++i) {
+      const std::size_t edge = std::min(i, samples.size() - 1 - i);
+      const double envelope =
+          edge >= fade ? 1.0
+                       : 0.5 - 0.5 * std::cos(std::numbers::pi * static_cast<double>(edge) /
+                                              static_cast<double>(fade));
+      samples[i] = static_cast<float>(
+          envelope * 0.5 *
+          std::sin(std::numbers::pi / 2 * static_cast<double>(i) + std::numbers::pi / 4));
+    }
+    write_wav(dir / "between.wav", samples, rate);
+    const auto l = expect_loudness(measure_loudness(dir / "between.wav"));
+    SCOPED_TRACE(rate);
+    EXPECT_NEAR(l.peak_dbfs, 20 * std::log10(0.5), 0.02);  // not 20 log10(0.354) = -9.03
+  }
+}
+
 // A zone hears the mono downmix: the same tone in both channels is as loud as in one mono channel,
 // and a tone in one channel only is half as loud in amplitude (-6 dB).
 TEST(MeasureLoudness, MeasuresTheMonoDownmix) {

@@ -1,0 +1,82 @@
+#include "true_peak.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
+namespace loa::detail {
+
+namespace {
+
+int oversampling(int rate) {
+  if (rate < 96000) return 4;
+  if (rate < 192000) return 2;
+  return 1;
+}
+
+// Keeps high and low over the block: a loop the compiler vectorises (std::fabs and std::max would
+// not be, for NaN's sake).
+void extremes(std::span<const float> block, float& high, float& low) {
+  float h = high;
+  float l = low;
+  for (const float x : block) {
+    h = x > h ? x : h;
+    l = x < l ? x : l;
+  }
+  high = h;
+  low = l;
+}
+
+}  // namespace
+
+TruePeakMeter::TruePeakMeter(int rate) {
+  const int factor = oversampling(rate);
+  if (factor == 1) return;
+  const soxr_io_spec_t io = soxr_io_spec(SOXR_FLOAT32_I, SOXR_FLOAT32_I);
+  const soxr_quality_spec_t quality = soxr_quality_spec(SOXR_HQ, 0);
+  const soxr_runtime_spec_t runtime = soxr_runtime_spec(1);  // the caller owns the threading
+  soxr_error_t error = nullptr;
+  resampler_.reset(
+      soxr_create(rate, static_cast<double>(rate) * factor, 1, &error, &io, &quality, &runtime));
+  if (error != nullptr || !resampler_) {
+    throw std::runtime_error(std::string("cannot oversample for the true peak: ") +
+                             (error != nullptr ? error : "out of memory"));
+  }
+  out_.resize(4096 * static_cast<std::size_t>(factor));
+}
+
+void TruePeakMeter::take(std::size_t made) {
+  extremes(std::span<const float>(out_).first(made), high_, low_);
+}
+
+void TruePeakMeter::add(std::span<const float> samples) {
+  extremes(samples, high_, low_);
+  if (!resampler_) return;
+  while (!samples.empty()) {
+    std::size_t used = 0;
+    std::size_t made = 0;
+    const soxr_error_t error = soxr_process(resampler_.get(), samples.data(), samples.size(), &used,
+                                            out_.data(), out_.size(), &made);
+    if (error != nullptr) throw std::runtime_error(std::string("oversampling failed: ") + error);
+    take(made);
+    samples = samples.subspan(used);
+  }
+}
+
+double TruePeakMeter::finish() {
+  if (resampler_) {
+    // A null input flushes what the filter still holds.
+    for (;;) {
+      std::size_t made = 0;
+      const soxr_error_t error =
+          soxr_process(resampler_.get(), nullptr, 0, nullptr, out_.data(), out_.size(), &made);
+      if (error != nullptr) throw std::runtime_error(std::string("oversampling failed: ") + error);
+      if (made == 0) break;
+      take(made);
+    }
+  }
+  return std::max(static_cast<double>(high_), -static_cast<double>(low_));
+}
+
+}  // namespace loa::detail
