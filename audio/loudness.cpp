@@ -33,16 +33,23 @@ ClipError fail(std::string reason) {
   return ClipError{std::move(reason)};
 }
 
-// The mono downmix, as a zone's loudspeaker hears it: the mean of the channels, in place.
-std::size_t downmix(std::vector<float>& block, std::size_t frames, std::size_t channels) {
-  if (channels == 1) return frames;
-  const float scale = 1.0f / static_cast<float>(channels);
-  for (std::size_t i = 0; i < frames; ++i) {
-    float sum = 0.0f;
-    for (std::size_t c = 0; c < channels; ++c) sum += block[i * channels + c];
-    block[i] = sum * scale;
+// The mono downmix, as a zone's loudspeaker hears it: the mean of the channels.
+std::span<const float> downmix(std::span<const float> block, std::size_t channels,
+                               std::vector<float>& mono) {
+  if (channels == 1) return block;
+  const std::size_t frames = block.size() / channels;
+  if (channels == 2) {
+    // Most clips are stereo: a loop the compiler vectorises, with the same result as below.
+    for (std::size_t i = 0; i < frames; ++i) mono[i] = (block[2 * i] + block[2 * i + 1]) * 0.5f;
+  } else {
+    const float scale = 1.0f / static_cast<float>(channels);
+    for (std::size_t i = 0; i < frames; ++i) {
+      float sum = 0.0f;
+      for (std::size_t c = 0; c < channels; ++c) sum += block[i * channels + c];
+      mono[i] = sum * scale;
+    }
   }
-  return frames;
+  return std::span<const float>(mono).first(frames);
 }
 
 double to_dbfs(double linear) {
@@ -55,13 +62,16 @@ std::variant<sf_count_t, ClipError> feed(SNDFILE* file, const SF_INFO& info, ebu
                                          detail::TruePeakMeter& peak) {
   const auto channels = static_cast<std::size_t>(info.channels);
   std::vector<float> block(static_cast<std::size_t>(kBlockFrames) * channels);
+  std::vector<float> mono_block(channels > 1 ? static_cast<std::size_t>(kBlockFrames) : 0);
   sf_count_t frames = 0;
   for (sf_count_t n = 0; (n = sf_readf_float(file, block.data(), kBlockFrames)) > 0;) {
-    const std::size_t mono = downmix(block, static_cast<std::size_t>(n), channels);
-    if (ebur128_add_frames_float(meter, block.data(), mono) != EBUR128_SUCCESS) {
+    const auto decoded =
+        std::span<const float>(block).first(static_cast<std::size_t>(n) * channels);
+    const std::span<const float> mono = downmix(decoded, channels, mono_block);
+    if (ebur128_add_frames_float(meter, mono.data(), mono.size()) != EBUR128_SUCCESS) {
       return fail("cannot measure loudness (out of memory)");
     }
-    peak.add(std::span<const float>(block).first(mono));
+    peak.add(mono);
     frames += n;
   }
   if (auto error = detail::check_decoded(file, info, frames)) return *error;
