@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <system_error>
 
 namespace loa::detail {
@@ -48,6 +49,19 @@ bool write_atomically(const std::filesystem::path& file, const std::string& text
     return true;
   } catch (...) {
     return false;
+  }
+}
+
+bool write_entries(const std::filesystem::path& file, std::string_view header,
+                   std::vector<std::string> lines) noexcept {
+  try {
+    std::ranges::sort(lines);
+    std::string text(header);
+    text += '\n';
+    for (const auto& line : lines) text += line;
+    return write_atomically(file, text);
+  } catch (...) {
+    return false;  // out of memory
   }
 }
 

@@ -33,4 +33,9 @@ std::optional<T> parse_number(std::string_view text, int base = 10) {
 // No fsync: a cache lost to a power cut is only measured again. Creates the folder; never throws.
 bool write_atomically(const std::filesystem::path& file, const std::string& text) noexcept;
 
+// The header line, then the entry lines sorted, so that the file is stable and diffable;
+// written as write_atomically does. Never throws.
+bool write_entries(const std::filesystem::path& file, std::string_view header,
+                   std::vector<std::string> lines) noexcept;
+
 }  // namespace loa::detail

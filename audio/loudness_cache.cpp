@@ -26,7 +26,7 @@ namespace {
 namespace fs = std::filesystem;
 using detail::parse_number;
 using detail::split_tabs;
-using detail::write_atomically;
+using detail::write_entries;
 
 constexpr std::string_view kHeader =
     "# loa loudness v3: xxh64 of the clip's bytes, integrated LUFS, true peak dBTP, frames, rate, "
@@ -140,13 +140,10 @@ bool LoudnessCache::save() noexcept {
   try {
     const std::lock_guard lock(mutex_);
     if (!dirty_ || file_.empty()) return true;
-    std::vector<std::pair<std::uint64_t, const Loudness*>> sorted;
-    sorted.reserve(entries_.size());
-    for (const auto& [hash, l] : entries_) sorted.emplace_back(hash, &l);
-    std::ranges::sort(sorted, {}, &decltype(sorted)::value_type::first);  // a stable, diffable file
-    std::string text = std::string(kHeader) + '\n';
-    for (const auto& [hash, l] : sorted) text += format_line(hash, *l);
-    if (!write_atomically(file_, text)) return false;
+    std::vector<std::string> lines;
+    lines.reserve(entries_.size());
+    for (const auto& [hash, l] : entries_) lines.push_back(format_line(hash, l));
+    if (!write_entries(file_, kHeader, std::move(lines))) return false;
     dirty_ = false;
     return true;
   } catch (...) {

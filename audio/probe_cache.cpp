@@ -23,7 +23,7 @@ namespace {
 namespace fs = std::filesystem;
 using detail::parse_number;
 using detail::split_tabs;
-using detail::write_atomically;
+using detail::write_entries;
 
 constexpr std::string_view kHeader =
     "# loa clip probes: path, size, mtime ns, then ok frames rate channels format, or error reason";
@@ -198,17 +198,12 @@ bool ProbeCache::save() noexcept {
   try {
     const std::lock_guard lock(mutex_);
     if (!dirty_ || file_.empty()) return true;
-    std::vector<const decltype(entries_)::value_type*> sorted;
-    sorted.reserve(entries_.size());
-    for (const auto& entry : entries_) sorted.push_back(&entry);
-    // Sorted, so that the file is stable and diffable.
-    std::ranges::sort(sorted, {},
-                      [](const auto* entry) -> const std::string& { return entry->first; });
-    std::string text = std::string(kHeader) + '\n';
-    for (const auto* entry : sorted) {
-      text += format_line(entry->first, entry->second.first, entry->second.second);
+    std::vector<std::string> lines;
+    lines.reserve(entries_.size());
+    for (const auto& [path, entry] : entries_) {
+      lines.push_back(format_line(path, entry.first, entry.second));
     }
-    if (!write_atomically(file_, text)) return false;
+    if (!write_entries(file_, kHeader, std::move(lines))) return false;
     dirty_ = false;
     return true;
   } catch (...) {
