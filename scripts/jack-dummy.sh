@@ -2,8 +2,9 @@
 # A JACK server with the dummy driver (no sound card needed; it keeps time like one), for the audio
 # tests (jack_path_tests, play_tests) on machines and in CI without sound.
 # Usage: scripts/jack-dummy.sh start|stop|status
-#   start   starts jackd (48 kHz, 256-frame periods) in the background unless a server is running;
-#           logs to build/jackd.log; waits until it answers (10 s at most)
+#   start   starts jackd (48 kHz, 256-frame periods; JACK_PERIOD=N for N-frame periods) in the
+#           background unless a server is running; logs to build/jackd.log; waits until it
+#           answers (10 s at most)
 #   stop    stops the jackd that `start` started (and only that one)
 #   status  says whether a JACK server answers (exit 0) or not (exit 1)
 set -euo pipefail
@@ -26,7 +27,7 @@ case "${1:-}" in
     command -v jackd >/dev/null || { echo "jack-dummy: jackd not found (apt-get install jackd2)" >&2; exit 1; }
     mkdir -p build
     # -R: real-time scheduling if the system allows it (falls back with a warning otherwise).
-    nohup jackd -R -d dummy -r 48000 -p 256 >"$log" 2>&1 </dev/null &
+    nohup jackd -R -d dummy -r 48000 -p "${JACK_PERIOD:-256}" >"$log" 2>&1 </dev/null &
     echo $! >"$pidfile"
     for _ in $(seq 100); do
       running && break
