@@ -4,6 +4,7 @@
 
 #include "control_context.hpp"
 #include "loa/api_token.hpp"
+#include "loa/clip_library.hpp"
 #include "loa/log.hpp"
 
 namespace loa {
@@ -213,6 +214,11 @@ std::string ControlServer::start() {
   if (c.options.listen == "off") return {};
   const auto [host, port] = split_listen(c.options.listen);
   c.token = load_or_create_api_token(c.settings.state);
+  // Uploads come only through this server; one cut short by a power cut leaves its temporary file.
+  if (const auto n = remove_abandoned_uploads(c.settings.clips, std::chrono::hours(1)); n > 0) {
+    log_info("removed " + std::to_string(n) + " unfinished upload(s) left in " +
+             c.settings.clips.string() + " by an interruption");
+  }
   const bool tls = !c.options.tls_cert.empty() || !c.options.tls_key.empty();
   if (tls) {
     auto s =

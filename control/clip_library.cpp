@@ -527,6 +527,24 @@ UploadResult install_clip(const std::filesystem::path& folder, std::string_view 
   }
 }
 
+std::size_t remove_abandoned_uploads(const fs::path& folder, std::chrono::seconds older_than) {
+  std::size_t removed = 0;
+  std::error_code ec;
+  const auto now = fs::file_time_type::clock::now();
+  for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    std::error_code entry_ec;
+    if (!name.starts_with(".upload-") || !it->is_regular_file(entry_ec) ||
+        it->is_symlink(entry_ec)) {
+      continue;
+    }
+    const auto written = fs::last_write_time(it->path(), entry_ec);
+    if (entry_ec || now - written < older_than) continue;
+    if (fs::remove(it->path(), entry_ec)) ++removed;
+  }
+  return removed;
+}
+
 std::string_view clip_content_type(std::string_view name) {
   const auto extension = clip_extension(name);
   if (!extension) return "application/octet-stream";

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -66,10 +67,19 @@ struct UploadResult {
 // rename never overwrites (renameat2 RENAME_NOREPLACE, or link() where the file system lacks it),
 // so of two uploads of one name at once exactly one is `added` and the other `exists`. With
 // `replace` the outcome is `added` if no file had the name at the moment of the rename. The
-// temporary file never survives a failure (a power cut can leave one: hidden, never listed). The
+// temporary file never survives a failure (a power cut can leave one: hidden, never listed, and
+// cleared by remove_abandoned_uploads when loa run starts its server again). The
 // folder is created if missing. Thread-safe. Never throws.
 UploadResult install_clip(const std::filesystem::path& folder, std::string_view name,
                           std::string_view bytes, bool replace, std::uintmax_t max_bytes);
+
+// Removes the hidden temporary files (".upload-*") that uploads cut short by a crash or a power cut
+// left at the top of `folder`, where install_clip writes them, if last written more than
+// `older_than` ago, so that an upload under way (in another loa sharing the folder) is never
+// touched. Only regular files; symlinks and folders are left alone. Returns how many went. Never
+// throws.
+std::size_t remove_abandoned_uploads(const std::filesystem::path& folder,
+                                     std::chrono::seconds older_than);
 
 // The MIME type to serve a clip with, by extension (any case): audio/wav, audio/flac, audio/ogg
 // (.ogg and .opus), audio/mpeg; application/octet-stream for anything else.

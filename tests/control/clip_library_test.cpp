@@ -538,5 +538,29 @@ TEST(InstallClip, UploadsOfDifferentNamesRunTogether) {
   EXPECT_EQ(entries(clips).size(), static_cast<std::size_t>(kUploads));
 }
 
+// A power cut during an upload leaves its hidden temporary file; the next start removes it once it
+// is old enough not to be an upload under way, and touches nothing else.
+TEST(RemoveAbandonedUploads, RemovesOldUploadFilesOnly) {
+  TempDir dir;
+  const fs::path clips = dir / "clips";
+  fs::create_directories(clips / "sub");
+  const auto old_upload = dir.write("clips/.upload-a1b2c3.mp3", "half a clip");
+  const auto fresh_upload = dir.write("clips/.upload-d4e5f6.wav", "being written");
+  const auto clip = dir.write("clips/tin-bao.mp3", "a clip");
+  const auto hidden_other = dir.write("clips/.notes", "keep");
+  const auto nested = dir.write("clips/sub/.upload-g7h8i9.mp3", "not where uploads go");
+  const auto an_hour_ago = fs::file_time_type::clock::now() - std::chrono::hours(2);
+  for (const auto& f : {old_upload, clip, hidden_other, nested})
+    fs::last_write_time(f, an_hour_ago);
+  fs::create_directory_symlink(clips / "sub", clips / ".upload-link");
+
+  EXPECT_EQ(remove_abandoned_uploads(clips, std::chrono::hours(1)), 1U);
+  EXPECT_EQ(entries(clips), (std::vector<std::string>{".notes", ".upload-d4e5f6.wav",
+                                                      ".upload-link", "sub", "tin-bao.mp3"}));
+  EXPECT_TRUE(fs::exists(nested));
+  EXPECT_EQ(remove_abandoned_uploads(clips, std::chrono::hours(1)), 0U);
+  EXPECT_EQ(remove_abandoned_uploads(dir / "no-such-folder", std::chrono::hours(1)), 0U);
+}
+
 }  // namespace
 }  // namespace loa
