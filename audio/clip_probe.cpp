@@ -317,8 +317,12 @@ std::optional<ClipError> find_truncation(const SF_INFO& info, const Decoded& dec
                 why + ")");
   }
   // A complete Ogg stream ends with an end-of-stream page; without it libsndfile knows no length.
+  // libsndfile also logs a missing end after decoding a stream of a page or two (Ogg files of
+  // about a second or less, from ffmpeg as from libsndfile) whose length it did find: such a
+  // stream decoded to its length is whole.
   if (major_format(info) == SF_FORMAT_OGG &&
-      (log.find(kOggNoEnd) != std::string_view::npos || info.frames == SF_COUNT_MAX)) {
+      (info.frames == SF_COUNT_MAX ||
+       (log.find(kOggNoEnd) != std::string_view::npos && decoded.frames < info.frames))) {
     return truncated_at(info, decoded.frames, std::nullopt, "the Ogg stream has no end");
   }
   if (promised && *promised - decoded.frames > shortfall_tolerance(info, *promised)) {

@@ -25,8 +25,10 @@ using detail::parse_number;
 using detail::split_tabs;
 using detail::write_entries;
 
+// v2: short Ogg files are no longer refused as cut off, so v1's verdicts are not reused.
 constexpr std::string_view kHeader =
-    "# loa clip probes: path, size, mtime ns, then ok frames rate channels format, or error reason";
+    "# loa clip probes v2: path, size, mtime ns, then ok frames rate channels format, or error "
+    "reason";
 
 std::string escape(std::string_view text) {
   std::string out;
@@ -162,6 +164,9 @@ std::optional<Line> parse_line(std::string_view text) {
 ProbeCache::ProbeCache(std::filesystem::path file) : file_(std::move(file)) {
   if (file_.empty()) return;
   std::ifstream in(file_, std::ios::binary);
+  std::string first;
+  // Another version's verdicts may differ from this one's: probe again.
+  if (!std::getline(in, first) || !first.starts_with(kHeader)) return;
   for (std::string text; std::getline(in, text);) {
     if (text.ends_with('\r')) text.pop_back();  // edited on Windows; ours escape \r
     if (text.empty() || text.front() == '#') continue;

@@ -182,6 +182,28 @@ TEST(ProbeCache, TouchedFileIsProbedAgain) {
   EXPECT_EQ(cache.misses(), 2U);
 }
 
+// An older loa's verdicts may differ from this one's (v1 refused Ogg files of a second or less as
+// cut off): its cache is not reused.
+TEST(ProbeCache, ACacheFromAnotherVersionIsProbedAgain) {
+  TempDir dir;
+  const auto file = dir / "probes.tsv";
+  write_tone(dir / "a.wav", 1.0, 48000);
+  {
+    ProbeCache cache(file);
+    cache.probe(dir / "a.wav");
+    ASSERT_TRUE(cache.save());
+  }
+  std::string text = read_text(file);
+  text.replace(0, text.find('\n'),
+               "# loa clip probes: path, size, mtime ns, then ok frames rate "
+               "channels format, or error reason");
+  write_text(file, text);
+  ProbeCache reloaded(file);
+  EXPECT_EQ(frames_of(reloaded.probe(dir / "a.wav")), 48'000);
+  EXPECT_EQ(reloaded.hits(), 0U);
+  EXPECT_EQ(reloaded.misses(), 1U);
+}
+
 TEST(ProbeCache, CorruptLinesAreIgnored) {
   TempDir dir;
   const auto file = dir / "probes.tsv";
@@ -198,7 +220,8 @@ TEST(ProbeCache, CorruptLinesAreIgnored) {
   const auto b_line = text.find((dir / "b.wav").string());
   ASSERT_NE(b_line, std::string::npos);
   text.insert(text.find('\t', b_line) + 1, "x");
-  text = "garbage\n\n\t\t\t\n" + text +
+  text.insert(text.find('\n') + 1, "garbage\n\n\t\t\t\n");  // after the header, which stays
+  text = text +
          "/x.wav\t12\t34\tok\t-5\t48000\t1\tWAV\n"
          "/y.wav\t12\t34\tok\t5\t48000\n"
          "/z.wav\t12\t34\tmaybe\tsomething\n"
