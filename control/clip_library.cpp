@@ -41,6 +41,26 @@ std::optional<std::string_view> clip_extension(std::string_view file_name) {
   return std::nullopt;
 }
 
+// The extension a file of the probed `format` should have (ClipInfo::format), for the message, or
+// "" when `extension` already fits it. Ogg Opus may also be .ogg: it is an Ogg file.
+std::string_view extension_for(std::string_view format, std::string_view extension) {
+  struct Fit {
+    std::string_view format;
+    std::string_view extension;
+    std::string_view also;
+  };
+  static constexpr Fit kFits[] = {{"WAV", ".wav", ".wav"},
+                                  {"FLAC", ".flac", ".flac"},
+                                  {"Ogg Vorbis", ".ogg", ".ogg"},
+                                  {"Ogg Opus", ".opus", ".ogg"},
+                                  {"MP3", ".mp3", ".mp3"}};
+  for (const Fit& fit : kFits) {
+    if (fit.format != format) continue;
+    return extension == fit.extension || extension == fit.also ? "" : fit.extension;
+  }
+  return ".wav";  // AIFF and other formats libsndfile reads: not one a station should keep
+}
+
 // Decodes one UTF-8 sequence at the start of `text` strictly (no overlong forms, no surrogates,
 // nothing past U+10FFFF). Returns the code point and its length in bytes, or nullopt.
 std::optional<std::pair<char32_t, std::size_t>> decode_utf8(std::string_view text) {
@@ -379,7 +399,17 @@ UploadResult install(const fs::path& folder, std::string_view name, std::string_
                       "; check it plays on a computer, or export it again as WAV, FLAC, Ogg or "
                       "MP3, and upload it again");
   }
-  const double duration = seconds_of(std::get<ClipInfo>(probed));
+  const ClipInfo& info = std::get<ClipInfo>(probed);
+  // A name that says another format misleads players, the page's preview (served by extension)
+  // and whoever copies the file on.
+  if (const auto fits = extension_for(info.format, extension); !fits.empty()) {
+    const std::string stem = result.name.substr(0, result.name.size() - extension.size());
+    return refuse(std::move(result), UploadOutcome::undecodable,
+                  "the clip " + quoted + " is " + info.format + " audio, but its name ends in " +
+                      std::string(extension) + ": name it '" + stem + std::string(fits) +
+                      "' (or export it again in the format its name says) and upload it again");
+  }
+  const double duration = seconds_of(info);
 
   const MoveResult moved = move_into_place(upload, target, replace);
   switch (moved.moved) {

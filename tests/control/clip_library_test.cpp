@@ -473,6 +473,28 @@ TEST(InstallClip, RefusesBadNamesBeforeWriting) {
   EXPECT_FALSE(fs::exists(dir / "escape.wav"));
 }
 
+// A WAV named .mp3 would be served to the page as audio/mpeg and mislead whoever copies it on: the
+// name must say the format.
+TEST(InstallClip, TheNameMustSayTheFormat) {
+  TempDir dir;
+  const auto clips = dir / "clips";
+  const auto wrong = install_clip(clips, "báo bão.mp3", tone_bytes(dir, 0.2), false, kMax);
+  EXPECT_EQ(wrong.outcome, UploadOutcome::undecodable);
+  EXPECT_TRUE(mentions(wrong.message, "is WAV audio"));
+  EXPECT_TRUE(mentions(wrong.message, "name it 'báo bão.wav'"));
+  EXPECT_EQ(entries(clips), std::vector<std::string>{});
+
+  write_tone(dir / "tone.ogg", 2.0, 44100, 2, test::AudioFormat::ogg_vorbis);
+  const std::string vorbis = read_bytes(dir / "tone.ogg");
+  const auto as_opus = install_clip(clips, "x.opus", vorbis, false, kMax);
+  EXPECT_EQ(as_opus.outcome, UploadOutcome::undecodable);
+  EXPECT_TRUE(mentions(as_opus.message, "is Ogg Vorbis audio"));
+  EXPECT_TRUE(mentions(as_opus.message, "name it 'x.ogg'"));
+  const auto fits = install_clip(clips, "x.ogg", vorbis, false, kMax);
+  EXPECT_EQ(fits.outcome, UploadOutcome::added) << fits.message;
+  EXPECT_EQ(entries(clips), std::vector<std::string>{"x.ogg"});
+}
+
 TEST(InstallClip, FailsWhenTheFolderCannotBeMade) {
   TempDir dir;
   const auto file = dir.write("clips", "a file where the folder should be");
