@@ -144,6 +144,7 @@ fi
 out=bench/out/run_memory.txt
 {
   echo "Airing a one-hour MP3 (44.1 kHz stereo -> $rate Hz): $seconds s of it watched from its first second; output $output"
+  if [ "$output" = jack ]; then echo "JACK: $(jack_bufsize 2>/dev/null | head -1)"; fi
   echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); loa: loudness -16 LUFS (gain cached by loa scan beforehand), soxr resampling"
   echo "$liq_note"
   if [ "$together" = 1 ]; then echo "loa and Liquidsoap watched over the same $seconds s (LOA_RUN_TOGETHER=1)"; fi
