@@ -73,6 +73,7 @@ void TruePeakMeter::add(std::span<const float> samples) {
                                             out_.data(), out_.size(), &made);
     if (error != nullptr) throw std::runtime_error(std::string("oversampling failed: ") + error);
     take(made);
+    if (used == 0 && made == 0) break;  // soxr takes input whenever it has room: never spin
     samples = samples.subspan(used);
   }
 }
