@@ -13,6 +13,7 @@
 #   BENCH_SKIP_RENDER=1    keep bench/out/render.txt from an earlier run (render_bench takes ~6 min)
 #   LOA_IDLE_SECONDS=N     idle_bench's watch (default here 300; the script's own default is 600)
 #   LOA_RUN_SECONDS=N      run_memory_bench's watch (default here 300; the script's own is 3600)
+#   LOA_RUN_TOGETHER=0     watch loa and Liquidsoap one after the other (default here: side by side)
 #   LOA_SKIP_LIQUIDSOAP=1  neither install nor measure Liquidsoap
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -67,7 +68,8 @@ stop_jack
 echo "== scan_bench.sh $runs"
 LOA=$build/app/loa bench/scan_bench.sh "$runs"
 echo "== run_memory_bench.sh"
-BENCH_BUILD=$build LOA_RUN_SECONDS=${LOA_RUN_SECONDS:-300} bench/run_memory_bench.sh
+BENCH_BUILD=$build LOA_RUN_SECONDS=${LOA_RUN_SECONDS:-300} LOA_RUN_TOGETHER=${LOA_RUN_TOGETHER:-1} \
+  bench/run_memory_bench.sh
 
 liquidsoap=$(apt-cache policy liquidsoap 2>/dev/null | awk '/Candidate:/ {print $2}')
 {
