@@ -52,28 +52,42 @@ void add_clip_routes(ControlServer::Context& c) {
     reply_json(res, 200, out);
   }));
 
-  c.server->Post("/api/clips", c.guard(Role::operator_, [&c](const httplib::Request& req,
-                                                             httplib::Response& res,
-                                                             const Caller& caller) {
-    if (!req.has_param("name")) {
-      reply_error(res, 400, "give the clip's name: POST /api/clips?name=canh-bao-lu.mp3");
-      return;
-    }
-    const bool replace = req.get_param_value("replace") == "1";
-    const UploadResult r =
-        install_clip(c.snapshot()->air->station->settings.clips, req.get_param_value("name"),
-                     req.body, replace, c.options.max_upload);
-    const int status = status_of(r.outcome);
-    if (status != 201) {
-      reply_error(res, status, r.message);
-      return;
-    }
-    c.record(caller, std::string(r.outcome == UploadOutcome::replaced ? "replaced" : "added") +
-                         " clip " + r.name + " (" + std::to_string(req.body.size()) + " bytes)");
-    reply_json(
-        res, 201,
-        {{"name", r.name}, {"duration", r.duration ? nlohmann::json(*r.duration) : nullptr}});
-  }));
+  // The body goes to the clips folder as it arrives (ClipUpload): an upload of --max-upload-mb is
+  // never held in memory. A refused upload's body is still read to its end (up to the limit), so
+  // that the connection stays in step for the page's next request.
+  c.server->Post(
+      "/api/clips",
+      c.guard(Role::operator_, [&c](const httplib::Request& req, httplib::Response& res,
+                                    const httplib::ContentReader& body, const Caller& caller) {
+        const bool named = req.has_param("name");
+        ClipUpload upload(c.snapshot()->air->station->settings.clips, req.get_param_value("name"),
+                          req.get_param_value("replace") == "1", c.options.max_upload);
+        std::uintmax_t received = 0;
+        const bool whole = body([&](const char* data, std::size_t length) {
+          received += length;
+          if (named && !upload.failed()) upload.write(std::string_view(data, length));
+          return received <= c.options.max_upload;
+        });
+        if (!named) {
+          reply_error(res, 400, "give the clip's name: POST /api/clips?name=canh-bao-lu.mp3");
+          return;
+        }
+        if (!whole && !upload.failed()) {
+          reply_error(res, 400, "the upload was cut short; send the file again");
+          return;
+        }
+        const UploadResult r = upload.failed() ? upload.result() : upload.finish();
+        const int status = status_of(r.outcome);
+        if (status != 201) {
+          reply_error(res, status, r.message);
+          return;
+        }
+        c.record(caller, std::string(r.outcome == UploadOutcome::replaced ? "replaced" : "added") +
+                             " clip " + r.name + " (" + std::to_string(received) + " bytes)");
+        reply_json(
+            res, 201,
+            {{"name", r.name}, {"duration", r.duration ? nlohmann::json(*r.duration) : nullptr}});
+      }));
 
   c.server->Get(
       R"(/api/clips/(.+))", c.guard(Role::viewer, [&c](const httplib::Request& req,

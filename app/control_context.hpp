@@ -31,6 +31,9 @@ struct Caller {
 
 using RouteHandler =
     std::function<void(const httplib::Request&, httplib::Response&, const Caller&)>;
+// A route that reads its body itself, a piece at a time (uploads).
+using ReaderRouteHandler = std::function<void(const httplib::Request&, httplib::Response&,
+                                              const httplib::ContentReader&, const Caller&)>;
 
 struct ControlServer::Context {
   ControlOptions options;
@@ -51,6 +54,8 @@ struct ControlServer::Context {
   // A handler that answers 401 without credentials, 403 below `need` or without the CSRF token
   // (cookie callers changing something), 400 for malformed JSON, 500 for anything unexpected.
   httplib::Server::Handler guard(Role need, RouteHandler handler);
+  // The same for a route that reads its own body: the checks come before any of it is read.
+  httplib::Server::HandlerWithContentReader guard(Role need, ReaderRouteHandler handler);
   // Journals a control action (on the engine's thread; logged if the engine does not answer).
   void record(const Caller& c, const std::string& what);
   // The snapshot the engine published last (never null once the server runs).

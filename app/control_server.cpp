@@ -156,37 +156,64 @@ std::optional<Caller> ControlServer::Context::authenticate(const httplib::Reques
   return c;
 }
 
+namespace {
+
+// Who may call, or nullopt after answering 401 or 403.
+std::optional<Caller> admit(ControlServer::Context& c, Role need, const httplib::Request& req,
+                            httplib::Response& res) {
+  auto caller = c.authenticate(req);
+  if (!caller) {
+    reply_error(res, 401, "log in first (or send the API token as Authorization: Bearer)");
+    return std::nullopt;
+  }
+  if (caller->account.role < need) {
+    reply_error(res, 403,
+                "your account (" + std::string(role_name(caller->account.role)) +
+                    ") may not do this; ask an administrator for the " +
+                    std::string(role_name(need)) + " role");
+    return std::nullopt;
+  }
+  if (changes_something(req) && !caller->by_token &&
+      (foreign_origin(req) || !same_secret(req.get_header_value("X-CSRF-Token"), caller->csrf))) {
+    reply_error(res, 403, "missing or wrong X-CSRF-Token; reload the page and try again");
+    return std::nullopt;
+  }
+  return caller;
+}
+
+// Runs a route's handler, answering 400 for malformed requests and 500 for anything unexpected.
+template <class Run>
+void answer(const httplib::Request& req, httplib::Response& res, Run run) {
+  try {
+    run();
+  } catch (const BadRequest& e) {
+    reply_error(res, 400, e.what());
+  } catch (const nlohmann::json::exception& e) {
+    reply_error(res, 400, std::string("malformed request: ") + e.what());
+  } catch (const std::exception& e) {
+    log_error(std::string("control: ") + req.method + " " + req.path + ": " + e.what());
+    reply_error(res, 500, e.what());
+  }
+}
+
+}  // namespace
+
 httplib::Server::Handler ControlServer::Context::guard(Role need, RouteHandler handler) {
   return [this, need, handler = std::move(handler)](const httplib::Request& req,
                                                     httplib::Response& res) {
-    const auto caller = authenticate(req);
-    if (!caller) {
-      reply_error(res, 401, "log in first (or send the API token as Authorization: Bearer)");
-      return;
-    }
-    if (caller->account.role < need) {
-      reply_error(res, 403,
-                  "your account (" + std::string(role_name(caller->account.role)) +
-                      ") may not do this; ask an administrator for the " +
-                      std::string(role_name(need)) + " role");
-      return;
-    }
-    if (changes_something(req) && !caller->by_token &&
-        (foreign_origin(req) || !same_secret(req.get_header_value("X-CSRF-Token"), caller->csrf))) {
-      reply_error(res, 403, "missing or wrong X-CSRF-Token; reload the page and try again");
-      return;
-    }
-    try {
-      handler(req, res, *caller);
-    } catch (const BadRequest& e) {
-      reply_error(res, 400, e.what());
-    } catch (const nlohmann::json::exception& e) {
-      reply_error(res, 400, std::string("malformed request: ") + e.what());
-    } catch (const std::exception& e) {
-      log_error(std::string("control: ") + req.method + " " + req.path + ": " + e.what());
-      reply_error(res, 500, e.what());
-    }
+    const auto caller = admit(*this, need, req, res);
+    if (caller) answer(req, res, [&] { handler(req, res, *caller); });
   };
+}
+
+httplib::Server::HandlerWithContentReader ControlServer::Context::guard(
+    Role need, ReaderRouteHandler handler) {
+  return
+      [this, need, handler = std::move(handler)](
+          const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& body) {
+        const auto caller = admit(*this, need, req, res);
+        if (caller) answer(req, res, [&] { handler(req, res, body, *caller); });
+      };
 }
 
 void ControlServer::Context::record(const Caller& c, const std::string& what) {
@@ -233,7 +260,9 @@ std::string ControlServer::start() {
     c.server = std::make_unique<httplib::Server>();
   }
   httplib::Server& s = *c.server;
-  s.set_payload_max_length(static_cast<std::size_t>(c.options.max_upload));
+  // A little over the upload limit, so that the upload route itself sees a body without a
+  // Content-Length (chunked) pass the limit and answers 413, rather than a cut-off read.
+  s.set_payload_max_length(static_cast<std::size_t>(c.options.max_upload) + 256 * 1024);
   s.set_read_timeout(5, 0);
   s.set_write_timeout(30, 0);
   s.set_keep_alive_max_count(100);

@@ -262,7 +262,8 @@ class UploadFile {
     return 0;
   }
 
-  int write_all(std::string_view bytes) {
+  // Appends `bytes`. Returns errno, or 0.
+  int write(std::string_view bytes) {
     constexpr std::size_t kChunk = std::size_t{1} << 30;
     while (!bytes.empty()) {
       const ssize_t written = ::write(fd_, bytes.data(), std::min(bytes.size(), kChunk));
@@ -272,6 +273,11 @@ class UploadFile {
       }
       bytes.remove_prefix(static_cast<std::size_t>(written));
     }
+    return 0;
+  }
+
+  // Syncs and closes the file: what is in it survives a power cut. Returns errno, or 0.
+  int finish_writing() {
     if (::fsync(fd_) != 0) return errno;
     const int fd = std::exchange(fd_, -1);
     if (::close(fd) != 0) return errno;
@@ -348,77 +354,105 @@ UploadResult refuse(UploadResult result, UploadOutcome outcome, std::string mess
   return result;
 }
 
-UploadResult install(const fs::path& folder, std::string_view name, std::string_view bytes,
-                     bool replace, std::uintmax_t max_bytes) {
+std::string too_large_message(const std::string& quoted, std::uintmax_t bytes,
+                              std::uintmax_t max_bytes) {
+  return "the clip " + quoted + " is " + (bytes > max_bytes ? size_text(bytes) : "larger") +
+         ", more than the " + size_text(max_bytes) +
+         " allowed; shorten it or export it at a lower bit rate (as MP3 or Ogg)";
+}
+
+}  // namespace
+
+struct ClipUpload::Impl {
+  fs::path folder;
+  bool replace = false;
+  std::uintmax_t max_bytes = 0;
+  std::uintmax_t written = 0;
   UploadResult result;
+  std::string quoted;
+  std::string_view extension;
+  UploadFile file;
+  bool failed = false;
+
+  void fail(UploadOutcome outcome, std::string message) {
+    failed = true;
+    result = refuse(std::move(result), outcome, std::move(message));
+  }
+  std::string exists_message() const {
+    return "a clip named " + quoted + " already exists; choose another name, or replace it";
+  }
+  void start(std::string_view name);
+  void append(std::string_view bytes);
+  void finish();
+};
+
+void ClipUpload::Impl::start(std::string_view name) {
   std::string why;
   auto cleaned = clean_clip_name(name, why);
-  if (!cleaned) return refuse(std::move(result), UploadOutcome::bad_name, std::move(why));
+  if (!cleaned) return fail(UploadOutcome::bad_name, std::move(why));
   result.name = *cleaned;
-  const std::string quoted = "'" + result.name + "'";
-
-  if (bytes.size() > max_bytes) {
-    return refuse(std::move(result), UploadOutcome::too_large,
-                  "the clip " + quoted + " is " + size_text(bytes.size()) + ", more than the " +
-                      size_text(max_bytes) +
-                      " allowed; shorten it or export it at a lower bit rate (as MP3 or Ogg)");
-  }
+  quoted = "'" + result.name + "'";
   std::error_code ec;
   fs::create_directories(folder, ec);
   if (ec) {
-    return refuse(std::move(result), UploadOutcome::failed,
-                  "cannot create the clips folder " + folder.string() + ": " + ec.message());
+    return fail(UploadOutcome::failed,
+                "cannot create the clips folder " + folder.string() + ": " + ec.message());
   }
-  const fs::path target = folder / result.name;
-  const std::string exists_message =
-      "a clip named " + quoted + " already exists; choose another name, or replace it";
-  if (!replace && exists_no_follow(target)) {
-    return refuse(std::move(result), UploadOutcome::exists, exists_message);
+  if (!replace && exists_no_follow(folder / result.name)) {
+    return fail(UploadOutcome::exists, exists_message());
   }
+  extension = *clip_extension(result.name);
+  if (const int error = file.create(folder, extension); error != 0) {
+    return fail(UploadOutcome::failed,
+                "cannot write to the clips folder " + folder.string() + ": " + errno_text(error));
+  }
+}
 
-  UploadFile upload;
-  const std::string_view extension = *clip_extension(result.name);
-  if (const int error = upload.create(folder, extension); error != 0) {
-    return refuse(std::move(result), UploadOutcome::failed,
-                  "cannot write to the clips folder " + folder.string() + ": " + errno_text(error));
+void ClipUpload::Impl::append(std::string_view bytes) {
+  written += bytes.size();
+  if (written > max_bytes)
+    return fail(UploadOutcome::too_large, too_large_message(quoted, 0, max_bytes));
+  if (const int error = file.write(bytes); error != 0) {
+    return fail(UploadOutcome::failed, "cannot save the clip " + quoted + ": " + errno_text(error) +
+                                           "; make room on the disk and upload it again");
   }
-  if (const int error = upload.write_all(bytes); error != 0) {
-    return refuse(std::move(result), UploadOutcome::failed,
-                  "cannot save the clip " + quoted + ": " + errno_text(error) +
-                      "; make room on the disk and upload it again");
+}
+
+void ClipUpload::Impl::finish() {
+  if (const int error = file.finish_writing(); error != 0) {
+    return fail(UploadOutcome::failed, "cannot save the clip " + quoted + ": " + errno_text(error) +
+                                           "; make room on the disk and upload it again");
   }
-  const ProbeResult probed = probe_clip(upload.path());
+  const ProbeResult probed = probe_clip(file.path());
   if (const auto* error = std::get_if<ClipError>(&probed)) {
     // Our own fresh file unreadable says nothing of the upload: a fault of this computer.
     if (error->reason.starts_with("cannot read")) {
-      return refuse(std::move(result), UploadOutcome::failed,
-                    "cannot check the clip " + quoted + ": " + error->reason);
+      return fail(UploadOutcome::failed, "cannot check the clip " + quoted + ": " + error->reason);
     }
-    return refuse(std::move(result), UploadOutcome::undecodable,
-                  "the clip " + quoted + " cannot be played: " + error->reason +
-                      "; check it plays on a computer, or export it again as WAV, FLAC, Ogg or "
-                      "MP3, and upload it again");
+    return fail(UploadOutcome::undecodable,
+                "the clip " + quoted + " cannot be played: " + error->reason +
+                    "; check it plays on a computer, or export it again as WAV, FLAC, Ogg or "
+                    "MP3, and upload it again");
   }
   const ClipInfo& info = std::get<ClipInfo>(probed);
   // A name that says another format misleads players, the page's preview (served by extension)
   // and whoever copies the file on.
   if (const auto fits = extension_for(info.format, extension); !fits.empty()) {
     const std::string stem = result.name.substr(0, result.name.size() - extension.size());
-    return refuse(std::move(result), UploadOutcome::undecodable,
-                  "the clip " + quoted + " is " + info.format + " audio, but its name ends in " +
-                      std::string(extension) + ": name it '" + stem + std::string(fits) +
-                      "' (or export it again in the format its name says) and upload it again");
+    return fail(UploadOutcome::undecodable,
+                "the clip " + quoted + " is " + info.format + " audio, but its name ends in " +
+                    std::string(extension) + ": name it '" + stem + std::string(fits) +
+                    "' (or export it again in the format its name says) and upload it again");
   }
   const double duration = seconds_of(info);
 
-  const MoveResult moved = move_into_place(upload, target, replace);
+  const MoveResult moved = move_into_place(file, folder / result.name, replace);
   switch (moved.moved) {
     case Moved::exists:
-      return refuse(std::move(result), UploadOutcome::exists, exists_message);
+      return fail(UploadOutcome::exists, exists_message());
     case Moved::failed:
-      return refuse(
-          std::move(result), UploadOutcome::failed,
-          "cannot put the clip " + quoted + " in the clips folder: " + errno_text(moved.error));
+      return fail(UploadOutcome::failed, "cannot put the clip " + quoted +
+                                             " in the clips folder: " + errno_text(moved.error));
     case Moved::added:
     case Moved::replaced:
       break;
@@ -430,8 +464,54 @@ UploadResult install(const fs::path& folder, std::string_view name, std::string_
   std::array<char, 32> seconds{};
   std::snprintf(seconds.data(), seconds.size(), "%.1f s", duration);
   result.message = (added ? "added " : "replaced ") + quoted + " (" + seconds.data() + ")";
-  return result;
 }
+
+ClipUpload::ClipUpload(const fs::path& folder, std::string_view name, bool replace,
+                       std::uintmax_t max_bytes)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->folder = folder;
+  impl_->replace = replace;
+  impl_->max_bytes = max_bytes;
+  guarded([&] { impl_->start(name); });
+}
+
+ClipUpload::~ClipUpload() = default;
+
+bool ClipUpload::write(std::string_view bytes) {
+  if (!impl_->failed) guarded([&] { impl_->append(bytes); });
+  return !impl_->failed;
+}
+
+UploadResult ClipUpload::finish() {
+  if (!impl_->failed) guarded([&] { impl_->finish(); });
+  impl_->failed = true;  // once: the file has its name, or is gone with this object
+  return impl_->result;
+}
+
+bool ClipUpload::failed() const {
+  return impl_->failed;
+}
+
+const UploadResult& ClipUpload::result() const {
+  return impl_->result;
+}
+
+template <class Step>
+void ClipUpload::guarded(Step step) noexcept {
+  try {
+    step();
+  } catch (const std::exception& e) {
+    impl_->failed = true;
+    impl_->result.outcome = UploadOutcome::failed;
+    impl_->result.message = std::string("cannot save the clip: ") + e.what();
+  } catch (...) {
+    impl_->failed = true;
+    impl_->result.outcome = UploadOutcome::failed;
+    impl_->result.message = "cannot save the clip";
+  }
+}
+
+namespace {
 
 std::optional<LibraryClip> listed_clip(const fs::path& folder, const fs::path& file,
                                        ProbeCache* cache) {
@@ -547,14 +627,19 @@ std::optional<std::filesystem::path> clip_file(const std::filesystem::path& fold
 
 UploadResult install_clip(const std::filesystem::path& folder, std::string_view name,
                           std::string_view bytes, bool replace, std::uintmax_t max_bytes) {
-  try {
-    return install(folder, name, bytes, replace, max_bytes);
-  } catch (const std::exception& e) {
-    // The temporary file is gone with the stack; nothing half done stays behind.
+  if (bytes.size() > max_bytes) {
+    // Before anything is written; a bad name is the first thing to say.
+    std::string why;
     UploadResult result;
-    result.message = std::string("cannot save the clip: ") + e.what();
-    return result;
+    const auto cleaned = clean_clip_name(name, why);
+    if (!cleaned) return refuse(std::move(result), UploadOutcome::bad_name, std::move(why));
+    result.name = *cleaned;
+    return refuse(std::move(result), UploadOutcome::too_large,
+                  too_large_message("'" + result.name + "'", bytes.size(), max_bytes));
   }
+  ClipUpload upload(folder, name, replace, max_bytes);
+  if (!upload.write(bytes)) return upload.result();
+  return upload.finish();
 }
 
 std::size_t remove_abandoned_uploads(const fs::path& folder, std::chrono::seconds older_than) {

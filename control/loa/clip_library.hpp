@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -72,6 +73,34 @@ struct UploadResult {
 // folder is created if missing. Thread-safe. Never throws.
 UploadResult install_clip(const std::filesystem::path& folder, std::string_view name,
                           std::string_view bytes, bool replace, std::uintmax_t max_bytes);
+
+// install_clip in steps, for a body that arrives in pieces: only a piece is ever in memory. The
+// constructor checks the name and (unless `replace`) that it is free, and creates the folder and
+// the hidden temporary file; write() appends, refusing more than `max_bytes` in all; finish()
+// syncs, probes, checks the format against the name and moves the file into place, as
+// install_clip does. Once failed() (after any step), result() says why and the temporary file is
+// gone with the object. Never throws. One per upload; not thread-safe.
+class ClipUpload {
+ public:
+  ClipUpload(const std::filesystem::path& folder, std::string_view name, bool replace,
+             std::uintmax_t max_bytes);
+  ~ClipUpload();
+  ClipUpload(const ClipUpload&) = delete;
+  ClipUpload& operator=(const ClipUpload&) = delete;
+
+  // False once the upload has failed.
+  bool write(std::string_view bytes);
+  // The outcome; call once, after the last write.
+  UploadResult finish();
+  bool failed() const;
+  const UploadResult& result() const;
+
+ private:
+  struct Impl;
+  template <class Step>
+  void guarded(Step step) noexcept;
+  std::unique_ptr<Impl> impl_;
+};
 
 // Removes the hidden temporary files (".upload-*") that uploads cut short by a crash or a power cut
 // left at the top of `folder`, where install_clip writes them, if last written more than

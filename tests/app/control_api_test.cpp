@@ -8,7 +8,9 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
@@ -321,6 +323,50 @@ TEST_F(ControlApi, UploadsAreCheckedAndCanBeListenedTo) {
   const auto part = c.Get("/api/clips/C%E1%BA%A3nh%20b%C3%A1o.wav", range);
   ASSERT_EQ(part->status, 206);
   EXPECT_EQ(part->body, wav.substr(100, 100));
+}
+
+// An upload goes to disk as it arrives: sent in pieces with no announced length (chunked), it is
+// installed byte for byte; refused, it leaves nothing behind and the connection in step.
+TEST_F(ControlApi, UploadsArriveInPieces) {
+  auto c = client();
+  c.set_keep_alive(true);
+  const std::string wav = test::slurp(*dir_ / "clips/short.wav");
+  const auto send = [&c, this](const std::string& name, const std::string& bytes) {
+    return c.Post(
+        "/api/clips?name=" + name, bearer(),
+        [&bytes](std::size_t offset, httplib::DataSink& sink) {
+          if (offset < bytes.size()) {
+            sink.write(bytes.data() + offset, std::min<std::size_t>(1000, bytes.size() - offset));
+          } else {
+            sink.done();
+          }
+          return true;
+        },
+        "audio/wav");
+  };
+  const auto added = send("pieces.wav", wav);
+  ASSERT_TRUE(added);
+  EXPECT_EQ(added->status, 201) << added->body;
+  EXPECT_EQ(test::slurp(*dir_ / "clips/pieces.wav"), wav);
+  const auto taken = send("pieces.wav", wav);
+  ASSERT_TRUE(taken);
+  EXPECT_EQ(taken->status, 409);
+  EXPECT_EQ(c.Get("/api/status", bearer())->status, 200);
+
+  // Past --max-upload-mb (1 here) with no Content-Length to refuse it by: 413, or the connection
+  // cut while the client still sends; either way nothing is installed or left half-written.
+  const std::string big(1'500'000, 'x');
+  const auto too_big = send("big.wav", big);
+  std::cout << "  1.5 MB sent in pieces: "
+            << (too_big ? "answered " + std::to_string(too_big->status) : "connection cut") << "\n";
+  if (too_big) {
+    EXPECT_EQ(too_big->status, 413) << too_big->body;
+  }
+  EXPECT_FALSE(std::filesystem::exists(*dir_ / "clips/big.wav"));
+  for (const auto& entry : std::filesystem::directory_iterator(*dir_ / "clips")) {
+    EXPECT_FALSE(entry.path().filename().string().starts_with(".upload-")) << entry.path();
+  }
+  EXPECT_EQ(client().Get("/api/status", bearer())->status, 200);
 }
 
 // The status line of the answer to a request whose head is `head` and whose body is never sent:
