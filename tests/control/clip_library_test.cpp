@@ -495,6 +495,38 @@ TEST(InstallClip, TheNameMustSayTheFormat) {
   EXPECT_EQ(entries(clips), std::vector<std::string>{"x.ogg"});
 }
 
+// The steps of an upload whose body arrives in pieces: the same clip as install_clip would make;
+// a piece past the limit fails it; an upload abandoned half-way (the client went) leaves nothing.
+TEST(ClipUpload, TakesTheBodyInPieces) {
+  TempDir dir;
+  const auto clips = dir / "clips";
+  const std::string bytes = tone_bytes(dir, 0.5);
+  {
+    ClipUpload upload(clips, "từng phần.wav", false, kMax);
+    for (std::size_t at = 0; at < bytes.size(); at += 777) {
+      ASSERT_TRUE(upload.write(std::string_view(bytes).substr(at, 777)));
+    }
+    const UploadResult done = upload.finish();
+    EXPECT_EQ(done.outcome, UploadOutcome::added) << done.message;
+    EXPECT_EQ(read_bytes(clips / "từng phần.wav"), bytes);
+  }
+  {
+    ClipUpload upload(clips, "big.wav", false, 1000);
+    EXPECT_TRUE(upload.write(std::string_view(bytes).substr(0, 600)));
+    EXPECT_FALSE(upload.write(std::string_view(bytes).substr(600, 600)));
+    EXPECT_EQ(upload.result().outcome, UploadOutcome::too_large);
+    EXPECT_EQ(upload.finish().outcome, UploadOutcome::too_large);
+  }
+  {
+    ClipUpload upload(clips, "left.wav", false, kMax);
+    EXPECT_TRUE(upload.write(std::string_view(bytes).substr(0, 100)));
+  }
+  ClipUpload bad(clips, "../x.wav", false, kMax);
+  EXPECT_TRUE(bad.failed());
+  EXPECT_EQ(bad.result().outcome, UploadOutcome::bad_name);
+  EXPECT_EQ(entries(clips), std::vector<std::string>{"từng phần.wav"});
+}
+
 TEST(InstallClip, FailsWhenTheFolderCannotBeMade) {
   TempDir dir;
   const auto file = dir.write("clips", "a file where the folder should be");
