@@ -2,7 +2,7 @@
 
 #include <sstream>
 
-#include "checked_station.hpp"
+#include "loa/checked_station.hpp"
 #include "loa/clip_stream.hpp"
 #include "loa/loudness.hpp"
 

@@ -1,7 +1,7 @@
 #include <iostream>
 
-#include "checked_station.hpp"
 #include "commands.hpp"
+#include "loa/checked_station.hpp"
 #include "loa/station_time.hpp"
 
 namespace loa {

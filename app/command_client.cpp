@@ -6,9 +6,9 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "command_support.hpp"
 #include "commands.hpp"
 #include "loa/api_token.hpp"
-#include "station_journal.hpp"
 
 namespace loa {
 

@@ -3,10 +3,10 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "command_support.hpp"
 #include "commands.hpp"
-#include "station_journal.hpp"
+#include "loa/time_window.hpp"
 #include "text_columns.hpp"
-#include "time_window.hpp"
 
 namespace loa {
 

@@ -1,10 +1,10 @@
 #include <iostream>
 
-#include "checked_station.hpp"
+#include "command_support.hpp"
 #include "commands.hpp"
+#include "loa/checked_station.hpp"
 #include "loa/planner.hpp"
 #include "plan_output.hpp"
-#include "time_window.hpp"
 
 namespace loa {
 

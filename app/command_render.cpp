@@ -9,15 +9,15 @@
 #include <unordered_map>
 
 #include "as_run.hpp"
-#include "checked_station.hpp"
+#include "command_support.hpp"
 #include "commands.hpp"
 #include "loa/air_timeline.hpp"
+#include "loa/checked_station.hpp"
 #include "loa/clip_stream.hpp"
 #include "loa/loudness.hpp"
 #include "loa/planner.hpp"
 #include "loa/prefetch.hpp"
 #include "loa/sink.hpp"
-#include "time_window.hpp"
 
 namespace loa {
 

@@ -1,9 +1,9 @@
 #include <iostream>
 
 #include "command_log.hpp"
+#include "command_support.hpp"
 #include "commands.hpp"
 #include "report_output.hpp"
-#include "station_journal.hpp"
 
 namespace loa {
 

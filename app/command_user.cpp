@@ -7,9 +7,9 @@
 #include <csignal>
 #include <iostream>
 
+#include "command_support.hpp"
 #include "commands.hpp"
 #include "loa/accounts.hpp"
-#include "station_journal.hpp"
 #include "text_columns.hpp"
 
 namespace loa {

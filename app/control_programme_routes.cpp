@@ -8,8 +8,8 @@
 #include <sstream>
 
 #include "air_station.hpp"
-#include "checked_station.hpp"
 #include "control_context.hpp"
+#include "loa/checked_station.hpp"
 
 namespace loa {
 

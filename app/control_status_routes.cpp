@@ -5,8 +5,8 @@
 #include "command_log.hpp"
 #include "control_context.hpp"
 #include "loa/planner.hpp"
+#include "loa/time_window.hpp"
 #include "plan_output.hpp"
-#include "time_window.hpp"
 
 namespace loa {
 

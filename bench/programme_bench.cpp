@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "checked_station.hpp"
+#include "loa/checked_station.hpp"
 #include "loa/planner.hpp"
 #include "loa_test/audio_fixtures.hpp"
 #include "loa_test/temp_dir.hpp"

@@ -1,4 +1,4 @@
-#include "station_journal.hpp"
+#include "command_support.hpp"
 
 #include <iostream>
 
@@ -38,6 +38,15 @@ std::unique_ptr<Journal> open_journal_read_only(const StationSettings& settings,
     std::cerr << command << ": " << e.what() << '\n';
     return nullptr;
   }
+}
+
+std::optional<TimeWindow> parse_time_window(const std::string& from, const std::string& to,
+                                            const date::time_zone* zone,
+                                            const std::string& command) {
+  std::string why;
+  auto w = parse_time_window(from, to, zone, "--from", "--to", why);
+  if (!w) std::cerr << command << ": " << why << '\n';
+  return w;
 }
 
 }  // namespace loa

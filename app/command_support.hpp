@@ -7,11 +7,17 @@
 
 #include "loa/journal.hpp"
 #include "loa/programme.hpp"
+#include "loa/time_window.hpp"
 
 namespace loa {
 
-// What `loa log` and `loa report` need first. Each says why it fails on stderr, prefixed with
-// `command`.
+// What several commands need first. Each says why it fails on stderr, prefixed with `command`
+// ("loa plan").
+
+// --from and --to (see parse_time_window in loa/time_window.hpp); nullopt after saying why.
+std::optional<TimeWindow> parse_time_window(const std::string& from, const std::string& to,
+                                            const date::time_zone* zone,
+                                            const std::string& command);
 
 // The station, for its name, time zone, zones and state folder. Errors in its programmes do not
 // hide what aired: they are mentioned, not fatal; only a station without a time zone is (nullopt).

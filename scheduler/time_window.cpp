@@ -1,6 +1,4 @@
-#include "time_window.hpp"
-
-#include <iostream>
+#include "loa/time_window.hpp"
 
 namespace loa {
 
@@ -36,15 +34,6 @@ std::optional<TimeWindow> parse_time_window(const std::string& from, const std::
     why = "the window is longer than 5 years; choose a shorter one";
     return std::nullopt;
   }
-  return w;
-}
-
-std::optional<TimeWindow> parse_time_window(const std::string& from, const std::string& to,
-                                            const date::time_zone* zone,
-                                            const std::string& command) {
-  std::string why;
-  auto w = parse_time_window(from, to, zone, "--from", "--to", why);
-  if (!w) std::cerr << command << ": " << why << '\n';
   return w;
 }
 

@@ -1,4 +1,4 @@
-#include "checked_station.hpp"
+#include "loa/checked_station.hpp"
 
 #include <map>
 #include <set>
