@@ -2,7 +2,7 @@
 #include "control_context.hpp"
 #include "loa/clip_library.hpp"
 #include "loa/values.hpp"
-#include "play_now.hpp"
+#include "loa/play_now.hpp"
 
 namespace loa {
 

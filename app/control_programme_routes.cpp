@@ -7,7 +7,7 @@
 #include <mutex>
 #include <sstream>
 
-#include "air_station.hpp"
+#include "loa/air_station.hpp"
 #include "control_context.hpp"
 #include "loa/checked_station.hpp"
 

@@ -5,8 +5,8 @@
 #include <memory>
 #include <string>
 
-#include "air_control.hpp"
-#include "air_snapshot.hpp"
+#include "loa/air_control.hpp"
+#include "loa/air_snapshot.hpp"
 
 namespace loa {
 

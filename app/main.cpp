@@ -2,12 +2,12 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
-#include "air_engine.hpp"
 #include "command_client.hpp"
 #include "command_devices.hpp"
 #include "command_log.hpp"
 #include "command_play.hpp"
 #include "command_render.hpp"
+#include "command_run.hpp"
 #include "command_scan.hpp"
 #include "command_user.hpp"
 #include "commands.hpp"

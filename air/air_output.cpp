@@ -1,4 +1,4 @@
-#include "air_output.hpp"
+#include "loa/air_output.hpp"
 
 #include <stdexcept>
 

@@ -1,4 +1,4 @@
-#include "air_engine.hpp"
+#include "loa/air_engine.hpp"
 
 #include <poll.h>
 #include <sys/eventfd.h>
@@ -18,18 +18,16 @@
 #include <thread>
 #include <vector>
 
-#include "air_control.hpp"
-#include "air_output.hpp"
-#include "air_snapshot.hpp"
-#include "air_station.hpp"
-#include "amplifiers.hpp"
-#include "commands.hpp"
-#include "control_server.hpp"
+#include "loa/air_control.hpp"
+#include "loa/air_output.hpp"
+#include "loa/air_snapshot.hpp"
+#include "loa/air_station.hpp"
 #include "loa/air_timeline.hpp"
+#include "loa/amplifiers.hpp"
 #include "loa/journal.hpp"
 #include "loa/log.hpp"
 #include "loa/on_air.hpp"
-#include "system_notify.hpp"
+#include "loa/system_notify.hpp"
 
 namespace loa {
 
@@ -76,32 +74,19 @@ struct Fd {
   Fd& operator=(const Fd&) = delete;
 };
 
-// The checker's diagnostics, each line at its own level ("...: warning: ..." or an error).
-void log_diagnostics(const std::string& text) {
-  std::size_t from = 0;
-  while (from < text.size()) {
-    std::size_t to = text.find('\n', from);
-    if (to == std::string::npos) to = text.size();
-    const std::string_view line = std::string_view(text).substr(from, to - from);
-    if (!line.empty()) {
-      log(line.find(": warning: ") != std::string_view::npos ? LogLevel::warning : LogLevel::error,
-          line);
-    }
-    from = to + 1;
-  }
-}
+}  // namespace
 
-class Engine final : public AirControl {
+class AirEngine::Impl final : public AirControl {
  public:
-  Engine(const RunArgs& args, AirStation air, std::vector<std::filesystem::path> files,
-         AirBoard& board, AirControlQueue& control)
-      : args_(args),
+  Impl(const AirOptions& options, AirStation air, std::vector<std::filesystem::path> files,
+       AirBoard& board, AirControlQueue& control)
+      : options_(options),
         board_(board),
         control_(control),
         journal_(journal_path(air.station->settings)),
         onair_(air, journal_, kBlock),
         amps_(air.station->settings.amplifiers),
-        output_spec_(args.output.empty() ? air.station->settings.audio.output : args.output),
+        output_spec_(options.output.empty() ? air.station->settings.audio.output : options.output),
         files_(std::move(files)),
         signals_(open_signals()),
         timer_(::timerfd_create(CLOCK_REALTIME, TFD_CLOEXEC | TFD_NONBLOCK)),
@@ -118,11 +103,11 @@ class Engine final : public AirControl {
     publish(true);
   }
 
-  ~Engine() override {
+  ~Impl() override {
     if (reload_thread_.joinable()) reload_thread_.join();
   }
 
-  int run();
+  void run();
 
   // --- AirControl: the control server's requests, on this thread ---
   UtcTime play_now(AirStation adhoc) override;
@@ -159,7 +144,7 @@ class Engine final : public AirControl {
   void take_station(LoadedStation loaded);
   void publish(bool now);
 
-  const RunArgs& args_;
+  AirOptions options_;
   AirBoard& board_;
   AirControlQueue& control_;
   std::string version_;
@@ -195,7 +180,7 @@ class Engine final : public AirControl {
   std::chrono::steady_clock::time_point last_watchdog_;
 };
 
-void Engine::watch_files() {
+void AirEngine::Impl::watch_files() {
   std::set<std::filesystem::path> dirs;
   for (const auto& f : files_) dirs.insert(std::filesystem::absolute(f).parent_path());
   for (const auto& d : dirs) {
@@ -205,7 +190,7 @@ void Engine::watch_files() {
   }
 }
 
-void Engine::go_on_air(UtcTime now) {
+void AirEngine::Impl::go_on_air(UtcTime now) {
   // Frames written now are heard this much later: a device's ring, or the lead files run ahead.
   UtcTime at = now + (output_ && output_->paced_by_device() ? kDeviceLead : kFileLead);
   if (!timeline_started_ && output_spec_.starts_with("wav:")) {
@@ -220,7 +205,7 @@ void Engine::go_on_air(UtcTime now) {
   onair_.start(now, onair_.position(), at);
 }
 
-bool Engine::ensure_output(UtcTime now) {
+bool AirEngine::Impl::ensure_output(UtcTime now) {
   if (output_) return true;
   if (retry_at_ && now < *retry_at_) return false;
   try {
@@ -247,7 +232,7 @@ bool Engine::ensure_output(UtcTime now) {
   }
 }
 
-void Engine::close_output() {
+void AirEngine::Impl::close_output() {
   if (!output_) return;
   try {
     output_->finish();
@@ -257,7 +242,7 @@ void Engine::close_output() {
   output_.reset();
 }
 
-void Engine::device_failed(const std::string& what) {
+void AirEngine::Impl::device_failed(const std::string& what) {
   log_error("the air output failed: " + what + "; what was on air is journaled as cut, and loa " +
             "retries the output");
   onair_.halt("the sound device failed");
@@ -268,7 +253,7 @@ void Engine::device_failed(const std::string& what) {
   resume_pending_ = true;
 }
 
-void Engine::check_clock(UtcTime now) {
+void AirEngine::Impl::check_clock(UtcTime now) {
   const UtcTime expected = onair_.time_of(onair_.position());
   Micros drift{0};
   if (output_->paced_by_device()) {
@@ -292,7 +277,7 @@ void Engine::check_clock(UtcTime now) {
   go_on_air(now);
 }
 
-void Engine::render_block() {
+void AirEngine::Impl::render_block() {
   onair_.render(block_);
   try {
     output_->write(block_);
@@ -301,7 +286,7 @@ void Engine::render_block() {
   }
 }
 
-void Engine::update_amplifiers(UtcTime now) {
+void AirEngine::Impl::update_amplifiers(UtcTime now) {
   amps_.poll();
   if (amps_.size() == 0) return;
   if (amps_checked_ && now - *amps_checked_ < 250ms && (!amps_next_ || now < *amps_next_)) return;
@@ -324,7 +309,7 @@ void Engine::update_amplifiers(UtcTime now) {
   }
 }
 
-void Engine::tell_systemd(UtcTime now) {
+void AirEngine::Impl::tell_systemd(UtcTime now) {
   std::string status;
   if (!onair_.quiet()) {
     status = "on air";
@@ -352,7 +337,7 @@ void Engine::tell_systemd(UtcTime now) {
   (void)now;
 }
 
-void Engine::start_reload() {
+void AirEngine::Impl::start_reload() {
   if (reload_thread_.joinable()) {
     const std::lock_guard lock(reload_mutex_);
     if (!reload_result_) {
@@ -365,7 +350,7 @@ void Engine::start_reload() {
   reload_thread_ = std::thread([this] {
     LoadedStation loaded;
     try {
-      loaded = load_air_station(args_.config);
+      loaded = load_air_station(options_.config);
     } catch (const std::exception& e) {
       loaded.diagnostics = e.what();
     }
@@ -378,7 +363,7 @@ void Engine::start_reload() {
   });
 }
 
-void Engine::take_reload() {
+void AirEngine::Impl::take_reload() {
   std::uint64_t count = 0;
   [[maybe_unused]] const auto n = ::read(reloaded_.fd, &count, sizeof count);
   std::optional<LoadedStation> loaded;
@@ -401,7 +386,7 @@ void Engine::take_reload() {
   }
 }
 
-void Engine::take_station(LoadedStation loaded) {
+void AirEngine::Impl::take_station(LoadedStation loaded) {
   log_diagnostics(loaded.diagnostics);
   const std::string version = station_version(loaded.files);
   onair_.reload(std::move(*loaded.air));
@@ -415,7 +400,7 @@ void Engine::take_station(LoadedStation loaded) {
            " programme(s)" + (changed ? "; the new version airs from now on" : "; unchanged"));
 }
 
-UtcTime Engine::play_now(AirStation adhoc) {
+UtcTime AirEngine::Impl::play_now(AirStation adhoc) {
   const UtcTime now = wall_now();
   const bool device = output_ ? output_->paced_by_device()
                               : !output_spec_.starts_with("wav:") && output_spec_ != "null";
@@ -428,7 +413,7 @@ UtcTime Engine::play_now(AirStation adhoc) {
   return at;
 }
 
-ZoneSet Engine::stop(ZoneSet zones, const std::string& reason) {
+ZoneSet AirEngine::Impl::stop(ZoneSet zones, const std::string& reason) {
   ZoneSet stopped = 0;
   for (const auto& p : onair_.now_playing()) stopped |= p.zones & zones;
   onair_.stop(zones, reason);
@@ -436,18 +421,18 @@ ZoneSet Engine::stop(ZoneSet zones, const std::string& reason) {
   return stopped;
 }
 
-void Engine::reload(LoadedStation loaded) {
+void AirEngine::Impl::reload(LoadedStation loaded) {
   if (!loaded.air) throw std::runtime_error("the station has errors");
   take_station(std::move(loaded));
 }
 
-void Engine::record_action(const std::string& who, const std::string& from,
-                           const std::string& what) {
+void AirEngine::Impl::record_action(const std::string& who, const std::string& from,
+                                    const std::string& what) {
   journal_.record_action(wall_now(), who, from, what);
   log_info("control: " + who + " (" + from + "): " + what);
 }
 
-void Engine::publish(bool now) {
+void AirEngine::Impl::publish(bool now) {
   // While on air this runs every block: a fresh copy at most every 100 ms is plenty for a page.
   const auto steady = std::chrono::steady_clock::now();
   if (!now && steady - published_at_ < 100ms) return;
@@ -467,7 +452,7 @@ void Engine::publish(bool now) {
   board_.publish(std::move(s));
 }
 
-void Engine::handle_events() {
+void AirEngine::Impl::handle_events() {
   signalfd_siginfo info{};
   while (::read(signals_.fd, &info, sizeof info) == static_cast<ssize_t>(sizeof info)) {
     if (info.ssi_signo == SIGHUP) {
@@ -505,7 +490,7 @@ void Engine::handle_events() {
   }
 }
 
-void Engine::wait(std::optional<UtcTime> until, bool precise) {
+void AirEngine::Impl::wait(std::optional<UtcTime> until, bool precise) {
   // A relative wait (precise) paces the output; an absolute one on CLOCK_REALTIME sleeps until a
   // broadcast, and wakes if the clock is set meanwhile.
   int timeout_ms = -1;
@@ -542,7 +527,7 @@ void Engine::wait(std::optional<UtcTime> until, bool precise) {
   ::poll(fds, 5, timeout_ms);
 }
 
-void Engine::shut_down() {
+void AirEngine::Impl::shut_down() {
   system_notify::stopping();
   onair_.halt("loa was stopped");
   if (output_) {
@@ -557,7 +542,7 @@ void Engine::shut_down() {
   log_info("stopped; the journal is in " + journal_.file().string());
 }
 
-int Engine::run() {
+void AirEngine::Impl::run() {
   const Station& station = onair_.station();
   const std::string name =
       station.settings.name.empty() ? station.settings.file.string() : station.settings.name;
@@ -569,7 +554,7 @@ int Engine::run() {
     handle_events();
     if (stopping_) {
       shut_down();
-      return kExitOk;
+      return;
     }
     UtcTime now = wall_now();
     onair_.look_ahead(now);
@@ -613,43 +598,31 @@ int Engine::run() {
   }
 }
 
-}  // namespace
+AirEngine::AirEngine(const AirOptions& options, LoadedStation loaded, AirBoard& board,
+                     AirControlQueue& queue) {
+  if (!loaded.air) throw std::runtime_error("the station has errors");
+  impl_ = std::make_unique<Impl>(options, std::move(*loaded.air), std::move(loaded.files), board,
+                                 queue);
+}
 
-int run_air(const RunArgs& args) {
-  set_log_debug(args.verbose);
-  LoadedStation loaded = load_air_station(args.config);
-  if (!loaded.air) {
-    std::cerr << loaded.diagnostics;
-    std::cerr << "loa run: the station has errors; fix them (loa check --config "
-              << args.config.string() << ") and start again\n";
-    return kExitInvalid;
-  }
-  log_diagnostics(loaded.diagnostics);
-  try {
-    AirBoard board;
-    AirControlQueue control;
-    const StationSettings settings = loaded.air->station->settings;
-    Engine engine(args, std::move(*loaded.air), std::move(loaded.files), board, control);
-    ControlOptions options;
-    options.listen = args.listen;
-    options.tls_cert = args.tls_cert;
-    options.tls_key = args.tls_key;
-    options.max_upload = static_cast<std::uintmax_t>(args.max_upload_mb) * 1024 * 1024;
-    options.config = args.config;
-    ControlServer server(options, settings, board, control);
-    try {
-      const std::string url = server.start();
-      if (!url.empty()) log_info("control page and API on " + url);
-    } catch (const std::exception& e) {
-      // Airing matters more than control: go on air without it.
-      log_error(std::string(e.what()) + "; airing without the control page");
+AirEngine::~AirEngine() = default;
+
+void AirEngine::run() {
+  impl_->run();
+}
+
+// The checker's diagnostics, each line at its own level ("...: warning: ..." or an error).
+void log_diagnostics(const std::string& text) {
+  std::size_t from = 0;
+  while (from < text.size()) {
+    std::size_t to = text.find('\n', from);
+    if (to == std::string::npos) to = text.size();
+    const std::string_view line = std::string_view(text).substr(from, to - from);
+    if (!line.empty()) {
+      log(line.find(": warning: ") != std::string_view::npos ? LogLevel::warning : LogLevel::error,
+          line);
     }
-    const int code = engine.run();
-    server.stop();
-    return code;
-  } catch (const std::exception& e) {
-    log_error(e.what());
-    return kExitInvalid;
+    from = to + 1;
   }
 }
 

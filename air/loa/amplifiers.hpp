@@ -6,7 +6,7 @@
 #include <span>
 #include <vector>
 
-#include "command_runner.hpp"
+#include "loa/command_runner.hpp"
 #include "loa/station_settings.hpp"
 #include "loa/station_time.hpp"
 

@@ -1,4 +1,4 @@
-#include "air_station.hpp"
+#include "loa/air_station.hpp"
 
 #include <sstream>
 

@@ -1,4 +1,4 @@
-#include "air_snapshot.hpp"
+#include "loa/air_snapshot.hpp"
 
 #include <cstdint>
 #include <cstdio>

@@ -1,9 +1,9 @@
-#include "play_now.hpp"
+#include "loa/play_now.hpp"
 
 #include <map>
 #include <stdexcept>
 
-#include "air_station.hpp"
+#include "loa/air_station.hpp"
 #include "loa/clip_probe.hpp"
 
 namespace loa {

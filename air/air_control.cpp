@@ -1,4 +1,4 @@
-#include "air_control.hpp"
+#include "loa/air_control.hpp"
 
 #include <sys/eventfd.h>
 #include <unistd.h>

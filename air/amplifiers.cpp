@@ -1,4 +1,4 @@
-#include "amplifiers.hpp"
+#include "loa/amplifiers.hpp"
 
 #include <algorithm>
 #include <string>

@@ -1,4 +1,4 @@
-#include "system_notify.hpp"
+#include "loa/system_notify.hpp"
 
 #include <systemd/sd-daemon.h>
 

@@ -1,5 +1,5 @@
 // CommandRunner and Amplifiers with real processes (small /bin/sh scripts), and amplifier_plan.
-#include "amplifiers.hpp"
+#include "loa/amplifiers.hpp"
 
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -11,7 +11,7 @@
 #include <sstream>
 #include <thread>
 
-#include "command_runner.hpp"
+#include "loa/command_runner.hpp"
 #include "loa_test/temp_dir.hpp"
 
 namespace loa {

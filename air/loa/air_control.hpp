@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "air_station.hpp"
+#include "loa/air_station.hpp"
 #include "loa/on_air.hpp"
 
 namespace loa {

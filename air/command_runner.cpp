@@ -1,4 +1,4 @@
-#include "command_runner.hpp"
+#include "loa/command_runner.hpp"
 
 #include <fcntl.h>
 #include <signal.h>
