@@ -1,10 +1,7 @@
 #pragma once
 
 #include <filesystem>
-#include <nlohmann/json.hpp>
 #include <string>
-
-#include "loa/journal.hpp"
 
 namespace loa {
 
@@ -19,9 +16,6 @@ struct LogArgs {
 // `loa log`: what the journal recorded for every broadcast scheduled in [from, to): a line per
 // broadcast and its items, or one JSON object per line. Exit 1 if there is no journal yet.
 int run_log(const LogArgs& args);
-
-// One broadcast as `loa log --json` prints it (and GET /api/log serves it).
-nlohmann::json log_json(const JournalBroadcast& b, const date::time_zone* zone);
 
 struct ReportArgs {
   std::filesystem::path config;

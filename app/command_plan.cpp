@@ -3,8 +3,8 @@
 #include "command_support.hpp"
 #include "commands.hpp"
 #include "loa/checked_station.hpp"
+#include "loa/plan_output.hpp"
 #include "loa/planner.hpp"
-#include "plan_output.hpp"
 
 namespace loa {
 

@@ -8,10 +8,10 @@
 #include <thread>
 #include <unordered_map>
 
-#include "as_run.hpp"
 #include "command_support.hpp"
 #include "commands.hpp"
 #include "loa/air_timeline.hpp"
+#include "loa/as_run.hpp"
 #include "loa/checked_station.hpp"
 #include "loa/clip_stream.hpp"
 #include "loa/loudness.hpp"

@@ -3,7 +3,7 @@
 #include "command_log.hpp"
 #include "command_support.hpp"
 #include "commands.hpp"
-#include "report_output.hpp"
+#include "loa/report_output.hpp"
 
 namespace loa {
 

@@ -10,7 +10,7 @@
 #include "command_support.hpp"
 #include "commands.hpp"
 #include "loa/accounts.hpp"
-#include "text_columns.hpp"
+#include "loa/text_columns.hpp"
 
 namespace loa {
 

@@ -1,8 +1,8 @@
 // POST /api/play-now and POST /api/stop (docs/api.md).
 #include "control_context.hpp"
 #include "loa/clip_library.hpp"
-#include "loa/values.hpp"
 #include "loa/play_now.hpp"
+#include "loa/values.hpp"
 
 namespace loa {
 

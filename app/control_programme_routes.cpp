@@ -7,8 +7,8 @@
 #include <mutex>
 #include <sstream>
 
-#include "loa/air_station.hpp"
 #include "control_context.hpp"
+#include "loa/air_station.hpp"
 #include "loa/checked_station.hpp"
 
 namespace loa {

@@ -2,11 +2,11 @@
 #include <map>
 #include <sstream>
 
-#include "command_log.hpp"
 #include "control_context.hpp"
+#include "loa/log_output.hpp"
+#include "loa/plan_output.hpp"
 #include "loa/planner.hpp"
 #include "loa/time_window.hpp"
-#include "plan_output.hpp"
 
 namespace loa {
 

@@ -1,4 +1,4 @@
-#include "plan_output.hpp"
+#include "loa/plan_output.hpp"
 
 #include <nlohmann/json.hpp>
 #include <ostream>

@@ -1,4 +1,4 @@
-#include "report.hpp"
+#include "loa/report.hpp"
 
 #include <algorithm>
 

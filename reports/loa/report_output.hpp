@@ -3,8 +3,8 @@
 #include <iosfwd>
 #include <string>
 
+#include "loa/report.hpp"
 #include "loa/values.hpp"
-#include "report.hpp"
 
 namespace loa {
 

@@ -1,4 +1,4 @@
-#include "as_run.hpp"
+#include "loa/as_run.hpp"
 
 #include <nlohmann/json.hpp>
 #include <ostream>

@@ -1,11 +1,11 @@
-#include "report_output.hpp"
+#include "loa/report_output.hpp"
 
 #include <cmath>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <ostream>
 
-#include "text_columns.hpp"
+#include "loa/text_columns.hpp"
 
 namespace loa {
 
