@@ -3,8 +3,8 @@
 #include <iostream>
 
 #include "commands.hpp"
-#include "control_server.hpp"
 #include "loa/air_engine.hpp"
+#include "loa/control_server.hpp"
 #include "loa/log.hpp"
 
 namespace loa {

@@ -8,8 +8,8 @@
 #include <optional>
 #include <string>
 
-#include "control_server.hpp"
 #include "loa/accounts.hpp"
+#include "loa/control_server.hpp"
 #include "loa/login_throttle.hpp"
 #include "loa/sessions.hpp"
 

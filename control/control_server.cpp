@@ -1,4 +1,4 @@
-#include "control_server.hpp"
+#include "loa/control_server.hpp"
 
 #include <fstream>
 
