@@ -3,7 +3,6 @@
 #include <sstream>
 
 #include "loa/checked_station.hpp"
-#include "loa/clip_stream.hpp"
 #include "loa/loudness.hpp"
 
 namespace loa {
@@ -26,8 +25,7 @@ AirStation make_air_station(std::shared_ptr<Station> station, const ClipLengths&
   AirStation air;
   air.lengths = clip_table(*station, lengths);
   air.open = [station, gains, rate](const BroadcastItem& item) -> std::unique_ptr<MonoSource> {
-    if (item.clip == nullptr) return open_builtin_chime(rate, 1.0F);
-    return open_clip_stream(station->clips[item.clip->clip], rate, (*gains)[item.clip->clip]);
+    return open_sound(item.sound(), rate, item.clip == nullptr ? 1.0F : (*gains)[item.clip->clip]);
   };
   air.station = std::move(station);
   return air;

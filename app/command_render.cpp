@@ -13,11 +13,11 @@
 #include "loa/air_timeline.hpp"
 #include "loa/as_run.hpp"
 #include "loa/checked_station.hpp"
-#include "loa/clip_stream.hpp"
 #include "loa/loudness.hpp"
 #include "loa/planner.hpp"
 #include "loa/prefetch.hpp"
 #include "loa/sink.hpp"
+#include "loa/sound.hpp"
 
 namespace loa {
 
@@ -74,9 +74,8 @@ int run_render(const RenderArgs& args) {
       plan(c.station, c.lengths(), window->from, window->to, {}, PlanWindow::on_air);
   const auto gains = loudness_gains(c, broadcasts);
   const auto open = [&](const BroadcastItem& item) -> std::unique_ptr<MonoSource> {
-    if (item.clip == nullptr) return open_builtin_chime(rate, 1.0F);
-    auto g = gains.find(item.clip);
-    return open_clip_stream(item.clip->file, rate, g == gains.end() ? 1.0F : g->second);
+    const auto g = gains.find(item.clip);
+    return open_sound(item.sound(), rate, g == gains.end() ? 1.0F : g->second);
   };
   AirVoices air = air_voices(c.station, broadcasts, window->from, window->to, rate, open);
   // Decoding and resampling are most of a render: the voices are decoded ahead, in the order they

@@ -120,6 +120,11 @@ std::string_view BroadcastItem::path() const {
   return item_kind_name(kind);
 }
 
+Sound BroadcastItem::sound() const {
+  if (clip != nullptr) return ClipSound{clip->file};
+  return ChimeSound{};
+}
+
 ClipTable clip_table(const Station& station, const ClipLengths& lengths) {
   ClipTable table;
   table.reserve(station.clips.size());

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "loa/programme.hpp"
+#include "loa/sound.hpp"
 #include "loa/station_time.hpp"
 
 namespace loa {
@@ -23,6 +24,8 @@ struct BroadcastItem {
 
   // As operators wrote it, or "builtin", "silence", "gap".
   std::string_view path() const;
+  // What audio/ opens for it (chime and clip items; silence and gaps make no sound).
+  Sound sound() const;
 };
 
 std::string_view item_kind_name(BroadcastItem::Kind k);

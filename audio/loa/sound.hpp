@@ -1,0 +1,26 @@
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <variant>
+
+#include "loa/mono_source.hpp"
+
+namespace loa {
+
+// What an item sounds like, as audio/ knows it: one alternative per kind of source. The scheduler
+// says which sound an item is; the mixer and the engine only ever see a MonoSource. A new kind of
+// sound (a relay, a capture input, spoken text) is a new alternative here and a file of its own
+// implementing it, never a branch in the engine or the mixer.
+struct ChimeSound {};  // the built-in chime
+struct ClipSound {
+  std::filesystem::path file;
+};
+using Sound = std::variant<ChimeSound, ClipSound>;
+
+// Opens `sound` for airing: mono at `rate`, times `gain` (linear). Throws ClipStreamError
+// (clip_stream.hpp) when it cannot be opened. Not real-time safe: the producer thread calls it
+// when a voice is due.
+std::unique_ptr<MonoSource> open_sound(const Sound& sound, int rate, float gain);
+
+}  // namespace loa

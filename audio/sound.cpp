@@ -1,0 +1,24 @@
+#include "loa/sound.hpp"
+
+#include "loa/clip_stream.hpp"
+
+namespace loa {
+
+namespace {
+
+template <class... Ts>
+struct Overloaded : Ts... {
+  using Ts::operator()...;
+};
+
+}  // namespace
+
+std::unique_ptr<MonoSource> open_sound(const Sound& sound, int rate, float gain) {
+  return std::visit(Overloaded{
+                        [&](const ChimeSound&) { return open_builtin_chime(rate, gain); },
+                        [&](const ClipSound& c) { return open_clip_stream(c.file, rate, gain); },
+                    },
+                    sound);
+}
+
+}  // namespace loa
