@@ -601,6 +601,7 @@ void AirEngine::Impl::run() {
 AirEngine::AirEngine(const AirOptions& options, LoadedStation loaded, AirBoard& board,
                      AirControlQueue& queue) {
   if (!loaded.air) throw std::runtime_error("the station has errors");
+  lock_ = std::make_unique<StationLock>(loaded.air->station->settings.state);
   impl_ = std::make_unique<Impl>(options, std::move(*loaded.air), std::move(loaded.files), board,
                                  queue);
 }

@@ -1,5 +1,11 @@
 #include "loa/control_server.hpp"
 
+#include <netdb.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 
 #include "control_context.hpp"
@@ -12,6 +18,41 @@ namespace loa {
 namespace {
 
 constexpr std::chrono::seconds kEngineTimeout{5};
+
+// Why binding `host`:`port` fails, in an operator's words, found by trying it once more.
+std::string why_cannot_listen(const std::string& host, int port) {
+  addrinfo hints{};
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_NUMERICSERV;
+  addrinfo* found = nullptr;
+  if (::getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &found) != 0 ||
+      found == nullptr) {
+    return "no such address";
+  }
+  const int sock = ::socket(found->ai_family, found->ai_socktype | SOCK_CLOEXEC, 0);
+  int error = 0;
+  if (sock < 0) {
+    error = errno;
+  } else {
+    int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    if (::bind(sock, found->ai_addr, found->ai_addrlen) != 0) error = errno;
+    ::close(sock);
+  }
+  ::freeaddrinfo(found);
+  switch (error) {
+    case EADDRINUSE:
+      return "the port is in use (another loa run, or another program, listens there)";
+    case EADDRNOTAVAIL:
+      return "the address is not one of this computer's";
+    case EACCES:
+      return "ports below 1024 need special rights";
+    case 0:
+      return "the port could not be opened";
+    default:
+      return std::strerror(error);
+  }
+}
 // Bodies other than clip uploads are small (a programme file, a JSON request).
 constexpr std::size_t kMaxSmallBody = 2 * 1024 * 1024;
 
@@ -270,6 +311,13 @@ std::string ControlServer::start() {
   // Block in accept(), never waking to look (cpp-httplib's default on Linux, stated because an
   // idle station must cost nothing). stop() shuts the socket down, which ends the accept().
   s.set_idle_interval(0, 0);
+  // cpp-httplib's default sets SO_REUSEPORT, which lets a second loa run share the port and take
+  // some of the first one's requests (a stop landing on the wrong station). SO_REUSEADDR alone
+  // still allows a restart while old connections linger, but never two listeners.
+  s.set_socket_options([](int sock) {
+    int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
 
   // Before a body is read: unknown callers and oversized bodies are refused at once.
   s.set_pre_routing_handler([&c](const httplib::Request& req, httplib::Response& res) {
@@ -336,9 +384,9 @@ std::string ControlServer::start() {
     bound = -1;
   }
   if (bound <= 0) {
-    throw std::runtime_error("cannot listen on " + c.options.listen +
-                             " (is another loa running, or the address not this computer's?); "
-                             "choose another with --listen, or --listen off");
+    throw std::runtime_error("cannot listen on " + c.options.listen + ": " +
+                             why_cannot_listen(host, port) +
+                             "; choose another with --listen ADDRESS:PORT, or --listen off");
   }
   const std::string shown = host.find(':') != std::string::npos ? "[" + host + "]" : host;
   const std::string url =

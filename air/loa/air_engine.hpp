@@ -8,6 +8,7 @@
 #include "loa/air_control.hpp"
 #include "loa/air_snapshot.hpp"
 #include "loa/air_station.hpp"
+#include "loa/station_lock.hpp"
 
 namespace loa {
 
@@ -24,8 +25,9 @@ struct AirOptions {
 // publishes) and reach it only through `queue`, which it drains between blocks of audio.
 //
 // The constructor blocks SIGTERM, SIGINT and SIGHUP in the calling thread (they arrive on a
-// signalfd): construct it before starting other threads. Throws std::runtime_error if the journal
-// or the engine's event sources cannot be opened.
+// signalfd): construct it before starting other threads. Throws std::runtime_error if another
+// engine airs the same station (StationLock), or the journal or the engine's event sources cannot
+// be opened.
 class AirEngine {
  public:
   AirEngine(const AirOptions& options, LoadedStation loaded, AirBoard& board,
@@ -41,6 +43,7 @@ class AirEngine {
   class Impl;
 
  private:
+  std::unique_ptr<StationLock> lock_;  // taken before anything touches the journal or amplifiers
   std::unique_ptr<Impl> impl_;
 };
 

@@ -415,6 +415,28 @@ TEST_F(ControlApi, OversizedRequestsAreRefusedAndTheEngineGoesOn) {
   EXPECT_FALSE(std::filesystem::exists(*dir_ / "clips/big.wav"));
 }
 
+// A second loa run (another station) asked to listen on this one's port says the port is in use
+// and airs without its page; it never shares the port, so every request reaches this server.
+TEST_F(ControlApi, ASecondServerOnThePortIsRefusedAndRequestsStayHere) {
+  test::TempDir other;
+  other.write("station.yaml", kStation);
+  other.write("programmes/notices.yaml", kNotices);
+  test::write_tone(other / "clips/tone.wav", 3.0);
+  test::write_tone(other / "clips/short.wav", 0.5);
+  test::LoaProcess second(LOA_BINARY, other,
+                          {"run", "--config", "station.yaml", "--output", "null", "--listen",
+                           "127.0.0.1:" + std::to_string(port_)});
+  ASSERT_TRUE(second.wait_for("airing without the control page", 20s)) << second.err();
+  EXPECT_NE(second.err().find("the port is in use"), std::string::npos) << second.err();
+  EXPECT_TRUE(second.running()) << second.err();
+  for (int i = 0; i < 8; ++i) {
+    auto c = client();  // a new connection each time
+    const auto r = c.Get("/api/status", bearer());
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 200) << "request " << i << " reached another server";
+  }
+}
+
 TEST_F(ControlApi, MalformedRequestsGet400WithAMessage) {
   auto c = client();
   for (const char* body :

@@ -476,6 +476,35 @@ TEST_F(Run, ABrokenSaveKeepsTheOldVersionOnAirAndAValidOneTakesEffect) {
   EXPECT_EQ(time_of(q["start"]), second) << q;
 }
 
+// One station, one engine: a second loa run on the same state folder would switch the amplifiers
+// off under the first one's broadcast and journal beside it.
+TEST_F(Run, ASecondLoaRunOnTheSameStationIsRefusedAndTheFirstAirsOn) {
+  clip("a.wav", 1.0, kA);
+  const Seconds at = slot_in(6s);
+  dir.write("station.yaml", header());
+  dir.write("programmes/p.yaml",
+            "programmes: [{id: p, slots: [{at: '" + hms(at) + "', play: [a.wav]}]}]\n");
+  Loa first(dir, run_args());
+  ASSERT_TRUE(first.wait_for("on air for", 5s)) << first.err();
+  std::this_thread::sleep_for(1s);  // the first one's own start-up commands are done
+  const auto off_before = touched(dir / "amp-off", at);
+  Loa second(dir, run_args(), "second");
+  ASSERT_EQ(second.wait(10s), 1) << second.err();
+  EXPECT_TRUE(has(second.err(), "is already airing this station")) << second.err();
+  EXPECT_TRUE(has(second.err(), "(process ")) << second.err();
+  EXPECT_FALSE(has(second.err(), "on air for")) << second.err();
+  EXPECT_FALSE(has(second.err(), "' command")) << second.err();
+  EXPECT_EQ(touched(dir / "amp-off", at), off_before)
+      << "the refused loa run switched an amplifier";
+  ASSERT_TRUE(journal_until(ended("p"), 15s)) << first.err();
+  EXPECT_EQ((*broadcast(journal(), "p"))["status"], "aired");
+  first.signal(SIGTERM);
+  ASSERT_EQ(first.wait(5s), 0) << first.err();
+  // The lock goes with the process: the station can be started again at once.
+  Loa again(dir, run_args(), "again");
+  EXPECT_TRUE(again.wait_for("on air for", 5s)) << again.err();
+}
+
 TEST_F(Run, AStationWithErrorsDoesNotGoOnAir) {
   clip("a.wav", 1.0, kA);
   dir.write("station.yaml", header());
