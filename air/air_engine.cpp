@@ -143,6 +143,8 @@ class AirEngine::Impl final : public AirControl {
   void tell_systemd(UtcTime now);
   void take_station(LoadedStation loaded);
   void publish(bool now);
+  // When the amplifiers of `zones` are warm: `now` for those on for their warm-up already.
+  UtcTime amplifiers_ready(ZoneSet zones, UtcTime now) const;
 
   AirOptions options_;
   AirBoard& board_;
@@ -407,10 +409,30 @@ UtcTime AirEngine::Impl::play_now(AirStation adhoc) {
   const UtcTime heard = now + (device ? kDeviceLead : kFileLead);
   // A closed output's timeline stopped when it closed: it starts again from the present.
   if (!output_) onair_.reanchor(onair_.position(), heard);
-  const UtcTime at =
-      onair_.play_now(std::move(adhoc), std::max(heard, onair_.time_of(onair_.position())));
+  // The chime must not play into an amplifier still warming up: an ad-hoc broadcast, even an
+  // emergency, starts once the amplifiers of its zones have warmed up (at once if they are on).
+  const ZoneSet zones = adhoc.station->programmes.front().zones;
+  const UtcTime earliest =
+      std::max({heard, onair_.time_of(onair_.position()), amplifiers_ready(zones, now)});
+  const UtcTime at = onair_.play_now(std::move(adhoc), earliest);
+  amps_checked_.reset();  // switch them on now, not at the next routine check
   publish(true);
   return at;
+}
+
+UtcTime AirEngine::Impl::amplifiers_ready(ZoneSet zones, UtcTime now) const {
+  UtcTime ready = now;
+  const auto steady = CommandRunner::Clock::now();
+  for (std::size_t i = 0; i < amps_.size(); ++i) {
+    const Amplifier& a = amps_.amplifier(i);
+    if ((a.zones & zones) == 0) continue;
+    Micros warm = a.warmup;
+    if (const auto since = amps_.on_since(i)) {
+      warm -= std::chrono::duration_cast<Micros>(steady - *since);
+    }
+    if (warm > Micros{0}) ready = std::max(ready, now + warm);
+  }
+  return ready;
 }
 
 ZoneSet AirEngine::Impl::stop(ZoneSet zones, const std::string& reason) {

@@ -90,6 +90,7 @@ void Amplifiers::request(std::size_t index, bool on) {
   State& s = amps_.at(index);
   if (s.wanted == on) return;
   s.wanted = on;
+  s.on_since = on ? std::optional(CommandRunner::Clock::now()) : std::nullopt;
   if (s.running) {
     // The running command establishes `commanded`; only a different state needs another one.
     s.queued = on != s.commanded ? std::optional<bool>(on) : std::nullopt;

@@ -66,6 +66,11 @@ class Amplifiers {
   void switch_off(std::size_t index) { request(index, false); }
   // The state requested last (a failed command does not change it); false before any request.
   bool is_on(std::size_t index) const { return amps_.at(index).wanted.value_or(false); }
+  // Since when it has been on (when it was last switched from off or unknown to on); nullopt
+  // while off. Its warm-up counts from there.
+  std::optional<CommandRunner::Clock::time_point> on_since(std::size_t index) const {
+    return amps_.at(index).on_since;
+  }
 
   // Non-blocking: reaps finished commands, logs each (info when done, warning when failed),
   // starts the queued ones. Call it at least every ~100 ms while busy().
@@ -83,6 +88,7 @@ class Amplifiers {
     bool commanded = false;            // what the running (or last) command establishes
     std::optional<CommandId> running;  // its command in flight
     std::optional<bool> queued;        // to run when that ends
+    std::optional<CommandRunner::Clock::time_point> on_since;
   };
 
   void request(std::size_t index, bool on);

@@ -505,6 +505,30 @@ TEST_F(Run, ASecondLoaRunOnTheSameStationIsRefusedAndTheFirstAirsOn) {
   EXPECT_TRUE(again.wait_for("on air for", 5s)) << again.err();
 }
 
+// An emergency cuts in at once, but not into an amplifier still warming up: its chime would be
+// lost. It starts when the amplifier of its zone has warmed up (2 s here).
+TEST_F(Run, PlayNowWaitsForTheAmplifiersWarmUp) {
+  clip("a.wav", 1.0, kA);
+  dir.write("station.yaml", header());
+  dir.write("programmes/p.yaml", "programmes: []\n");
+  Loa loa(dir, run_args());
+  ASSERT_TRUE(loa.wait_for("control page and API on", 10s)) << loa.err();
+  std::this_thread::sleep_for(500ms);  // the start-up 'off' command is done
+  const auto asked = std::chrono::time_point_cast<milliseconds>(Clock::now());
+  const test::CliResult r =
+      test::run_cli(LOA_BINARY, "play-now --config station.yaml --priority emergency a.wav", dir);
+  ASSERT_EQ(r.exit, 0) << r.out << r.err;
+  ASSERT_TRUE(journal_until(ended("play-now"), 15s)) << loa.err();
+  const json b = *broadcast(journal(), "play-now");
+  EXPECT_EQ(b["status"], "aired") << b;
+  const Millis start = time_of(b["start"]);
+  EXPECT_GE((start - asked).count(), 2000 - 50) << "started before the amplifier warmed up";
+  EXPECT_LE((start - asked).count(), 4000) << "an emergency waits for nothing else";
+  const auto on = touched(dir / "amp-on", start);
+  ASSERT_TRUE(on) << loa.err();
+  EXPECT_LE(*on, -1900) << "switched on its warm-up (2 s) before";
+}
+
 TEST_F(Run, AStationWithErrorsDoesNotGoOnAir) {
   clip("a.wav", 1.0, kA);
   dir.write("station.yaml", header());
