@@ -692,7 +692,10 @@ TEST(ControlApiTls, ServesHttpsWithTheGivenCertificate) {
   const auto clear = plain.Get("/api/status");
   EXPECT_TRUE(!clear || clear->status != 200);
 
-  // A certificate that cannot be used: loa says so and airs without the page.
+  // A certificate that cannot be used: loa says so and airs without the page. (One loa run per
+  // station: the first one stops first.)
+  loa.signal(SIGTERM);
+  ASSERT_EQ(loa.wait(10s), 0) << loa.err();
   test::LoaProcess bad(LOA_BINARY, dir,
                        {"run", "--config", "station.yaml", "--output", "null", "--listen",
                         "127.0.0.1:0", "--tls-cert", "missing.pem", "--tls-key", "key.pem"},
