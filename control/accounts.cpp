@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstring>
@@ -31,8 +32,20 @@ bool valid_name(std::string_view name) {
   return true;
 }
 
+constexpr long kMinPassword = 10;
+
 void check_password(std::string_view password) {
   if (password.empty()) throw std::invalid_argument("the password is empty; give one");
+  // Characters, not bytes: "mật khẩu" is as strong as it looks. Ten, because the control page
+  // can put anything on every loudspeaker of the commune.
+  const auto characters = std::count_if(password.begin(), password.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  });
+  if (characters < kMinPassword) {
+    throw std::invalid_argument(
+        "the password has " + std::to_string(characters) + " characters; choose one of at least " +
+        std::to_string(kMinPassword) + " (a few words are easy to remember and hard to guess)");
+  }
   if (password.size() > kMaxPassword) {
     throw std::invalid_argument("the password is longer than 1024 bytes; choose a shorter one");
   }

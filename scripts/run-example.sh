@@ -28,7 +28,7 @@ if ! grep -q . /proc/asound/cards 2>/dev/null || grep -q "no soundcards" /proc/a
 fi
 # An account for the control page, so the example can be tried in a browser at once.
 if ! "$loa" user list --config "$config" 2>/dev/null | grep -q "^demo "; then
-  password=$(head -c 9 /dev/urandom | base64 | tr -d '/+=')
+  password=$(head -c 12 /dev/urandom | base64 | tr -d '/+=')
   echo "$password" | "$loa" user add demo --role operator --config "$config" >/dev/null
   echo "$password" > examples/state/demo-password
   chmod 600 examples/state/demo-password

@@ -36,7 +36,7 @@ std::filesystem::path accounts_path(const std::filesystem::path& state_folder);
 // reads the file, so accounts changed by another process (loa user) count at once.
 // Thread-safe. Throws std::runtime_error naming the file on SQLite failures; std::invalid_argument
 // with a plain operator-facing message for a bad name (1..64 chars: letters a-z A-Z, digits, . _ -;
-// starting with a letter or digit), an empty password or one over 1024 bytes.
+// starting with a letter or digit), a password of fewer than 10 characters or over 1024 bytes.
 class AccountStore {
  public:
   explicit AccountStore(const std::filesystem::path& file);

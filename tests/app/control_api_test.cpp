@@ -67,7 +67,7 @@ class ControlApi : public ::testing::Test {
     dir_->write("programmes/notices.yaml", kNotices);
     test::write_tone(*dir_ / "clips/tone.wav", 3.0);
     test::write_tone(*dir_ / "clips/short.wav", 0.5);
-    dir_->write("pw.txt", "secret-pw\n");
+    dir_->write("pw.txt", "secret-pw-10\n");
     add_user("lan --role operator");
     add_user("vy --role viewer");
     add_user("cho-only --role operator --zones cho");
@@ -111,7 +111,7 @@ class ControlApi : public ::testing::Test {
       return h;
     }
   };
-  static Person login(const std::string& name, const std::string& password = "secret-pw") {
+  static Person login(const std::string& name, const std::string& password = "secret-pw-10") {
     auto c = client();
     const auto res = c.Post("/api/login", json{{"name", name}, {"password", password}}.dump(),
                             "application/json");
@@ -592,11 +592,11 @@ TEST_F(ControlApi, AnAccountLimitedToZonesCannotUseOthers) {
 TEST_F(ControlApi, AdminsManageUsers) {
   auto c = client();
   const Person boss = login("boss");
-  const auto added =
-      c.Post("/api/users", boss.headers(),
-             R"({"name": "hoa", "password": "pw-of-hoa", "role": "viewer"})", "application/json");
+  const auto added = c.Post("/api/users", boss.headers(),
+                            R"({"name": "hoa", "password": "pw-of-hoa-long", "role": "viewer"})",
+                            "application/json");
   ASSERT_EQ(added->status, 201) << added->body;
-  const Person hoa = login("hoa", "pw-of-hoa");
+  const Person hoa = login("hoa", "pw-of-hoa-long");
   EXPECT_EQ(c.Get("/api/status", hoa.headers())->status, 200);
   EXPECT_EQ(c.Delete("/api/users/hoa", boss.headers())->status, 200);
   EXPECT_EQ(c.Get("/api/status", hoa.headers())->status, 401);
@@ -641,9 +641,10 @@ TEST_F(ControlApi, ZFailedLoginsAreSlowedDown) {
   EXPECT_EQ(refused->status, 429);
   EXPECT_FALSE(refused->get_header_value("Retry-After").empty());
   // Even the right password waits.
-  EXPECT_EQ(c.Post("/api/login", R"({"name": "lan", "password": "secret-pw"})", "application/json")
-                ->status,
-            429);
+  EXPECT_EQ(
+      c.Post("/api/login", R"({"name": "lan", "password": "secret-pw-10"})", "application/json")
+          ->status,
+      429);
   EXPECT_EQ(c.Post("/api/login", R"({"name": "lan"})", "application/json")->status, 400);
 }
 
@@ -659,7 +660,7 @@ TEST(ControlApiTls, ServesHttpsWithTheGivenCertificate) {
   dir.write("station.yaml", kStation);
   dir.write("programmes/notices.yaml", kNotices);
   test::write_tone(dir / "clips/tone.wav", 1.0);
-  dir.write("pw.txt", "secret-pw\n");
+  dir.write("pw.txt", "secret-pw-10\n");
   const auto made = test::run_cli(
       "openssl",
       "req -x509 -newkey rsa:2048 -nodes -subj /CN=localhost -days 2 -keyout key.pem -out "
@@ -680,7 +681,7 @@ TEST(ControlApiTls, ServesHttpsWithTheGivenCertificate) {
   httplib::SSLClient tls("127.0.0.1", port);
   tls.enable_server_certificate_verification(false);
   const auto login =
-      tls.Post("/api/login", R"({"name": "lan", "password": "secret-pw"})", "application/json");
+      tls.Post("/api/login", R"({"name": "lan", "password": "secret-pw-10"})", "application/json");
   ASSERT_TRUE(login) << httplib::to_string(login.error());
   EXPECT_EQ(login->status, 200);
   EXPECT_NE(login->get_header_value("Set-Cookie").find("; Secure"), std::string::npos);

@@ -103,7 +103,9 @@ TEST_F(AccountsTest, AnotherStoreOnTheFileSeesTheAccount) {
 }
 
 TEST_F(AccountsTest, AnExistingNameIsNotReplacedWithoutBeingAsked) {
-  const auto what = invalid_argument_of([] { store_->add({"lan", Role::admin, {}}, "x", false); });
+  const auto what = invalid_argument_of([] {
+    store_->add({"lan", Role::admin, {}}, kPassword, false);
+  });
   EXPECT_EQ(what, "user 'lan' exists; use --replace to change it");
   EXPECT_EQ(store_->find("lan")->role, Role::operator_);
 }
@@ -112,7 +114,7 @@ TEST_F(AccountsTest, BadNamesAndPasswordsAreRefusedWithAPlainMessage) {
   for (const std::string& name : std::vector<std::string>{
            "", "-lan", ".lan", "lan mai", "lan/..", "Lân", std::string(65, 'a'), "lan;drop"}) {
     const auto what = invalid_argument_of([&] {
-      store_->add({name, Role::viewer, {}}, "x", false);
+      store_->add({name, Role::viewer, {}}, kPassword, false);
     });
     EXPECT_NE(what.find("is not valid: use 1 to 64 letters"), std::string::npos) << name << what;
   }
@@ -122,6 +124,14 @@ TEST_F(AccountsTest, BadNamesAndPasswordsAreRefusedWithAPlainMessage) {
               store_->add({"mai", Role::viewer, {}}, "", false);
             }),
             "the password is empty; give one");
+  // Ten characters at least, counted as people count them, not in bytes.
+  EXPECT_EQ(invalid_argument_of([] {
+              store_->add({"mai", Role::viewer, {}}, "mật khẩu", false);
+            }),
+            "the password has 8 characters; choose one of at least 10 (a few words are easy to "
+            "remember and hard to guess)");
+  EXPECT_NO_THROW(store_->add({"mai", Role::viewer, {}}, "mật khẩu 1", false));
+  EXPECT_TRUE(store_->remove("mai"));
   EXPECT_NE(invalid_argument_of([] {
               store_->add({"mai", Role::viewer, {}}, std::string(1025, 'x'), false);
             }).find("longer than 1024 bytes"),
@@ -132,10 +142,10 @@ TEST_F(AccountsTest, BadNamesAndPasswordsAreRefusedWithAPlainMessage) {
 TEST(Accounts, ReplacingChangesPasswordRoleAndZones) {
   test::TempDir dir;
   AccountStore store(dir / "users.db");
-  store.add({"minh", Role::viewer, {"ap-1"}}, "cũ", false);
-  store.add({"minh", Role::admin, {}}, "mới", true);
-  EXPECT_FALSE(store.verify("minh", "cũ").has_value());
-  const auto a = store.verify("minh", "mới");
+  store.add({"minh", Role::viewer, {"ap-1"}}, "mật khẩu cũ đây", false);
+  store.add({"minh", Role::admin, {}}, "mật khẩu mới đây", true);
+  EXPECT_FALSE(store.verify("minh", "mật khẩu cũ đây").has_value());
+  const auto a = store.verify("minh", "mật khẩu mới đây");
   ASSERT_TRUE(a.has_value());
   EXPECT_EQ(a->role, Role::admin);
   EXPECT_TRUE(a->zones.empty());
@@ -144,8 +154,8 @@ TEST(Accounts, ReplacingChangesPasswordRoleAndZones) {
 TEST(Accounts, ListIsByNameAndRemoveForgets) {
   test::TempDir dir;
   AccountStore store(dir / "users.db");
-  store.add({"thu", Role::viewer, {}}, "một", false);
-  store.add({"an", Role::admin, {}}, "hai", false);
+  store.add({"thu", Role::viewer, {}}, "mật khẩu một đây", false);
+  store.add({"an", Role::admin, {}}, "mật khẩu hai đây", false);
   auto list = store.list();
   ASSERT_EQ(list.size(), 2U);
   EXPECT_EQ(list[0].name, "an");
