@@ -7,7 +7,7 @@ namespace loa {
 AirOutput::AirOutput(const std::string& spec, int rate, int channels) : spec_(spec) {
   if (spec.starts_with("wav:")) {
     kind_ = Kind::wav;
-    sink_ = open_wav_sink(spec.substr(4), rate, channels);
+    sink_ = open_wav_sink(spec.substr(4), rate, channels, true);
   } else if (spec == "null") {
     kind_ = Kind::null;
     sink_ = open_null_sink(rate, channels, false);

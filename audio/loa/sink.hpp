@@ -25,9 +25,11 @@ class Sink {
   virtual void drain() = 0;
 };
 
-// A 16-bit PCM WAV file, written as fast as it is fed. Throws std::runtime_error naming the file if
-// it cannot be created.
-std::unique_ptr<Sink> open_wav_sink(const std::filesystem::path& file, int rate, int channels);
+// A 16-bit PCM WAV file, written as fast as it is fed. `live` (a recording of the air, read while it
+// grows): its header is brought up to date every second of audio, not only when it is closed.
+// Throws std::runtime_error naming the file if it cannot be created.
+std::unique_ptr<Sink> open_wav_sink(const std::filesystem::path& file, int rate, int channels,
+                                    bool live = false);
 
 // Discards audio; `paced` makes write() take as long as the audio lasts (real time).
 std::unique_ptr<Sink> open_null_sink(int rate, int channels, bool paced);

@@ -6,6 +6,7 @@
 
 #include <chrono>
 
+#include "loa_test/cli.hpp"
 #include "loa_test/temp_dir.hpp"
 
 namespace loa {
@@ -33,6 +34,32 @@ TEST(WavSink, Writes16BitFramesAtTheRateAndClipsInsteadOfWrapping) {
   EXPECT_EQ(s[1], -8192);
   EXPECT_EQ(s[2], 32767);  // clipped, not wrapped to a negative click
   EXPECT_EQ(s[3], -32768);
+}
+
+// The size the "data" chunk's header gives, as a player reading the file sees it.
+std::uint32_t data_chunk_size(const std::filesystem::path& file) {
+  const std::string bytes = test::slurp(file);
+  const auto at = bytes.find("data");
+  if (at == std::string::npos || at + 8 > bytes.size()) return 0;
+  std::uint32_t size = 0;
+  for (int i = 3; i >= 0; --i) {
+    size = (size << 8) | static_cast<unsigned char>(bytes[at + 4 + static_cast<std::size_t>(i)]);
+  }
+  return size;
+}
+
+// A recording of the air says how long it is while it grows, not 0 s until loa stops.
+TEST(WavSink, ALiveRecordingsHeaderKeepsUpWithinASecond) {
+  test::TempDir dir;
+  auto live = open_wav_sink(dir / "live.wav", 48000, 1, true);
+  auto plain = open_wav_sink(dir / "plain.wav", 48000, 1);
+  const std::vector<float> block(1024, 0.25F);
+  for (int i = 0; i < 48000 * 5 / 2 / 1024; ++i) {  // 2.5 s
+    live->write(block);
+    plain->write(block);
+  }
+  EXPECT_GE(data_chunk_size(dir / "live.wav"), 2U * 48000 * 2) << "at least 2 s of 16-bit mono";
+  EXPECT_LT(data_chunk_size(dir / "plain.wav"), 48000U) << "a render's header is written once";
 }
 
 TEST(WavSink, AnUnwritablePathIsAClearError) {
