@@ -10,6 +10,7 @@
 #include "control_context.hpp"
 #include "loa/air_station.hpp"
 #include "loa/checked_station.hpp"
+#include "schedule_rights.hpp"
 
 namespace loa {
 
@@ -169,6 +170,13 @@ void add_programme_routes(ControlServer::Context& c) {
                                     (n == 1 ? " error" : " errors") + "; nothing was changed"},
                       {"errors", diagnostics_json(checked.diags, settings, Severity::error)},
                       {"warnings", diagnostics_json(checked.diags, settings, Severity::warning)}});
+          return;
+        }
+        if (const Diagnostics refused = schedule_rights(caller, checked.station, *file);
+            refused.has_errors()) {
+          reply_json(res, 403,
+                     {{"error", "your account may not schedule this; nothing was changed"},
+                      {"errors", diagnostics_json(refused, settings, Severity::error)}});
           return;
         }
         write_atomically(*file, req.body);

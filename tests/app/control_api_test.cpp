@@ -589,6 +589,43 @@ TEST_F(ControlApi, AnAccountLimitedToZonesCannotUseOthers) {
   EXPECT_EQ(body_of(own)["zones"], json({"cho"}));
 }
 
+// What a person may schedule is limited like what they may play: a zone-limited operator cannot
+// save a programme on other zones, and only an admin schedules an emergency.
+TEST_F(ControlApi, WhatAPersonMaySaveIsLimitedToTheirZonesAndRole) {
+  auto c = client();
+  const Person cho = login("cho-only");
+  const Person lan = login("lan");
+  const Person boss = login("boss");
+  const std::string everywhere =
+      "programmes:\n  - id: bao-dong\n    priority: emergency\n    zones: all\n    slots:\n"
+      "      - {at: \"13:00\", play: [tone.wav]}\n";
+  const auto refused = c.Put("/api/programmes/rights", cho.headers(), everywhere, "text/yaml");
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 403) << refused->body;
+  const json errors = body_of(refused)["errors"];
+  ASSERT_EQ(errors.size(), 2U) << refused->body;
+  EXPECT_EQ(errors[0]["line"], 2);
+  EXPECT_NE(errors[0]["message"].get<std::string>().find("ap-1,ap-2"), std::string::npos) << errors;
+  EXPECT_NE(errors[1]["message"].get<std::string>().find("emergency"), std::string::npos) << errors;
+  EXPECT_FALSE(std::filesystem::exists(*dir_ / "programmes/rights.yaml"));
+
+  // An operator on every zone still may not schedule an emergency.
+  const auto operator_ = c.Put("/api/programmes/rights", lan.headers(), everywhere, "text/yaml");
+  EXPECT_EQ(operator_->status, 403) << operator_->body;
+  // On their own zone, below emergency, the zone-limited operator may.
+  const std::string own =
+      "programmes:\n  - id: cho-phien\n    priority: high\n    zones: [cho]\n    slots:\n"
+      "      - {at: \"13:00\", play: [tone.wav]}\n";
+  const auto mine = c.Put("/api/programmes/rights", cho.headers(), own, "text/yaml");
+  EXPECT_EQ(mine->status, 200) << mine->body;
+  // An admin may schedule the emergency; afterwards the operators may no longer save that file.
+  const auto admin = c.Put("/api/programmes/rights", boss.headers(), everywhere, "text/yaml");
+  EXPECT_EQ(admin->status, 200) << admin->body;
+  const auto again = c.Put("/api/programmes/rights", lan.headers(), everywhere, "text/yaml");
+  EXPECT_EQ(again->status, 403) << again->body;
+  std::filesystem::remove(*dir_ / "programmes/rights.yaml");
+}
+
 TEST_F(ControlApi, AdminsManageUsers) {
   auto c = client();
   const Person boss = login("boss");
