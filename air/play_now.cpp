@@ -57,4 +57,25 @@ AirStation play_now_station(const Station& base, const std::vector<std::filesyst
       std::move(station), by_file, [](std::size_t) { return true; }, false);
 }
 
+AirStation on_demand_station(const AirStation& base, std::string_view programme, ZoneSet zones) {
+  const Station& s = *base.station;
+  const Programme* found = s.programme(programme);
+  if (found == nullptr) {
+    throw std::invalid_argument("there is no programme '" + std::string(programme) + "'");
+  }
+  if (!found->on_demand) {
+    throw std::invalid_argument("programme '" + found->id +
+                                "' is not on demand (it needs on_demand: true and play:)");
+  }
+  // A copy of the station keeps every clip at its index, so the lengths and the loudness gains
+  // measured for the station serve the copy as they are.
+  auto station = std::make_shared<Station>(s);
+  Programme p = *found;
+  p.slots = {*found->on_demand};
+  p.on_demand.reset();
+  if (zones != 0) p.zones = zones;
+  station->programmes = {std::move(p)};
+  return AirStation{std::move(station), base.lengths, base.open};
+}
+
 }  // namespace loa

@@ -134,8 +134,21 @@ int run_status(const ClientArgs& args) {
 }
 
 int run_play_now(const ClientArgs& args) {
-  const nlohmann::json body = {
-      {"clips", args.clips}, {"zones", zones_json(args)}, {"priority", args.priority}};
+  if (args.clips.empty() == args.programme.empty()) {
+    std::cerr << "loa play-now: give either clips or --programme ID (an on-demand programme)\n";
+    return kExitUsage;
+  }
+  if (!args.programme.empty() && !args.priority.empty()) {
+    std::cerr << "loa play-now: a programme airs at its own priority; leave out --priority\n";
+    return kExitUsage;
+  }
+  nlohmann::json body = {{"zones", zones_json(args)}};
+  if (args.programme.empty()) {
+    body["clips"] = args.clips;
+    body["priority"] = args.priority.empty() ? std::string("normal") : args.priority;
+  } else {
+    body["programme"] = args.programme;
+  }
   const auto a = ask(args, "loa play-now", "POST", "/api/play-now", body);
   if (!a) return kExitInvalid;
   std::cout << "queued (" << a->body["priority"].get<std::string>() << ") on "

@@ -14,8 +14,9 @@ struct ClientArgs {
   bool insecure = false;         // HTTPS without checking the certificate (self-signed)
   bool json = false;             // status: the API's JSON as it is
   std::vector<std::string> clips;
+  std::string programme;           // play-now: an on-demand programme instead of clips
   std::vector<std::string> zones;  // empty: every zone
-  std::string priority = "normal";
+  std::string priority;            // play-now: empty is normal (or the programme's own)
 };
 
 int run_status(const ClientArgs& args);

@@ -107,11 +107,16 @@ int main(int argc, char** argv) {
   client_options(st);
   st->add_flag("--json", client.json, "The API's JSON as it is");
   auto* pn = app.add_subcommand(
-      "play-now", "Air clips now through a running loa run (an emergency cuts in at once)");
+      "play-now",
+      "Air clips or an on-demand programme now through a running loa run (an emergency cuts in "
+      "at once)");
   client_options(pn);
   pn->add_option("--zones", client.zones, "Zone ids (default: all)")->delimiter(',');
   pn->add_option("--priority", client.priority, "normal (default), high or emergency");
-  pn->add_option("CLIP", client.clips, "Clip names in the clips folder, in order")->required();
+  pn->add_option("--programme", client.programme,
+                 "Air an on-demand programme (on_demand: true) instead of clips: its own play "
+                 "list, chime and priority");
+  pn->add_option("CLIP", client.clips, "Clip names in the clips folder, in order");
   auto* sp = app.add_subcommand("stop", "Stop what a running loa run plays (fading out)");
   client_options(sp);
   sp->add_option("--zones", client.zones, "Zone ids (default: all)")->delimiter(',');

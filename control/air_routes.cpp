@@ -49,28 +49,65 @@ void add_air_routes(ControlServer::Context& c) {
     const auto snapshot = c.snapshot();
     const Station& station = *snapshot->air->station;
     const StationSettings& settings = station.settings;
-    if (!body.contains("clips") || !body["clips"].is_array() || body["clips"].empty()) {
-      throw BadRequest("clips must be a list of clip names, e.g. [\"canh-bao-lu.mp3\"]");
-    }
-    if (body["clips"].size() > kMaxClips) throw BadRequest("at most 50 clips at a time");
-    std::vector<std::filesystem::path> files;
-    std::vector<std::string> names;
-    for (const auto& n : body["clips"]) {
-      if (!n.is_string()) throw BadRequest("clips must be a list of clip names");
-      const auto file = clip_file(settings.clips, n.get<std::string>());
-      if (!file) throw BadRequest("no clip named '" + n.get<std::string>() + "' (GET /api/clips)");
-      files.push_back(*file);
-      names.push_back(n.get<std::string>());
-    }
-    const ZoneSet zones = requested_zones(body, caller, settings, res);
-    if (zones == 0) return;
-    const int priority = requested_priority(body);
     AirStation adhoc;
-    try {
-      adhoc = play_now_station(station, files, names, zones, priority);
-    } catch (const std::invalid_argument& e) {
-      reply_error(res, 422, e.what());
-      return;
+    ZoneSet zones = 0;
+    int priority = 50;
+    std::string what;  // for the journal's actions
+    if (body.contains("programme")) {
+      // A programme prepared for it (on_demand: true): its own play list, chime and priority.
+      if (!body["programme"].is_string()) throw BadRequest("programme must be a programme id");
+      const std::string id = body["programme"].get<std::string>();
+      const Programme* p = station.programme(id);
+      if (p == nullptr || !p->on_demand) {
+        reply_error(res, 404, "no on-demand programme '" + id + "' (GET /api/programmes)");
+        return;
+      }
+      const bool all = !body.contains("zones") || body["zones"] == "all";
+      zones =
+          all ? caller.zones(settings) & p->zones : requested_zones(body, caller, settings, res);
+      if (!all && zones == 0) return;
+      if (zones == 0) {
+        reply_error(res, 403,
+                    "your account may not use the zones of programme '" + id + "' (" +
+                        settings.zone_names(p->zones) + ")");
+        return;
+      }
+      if ((zones & ~p->zones) != 0) {
+        reply_error(res, 422,
+                    "programme '" + id + "' airs on " + settings.zone_names(p->zones) +
+                        " only; choose among them");
+        return;
+      }
+      priority = p->priority;
+      adhoc = on_demand_station(*snapshot->air, id, zones);
+      what = "programme " + id;
+    } else {
+      if (!body.contains("clips") || !body["clips"].is_array() || body["clips"].empty()) {
+        throw BadRequest(
+            "clips must be a list of clip names, e.g. [\"canh-bao-lu.mp3\"], or programme an "
+            "on-demand programme's id");
+      }
+      if (body["clips"].size() > kMaxClips) throw BadRequest("at most 50 clips at a time");
+      std::vector<std::filesystem::path> files;
+      std::vector<std::string> names;
+      for (const auto& n : body["clips"]) {
+        if (!n.is_string()) throw BadRequest("clips must be a list of clip names");
+        const auto file = clip_file(settings.clips, n.get<std::string>());
+        if (!file)
+          throw BadRequest("no clip named '" + n.get<std::string>() + "' (GET /api/clips)");
+        files.push_back(*file);
+        names.push_back(n.get<std::string>());
+      }
+      zones = requested_zones(body, caller, settings, res);
+      if (zones == 0) return;
+      priority = requested_priority(body);
+      try {
+        adhoc = play_now_station(station, files, names, zones, priority);
+      } catch (const std::invalid_argument& e) {
+        reply_error(res, 422, e.what());
+        return;
+      }
+      for (const auto& n : names) what += (what.empty() ? "" : ", ") + n;
     }
     auto shared = std::make_shared<AirStation>(std::move(adhoc));
     auto scheduled = std::make_shared<UtcTime>();
@@ -81,10 +118,8 @@ void add_air_routes(ControlServer::Context& c) {
       reply_error(res, 503, error);
       return;
     }
-    std::string list;
-    for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
     const std::string klass(priority_class(priority));
-    c.record(caller, "play now (" + klass + ") on " + settings.zone_names(zones) + ": " + list);
+    c.record(caller, "play now (" + klass + ") on " + settings.zone_names(zones) + ": " + what);
     nlohmann::json z = nlohmann::json::array();
     for (const auto& id : settings.zone_ids()) {
       if ((zones >> static_cast<unsigned>(settings.zone_index(id)) & 1U) != 0) z.push_back(id);

@@ -268,15 +268,40 @@ void read_chime(const YamlNode& n, ChimeChoice& c, const StationSettings& s, Dia
   }
 }
 
+// What an on_demand: true programme airs when asked: its `play`, `repeat` and `gap`, with the
+// start and late of a play-now (an emergency cuts in at once).
+Slot read_on_demand(const MapReader& r, const Programme& p, const StationSettings& s,
+                    Diagnostics& d) {
+  Slot slot;
+  slot.pos = r.node().pos;
+  slot.start = p.priority >= 90 ? StartMode::hard : StartMode::soft;
+  slot.late = std::chrono::minutes(10);
+  if (const YamlNode* play = r.get("play")) {
+    for (const YamlNode* item : read_list(*play, "play", true, d)) {
+      if (auto i = read_play_item(*item, s, d)) slot.play.push_back(std::move(*i));
+    }
+    if (play->is_sequence() && play->items.empty())
+      d.error(play->pos, "play is empty; list what this programme airs when asked");
+  } else {
+    d.error(r.node().pos,
+            "an on_demand programme needs play: what it airs when asked (clips, playlist:ID)");
+  }
+  if (const auto* v = r.get("repeat"))
+    slot.repeat = static_cast<int>(read_integer(*v, "repeat", 1, 100, d).value_or(1));
+  if (const auto* v = r.get("gap")) slot.gap = read_duration(*v, "gap", d).value_or(slot.gap);
+  return slot;
+}
+
 std::optional<Programme> read_programme(const YamlNode& n, const StationSettings& s,
                                         Diagnostics& d) {
   const YamlNode* id_node = n.is_mapping() ? n.find("id") : nullptr;
   const std::string name = id_node != nullptr && id_node->is_scalar()
                                ? "programme '" + id_node->value + "'"
                                : "programme";
-  MapReader r(
-      n, name,
-      {"id", "title", "reference", "priority", "zones", "valid", "except", "chime", "slots"}, d);
+  MapReader r(n, name,
+              {"id", "title", "reference", "priority", "zones", "valid", "except", "chime", "slots",
+               "on_demand", "play", "repeat", "gap"},
+              d);
   if (!r.ok()) return std::nullopt;
   Programme p;
   p.pos = n.pos;
@@ -293,11 +318,27 @@ std::optional<Programme> read_programme(const YamlNode& n, const StationSettings
   if (const auto* v = r.get("valid")) read_validity(*v, p, d);
   if (const auto* v = r.get("except")) p.except = read_dates(*v, "except", d);
   if (const auto* v = r.get("chime")) read_chime(*v, p.chime, s, d);
-  if (const YamlNode* slots = r.require("slots")) {
+  if (const auto* v = r.get("on_demand")) {
+    if (read_choice(*v, "on_demand", {"true", "false"}, d) == "true") {
+      p.on_demand = read_on_demand(r, p, s, d);
+    }
+  }
+  if (!p.on_demand) {
+    for (const char* key : {"play", "repeat", "gap"}) {
+      if (const auto* v = r.get(key)) {
+        d.error(v->pos, std::string(key) +
+                            " goes in a slot, or beside on_demand: true for a programme aired "
+                            "when asked");
+      }
+    }
+  }
+  // An on-demand programme needs no slots; any other does.
+  const YamlNode* slots = p.on_demand ? r.get("slots") : r.require("slots");
+  if (slots != nullptr) {
     for (const YamlNode* slot : read_list(*slots, "slots", false, d)) {
       if (auto sl = read_slot(*slot, p, s, d)) p.slots.push_back(std::move(*sl));
     }
-    if (slots->is_sequence() && slots->items.empty())
+    if (slots->is_sequence() && slots->items.empty() && !p.on_demand)
       d.error(slots->pos, "slots is empty; the programme would never air");
   }
   return p;

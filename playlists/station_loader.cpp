@@ -85,17 +85,19 @@ void check_references(const Station& st, Diagnostics& d) {
   names.reserve(st.playlists.size());
   for (const auto& p : st.playlists) names.push_back(p.id);
   std::set<std::string_view> used;
-  for (const auto& prog : st.programmes) {
-    for (const auto& slot : prog.slots) {
-      for (const auto& item : slot.play) {
-        if (item.kind != PlayItem::Kind::playlist) continue;
-        used.insert(item.ref);
-        if (st.playlist(item.ref) == nullptr) {
-          d.error(item.pos, "unknown playlist '" + item.ref + "'" + did_you_mean(item.ref, names) +
-                                "; playlists are declared under playlists:");
-        }
+  const auto check = [&](const Slot& slot) {
+    for (const auto& item : slot.play) {
+      if (item.kind != PlayItem::Kind::playlist) continue;
+      used.insert(item.ref);
+      if (st.playlist(item.ref) == nullptr) {
+        d.error(item.pos, "unknown playlist '" + item.ref + "'" + did_you_mean(item.ref, names) +
+                              "; playlists are declared under playlists:");
       }
     }
+  };
+  for (const auto& prog : st.programmes) {
+    for (const auto& slot : prog.slots) check(slot);
+    if (prog.on_demand) check(*prog.on_demand);
   }
   for (const auto& p : st.playlists) {
     if (used.count(p.id) == 0)

@@ -17,4 +17,11 @@ namespace loa {
 AirStation play_now_station(const Station& base, const std::vector<std::filesystem::path>& clips,
                             const std::vector<std::string>& names, ZoneSet zones, int priority);
 
+// An on-demand programme of `base` (on_demand: true) as an ad-hoc broadcast: its play list,
+// repeat, gap, chime, title, reference and priority, on `zones` (0: the programme's). Journaled
+// and reported under the programme's own id. Cheap (no probing: the station's clips were probed
+// when it loaded); any thread. Throws std::invalid_argument when `base` has no such programme, or
+// it is not on demand.
+AirStation on_demand_station(const AirStation& base, std::string_view programme, ZoneSet zones);
+
 }  // namespace loa

@@ -75,6 +75,10 @@ struct Programme {
   std::vector<Date> except;  // sorted
   ChimeChoice chime;
   std::vector<Slot> slots;
+  // `on_demand: true`: what it airs when an operator asks (play now, from the page or loa
+  // play-now --programme): `play`, `repeat` and `gap` as in a slot, never at a time of its own.
+  // A ready emergency, prepared and approved in advance.
+  std::optional<Slot> on_demand;
   SourcePos pos;
 
   // Within valid from/until and not an exception.
@@ -113,6 +117,11 @@ void for_each_clip(StationT& station, F&& f) {
     if (p.chime.kind == ChimeChoice::Kind::clip) f(p.chime.clip);
     for (auto& s : p.slots) {
       for (auto& i : s.play) {
+        if (i.kind == PlayItem::Kind::clip) f(i);
+      }
+    }
+    if (p.on_demand) {
+      for (auto& i : p.on_demand->play) {
         if (i.kind == PlayItem::Kind::clip) f(i);
       }
     }

@@ -20,6 +20,7 @@
 #include "loa/journal.hpp"
 #include "loa_test/audio_fixtures.hpp"
 #include "loa_test/cli.hpp"
+#include "loa_test/json_lines.hpp"
 #include "loa_test/loa_process.hpp"
 #include "loa_test/temp_dir.hpp"
 
@@ -690,6 +691,82 @@ TEST_F(ControlApi, ZFailedLoginsAreSlowedDown) {
 
 namespace loa {
 namespace {
+
+// A ready emergency: a programme with no slots, aired when asked with its own play list, repeat,
+// gap and priority, journaled and reported under its own name (not as one "play-now" row).
+TEST(ControlApiOnDemand, AnOnDemandProgrammeAirsWhenAskedAndIsReportedUnderItsName) {
+  test::TempDir dir;
+  dir.write("station.yaml", kStation);
+  dir.write("programmes/notices.yaml", std::string(kNotices) + R"(  - id: canh-bao-lu
+    title: "Cảnh báo lũ"
+    priority: emergency
+    zones: [ap-1, ap-2]
+    on_demand: true
+    play: [short.wav]
+    repeat: 2
+    gap: 1s
+)");
+  test::write_tone(dir / "clips/tone.wav", 1.0);
+  test::write_tone(dir / "clips/short.wav", 0.5);
+  ASSERT_EQ(test::run_cli(LOA_BINARY, "check --config station.yaml", dir).exit, 0);
+  test::LoaProcess loa(
+      LOA_BINARY, dir,
+      {"run", "--config", "station.yaml", "--output", "null", "--listen", "127.0.0.1:0"});
+  ASSERT_TRUE(loa.wait_for("control page and API on http://127.0.0.1:", 20s)) << loa.err();
+
+  // Not on demand, or no such programme: nothing airs.
+  auto r = test::run_cli(LOA_BINARY, "play-now --config station.yaml --programme thong-bao", dir);
+  EXPECT_EQ(r.exit, 1) << r.out << r.err;
+  EXPECT_NE(r.err.find("no on-demand programme 'thong-bao'"), std::string::npos) << r.err;
+  r = test::run_cli(LOA_BINARY, "play-now --config station.yaml --programme canh-bao-lu short.wav",
+                    dir);
+  EXPECT_EQ(r.exit, 2) << r.err;
+  // Asked on a zone it does not air on.
+  r = test::run_cli(LOA_BINARY,
+                    "play-now --config station.yaml --programme canh-bao-lu --zones cho", dir);
+  EXPECT_EQ(r.exit, 1) << r.err;
+  EXPECT_NE(r.err.find("airs on ap-1,ap-2 only"), std::string::npos) << r.err;
+
+  r = test::run_cli(LOA_BINARY, "play-now --config station.yaml --programme canh-bao-lu", dir);
+  ASSERT_EQ(r.exit, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("queued (emergency) on "), std::string::npos) << r.out;
+
+  // The journal, once it has aired: clip, gap, clip (the station airs no chime).
+  const auto today = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
+  const std::string day = date::format("%F", today);
+  std::vector<json> log;  // the broadcasts of canh-bao-lu
+  for (int i = 0; i < 100; ++i) {
+    log.clear();
+    for (const json& b : test::json_lines(
+             test::run_cli(LOA_BINARY, "log --config station.yaml --json --from " + day, dir)
+                 .out)) {
+      if (b["programme"] == "canh-bao-lu") log.push_back(b);
+    }
+    if (!log.empty() && log.back()["status"] != "playing") break;
+    std::this_thread::sleep_for(100ms);
+  }
+  ASSERT_EQ(log.size(), 1U);
+  EXPECT_EQ(log[0]["programme"], "canh-bao-lu");
+  EXPECT_EQ(log[0]["title"], "Cảnh báo lũ");
+  EXPECT_EQ(log[0]["class"], "emergency");
+  EXPECT_EQ(log[0]["status"], "aired") << log[0];
+  EXPECT_EQ(log[0]["zones"], json({"ap-1", "ap-2"}));
+  std::vector<std::string> kinds;
+  for (const auto& item : log[0]["items"]) kinds.push_back(item["kind"].get<std::string>());
+  EXPECT_EQ(kinds, (std::vector<std::string>{"clip", "gap", "clip"})) << log[0];  // chime: none
+
+  const json report = json::parse(
+      test::run_cli(LOA_BINARY, "report --config station.yaml --format json --from " + day, dir)
+          .out);
+  bool reported = false;
+  for (const json& row : report["programmes"]) {
+    if (row["programme"] != "canh-bao-lu") continue;
+    reported = true;
+    EXPECT_EQ(row["title"], "Cảnh báo lũ") << row;
+    EXPECT_EQ(row["aired"], 1) << row;
+  }
+  EXPECT_TRUE(reported) << report;
+}
 
 // With a certificate, the API is HTTPS only, and the session cookie is marked Secure.
 TEST(ControlApiTls, ServesHttpsWithTheGivenCertificate) {

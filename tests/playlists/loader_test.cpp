@@ -275,5 +275,27 @@ TEST(Loader, NthWeekdaysAndMonthdays) {
   EXPECT_EQ(m.station.programmes[0].slots[0].days.monthdays, (std::vector<int>{1, 15, -1}));
 }
 
+TEST(Loader, AnOnDemandProgrammeNeedsNoSlotsButSomethingToPlay) {
+  auto l = load(kHead +
+                "programmes:\n  - id: bao-chay\n    priority: emergency\n    zones: [ap-1]\n"
+                "    on_demand: true\n    play: [coi.mp3, bao-chay.mp3]\n    repeat: 3\n");
+  ASSERT_FALSE(l.diags.has_errors()) << l.all();
+  const Programme& p = l.station.programmes[0];
+  ASSERT_TRUE(p.on_demand.has_value());
+  EXPECT_TRUE(p.slots.empty());
+  EXPECT_EQ(p.on_demand->play.size(), 2u);
+  EXPECT_EQ(p.on_demand->repeat, 3);
+  EXPECT_EQ(p.on_demand->start, StartMode::hard);
+
+  auto empty = load(kHead + "programmes:\n  - id: x\n    on_demand: true\n");
+  EXPECT_TRUE(empty.has("st.yaml:8:5: error: an on_demand programme needs play")) << empty.all();
+
+  auto stray = load(kHead +
+                    "programmes:\n  - id: x\n    play: [a.mp3]\n    slots: [{at: '06:00', play: "
+                    "[a.mp3]}]\n");
+  EXPECT_TRUE(stray.has("st.yaml:9:11: error: play goes in a slot, or beside on_demand: true"))
+      << stray.all();
+}
+
 }  // namespace
 }  // namespace loa
