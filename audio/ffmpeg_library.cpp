@@ -19,7 +19,7 @@ struct Loaded {
 
 // Opens one library by soname; its handle, or nullptr with `why` set.
 void* open_library(const char* soname, std::string& why) {
-  void* handle = ::dlopen(soname, RTLD_NOW | RTLD_LOCAL);
+  void* handle = ::dlopen(soname, RTLD_LAZY | RTLD_LOCAL);
   if (handle == nullptr && why.empty()) why = soname;
   return handle;
 }
