@@ -89,7 +89,7 @@ int run_render(const RenderArgs& args) {
   std::vector<Prefetcher::Opener> openers;
   for (const std::size_t v : order) openers.push_back(std::move(air.voices[v].open));
   Prefetcher prefetch(std::move(openers), std::max(1U, std::thread::hardware_concurrency()), 3,
-                      static_cast<std::size_t>(rate) * 8);
+                      static_cast<std::size_t>(rate) * 2);
   for (std::size_t k = 0; k < order.size(); ++k) {
     air.voices[order[k]].open = [&prefetch, k] { return prefetch.take(k); };
   }
