@@ -89,7 +89,8 @@ sf_count_t file_tell(void* file) {
 SF_VIRTUAL_IO buffered_io{file_length, file_seek, file_read, file_write, file_tell};
 
 struct OpenedClip {
-  FilePtr stream;  // outlives file, which reads through it
+  std::unique_ptr<char[]> buffer;  // stream's buffer (glibc ignores a size without one)
+  FilePtr stream;                  // outlives file, which reads through it
   SndfilePtr file;
   SF_INFO info{};
 };
@@ -154,7 +155,8 @@ std::variant<OpenedClip, ClipError> open_clip(const fs::path& file) {
   OpenedClip opened;
   opened.stream.reset(std::fopen(file.c_str(), "rbe"));
   if (!opened.stream) return fail("cannot read: " + std::string(std::strerror(errno)));
-  std::setvbuf(opened.stream.get(), nullptr, _IOFBF, kReadBuffer);
+  opened.buffer = std::make_unique_for_overwrite<char[]>(kReadBuffer);
+  std::setvbuf(opened.stream.get(), opened.buffer.get(), _IOFBF, kReadBuffer);
   const std::lock_guard lock(open_mutex);
   opened.file.reset(sf_open_virtual(&buffered_io, SFM_READ, &opened.info, opened.stream.get()));
   if (opened.file) return opened;
@@ -312,7 +314,10 @@ std::optional<ClipError> find_truncation(const SF_INFO& info, const Decoded& dec
 class SndfileDecoder final : public ClipDecoder {
  public:
   explicit SndfileDecoder(OpenedClip opened)
-      : stream_(std::move(opened.stream)), file_(std::move(opened.file)), info_(opened.info) {
+      : buffer_(std::move(opened.buffer)),
+        stream_(std::move(opened.stream)),
+        file_(std::move(opened.file)),
+        info_(opened.info) {
     rate_ = info_.samplerate;
     channels_ = info_.channels;
     format_ = format_name(info_.format);
@@ -349,7 +354,8 @@ class SndfileDecoder final : public ClipDecoder {
   }
 
  private:
-  FilePtr stream_;  // declared first: destroyed after file_
+  std::unique_ptr<char[]> buffer_;  // destroyed last
+  FilePtr stream_;
   SndfilePtr file_;
   SF_INFO info_;
   std::vector<float> block_;  // interleaved, for clips of more than one channel
