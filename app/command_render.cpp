@@ -31,15 +31,23 @@ std::unordered_map<const PlayItem*, float> loudness_gains(
   if (!target) return gains;
   LoudnessCache cache(c.station.settings.state / "loudness.tsv");
   std::map<std::filesystem::path, float> by_file;
+  std::vector<std::filesystem::path> files;
   for (const auto& pb : plan) {
     for (const auto& item : pb.broadcast.items) {
-      if (item.clip == nullptr || item.unreadable || gains.contains(item.clip)) continue;
-      auto [it, fresh] = by_file.try_emplace(item.clip->file, 1.0F);
-      if (fresh) {
-        const LoudnessResult r = cache.measure(item.clip->file);
-        if (const auto* l = std::get_if<Loudness>(&r)) it->second = normalization_gain(*l, *target);
-      }
-      gains[item.clip] = it->second;
+      if (item.clip == nullptr || item.unreadable) continue;
+      if (by_file.try_emplace(item.clip->file, 1.0F).second) files.push_back(item.clip->file);
+    }
+  }
+  // Every clip once, on all cores.
+  const auto measured = cache.measure_all(files);
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    if (const auto* l = std::get_if<Loudness>(&measured[i])) {
+      by_file[files[i]] = normalization_gain(*l, *target);
+    }
+  }
+  for (const auto& pb : plan) {
+    for (const auto& item : pb.broadcast.items) {
+      if (item.clip != nullptr && !item.unreadable) gains[item.clip] = by_file[item.clip->file];
     }
   }
   cache.save();
