@@ -70,6 +70,11 @@ OpenedDecoder open_sndfile_decoder(const std::filesystem::path& file);
 std::optional<OpenedDecoder> open_ffmpeg_decoder(const std::filesystem::path& file,
                                                  bool container_known);
 
+// Loads now what decoding a clip of `format` (ClipInfo::format) will need, so that a station whose
+// clips were probed from the cache does not load FFmpeg's libraries (100 ms, seconds from a cold
+// SD card) in the middle of a broadcast. Thread-safe; cheap once loaded.
+void prepare_decoder(std::string_view format);
+
 // Shared wording.
 ClipError clip_error(std::string reason);
 // "17.190 s" under a minute, "7:24.789" from a minute.

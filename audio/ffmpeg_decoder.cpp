@@ -329,6 +329,10 @@ ClipError mp4_open_failure(int code) {
 
 }  // namespace
 
+void prepare_decoder(std::string_view format) {
+  if (format == "M4A" || format == "AAC") loaded_library();
+}
+
 std::optional<OpenedDecoder> open_ffmpeg_decoder(const fs::path& file, bool container_known) {
   if (loaded_library() == nullptr) {
     std::string why;

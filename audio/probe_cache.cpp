@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cache_file.hpp"
+#include "clip_decoder.hpp"
 #include "parallel_files.hpp"
 
 // The cache file, one clip a line, fields separated by tabs (mtime in nanoseconds since 1970):
@@ -183,11 +184,18 @@ ProbeResult ProbeCache::probe(const std::filesystem::path& clip) {
   const auto key = key_of(clip);
   const std::string path = absolute_path(clip);
   if (key) {
-    const std::lock_guard lock(mutex_);
-    const auto found = entries_.find(path);
-    if (found != entries_.end() && found->second.first == *key) {
-      ++hits_;
-      return found->second.second;
+    std::optional<ProbeResult> hit;
+    {
+      const std::lock_guard lock(mutex_);
+      const auto found = entries_.find(path);
+      if (found != entries_.end() && found->second.first == *key) {
+        ++hits_;
+        hit = found->second.second;
+      }
+    }
+    if (hit) {
+      if (const auto* info = std::get_if<ClipInfo>(&*hit)) detail::prepare_decoder(info->format);
+      return std::move(*hit);
     }
   }
   // Decoding can take seconds; other threads keep using the cache meanwhile.
