@@ -122,7 +122,7 @@ class FfmpegDecoder final : public ClipDecoder {
     const AVStream& stream = *container_->streams[stream_];
     if (!next_frame()) {
       const std::string why = problem_.empty() ? "" : " (" + problem_ + ")";
-      if (stream.duration != AV_NOPTS_VALUE && stream.duration > 0) {
+      if (is_mp4(*container_) && stream.duration != AV_NOPTS_VALUE && stream.duration > 0) {
         return clip_error("truncated: cut off before any audio" + why);
       }
       if (failed_) return clip_error("damaged: no audio frame decodes" + why);
@@ -132,12 +132,13 @@ class FfmpegDecoder final : public ClipDecoder {
     channels_ = frame_->ch_layout.nb_channels;
     format_ = format_name(*container_);
     if (auto error = check_shape(channels_, rate_)) return error;
-    // The promised length, in frames at the clip's rate, when the container says it.
-    if (stream.duration != AV_NOPTS_VALUE && stream.duration > 0) {
+    // The promised length, in frames at the clip's rate: an MP4 track's duration. (An ADTS
+    // stream's would be an estimate from its size, which a cut shrinks too.)
+    if (is_mp4(*container_) && stream.duration != AV_NOPTS_VALUE && stream.duration > 0) {
       const std::int64_t frames =
           av().av_rescale_q(stream.duration, stream.time_base, AVRational{1, rate_});
       promised_ = frames;
-      if (is_mp4(*container_)) end_ = frames;  // AAC pads its last frame: cut at the track's end
+      end_ = frames;  // AAC pads its last frame: cut at the track's end
     }
     return std::nullopt;
   }
