@@ -5,6 +5,8 @@
 #include <iostream>
 #include <map>
 #include <numeric>
+#include <optional>
+#include <set>
 #include <thread>
 #include <unordered_map>
 
@@ -14,6 +16,7 @@
 #include "loa/as_run.hpp"
 #include "loa/checked_station.hpp"
 #include "loa/loudness.hpp"
+#include "loa/loudness_pass.hpp"
 #include "loa/planner.hpp"
 #include "loa/prefetch.hpp"
 #include "loa/sink.hpp"
@@ -23,28 +26,52 @@ namespace loa {
 
 namespace {
 
-// Linear gain per clip file, from the loudness cache: each clip brought to the station's target.
-std::unordered_map<const PlayItem*, float> loudness_gains(
-    const CheckedStation& c, const std::vector<PlannedBroadcast>& plan) {
-  std::unordered_map<const PlayItem*, float> gains;
-  const auto target = c.station.settings.audio.loudness;
-  if (!target) return gains;
-  LoudnessCache cache(c.station.settings.state / "loudness.tsv");
-  std::map<std::filesystem::path, float> by_file;
+// The clip files the plan plays, each once, in the order the plan first reaches them.
+std::vector<std::filesystem::path> clips_played(const std::vector<PlannedBroadcast>& plan) {
+  std::vector<std::filesystem::path> files;
+  std::set<std::filesystem::path> seen;
   for (const auto& pb : plan) {
     for (const auto& item : pb.broadcast.items) {
-      if (item.clip == nullptr || item.unreadable || gains.contains(item.clip)) continue;
-      auto [it, fresh] = by_file.try_emplace(item.clip->file, 1.0F);
-      if (fresh) {
-        const LoudnessResult r = cache.measure(item.clip->file);
-        if (const auto* l = std::get_if<Loudness>(&r)) it->second = normalization_gain(*l, *target);
-      }
-      gains[item.clip] = it->second;
+      if (item.clip == nullptr || item.unreadable) continue;
+      if (seen.insert(item.clip->file).second) files.push_back(item.clip->file);
     }
   }
-  cache.save();
-  return gains;
+  return files;
 }
+
+// Linear gain per clip file, each clip brought to the station's target: measured (or found in the
+// loudness cache) on background threads while the render goes on; gain() waits for its clip only.
+class LoudnessGains {
+ public:
+  LoudnessGains(const CheckedStation& c, const std::vector<PlannedBroadcast>& plan)
+      : target_(c.station.settings.audio.loudness),
+        cache_(c.station.settings.state / "loudness.tsv") {
+    if (!target_) return;
+    auto files = clips_played(plan);
+    for (std::size_t i = 0; i < files.size(); ++i) index_.emplace(files[i], i);
+    pass_.emplace(cache_, std::move(files));
+  }
+  ~LoudnessGains() {
+    pass_.reset();  // waits for the measurements under way
+    cache_.save();
+  }
+  LoudnessGains(const LoudnessGains&) = delete;
+  LoudnessGains& operator=(const LoudnessGains&) = delete;
+
+  // Thread-safe (the prefetch workers open the voices).
+  float gain(const std::filesystem::path& clip) {
+    const auto it = index_.find(clip);
+    if (!pass_ || it == index_.end()) return 1.0F;
+    const auto* l = std::get_if<Loudness>(&pass_->result(it->second));
+    return l != nullptr ? normalization_gain(*l, *target_) : 1.0F;
+  }
+
+ private:
+  std::optional<double> target_;
+  LoudnessCache cache_;
+  std::map<std::filesystem::path, std::size_t> index_;
+  std::optional<LoudnessPass> pass_;
+};
 
 }  // namespace
 
@@ -72,10 +99,11 @@ int run_render(const RenderArgs& args) {
   const int channels = output_channels(c.station.settings);
   const auto broadcasts =
       plan(c.station, c.lengths(), window->from, window->to, {}, PlanWindow::on_air);
-  const auto gains = loudness_gains(c, broadcasts);
+  // Declared before the prefetch, which opens voices with its gains: destroyed after it.
+  LoudnessGains gains(c, broadcasts);
   const auto open = [&](const BroadcastItem& item) -> std::unique_ptr<MonoSource> {
-    const auto g = gains.find(item.clip);
-    return open_sound(item.sound(), rate, g == gains.end() ? 1.0F : g->second);
+    return open_sound(item.sound(), rate,
+                      item.clip == nullptr ? 1.0F : gains.gain(item.clip->file));
   };
   AirVoices air = air_voices(c.station, broadcasts, window->from, window->to, rate, open);
   // Decoding and resampling are most of a render: the voices are decoded ahead, in the order they
@@ -88,7 +116,7 @@ int run_render(const RenderArgs& args) {
   std::vector<Prefetcher::Opener> openers;
   for (const std::size_t v : order) openers.push_back(std::move(air.voices[v].open));
   Prefetcher prefetch(std::move(openers), std::max(1U, std::thread::hardware_concurrency()), 3,
-                      static_cast<std::size_t>(rate) * 8);
+                      static_cast<std::size_t>(rate) * 2);
   for (std::size_t k = 0; k < order.size(); ++k) {
     air.voices[order[k]].open = [&prefetch, k] { return prefetch.take(k); };
   }

@@ -8,8 +8,8 @@
 #include <variant>
 #include <vector>
 
+#include "clip_decoder.hpp"
 #include "loa/chime.hpp"
-#include "sndfile_open.hpp"
 
 // Timing: soxr in streaming mode (soxr_process, flushed with a null input) already removes its
 // filter delay and emits round(input frames * rate / clip rate) samples in all, so sample k of the
@@ -21,7 +21,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr sf_count_t kBlockFrames = 2048;
+constexpr std::size_t kBlockFrames = 2048;
 
 struct SoxrDeleter {
   void operator()(soxr_t resampler) const { soxr_delete(resampler); }
@@ -45,19 +45,14 @@ void apply_gain(std::span<float> samples, float gain) {
   for (float& sample : samples) sample *= gain;
 }
 
-// A clip decoded a block at a time, downmixed, resampled if its rate differs, times the gain.
-// Buffers are sized once here; read() allocates nothing (soxr sets up its own on its first call).
+// A clip decoded a block at a time (as its mono downmix), resampled if its rate differs, times
+// the gain. Buffers are sized once here; read() allocates nothing of ours (soxr sets up its own on
+// its first call, FFmpeg's decoders reuse theirs).
 class ClipStream final : public MonoSource {
  public:
-  ClipStream(detail::OpenedClip opened, int rate, float gain)
-      : file_(std::move(opened.file)),
-        info_(opened.info),
-        gain_(gain),
-        mono_(static_cast<std::size_t>(kBlockFrames)) {
-    if (info_.channels > 1) {
-      interleaved_.resize(static_cast<std::size_t>(kBlockFrames * info_.channels));
-    }
-    if (info_.samplerate != rate) resampler_ = make_resampler(info_.samplerate, rate);
+  ClipStream(std::unique_ptr<detail::ClipDecoder> decoder, int rate, float gain)
+      : decoder_(std::move(decoder)), gain_(gain), mono_(kBlockFrames) {
+    if (decoder_->rate() != rate) resampler_ = make_resampler(decoder_->rate(), rate);
   }
 
   std::size_t read(std::span<float> out) override {
@@ -75,16 +70,11 @@ class ClipStream final : public MonoSource {
   }
 
  private:
+  // At the clip's rate: straight from the decoder.
   std::size_t read_direct(std::span<float> out) {
-    std::size_t written = 0;
-    while (written < out.size()) {
-      if (pos_ == len_ && !refill()) break;
-      const std::size_t n = std::min(len_ - pos_, out.size() - written);
-      std::copy_n(mono_.begin() + static_cast<std::ptrdiff_t>(pos_), n, out.begin() + written);
-      pos_ += n;
-      written += n;
-    }
-    return written;
+    const std::size_t n = decoder_->read(out);
+    if (n < out.size()) check_failure();
+    return n;
   }
 
   std::size_t read_resampled(std::span<float> out) {
@@ -105,51 +95,29 @@ class ClipStream final : public MonoSource {
     return written;
   }
 
-  // Decodes the next block into mono_; false at the end of the clip. Throws ClipStreamError if
-  // decoding fails (a damaged or cut-off file), with the reason probe_clip would give.
+  // Decodes the next block into mono_; false at the end of the clip.
   bool refill() {
-    const auto channels = static_cast<std::size_t>(info_.channels);
-    float* target = channels == 1 ? mono_.data() : interleaved_.data();
-    const sf_count_t n = sf_readf_float(file_.get(), target, kBlockFrames);
-    if (n < kBlockFrames && sf_error(file_.get()) != SF_ERR_NO_ERROR) {
-      auto error = detail::check_decoded(file_.get(), info_, decoded_ + std::max<sf_count_t>(n, 0));
-      throw ClipStreamError(error ? error->reason : "damaged: decoding fails");
-    }
-    if (n <= 0) return false;
-    const auto frames = static_cast<std::size_t>(n);
-    if (channels > 1) downmix(frames, channels);
-    decoded_ += n;
+    const std::size_t n = decoder_->read(mono_);
+    if (n < mono_.size()) check_failure();
     pos_ = 0;
-    len_ = frames;
-    return true;
+    len_ = n;
+    return n > 0;
   }
 
-  // The mean of the channels: what a single loudspeaker should play of a stereo mix.
-  void downmix(std::size_t frames, std::size_t channels) {
-    if (channels == 2) {
-      // Most clips are stereo: a loop the compiler vectorises, with the same result as below.
-      const float* in = interleaved_.data();
-      for (std::size_t i = 0; i < frames; ++i) mono_[i] = (in[2 * i] + in[2 * i + 1]) * 0.5f;
-      return;
-    }
-    const float scale = 1.0f / static_cast<float>(channels);
-    for (std::size_t i = 0; i < frames; ++i) {
-      const float* frame = interleaved_.data() + i * channels;
-      float sum = 0.0f;
-      for (std::size_t c = 0; c < channels; ++c) sum += frame[c];
-      mono_[i] = sum * scale;
-    }
+  // Throws ClipStreamError if decoding failed (a damaged or cut-off file), with the reason
+  // probe_clip would give. A clean end, even short of the header's promise, airs what there is.
+  void check_failure() {
+    if (!decoder_->failed()) return;
+    auto error = decoder_->verdict();
+    throw ClipStreamError(error ? error->reason : "damaged: decoding fails");
   }
 
-  detail::SndfilePtr file_;
-  SF_INFO info_;
+  std::unique_ptr<detail::ClipDecoder> decoder_;
   float gain_;
   SoxrPtr resampler_;  // none when the clip is at the output rate: a bit-exact passthrough
-  std::vector<float> interleaved_;
   std::vector<float> mono_;
   std::size_t pos_ = 0;  // next unread sample of mono_
   std::size_t len_ = 0;  // decoded samples in mono_
-  sf_count_t decoded_ = 0;
   bool input_ended_ = false;
   bool ended_ = false;
 };
@@ -182,9 +150,10 @@ void check_rate(int rate) {
 
 std::unique_ptr<MonoSource> open_clip_stream(const fs::path& file, int rate, float gain) {
   check_rate(rate);
-  auto opened = detail::open_sndfile(file);
+  auto opened = detail::open_decoder(file);
   if (auto* error = std::get_if<ClipError>(&opened)) throw ClipStreamError(error->reason);
-  return std::make_unique<ClipStream>(std::move(std::get<detail::OpenedClip>(opened)), rate, gain);
+  return std::make_unique<ClipStream>(
+      std::move(std::get<std::unique_ptr<detail::ClipDecoder>>(opened)), rate, gain);
 }
 
 std::unique_ptr<MonoSource> open_builtin_chime(int rate, float gain) {

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "sndfile_open.hpp"
+#include "clip_decoder.hpp"
 #include "true_peak.hpp"
 
 namespace loa {
@@ -19,7 +19,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr sf_count_t kBlockFrames = 4096;
+constexpr std::size_t kBlockFrames = 4096;
 constexpr double kSilenceLufs = -70.0;   // R128's absolute gate: below it nothing counts
 constexpr double kSilencePeak = -144.0;  // below 24-bit resolution; a digital zero
 constexpr double kPeakCeilingDbfs = -1.0;
@@ -33,75 +33,53 @@ ClipError fail(std::string reason) {
   return ClipError{std::move(reason)};
 }
 
-// The mono downmix, as a zone's loudspeaker hears it: the mean of the channels.
-std::span<const float> downmix(std::span<const float> block, std::size_t channels,
-                               std::vector<float>& mono) {
-  if (channels == 1) return block;
-  const std::size_t frames = block.size() / channels;
-  if (channels == 2) {
-    // Most clips are stereo: a loop the compiler vectorises, with the same result as below.
-    for (std::size_t i = 0; i < frames; ++i) mono[i] = (block[2 * i] + block[2 * i + 1]) * 0.5f;
-  } else {
-    const float scale = 1.0f / static_cast<float>(channels);
-    for (std::size_t i = 0; i < frames; ++i) {
-      float sum = 0.0f;
-      for (std::size_t c = 0; c < channels; ++c) sum += block[i * channels + c];
-      mono[i] = sum * scale;
-    }
-  }
-  return std::span<const float>(mono).first(frames);
-}
-
 double to_dbfs(double linear) {
   if (linear <= 0.0) return kSilencePeak;
   return std::max(kSilencePeak, 20.0 * std::log10(linear));
 }
 
-// Streams the clip through the meters; the decoded frame count, or why the clip cannot air.
-std::variant<sf_count_t, ClipError> feed(SNDFILE* file, const SF_INFO& info, ebur128_state* meter,
-                                         detail::TruePeakMeter& peak) {
-  const auto channels = static_cast<std::size_t>(info.channels);
-  std::vector<float> block(static_cast<std::size_t>(kBlockFrames) * channels);
-  std::vector<float> mono_block(channels > 1 ? static_cast<std::size_t>(kBlockFrames) : 0);
-  sf_count_t frames = 0;
-  for (sf_count_t n = 0; (n = sf_readf_float(file, block.data(), kBlockFrames)) > 0;) {
-    const auto decoded =
-        std::span<const float>(block).first(static_cast<std::size_t>(n) * channels);
-    const std::span<const float> mono = downmix(decoded, channels, mono_block);
-    if (ebur128_add_frames_float(meter, mono.data(), mono.size()) != EBUR128_SUCCESS) {
+// Streams the clip (its mono downmix, as a zone's loudspeaker hears it) through the meters; the
+// decoded frame count, or why the clip cannot air.
+std::variant<std::int64_t, ClipError> feed(detail::ClipDecoder& decoder, ebur128_state* meter,
+                                           detail::TruePeakMeter& peak) {
+  std::vector<float> block(kBlockFrames);
+  for (;;) {
+    const std::size_t n = decoder.read(block);
+    const auto mono = std::span<const float>(block).first(n);
+    if (n > 0 && ebur128_add_frames_float(meter, mono.data(), n) != EBUR128_SUCCESS) {
       return fail("cannot measure loudness (out of memory)");
     }
     peak.add(mono);
-    frames += n;
+    if (n < block.size()) break;
   }
-  if (auto error = detail::check_decoded(file, info, frames)) return *error;
-  if (frames == 0) return fail("empty (no audio)");
-  return frames;
+  if (auto error = decoder.verdict()) return *error;
+  if (decoder.decoded() == 0) return fail("empty (no audio)");
+  return decoder.decoded();
 }
 
 }  // namespace
 
 LoudnessResult measure_loudness(const fs::path& file) {
-  auto opened = detail::open_sndfile(file);
+  auto opened = detail::open_decoder(file);
   if (auto* error = std::get_if<ClipError>(&opened)) return std::move(*error);
-  const auto& [handle, info] = std::get<detail::OpenedClip>(opened);
+  auto& decoder = *std::get<std::unique_ptr<detail::ClipDecoder>>(opened);
 
   // One channel: the downmix. Its default role (left) weighs 1, so a full-scale 1 kHz sine
   // measures -3.01 LUFS, as R128 specifies for one channel.
-  Ebur128Ptr meter(ebur128_init(1, static_cast<unsigned long>(info.samplerate), EBUR128_MODE_I));
+  Ebur128Ptr meter(ebur128_init(1, static_cast<unsigned long>(decoder.rate()), EBUR128_MODE_I));
   if (!meter) return fail("cannot measure loudness (out of memory)");
   double integrated = kSilenceLufs;
   double peak = 0.0;
-  sf_count_t frames = 0;
+  std::int64_t frames = 0;
   try {
-    detail::TruePeakMeter peak_meter(info.samplerate);
-    auto fed = feed(handle.get(), info, meter.get(), peak_meter);
+    detail::TruePeakMeter peak_meter(decoder.rate());
+    auto fed = feed(decoder, meter.get(), peak_meter);
     if (auto* error = std::get_if<ClipError>(&fed)) return std::move(*error);
     peak = peak_meter.finish();
     if (ebur128_loudness_global(meter.get(), &integrated) != EBUR128_SUCCESS) {
       return fail("cannot measure loudness");
     }
-    frames = std::get<sf_count_t>(fed);
+    frames = std::get<std::int64_t>(fed);
   } catch (const std::runtime_error& e) {
     return fail(std::string("cannot measure loudness: ") + e.what());
   }
@@ -110,8 +88,8 @@ LoudnessResult measure_loudness(const fs::path& file) {
   return Loudness{.integrated_lufs = integrated,
                   .peak_dbfs = to_dbfs(peak),
                   .frames = frames,
-                  .sample_rate = info.samplerate,
-                  .channels = info.channels};
+                  .sample_rate = decoder.rate(),
+                  .channels = decoder.channels()};
 }
 
 float normalization_gain(const Loudness& l, double target_lufs, bool* capped) {

@@ -12,6 +12,7 @@
 
 #include "cache_file.hpp"
 #include "loa/loudness.hpp"
+#include "parallel_files.hpp"
 
 // The cache file, one clip a line, fields separated by tabs:
 //   hash  lufs  peak-dbfs  frames  rate  channels
@@ -134,6 +135,19 @@ LoudnessResult LoudnessCache::measure(const std::filesystem::path& clip) {
     dirty_ = true;
   }
   return result;
+}
+
+std::vector<LoudnessResult> LoudnessCache::measure_all(
+    const std::vector<std::filesystem::path>& clips) {
+  std::vector<LoudnessResult> results(clips.size(), ClipError{});
+  detail::for_each_file_in_parallel(clips, [&](std::size_t i) {
+    try {
+      results[i] = measure(clips[i]);
+    } catch (const std::exception& e) {  // out of memory: that clip's problem, not the batch's
+      results[i] = ClipError{std::string("cannot measure loudness: ") + e.what()};
+    }
+  });
+  return results;
 }
 
 bool LoudnessCache::save() noexcept {

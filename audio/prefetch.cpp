@@ -8,15 +8,24 @@
 namespace loa {
 
 namespace {
+
 constexpr std::size_t kChunk = 8192;
-}
+
+// Decoded samples; not zeroed when made (the source writes them).
+struct Chunk {
+  std::unique_ptr<float[]> samples;
+  std::size_t size = 0;
+};
+
+}  // namespace
 
 struct Prefetcher::Job {
   Opener open;
   std::unique_ptr<MonoSource> source;  // touched by a worker only while `busy`
-  std::deque<std::vector<float>> chunks;
+  std::deque<Chunk> chunks;
   std::size_t offset = 0;  // read from chunks.front()
   std::size_t buffered = 0;
+  bool filling = true;  // below half the cap since it was last full: workers refill it
   bool busy = false;    // a worker is decoding it
   bool opened = false;  // its source was opened (by a worker)
   bool done = false;    // the source ended or failed
@@ -37,27 +46,36 @@ class Prefetcher::Source final : public MonoSource {
       job_.buffered = 0;
       if (!job_.busy) drop = std::move(job_.source);
     }
-    p_.changed_.notify_all();
+    p_.work_.notify_all();
   }
   Source(const Source&) = delete;
   Source& operator=(const Source&) = delete;
 
   std::size_t read(std::span<float> out) override {
     std::size_t got = 0;
+    bool wake_workers = false;
     std::unique_lock lock(p_.mutex_);
     while (got < out.size()) {
-      p_.changed_.wait(lock, [this] { return !job_.chunks.empty() || job_.done; });
+      if (job_.chunks.empty() && !job_.done) {
+        ++p_.readers_waiting_;
+        p_.ready_.wait(lock, [this] { return !job_.chunks.empty() || job_.done; });
+        --p_.readers_waiting_;
+      }
       if (job_.chunks.empty()) break;
-      const std::vector<float>& chunk = job_.chunks.front();
-      const std::size_t n = std::min(out.size() - got, chunk.size() - job_.offset);
-      std::copy_n(chunk.begin() + static_cast<std::ptrdiff_t>(job_.offset), n,
+      const Chunk& chunk = job_.chunks.front();
+      const std::size_t n = std::min(out.size() - got, chunk.size - job_.offset);
+      std::copy_n(chunk.samples.get() + job_.offset, n,
                   out.begin() + static_cast<std::ptrdiff_t>(got));
       got += n;
       job_.offset += n;
       job_.buffered -= n;
-      if (job_.offset == chunk.size()) {
+      if (job_.offset == chunk.size) {
         job_.chunks.pop_front();
         job_.offset = 0;
+      }
+      if (!job_.filling && !job_.done && job_.buffered <= p_.cap_ / 2) {
+        job_.filling = true;
+        wake_workers = true;
       }
     }
     // A short read would mean "ended": a failure is thrown instead, as the source itself threw
@@ -65,7 +83,7 @@ class Prefetcher::Source final : public MonoSource {
     std::exception_ptr error;
     if (got < out.size() && job_.done) error = std::exchange(job_.error, nullptr);
     lock.unlock();
-    p_.changed_.notify_all();
+    if (wake_workers) p_.work_.notify_all();
     if (error) std::rethrow_exception(error);
     return got;
   }
@@ -92,7 +110,7 @@ Prefetcher::~Prefetcher() {
     const std::lock_guard lock(mutex_);
     stopping_ = true;
   }
-  changed_.notify_all();
+  work_.notify_all();
   for (auto& w : workers_) w.join();
 }
 
@@ -100,9 +118,11 @@ std::unique_ptr<MonoSource> Prefetcher::take(std::size_t i) {
   Job& job = *jobs_.at(i);
   std::unique_lock lock(mutex_);
   taken_until_ = std::max(taken_until_, i + 1);
-  changed_.notify_all();
+  work_.notify_all();
   // Opening is part of the prefetch: wait until the source is open (or failed to).
-  changed_.wait(lock, [&job] { return job.opened || job.done; });
+  ++readers_waiting_;
+  ready_.wait(lock, [&job] { return job.opened || job.done; });
+  --readers_waiting_;
   if (job.failed_at_open) std::rethrow_exception(job.error);
   return std::make_unique<Source>(*this, job);
 }
@@ -111,7 +131,7 @@ Prefetcher::Job* Prefetcher::next_job() {
   const std::size_t end = std::min(jobs_.size(), taken_until_ + ahead_);
   for (std::size_t i = 0; i < end; ++i) {
     Job& j = *jobs_[i];
-    if (!j.busy && !j.done && !j.closed && j.buffered < cap_) return &j;
+    if (j.filling && !j.busy && !j.done && !j.closed) return &j;
   }
   return nullptr;
 }
@@ -120,28 +140,28 @@ void Prefetcher::work() {
   std::unique_lock lock(mutex_);
   for (;;) {
     Job* job = nullptr;
-    changed_.wait(lock, [&] { return stopping_ || (job = next_job()) != nullptr; });
+    work_.wait(lock, [&] { return stopping_ || (job = next_job()) != nullptr; });
     if (stopping_) return;
     job->busy = true;
     lock.unlock();
 
-    std::vector<float> chunk;
+    Chunk chunk;
     std::exception_ptr error;
     bool ended = false;
     bool at_open = false;
+    const bool was_opened = static_cast<bool>(job->source);
     try {
       if (!job->source) {
         at_open = true;
         job->source = job->open();
         at_open = false;
       }
-      chunk.resize(kChunk);
-      const std::size_t got = job->source->read(chunk);
-      chunk.resize(got);
-      ended = got < kChunk;
+      chunk.samples.reset(new float[kChunk]);
+      chunk.size = job->source->read(std::span<float>(chunk.samples.get(), kChunk));
+      ended = chunk.size < kChunk;
     } catch (...) {
       error = std::current_exception();
-      chunk.clear();
+      chunk.size = 0;
       ended = true;
     }
 
@@ -151,17 +171,21 @@ void Prefetcher::work() {
     if (!at_open) job->opened = true;
     if (job->closed) {
       drop = std::move(job->source);
-    } else if (!chunk.empty()) {
-      job->buffered += chunk.size();
+    } else if (chunk.size > 0) {
+      job->buffered += chunk.size;
       job->chunks.push_back(std::move(chunk));
     }
+    if (job->buffered >= cap_) job->filling = false;
     if (ended) {
       job->done = true;
       job->error = error;
       job->failed_at_open = at_open;
       if (!job->closed) drop = std::move(job->source);
     }
-    changed_.notify_all();
+    // The consumer waits for samples, an end, or an open: tell it only when it waits.
+    if (readers_waiting_ > 0 && (ended || !was_opened || job->chunks.size() == 1)) {
+      ready_.notify_all();
+    }
     if (drop) {
       lock.unlock();
       drop.reset();

@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "cache_file.hpp"
+#include "clip_decoder.hpp"
+#include "parallel_files.hpp"
 
 // The cache file, one clip a line, fields separated by tabs (mtime in nanoseconds since 1970):
 //   path  size  mtime-ns  ok  frames  rate  channels  format
@@ -26,8 +28,9 @@ using detail::split_tabs;
 using detail::write_entries;
 
 // v2: short Ogg files are no longer refused as cut off, so v1's verdicts are not reused.
+// v3: AAC (M4A, ADTS) decodes, so v2's "not an audio file" for them is not reused.
 constexpr std::string_view kHeader =
-    "# loa clip probes v2: path, size, mtime ns, then ok frames rate channels format, or error "
+    "# loa clip probes v3: path, size, mtime ns, then ok frames rate channels format, or error "
     "reason";
 
 std::string escape(std::string_view text) {
@@ -181,11 +184,18 @@ ProbeResult ProbeCache::probe(const std::filesystem::path& clip) {
   const auto key = key_of(clip);
   const std::string path = absolute_path(clip);
   if (key) {
-    const std::lock_guard lock(mutex_);
-    const auto found = entries_.find(path);
-    if (found != entries_.end() && found->second.first == *key) {
-      ++hits_;
-      return found->second.second;
+    std::optional<ProbeResult> hit;
+    {
+      const std::lock_guard lock(mutex_);
+      const auto found = entries_.find(path);
+      if (found != entries_.end() && found->second.first == *key) {
+        ++hits_;
+        hit = found->second.second;
+      }
+    }
+    if (hit) {
+      if (const auto* info = std::get_if<ClipInfo>(&*hit)) detail::prepare_decoder(info->format);
+      return std::move(*hit);
     }
   }
   // Decoding can take seconds; other threads keep using the cache meanwhile.
@@ -197,6 +207,18 @@ ProbeResult ProbeCache::probe(const std::filesystem::path& clip) {
     dirty_ = true;
   }
   return result;
+}
+
+std::vector<ProbeResult> ProbeCache::probe_all(const std::vector<std::filesystem::path>& clips) {
+  std::vector<ProbeResult> results(clips.size(), ClipError{});
+  detail::for_each_file_in_parallel(clips, [&](std::size_t i) {
+    try {
+      results[i] = probe(clips[i]);
+    } catch (const std::exception& e) {  // out of memory: that clip's problem, not the batch's
+      results[i] = ClipError{std::string("cannot read: ") + e.what()};
+    }
+  });
+  return results;
 }
 
 bool ProbeCache::save() noexcept {

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Makes the benchmark corpus in bench/out/corpus/ (deterministic: fixed texts, fixed seeds):
 #   ok/      40 speech clips (Vietnamese and English, espeak-ng, 5-40 s) and 6 music-like clips
-#            (sox plucked chords with fades, 4 min in all), spread over WAV (22.05/44.1/48 kHz,
-#            mono and stereo), FLAC, Ogg Vorbis, Opus and MP3, at loudness (of the mono
-#            downmix) from about -35 to -10 LUFS; plus hour.mp3 and hour.flac (one hour each: a
-#            music bed, speech and pink noise)
-#   broken/  truncated (MP3, FLAC, WAV, Ogg cut in half), empty, not audio (text as .mp3,
-#            random bytes as .wav)
+#            (sox plucked chords with fades, 4 min in all), spread over 16 combinations of format,
+#            rate and channels: WAV (22.05/44.1/48 kHz, mono and stereo), FLAC, Ogg Vorbis, Opus,
+#            MP3 (CBR and VBR, 22.05/44.1/48 kHz, with ID3 tags and album art) and AAC in M4A, at
+#            loudness (of the mono downmix) from about -35 to -10 LUFS; three long recordings
+#            (long-meeting.mp3 20 min, long-district.mp3 15 min, long-phone.m4a 12 min); and
+#            hour.mp3 and hour.flac (one hour each: a music bed, speech and pink noise)
+#   broken/  truncated (MP3, tagged MP3, FLAC, WAV, Ogg, M4A cut in half), empty, not audio (text
+#            as .mp3, random bytes as .wav and .m4a)
 #   manifest.tsv  file, format, rate, channels, seconds (from ffprobe; "-" for broken files)
 # Speech clips in stereo carry the same signal in both channels (dual mono); music clips in stereo
 # are real stereo (different notes left and right).
@@ -35,6 +37,8 @@ mkdir -p "$out/ok" "$out/broken" "$out/tmp"
 tmp=$out/tmp
 ff=(ffmpeg -nostdin -hide_banner -loglevel error -y)
 bitexact=(-fflags +bitexact -flags:a +bitexact)
+# The album art of the tagged MP3s.
+"${ff[@]}" -f lavfi -i "testsrc2=size=600x600:rate=1" -frames:v 1 -q:v 2 -flags:v +bitexact "$tmp/cover.jpg"
 
 # ---------------------------------------------------------------------------------------------
 # Fixed texts: commune announcements, as a station airs them.
@@ -63,11 +67,14 @@ en_text=(
   "The commune military command announces health checks for young men of service age next Sunday at the commune hall."
 )
 
-# The outputs, cycled over the clips: format rate channels.
+# The outputs, cycled over the clips: format rate channels. 16 combinations as a station receives
+# them: a quarter MP3 (CBR and VBR, 22.05/44.1/48 kHz, mono and stereo, with ID3 tags and album art:
+# from the district and from phones), AAC in M4A from phones and Zalo (moov at the end, as phones
+# write it, or at the front), and the station's own WAV, FLAC, Ogg Vorbis and Opus.
 specs=(
-  "wav 22050 1" "flac 44100 1" "mp3 44100 2" "ogg 44100 1" "opus 48000 1" "wav 44100 2"
-  "flac 48000 2" "mp3 22050 1" "ogg 22050 2" "wav 48000 1" "opus 44100 2" "mp3 48000 1"
-  "wav 22050 2" "flac 22050 1" "ogg 48000 1" "wav 44100 1" "mp3 44100 1" "wav 48000 2"
+  "wav 22050 1" "flac 44100 1" "mp3-cbr 44100 2" "ogg 44100 1" "m4a 48000 1" "wav 44100 2"
+  "flac 48000 2" "mp3-cbr 22050 1" "ogg 22050 2" "mp3-vbr 44100 1" "opus 48000 1" "m4a-fast 44100 2"
+  "wav 48000 1" "mp3-vbr 48000 2" "flac 22050 1" "wav 44100 1"
 )
 
 # measure_i FILE: integrated loudness (LUFS, 0.1 LU) of FILE's mono downmix (the mean of its
@@ -84,6 +91,20 @@ measure_i() {
 # at RATE and CHANNELS (sox `vol`, whose limiter rounds off the samples that would clip: the loudest
 # clips are limited, as hot masters are; one correction step makes up for what the limiter took),
 # and encodes it as ok/NAME.FORMAT. A mono SRC becomes dual mono; a stereo SRC keeps its channels.
+# mp3_tagged WAV DST TITLE LAME_OPTIONS...: an MP3 as the district or a phone app sends it: ID3v2.3
+# tags (title, artist, album, year) and the album art (a JPEG of about 60 KB) before the audio.
+mp3_tagged() {
+  local wav=$1 dst=$2 title=$3; shift 3
+  "${ff[@]}" -i "$wav" -i "$tmp/cover.jpg" -map 0:a -map 1:v "${bitexact[@]}" -flags:v +bitexact \
+    -c:a libmp3lame "$@" -c:v copy -disposition:v attached_pic -id3v2_version 3 \
+    -metadata title="$title" -metadata artist="Đài Truyền thanh huyện" -metadata album="Tin tức" \
+    -metadata date=2026 -metadata:s:v title="Album cover" -metadata:s:v comment="Cover (front)" "$dst"
+}
+# m4a WAV DST BITRATE [OPTIONS...]: AAC-LC in an MP4 container, as a phone records a voice memo.
+m4a() {
+  local wav=$1 dst=$2 rate=$3; shift 3
+  "${ff[@]}" -i "$wav" "${bitexact[@]}" -c:a aac -b:a "$rate" "$@" "$dst"
+}
 apply_gain() {  # apply_gain SRC CHANNELS RATE GAIN_DB DST (the limiter only where the gain is > 0)
   local limiter=()
   [ "${4#-}" = "$4" ] && limiter=(0.05)
@@ -101,11 +122,18 @@ finish() {
     apply_gain "$src" "$ch" "$rate" "$gain" "$wav"
   fi
   case "$fmt" in
+    mp3-*|m4a*) dst=$out/ok/$name.${fmt%%-*} ;;
+  esac
+  case "$fmt" in
     wav) mv "$wav" "$dst" ;;
     flac) sox -R "$wav" -C 5 "$dst" ;;
     ogg) sox -R "$wav" -C 3 "$dst" ;;
     opus) "${ff[@]}" -i "$wav" "${bitexact[@]}" -c:a libopus -b:a $((32 * ch))k "$dst" ;;
     mp3) "${ff[@]}" -i "$wav" "${bitexact[@]}" -c:a libmp3lame -b:a $((64 * ch))k "$dst" ;;
+    mp3-cbr) mp3_tagged "$wav" "$dst" "$name" -b:a $((64 * ch))k ;;
+    mp3-vbr) mp3_tagged "$wav" "$dst" "$name" -q:a $((7 - ch)) ;;
+    m4a) m4a "$wav" "$dst" "$((48 * ch))k" ;;
+    m4a-fast) m4a "$wav" "$dst" "$((48 * ch))k" -movflags +faststart ;;
   esac
   rm -f "$wav"
 }
@@ -165,7 +193,7 @@ bar() {  # bar OUT SECONDS_PER_CHORD CHANNELS CHORD_INDEX...
 music=(
   "music-1 2.0 2 4 -14 flac 44100 0 1 2 3"
   "music-2 1.5 1 8 -30 ogg 44100 2 3 0 1"
-  "music-3 2.5 2 4 -20 mp3 48000 4 1 5 0"
+  "music-3 2.5 2 4 -20 mp3-vbr 48000 4 1 5 0"
   "music-4 1.75 2 8 -11 wav 48000 0 3 4 1"
   "music-5 3.0 1 2 -25 opus 48000 5 2 3 1"
   "music-6 2.0 2 5 -17 ogg 22050 1 0 3 2"
@@ -205,6 +233,30 @@ sox -R -m "$tmp/hour.bed.wav" "$tmp/hour.speech.wav" "$tmp/hour.noise.wav" -b 16
 wait "$a"; wait "$b"
 
 # ---------------------------------------------------------------------------------------------
+# Long recordings, as a station receives them: a meeting in the commune hall (20 min, MP3 44.1 kHz
+# stereo CBR 128k, tagged, with album art), the district's bulletin (15 min, MP3 22.05 kHz mono
+# VBR, tagged, with album art) and a phone's recording (12 min, AAC in M4A, 48 kHz mono 64k, moov at
+# the end), each from the five-minute segment at its own level.
+echo "make_corpus: long recordings (MP3 and M4A)"
+long_in() {  # long_in MINUTES: the segment looped to last at least that long (cut by -t)
+  echo "-stream_loop $((($1 + 4) / 5 - 1)) -i $tmp/hour.seg.wav"
+}
+tags=(-id3v2_version 3 -metadata artist="Đài Truyền thanh huyện" -metadata date=2026
+      -metadata:s:v title="Album cover" -metadata:s:v comment="Cover (front)")
+# shellcheck disable=SC2046
+"${ff[@]}" $(long_in 20) -i "$tmp/cover.jpg" -map 0:a -map 1:v "${bitexact[@]}" -flags:v +bitexact \
+  -t 1200 -af volume=-9dB -ar 44100 -c:a libmp3lame -b:a 128k -c:v copy -disposition:v attached_pic \
+  "${tags[@]}" -metadata title="Họp dân ấp 1" "$out/ok/long-meeting.mp3" & a=$!
+# shellcheck disable=SC2046
+"${ff[@]}" $(long_in 15) -i "$tmp/cover.jpg" -map 0:a -map 1:v "${bitexact[@]}" -flags:v +bitexact \
+  -t 900 -af volume=-3dB -ar 22050 -ac 1 -c:a libmp3lame -q:a 6 -c:v copy -disposition:v attached_pic \
+  "${tags[@]}" -metadata title="Bản tin huyện" "$out/ok/long-district.mp3" & b=$!
+wait "$a"; wait "$b"
+# shellcheck disable=SC2046
+"${ff[@]}" $(long_in 12) "${bitexact[@]}" -t 720 -af volume=-14dB -ac 1 -c:a aac -b:a 64k \
+  "$out/ok/long-phone.m4a"
+
+# ---------------------------------------------------------------------------------------------
 # Broken: cut in half, empty, not audio.
 echo "make_corpus: broken"
 half() {  # half SRC DST
@@ -215,10 +267,13 @@ half "$(first_of mp3)" "$out/broken/truncated.mp3"
 half "$(first_of flac)" "$out/broken/truncated.flac"
 half "$(first_of wav)" "$out/broken/truncated.wav"
 half "$(first_of ogg)" "$out/broken/truncated.ogg"
+half "$(first_of m4a)" "$out/broken/truncated.m4a"
+half "$out/ok/long-district.mp3" "$out/broken/truncated-tagged.mp3"
 : >"$out/broken/empty.wav"
 : >"$out/broken/empty.mp3"
 printf '%s\n' "This is not audio: the minutes of the commune meeting." "Biên bản họp xã." >"$out/broken/notes.mp3"
 LC_ALL=C awk 'BEGIN{srand(1); for (i = 0; i < 65536; i++) printf "%c", int(rand() * 256)}' >"$out/broken/noise-bytes.wav"
+LC_ALL=C awk 'BEGIN{srand(2); for (i = 0; i < 65536; i++) printf "%c", int(rand() * 256)}' >"$out/broken/noise-bytes.m4a"
 
 # ---------------------------------------------------------------------------------------------
 echo "make_corpus: manifest"

@@ -9,8 +9,8 @@
 #   BENCH_BUILD=DIR        use loa and programme_bench already built in DIR (DIR/app/loa,
 #                          DIR/bench/programme_bench) for programme_bench, scan_bench and the three
 #                          `loa run` benchmarks (which build loa and jack_onset there) instead of
-#                          building the release preset (render_bench.sh always builds and uses it)
-#   BENCH_SKIP_RENDER=1    keep bench/out/render.txt from an earlier run (render_bench takes ~6 min)
+#                          building the release preset (render_bench.sh too, through LOA)
+#   BENCH_SKIP_RENDER=1    keep bench/out/render.txt from an earlier run (render_bench takes ~12 min)
 #   LOA_IDLE_SECONDS=N     idle_bench's watch (default here 300; the script's own default is 600)
 #   LOA_RUN_SECONDS=N      run_memory_bench's watch (default here 300; the script's own is 3600)
 #   LOA_RUN_TOGETHER=0     watch loa and Liquidsoap one after the other (default here: side by side)
@@ -58,7 +58,7 @@ if [ "${BENCH_SKIP_RENDER:-}" = 1 ] && [ -f bench/out/render.txt ]; then
   echo "== render_bench.sh: kept bench/out/render.txt (BENCH_SKIP_RENDER=1)"
 else
   echo "== render_bench.sh $runs"
-  bench/render_bench.sh "$runs"
+  LOA=${BENCH_BUILD:+$BENCH_BUILD/app/loa} bench/render_bench.sh "$runs"
 fi
 echo "== start_time_bench.sh"
 BENCH_BUILD=$build bench/start_time_bench.sh

@@ -23,7 +23,8 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr std::size_t kMaxNameBytes = 120;
-constexpr std::array<std::string_view, 5> kExtensions = {".wav", ".flac", ".ogg", ".opus", ".mp3"};
+constexpr std::array<std::string_view, 7> kExtensions = {".wav", ".flac", ".ogg", ".opus",
+                                                         ".mp3", ".m4a",  ".aac"};
 constexpr std::string_view kExample = "canh-bao-lu.mp3";
 constexpr std::string_view kAllowed = "use letters, digits, spaces, '.', '-' and '_'";
 
@@ -49,11 +50,10 @@ std::string_view extension_for(std::string_view format, std::string_view extensi
     std::string_view extension;
     std::string_view also;
   };
-  static constexpr Fit kFits[] = {{"WAV", ".wav", ".wav"},
-                                  {"FLAC", ".flac", ".flac"},
-                                  {"Ogg Vorbis", ".ogg", ".ogg"},
-                                  {"Ogg Opus", ".opus", ".ogg"},
-                                  {"MP3", ".mp3", ".mp3"}};
+  static constexpr Fit kFits[] = {{"WAV", ".wav", ".wav"},        {"FLAC", ".flac", ".flac"},
+                                  {"Ogg Vorbis", ".ogg", ".ogg"}, {"Ogg Opus", ".opus", ".ogg"},
+                                  {"MP3", ".mp3", ".mp3"},        {"M4A", ".m4a", ".m4a"},
+                                  {"AAC", ".aac", ".aac"}};
   for (const Fit& fit : kFits) {
     if (fit.format != format) continue;
     return extension == fit.extension || extension == fit.also ? "" : fit.extension;
@@ -559,8 +559,8 @@ std::optional<std::string> clean_clip_name(std::string_view name, std::string& w
   if (why = character_problem(name); !why.empty()) return std::nullopt;
   const auto extension = clip_extension(name);
   if (!extension) {
-    why =
-        "a clip name must end in .wav, .flac, .ogg, .opus or .mp3, as in " + std::string(kExample);
+    why = "a clip name must end in .wav, .flac, .ogg, .opus, .mp3, .m4a or .aac, as in " +
+          std::string(kExample);
     return std::nullopt;
   }
   std::string cleaned(name.substr(0, name.size() - extension->size()));
@@ -666,6 +666,8 @@ std::string_view clip_content_type(std::string_view name) {
   if (*extension == ".wav") return "audio/wav";
   if (*extension == ".flac") return "audio/flac";
   if (*extension == ".mp3") return "audio/mpeg";
+  if (*extension == ".m4a") return "audio/mp4";
+  if (*extension == ".aac") return "audio/aac";
   return "audio/ogg";  // .ogg and .opus
 }
 

@@ -13,9 +13,15 @@ namespace {
 
 void probe_clips(CheckedStation& c, bool as_errors) {
   ProbeCache cache(c.station.settings.state / "clip-probes.tsv");
+  // Every clip once, on all cores; then the diagnostics, in the order the clips are used.
+  std::vector<std::filesystem::path> files;
   for_each_clip(c.station, [&](const PlayItem& use) {
-    auto [it, fresh] = c.clips.try_emplace(use.file, ClipError{});
-    if (fresh) it->second = cache.probe(use.file);
+    if (c.clips.try_emplace(use.file, ClipError{}).second) files.push_back(use.file);
+  });
+  auto probed = cache.probe_all(files);
+  for (std::size_t i = 0; i < files.size(); ++i) c.clips[files[i]] = std::move(probed[i]);
+  for_each_clip(c.station, [&](const PlayItem& use) {
+    const auto it = c.clips.find(use.file);
     if (const auto* err = std::get_if<ClipError>(&it->second)) {
       std::string message = "clip '" + use.ref + "' cannot be played: " + err->reason + " (" +
                             use.file.string() + ")";

@@ -6,6 +6,7 @@
 #include <string>
 #include <unordered_map>
 #include <variant>
+#include <vector>
 
 #include "loa/clip_probe.hpp"
 
@@ -38,6 +39,8 @@ class LoudnessCache {
  public:
   explicit LoudnessCache(std::filesystem::path file);  // empty: memory only
   LoudnessResult measure(const std::filesystem::path& clip);
+  // measure() of each clip, in the same order, the clips not in the cache measured on all cores.
+  std::vector<LoudnessResult> measure_all(const std::vector<std::filesystem::path>& clips);
   bool save() noexcept;
   std::size_t hits() const;
   std::size_t misses() const;

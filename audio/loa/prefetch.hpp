@@ -22,6 +22,10 @@ namespace loa {
 // cap_samples floats. A source reads exactly what its opener's source would, and fails the same
 // way (at open or after the samples read before the failure).
 //
+// A source is refilled in bursts: once its buffer falls to half the cap, a worker decodes until it
+// is full again, so workers and consumer wake each other once per burst, not once per chunk (each
+// wake-up is a system call; on a virtual machine they were a tenth of a render).
+//
 // take() and the sources it returns are for one consumer thread; the workers are the Prefetcher's.
 class Prefetcher {
  public:
@@ -48,8 +52,10 @@ class Prefetcher {
   std::size_t cap_;
   std::size_t taken_until_ = 0;  // jobs [0, taken_until_) have been taken
   bool stopping_ = false;
+  std::size_t readers_waiting_ = 0;  // consumers waiting on `ready_`
   std::mutex mutex_;
-  std::condition_variable changed_;
+  std::condition_variable work_;   // workers wait here for a source to fill
+  std::condition_variable ready_;  // the consumer waits here for samples or an open
   std::vector<std::thread> workers_;
 };
 

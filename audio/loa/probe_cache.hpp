@@ -4,6 +4,7 @@
 #include <mutex>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "loa/clip_probe.hpp"
 
@@ -24,6 +25,9 @@ class ProbeCache {
   // cannot be examined at all (missing, not a file). A clip rewritten with the same size within the
   // file system's timestamp resolution keeps its key and its old result.
   ProbeResult probe(const std::filesystem::path& clip);
+
+  // probe() of each clip, in the same order, the clips not in the cache probed on all cores.
+  std::vector<ProbeResult> probe_all(const std::vector<std::filesystem::path>& clips);
 
   // Writes the cache atomically (FILE.tmp then rename), creating its folder, if anything changed.
   // Returns false and leaves the old file if that fails (folder not writable, disk full); true if

@@ -21,7 +21,8 @@ class Sink {
   // room, so the caller runs no more than a buffer ahead of the sound card. Throws
   // std::runtime_error on a device or disk failure.
   virtual void write(std::span<const float> interleaved) = 0;
-  // Waits until everything written has been played (or written to disk).
+  // Waits until everything written has been played (or written to disk). A WAV file throws
+  // std::runtime_error if its last writes fail (a full disk).
   virtual void drain() = 0;
 };
 

@@ -14,8 +14,8 @@
 namespace loa {
 
 // The clips folder behind GET/POST /api/clips: what is in it, which file a clip name may reach, and
-// how an upload gets in. A clip has one of the extensions .wav .flac .ogg .opus .mp3 (any case on
-// disk; lower case in names this library makes).
+// how an upload gets in. A clip has one of the extensions .wav .flac .ogg .opus .mp3 .m4a .aac (any
+// case on disk; lower case in names this library makes).
 
 // Cleans an uploaded clip's name for the clips folder, or returns nullopt and sets `why` (a plain
 // message for the operator saying what to do) when the name cannot be used. Leading and trailing
@@ -111,7 +111,8 @@ std::size_t remove_abandoned_uploads(const std::filesystem::path& folder,
                                      std::chrono::seconds older_than);
 
 // The MIME type to serve a clip with, by extension (any case): audio/wav, audio/flac, audio/ogg
-// (.ogg and .opus), audio/mpeg; application/octet-stream for anything else.
+// (.ogg and .opus), audio/mpeg, audio/mp4 (.m4a), audio/aac; application/octet-stream for anything
+// else.
 std::string_view clip_content_type(std::string_view name);
 
 }  // namespace loa

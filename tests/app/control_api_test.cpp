@@ -732,7 +732,9 @@ TEST(ControlApiOnDemand, AnOnDemandProgrammeAirsWhenAskedAndIsReportedUnderItsNa
   EXPECT_NE(r.out.find("queued (emergency) on "), std::string::npos) << r.out;
 
   // The journal, once it has aired: clip, gap, clip (the station airs no chime).
-  const auto today = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
+  // The station's day (Asia/Ho_Chi_Minh, UTC+7 all year), not UTC's: after 17:00 UTC they differ.
+  const auto today = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now() +
+                                                           std::chrono::hours(7));
   const std::string day = date::format("%F", today);
   std::vector<json> log;  // the broadcasts of canh-bao-lu
   for (int i = 0; i < 100; ++i) {
@@ -745,7 +747,7 @@ TEST(ControlApiOnDemand, AnOnDemandProgrammeAirsWhenAskedAndIsReportedUnderItsNa
     if (!log.empty() && log.back()["status"] != "playing") break;
     std::this_thread::sleep_for(100ms);
   }
-  ASSERT_EQ(log.size(), 1U);
+  ASSERT_EQ(log.size(), 1U) << loa.err();
   EXPECT_EQ(log[0]["programme"], "canh-bao-lu");
   EXPECT_EQ(log[0]["title"], "Cảnh báo lũ");
   EXPECT_EQ(log[0]["class"], "emergency");

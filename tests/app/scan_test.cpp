@@ -146,6 +146,29 @@ TEST_F(Scan, ABrokenClipIsNamedAndFailsTheScan) {
   EXPECT_EQ(j[4], (nlohmann::json{{"path", "clips/missing.wav"}, {"error", "file not found"}}));
 }
 
+// Issue 15: recordings from phones and Zalo come as AAC in M4A. They are measured like the rest;
+// one cut short (its index, written last, is missing) is named with the reason and what to do.
+TEST_F(Scan, PhoneRecordingsInM4aAreMeasuredAndACutOneIsNamed) {
+  test::ffmpeg_encode(dir / "clips/loud.wav", dir / "clips/phone.m4a", "-c:a aac -b:a 128k");
+  fs::copy_file(dir / "clips/phone.m4a", dir / "clips/cut.m4a");
+  fs::resize_file(dir / "clips/cut.m4a", fs::file_size(dir / "clips/phone.m4a") / 2);
+  station(std::string(kStation) + R"(      - {at: "07:00", play: [phone.m4a, cut.m4a]}
+)");
+  const auto j = json_lines(run("scan --config station.yaml --json", dir).out);
+  ASSERT_EQ(j.size(), 5U);
+  EXPECT_EQ(j[3]["path"], "clips/phone.m4a");
+  ASSERT_TRUE(j[3].contains("lufs")) << j[3];
+  EXPECT_NEAR(j[3]["lufs"].get<double>(), sine_lufs(0.25), 0.3);
+  EXPECT_NEAR(j[3]["length_s"].get<double>(), 10.0, 0.001);
+  EXPECT_EQ(j[4]["path"], "clips/cut.m4a");
+  EXPECT_TRUE(j[4]["error"].get<std::string>().starts_with("truncated or unfinished")) << j[4];
+
+  const auto r = run("scan --config station.yaml", dir);
+  EXPECT_EQ(r.exit, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("clips/cut.m4a: error: truncated or unfinished"), std::string::npos)
+      << r.out;
+}
+
 TEST_F(Scan, LoudnessOffShowsNoGain) {
   std::string text = kStation;
   text.replace(text.find("loudness: -16"), 13, "loudness: off");

@@ -317,11 +317,15 @@ TEST(ProbeClipTruncated, OpusAtSeveralPoints) {
   }
 }
 
+// The whole length comes from the Xing/LAME header's frame count: FFmpeg's MP3 demuxer does not
+// say the encoder's padding at the end, so it may be the last frame's padding (up to 26 ms) long.
 TEST(ProbeClipTruncated, Mp3Half) {
   TempDir dir;
   const auto reason = expect_error(probe_clip(cut_tone(dir, "a.mp3", AudioFormat::mp3, 0.5)));
   EXPECT_TRUE(reason.starts_with("truncated: audio stops at ")) << reason;
-  EXPECT_NE(reason.find(" of 2.000 s"), std::string::npos) << reason;
+  const auto of = reason.find(" of ");
+  ASSERT_NE(of, std::string::npos) << reason;
+  EXPECT_NEAR(std::stod(reason.substr(of + 4)), 2.0, 0.03) << reason;
 }
 
 TEST(ProbeClipTruncated, Mp3MissingATenth) {

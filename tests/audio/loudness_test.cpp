@@ -14,6 +14,7 @@
 
 #include "loa/clip_probe.hpp"
 #include "loa/clip_stream.hpp"
+#include "loa/loudness_pass.hpp"
 #include "loa_test/audio_fixtures.hpp"
 #include "loa_test/temp_dir.hpp"
 
@@ -432,6 +433,39 @@ TEST(LoudnessCache, IsSafeFromSeveralThreads) {
   LoudnessCache reloaded(dir / "loudness.tsv");
   for (const auto& clip : clips) reloaded.measure(clip);
   EXPECT_EQ(reloaded.hits(), 4U);
+}
+
+}  // namespace
+}  // namespace loa
+
+namespace loa {
+namespace {
+
+// A cold render asks for the last clip's gain first when that clip plays first on another zone:
+// each result is the clip's own, in any order asked, and a broken clip gets its reason.
+TEST(LoudnessPass, GivesEachClipItsOwnMeasurementInAnyOrder) {
+  TempDir dir;
+  std::vector<fs::path> clips;
+  for (int i = 0; i < 5; ++i) {
+    clips.push_back(dir / ("c" + std::to_string(i) + ".wav"));
+    write_tone(clips.back(), 1.0 + i, 48000, 1, AudioFormat::wav16, 1000.0, 0.05 * (i + 1));
+  }
+  clips.push_back(dir.write("notes.mp3", "call the studio at 9\n"));
+  LoudnessCache cache("");
+  LoudnessPass pass(cache, clips);
+  for (std::size_t i = clips.size(); i-- > 0;) {
+    const LoudnessResult& got = pass.result(i);
+    const LoudnessResult expected = measure_loudness(clips[i]);
+    if (const auto* l = std::get_if<Loudness>(&expected)) {
+      ASSERT_TRUE(std::holds_alternative<Loudness>(got)) << i;
+      EXPECT_EQ(std::get<Loudness>(got).integrated_lufs, l->integrated_lufs) << i;
+      EXPECT_EQ(std::get<Loudness>(got).frames, l->frames) << i;
+    } else {
+      ASSERT_TRUE(std::holds_alternative<ClipError>(got)) << i;
+      EXPECT_EQ(std::get<ClipError>(got).reason, std::get<ClipError>(expected).reason);
+    }
+  }
+  EXPECT_EQ(cache.misses(), clips.size());
 }
 
 }  // namespace

@@ -126,7 +126,7 @@ TEST(CleanClipName, RefusesWithAPlainMessage) {
       {" .wav", "start with '.'"},
       {"", "needs a name"},
       {"   ", "needs a name"},
-      {"clip", "must end in .wav, .flac, .ogg, .opus or .mp3"},
+      {"clip", "must end in .wav, .flac, .ogg, .opus, .mp3, .m4a or .aac"},
       {"clip.txt", "must end in"},
       {"clip.wav.txt", "must end in"},
       {"clip.wav.", "must end in"},
@@ -189,6 +189,8 @@ TEST(ClipContentType, ByExtension) {
   EXPECT_EQ(clip_content_type("a.ogg"), "audio/ogg");
   EXPECT_EQ(clip_content_type("a.opus"), "audio/ogg");
   EXPECT_EQ(clip_content_type("Cảnh báo.Mp3"), "audio/mpeg");
+  EXPECT_EQ(clip_content_type("ghi âm.m4a"), "audio/mp4");
+  EXPECT_EQ(clip_content_type("a.AAC"), "audio/aac");
   EXPECT_EQ(clip_content_type("a.txt"), "application/octet-stream");
 }
 
@@ -493,6 +495,31 @@ TEST(InstallClip, TheNameMustSayTheFormat) {
   const auto fits = install_clip(clips, "x.ogg", vorbis, false, kMax);
   EXPECT_EQ(fits.outcome, UploadOutcome::added) << fits.message;
   EXPECT_EQ(entries(clips), std::vector<std::string>{"x.ogg"});
+}
+
+// Issue 15: a voice memo from a phone or Zalo (AAC in M4A) is taken; one cut off is refused and
+// leaves nothing; an M4A named .mp3 is told its name.
+TEST(InstallClip, TakesAPhonesM4a) {
+  TempDir dir;
+  const auto clips = dir / "clips";
+  write_tone(dir / "memo.wav", 2.0, 48000, 1);
+  test::ffmpeg_encode(dir / "memo.wav", dir / "memo.m4a", "-c:a aac -b:a 64k");
+  const std::string memo = read_bytes(dir / "memo.m4a");
+
+  const auto added = install_clip(clips, "Ghi âm họp dân.m4a", memo, false, kMax);
+  EXPECT_EQ(added.outcome, UploadOutcome::added) << added.message;
+  ASSERT_TRUE(added.duration.has_value());
+  EXPECT_NEAR(*added.duration, 2.0, 1e-6);
+  EXPECT_EQ(entries(clips), std::vector<std::string>{"Ghi âm họp dân.m4a"});
+
+  const auto cut = install_clip(clips, "cut.m4a", memo.substr(0, memo.size() / 2), false, kMax);
+  EXPECT_EQ(cut.outcome, UploadOutcome::undecodable);
+  EXPECT_TRUE(mentions(cut.message, "truncated or unfinished")) << cut.message;
+
+  const auto misnamed = install_clip(clips, "memo.mp3", memo, false, kMax);
+  EXPECT_EQ(misnamed.outcome, UploadOutcome::undecodable);
+  EXPECT_TRUE(mentions(misnamed.message, "name it 'memo.m4a'")) << misnamed.message;
+  EXPECT_EQ(entries(clips), std::vector<std::string>{"Ghi âm họp dân.m4a"});
 }
 
 // The steps of an upload whose body arrives in pieces: the same clip as install_clip would make;

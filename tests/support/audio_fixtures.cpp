@@ -3,8 +3,10 @@
 #include <sndfile.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <numbers>
 #include <stdexcept>
+#include <string>
 #include <vector>
 
 namespace loa::test {
@@ -92,6 +94,20 @@ Wav read_wav(const std::filesystem::path& path) {
   sf_readf_float(f, w.samples.data(), info.frames);
   sf_close(f);
   return w;
+}
+
+void ffmpeg_encode(const std::filesystem::path& in, const std::filesystem::path& out,
+                   const std::string& options, const std::string& input_options) {
+  const auto quoted = [](const std::filesystem::path& p) { return "'" + p.string() + "'"; };
+  const std::string command = "ffmpeg -nostdin -hide_banner -loglevel error -y " + input_options +
+                              " -i " + quoted(in) + " " + options + " " + quoted(out) + " 2>&1";
+  // NOLINTNEXTLINE(cert-env33-c): a test fixture, from fixed options and a temporary folder
+  const int status = std::system(command.c_str());
+  if (status != 0) {
+    throw std::runtime_error("ffmpeg could not make " + out.string() + " (exit status " +
+                             std::to_string(status) +
+                             "; is ffmpeg installed? scripts/install-deps.sh test)");
+  }
 }
 
 }  // namespace loa::test

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <span>
+#include <string>
 #include <vector>
 
 namespace loa::test {
@@ -45,5 +46,12 @@ struct Wav {
 
 // Throws std::runtime_error if `path` cannot be read.
 Wav read_wav(const std::filesystem::path& path);
+
+// Encodes `in` into `out` with the ffmpeg program (Debian's ffmpeg package; scripts/install-deps.sh
+// test installs it): `options` go between the two, e.g. "-c:a aac -b:a 96k", `input_options` before
+// the input (e.g. "-f lavfi"). For fixtures libsndfile cannot write (AAC in M4A, tagged MP3s).
+// Throws std::runtime_error if ffmpeg is missing or fails.
+void ffmpeg_encode(const std::filesystem::path& in, const std::filesystem::path& out,
+                   const std::string& options, const std::string& input_options = "");
 
 }  // namespace loa::test
