@@ -23,6 +23,13 @@ std::vector<std::string> StationSettings::zone_ids() const {
   return ids;
 }
 
+std::string StationSettings::zone_suggestion(std::string_view typed) const {
+  std::vector<NamedId> known;
+  known.reserve(zones.size());
+  for (const auto& z : zones) known.push_back({z.id, z.name});
+  return did_you_mean_id(typed, known);
+}
+
 std::string StationSettings::zone_names(ZoneSet set) const {
   std::string out;
   for (std::size_t i = 0; i < zones.size(); ++i) {
@@ -43,7 +50,7 @@ std::optional<ZoneSet> read_zone_set(const YamlNode& n, const StationSettings& s
     }
     const int i = s.zone_index(*id);
     if (i < 0) {
-      d.error(z->pos, "unknown zone '" + *id + "'" + did_you_mean(*id, s.zone_ids()) +
+      d.error(z->pos, "unknown zone '" + *id + "'" + s.zone_suggestion(*id) +
                           "; zones are declared under zones:");
       ok = false;
       continue;

@@ -6,7 +6,7 @@ set -euo pipefail
 build=(g++ cmake ninja-build pkg-config libyaml-cpp-dev libsndfile1-dev libhowardhinnant-date-dev
        libsoxr-dev libebur128-dev libxxhash-dev portaudio19-dev
        libcli11-dev nlohmann-json3-dev libsqlite3-dev libsystemd-dev libsodium-dev
-       libcpp-httplib-dev libssl-dev tzdata)
+       libcpp-httplib-dev libssl-dev libutf8proc-dev tzdata)
 test=(libgtest-dev clang libclang-rt-14-dev jackd2 libjack-jackd2-dev)
 example=(espeak-ng sox)
 # The control page's browser tests: Debian's Chromium, and Node.js with npm (for playwright-core)

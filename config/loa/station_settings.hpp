@@ -62,6 +62,9 @@ struct StationSettings {
   // Index of the zone with this id, or -1.
   int zone_index(std::string_view id) const;
   std::vector<std::string> zone_ids() const;
+  // For a zone id not found: " (did you mean 'cho' (Chợ)?)" when `typed` is a zone's name, or its
+  // id with accents, or close to either; else "".
+  std::string zone_suggestion(std::string_view typed) const;
   // The zone ids of a set, comma separated: "ap-1,ap-2".
   std::string zone_names(ZoneSet set) const;
 };

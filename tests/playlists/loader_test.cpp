@@ -275,5 +275,29 @@ TEST(Loader, NthWeekdaysAndMonthdays) {
   EXPECT_EQ(m.station.programmes[0].slots[0].days.monthdays, (std::vector<int>{1, 15, -1}));
 }
 
+// --- Keys from other tools, and Vietnamese where an ASCII id goes. ---
+
+TEST(Loader, ZoneTypedInVietnameseSuggestsItsId) {
+  auto l = load(R"(station: {timezone: Asia/Ho_Chi_Minh}
+zones:
+  - {id: cho, name: Chợ, channel: 1}
+  - {id: ap-1, name: Ấp 1, channel: 2}
+programmes:
+  - id: p
+    zones: [chợ, Ấp 1]
+    slots: [{at: '06:00', play: ['playlist:tin-tức']}]
+playlists:
+  tin-tuc: {clips: [a.mp3]}
+)");
+  EXPECT_TRUE(
+      l.has("st.yaml:7:13: error: unknown zone 'chợ' (did you mean 'cho' (Chợ)?); zones are "
+            "declared under zones:"))
+      << l.all();
+  // Columns count bytes, as yaml-cpp does: "chợ" takes five.
+  EXPECT_TRUE(l.has("st.yaml:7:20: error: unknown zone 'Ấp 1' (did you mean 'ap-1' (Ấp 1)?)"))
+      << l.all();
+  EXPECT_TRUE(l.has("error: unknown playlist 'tin-tức' (did you mean 'tin-tuc'?)")) << l.all();
+}
+
 }  // namespace
 }  // namespace loa
