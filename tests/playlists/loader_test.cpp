@@ -277,6 +277,17 @@ TEST(Loader, NthWeekdaysAndMonthdays) {
 
 // --- Keys from other tools, and Vietnamese where an ASCII id goes. ---
 
+TEST(Loader, ValidToSuggestsUntil) {
+  auto l = load(kHead +
+                "programmes:\n  - id: p\n    valid: {from: 2026-01-01, to: 2026-06-30}\n"
+                "    slots: [{time: '06:00', play: [a.mp3]}]\n");
+  EXPECT_TRUE(
+      l.has("st.yaml:9:31: error: unknown key 'to' in valid section (did you mean 'until'?)"))
+      << l.all();
+  EXPECT_TRUE(l.has("st.yaml:10:14: error: unknown key 'time' in slot (did you mean 'at'?)"))
+      << l.all();
+}
+
 TEST(Loader, ZoneTypedInVietnameseSuggestsItsId) {
   auto l = load(R"(station: {timezone: Asia/Ho_Chi_Minh}
 zones:
