@@ -72,6 +72,7 @@ template <typename T>
 void check_unique_ids(const std::vector<T>& things, std::string_view what, Diagnostics& d) {
   std::unordered_map<std::string_view, const T*> seen;
   for (const auto& t : things) {
+    if (t.id.empty()) continue;  // its missing id is reported already
     auto [it, fresh] = seen.emplace(t.id, &t);
     if (!fresh) {
       d.error(t.pos, "duplicate " + std::string(what) + " id '" + t.id + "' (first defined at " +

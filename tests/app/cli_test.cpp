@@ -198,5 +198,33 @@ programmes:
   EXPECT_EQ(lines[2]["scheduled"], "2026-03-30T02:30:00.000+02:00");
 }
 
+// Issue 15: a slot with a mistake was dropped unread, so its clips were checked only on the next
+// run, after that mistake was fixed. Every mistake is reported at once.
+TEST_F(Cli, CheckReportsEveryMistakeAtOnce) {
+  station(std::string(kStation) + R"(  - id: hong
+    slots:
+      - at: "25:00"
+        play: [missing.wav]
+      - at: "07:00"
+        play: [playlist: nope, missing2.wav]
+)");
+  auto r = run("check --config station.yaml --today 2026-12-01", dir);
+  EXPECT_EQ(r.exit, 1);
+  EXPECT_NE(r.out.find("station.yaml:22:13: error: at: '25:00' is not a time of day"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("station.yaml:23:16: error: clip 'missing.wav' cannot be played: file not "
+                       "found (clips/missing.wav)\n"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("station.yaml:25:26: error: unknown playlist 'nope'"), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("station.yaml:25:32: error: clip 'missing2.wav' cannot be played: file not "
+                       "found (clips/missing2.wav)\n"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.err.find("4 error(s)"), std::string::npos) << r.out << r.err;
+}
+
 }  // namespace
 }  // namespace loa

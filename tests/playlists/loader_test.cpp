@@ -275,6 +275,60 @@ TEST(Loader, NthWeekdaysAndMonthdays) {
   EXPECT_EQ(m.station.programmes[0].slots[0].days.monthdays, (std::vector<int>{1, 15, -1}));
 }
 
+// --- Every mistake at once (issue 15: a slot with an error used to be dropped unread). ---
+
+TEST(Loader, ASlotWithAnErrorStillHasItsPlaylistsChecked) {
+  auto l = load_slot("{at: '25:00', play: [playlist:nope]}");
+  EXPECT_TRUE(l.has("st.yaml:10:14: error: at: '25:00' is not a time of day")) << l.all();
+  EXPECT_TRUE(l.has("st.yaml:10:30: error: unknown playlist 'nope'")) << l.all();
+  // What was kept holds nothing wrong: no time at all rather than a bad one.
+  ASSERT_EQ(l.station.programmes.at(0).slots.size(), 1U);
+  EXPECT_TRUE(l.station.programmes[0].slots[0].at.empty());
+}
+
+TEST(Loader, AProgrammeWithABadIdStillHasItsSlotsChecked) {
+  auto l = load(kHead + "programmes:\n  - id: bản tin\n    slots: [{at: '6h', play: [a.mp3]}]\n");
+  EXPECT_TRUE(l.has("st.yaml:8:9: error: programme id 'bản tin' is not a valid id")) << l.all();
+  EXPECT_TRUE(l.has("st.yaml:9:18: error: at: '6h'")) << l.all();
+  auto none = load(kHead + "programmes:\n  - slots: [{at: '6h', play: [a.mp3]}]\n  - slots: []\n");
+  EXPECT_TRUE(none.has("st.yaml:8:5: error: the programme needs 'id'")) << none.all();
+  EXPECT_TRUE(none.has("st.yaml:8:18: error: at: '6h'")) << none.all();
+  EXPECT_FALSE(none.has("duplicate")) << none.all();  // two without an id are not one id twice
+}
+
+TEST(Loader, APlaylistWithABadIdStillHasItsClipsRead) {
+  auto l = load(kHead +
+                "programmes:\n  - id: p\n    slots: [{at: '06:00', play: ['playlist:tin tức']}]\n"
+                "playlists:\n  tin tức: {order: random, clips: [a.mp3]}\n");
+  EXPECT_TRUE(l.has("st.yaml:11:3: error: playlist id 'tin tức' is not a valid id")) << l.all();
+  EXPECT_TRUE(l.has("st.yaml:11:22: error: order 'random' is not one of")) << l.all();
+  EXPECT_FALSE(l.has("unknown playlist")) << l.all();  // one mistake, one message
+  ASSERT_EQ(l.station.playlists.size(), 1U);
+  EXPECT_EQ(l.station.playlists[0].clips.size(), 1U);
+}
+
+// `- playlist: tin` (with a space) is a mapping to YAML; operators mean the playlist.
+TEST(Loader, PlaylistWithASpaceIsAPlaylist) {
+  auto l = load(kHead + R"(programmes:
+  - id: p
+    slots:
+      - at: "06:00"
+        play:
+          - playlist: tin
+          - {playlist: nope}
+playlists:
+  tin: {clips: [a.mp3]}
+)");
+  EXPECT_EQ(l.diags.error_count(), 1U) << l.all();
+  EXPECT_TRUE(l.has("st.yaml:13:24: error: unknown playlist 'nope'")) << l.all();
+  const auto& play = l.station.programmes.at(0).slots.at(0).play;
+  ASSERT_EQ(play.size(), 2U);
+  EXPECT_EQ(play[0].kind, PlayItem::Kind::playlist);
+  EXPECT_EQ(play[0].ref, "tin");
+  auto both = load_slot("{at: '06:00', play: [{playlist: tin, silence: 3s}]}");
+  EXPECT_TRUE(both.has("a play item is either silence or a playlist, not both")) << both.all();
+}
+
 // --- Keys from other tools, and Vietnamese where an ASCII id goes. ---
 
 TEST(Loader, ValidToSuggestsUntil) {
