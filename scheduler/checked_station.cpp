@@ -3,6 +3,7 @@
 #include <map>
 #include <set>
 
+#include "loa/clip_files.hpp"
 #include "loa/planner.hpp"
 #include "loa/probe_cache.hpp"
 #include "loa/station_loader.hpp"
@@ -19,6 +20,11 @@ void probe_clips(CheckedStation& c, bool as_errors) {
     if (const auto* err = std::get_if<ClipError>(&it->second)) {
       std::string message = "clip '" + use.ref + "' cannot be played: " + err->reason + " (" +
                             use.file.string() + ")";
+      std::error_code ec;
+      if (!std::filesystem::exists(use.file, ec)) {
+        if (const std::string meant = suggest_clip(use.file, use.ref); !meant.empty())
+          message += "; did you mean '" + meant + "'?";
+      }
       if (as_errors) {
         c.diags.error(use.pos, std::move(message));
       } else {

@@ -226,5 +226,64 @@ TEST_F(Cli, CheckReportsEveryMistakeAtOnce) {
   EXPECT_NE(r.err.find("4 error(s)"), std::string::npos) << r.out << r.err;
 }
 
+TEST_F(Cli, AMissingClipSaysWhatIsThere) {
+  test::write_tone(dir / "clips/tin/sáng.wav", 1.0);
+  test::write_tone(dir / "clips/b\u00E1o b\u00E3o.wav", 1.0);
+  station(std::string(kStation) + R"(  - id: hong
+    slots:
+      - at: "07:00"
+        play:
+          - ten.mp3
+          - fve.flac
+          - tin/sáng.mp3
+          - bao bao.wav
+          - bao-cao-tong-ket.wav
+)");
+  auto r = run("check --config station.yaml --today 2026-12-01", dir);
+  EXPECT_EQ(r.exit, 1);
+  const auto says = [&](const std::string& text) { return r.out.find(text) != std::string::npos; };
+  // The same name with another extension first, else the closest name in that folder.
+  EXPECT_TRUE(
+      says("station.yaml:24:13: error: clip 'ten.mp3' cannot be played: file not found "
+           "(clips/ten.mp3); did you mean 'ten.wav'?\n"))
+      << r.out;
+  EXPECT_TRUE(
+      says("station.yaml:25:13: error: clip 'fve.flac' cannot be played: file not found "
+           "(clips/fve.flac); did you mean 'five.flac'?\n"))
+      << r.out;
+  EXPECT_TRUE(
+      says("station.yaml:26:13: error: clip 'tin/sáng.mp3' cannot be played: file not "
+           "found (clips/tin/sáng.mp3); did you mean 'tin/sáng.wav'?\n"))
+      << r.out;
+  EXPECT_TRUE(
+      says("station.yaml:27:13: error: clip 'bao bao.wav' cannot be played: file not found "
+           "(clips/bao bao.wav); did you mean 'b\u00E1o b\u00E3o.wav'?\n"))
+      << r.out;
+  EXPECT_TRUE(
+      says("station.yaml:28:13: error: clip 'bao-cao-tong-ket.wav' cannot be played: file "
+           "not found (clips/bao-cao-tong-ket.wav)\n"))
+      << r.out;
+}
+
+// macOS writes "báo bão.wav" decomposed ("ba\u0301o ba\u0303o.wav"); programmes are typed composed.
+// (The station below spells its names with YAML's \u escapes, to show which form is which.)
+TEST_F(Cli, ClipsNamedDecomposedOnDiskAreFound) {
+  test::write_tone(dir / "clips/ba\u0301o ba\u0303o.wav", 3.0);
+  test::write_tone(dir / "clips/Th\u00F4ng b\u00E1o.wav", 2.0);
+  station(std::string(kStation) + R"(  - id: bao
+    chime: none
+    slots:
+      - {at: "07:00", play: ["b\u00E1o b\u00E3o.wav", "Tho\u0302ng ba\u0301o.wav"]}
+)");
+  auto r = run("check --config station.yaml --today 2026-12-01", dir);
+  EXPECT_EQ(r.exit, 0) << r.out << r.err;
+  EXPECT_EQ(r.out, "");
+  r = run("plan --config station.yaml --from 2026-12-01 --days 1 --json", dir);
+  ASSERT_EQ(r.exit, 0) << r.err;
+  const auto lines = json_lines(r.out);
+  ASSERT_EQ(lines.size(), 2U) << r.out;
+  EXPECT_EQ(lines[1]["end"], "2026-12-01T07:00:05.000+07:00");  // the real lengths, 3 s + 2 s
+}
+
 }  // namespace
 }  // namespace loa

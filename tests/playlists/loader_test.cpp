@@ -364,5 +364,49 @@ playlists:
   EXPECT_TRUE(l.has("error: unknown playlist 'tin-tức' (did you mean 'tin-tuc'?)")) << l.all();
 }
 
+// --- Clip names written by a Mac (decomposed, NFD) and typed on anything else (NFC). ---
+
+const std::string kNfc = "b\u00E1o b\u00E3o.wav";    // báo bão.wav, as typed
+const std::string kNfd = "ba\u0301o ba\u0303o.wav";  // the same, as macOS writes it
+
+Station load_with_clip(const test::TempDir& dir, const std::string& on_disk,
+                       const std::string& in_programme, Diagnostics& d) {
+  dir.write("clips/tin/" + on_disk, "RIFF");
+  dir.write("station.yaml", kHead +
+                                "programmes:\n  - id: p\n    slots: [{at: '06:00', play: ['tin/" +
+                                in_programme + "', 'tin/" + kNfc + "']}]\n");
+  return load_station(dir / "station.yaml", d);
+}
+
+TEST(Loader, AClipNamedDecomposedOnDiskIsFound) {
+  test::TempDir dir;
+  Diagnostics d;
+  const Station st = load_with_clip(dir, kNfd, kNfc, d);
+  ASSERT_EQ(st.clips.size(), 1U);
+  EXPECT_EQ(st.clips[0], dir / "clips" / "tin" / kNfd);  // the real file, for every reader of it
+  EXPECT_EQ(st.programmes.at(0).slots.at(0).play.at(0).file, dir / "clips" / "tin" / kNfd);
+  EXPECT_EQ(st.programmes[0].slots[0].play[0].ref, "tin/" + kNfc);  // messages say what was written
+}
+
+TEST(Loader, AClipTypedDecomposedFindsTheComposedFile) {
+  test::TempDir dir;
+  Diagnostics d;
+  const Station st = load_with_clip(dir, kNfc, kNfd, d);
+  ASSERT_EQ(st.clips.size(), 1U);
+  EXPECT_EQ(st.clips[0], dir / "clips" / "tin" / kNfc);
+}
+
+TEST(Loader, AFolderNamedDecomposedOnDiskIsFound) {
+  test::TempDir dir;
+  dir.write("clips/Tin t\u01B0\u0301c/a.wav", "RIFF");  // "Tin tức" with the acute apart
+  dir.write("station.yaml", kHead +
+                                "programmes:\n  - id: p\n    slots: [{at: '06:00', play: ['Tin "
+                                "t\u1EE9c/a.wav']}]\n");
+  Diagnostics d;
+  const Station st = load_station(dir / "station.yaml", d);
+  ASSERT_EQ(st.clips.size(), 1U);
+  EXPECT_EQ(st.clips[0], dir / "clips" / "Tin t\u01B0\u0301c" / "a.wav");
+}
+
 }  // namespace
 }  // namespace loa
