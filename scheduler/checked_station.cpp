@@ -1,9 +1,11 @@
 #include "loa/checked_station.hpp"
 
+#include <cstdlib>
 #include <map>
 #include <set>
 
 #include "loa/clip_files.hpp"
+#include "loa/command_lookup.hpp"
 #include "loa/planner.hpp"
 #include "loa/probe_cache.hpp"
 #include "loa/station_loader.hpp"
@@ -35,6 +37,27 @@ void probe_clips(CheckedStation& c, bool as_errors) {
   cache.save();
 }
 
+// Each amplifier's on and off programs, looked up as they will be started (PATH, or the path).
+void check_commands(CheckedStation& c, bool as_errors) {
+  const char* path = std::getenv("PATH");
+  for (const Amplifier& amp : c.station.settings.amplifiers) {
+    for (const bool on : {true, false}) {
+      const std::vector<std::string>& argv = on ? amp.on : amp.off;
+      if (argv.empty()) continue;
+      const std::string why = command_problem(argv.front(), path);
+      if (why.empty()) continue;
+      const std::string message = "amplifier '" + amp.id + "': " + (on ? "on" : "off") +
+                                  " command '" + argv.front() + "' " + why;
+      if (as_errors) {
+        c.diags.error(on ? amp.on_pos : amp.off_pos, message);
+      } else {
+        c.diags.warning(on ? amp.on_pos : amp.off_pos,
+                        message + "; until then broadcasts go on without switching it");
+      }
+    }
+  }
+}
+
 }  // namespace
 
 ClipLengths CheckedStation::lengths() const {
@@ -57,6 +80,7 @@ CheckedStation check_station(const std::filesystem::path& file, const CheckOptio
   CheckedStation c;
   c.station = load_station(file, c.diags, options.overlay);
   if (options.probe_clips) probe_clips(c, options.clip_problems_are_errors);
+  check_commands(c, options.command_problems_are_errors);
   const date::time_zone* zone = c.station.settings.zone;
   if (options.date_warnings && zone != nullptr) {
     const Date today = options.today.value_or(

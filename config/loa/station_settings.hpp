@@ -30,6 +30,8 @@ struct Amplifier {
   ZoneSet zones = 0;
   std::vector<std::string> on;  // argv, run without a shell
   std::vector<std::string> off;
+  SourcePos on_pos;  // where each command's program (argv[0]) is written
+  SourcePos off_pos;
   Duration warmup{0};
   Duration hold{std::chrono::minutes(10)};  // stay on if the next broadcast is this close
   SourcePos pos;

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -283,6 +284,39 @@ TEST_F(Cli, ClipsNamedDecomposedOnDiskAreFound) {
   const auto lines = json_lines(r.out);
   ASSERT_EQ(lines.size(), 2U) << r.out;
   EXPECT_EQ(lines[1]["end"], "2026-12-01T07:00:05.000+07:00");  // the real lengths, 3 s + 2 s
+}
+
+// An amplifier's programs are looked up as loa run will start them (without a shell, in PATH).
+TEST_F(Cli, CheckFindsAmplifierCommandsThatCannotRun) {
+  dir.write("bin/relay-on", "#!/bin/sh\nexit 0\n");
+  std::filesystem::permissions(dir / "bin/relay-on", std::filesystem::perms::owner_all);
+  dir.write("relay-off.sh", "#!/bin/sh\nexit 0\n");  // not executable
+  const std::string path = (dir / "bin").string() + ":/usr/bin:/bin";
+  std::string text = kStation;
+  text.insert(text.find("programmes:"), R"(amplifiers:
+  - {id: amp-1, zones: [ap-1], on: [relay-on, "1"], off: [./relay-off.sh]}
+  - {id: amp-2, zones: [ap-2], on: [relay-0n, "2"], off: ["true"]}
+)");
+  station(text);
+  // run_cli's shell inherits this process's PATH: give it one the test knows.
+  const std::string saved = std::getenv("PATH") != nullptr ? std::getenv("PATH") : "";
+  ::setenv("PATH", path.c_str(), 1);
+  const auto r = run("check --config station.yaml --today 2026-12-01", dir);
+  ::setenv("PATH", saved.c_str(), 1);
+  EXPECT_EQ(r.exit, 1);
+  EXPECT_NE(r.out.find("station.yaml:10:59: error: amplifier 'amp-1': off command "
+                       "'./relay-off.sh' is not an executable file; make it one (chmod +x "
+                       "./relay-off.sh)\n"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("station.yaml:11:37: error: amplifier 'amp-2': on command 'relay-0n' is not "
+                       "found in PATH (" +
+                       path + "); install it or give its full path\n"),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(r.out.find("relay-on'"), std::string::npos) << r.out;  // found in PATH
+  EXPECT_EQ(r.out.find("'true'"), std::string::npos) << r.out;
+  EXPECT_NE(r.err.find("2 error(s)"), std::string::npos) << r.err;
 }
 
 }  // namespace
