@@ -225,6 +225,17 @@ TEST(ClipFile, FindsClipsInTheFolderAndItsSubfolders) {
   EXPECT_EQ(clip_file(relative, "a.wav"), fs::canonical(library.clips / "a.wav"));
 }
 
+// A file copied in from a Mac is named with separate accents (NFD); people type names composed.
+TEST(ClipFile, FindsANameWhicheverWayItsAccentsAreWritten) {
+  Library library;
+  write_tone(library.clips / "ba\u0301o ba\u0303o.wav", 0.2);
+  write_tone(library.clips / "Th\u00F4ng b\u00E1o.wav", 0.2);
+  EXPECT_EQ(clip_file(library.clips, "b\u00E1o b\u00E3o.wav"),
+            fs::canonical(library.clips / "ba\u0301o ba\u0303o.wav"));
+  EXPECT_EQ(clip_file(library.clips, "Tho\u0302ng ba\u0301o.wav"),
+            fs::canonical(library.clips / "Th\u00F4ng b\u00E1o.wav"));
+}
+
 TEST(ClipFile, RefusesNamesThatLeaveTheFolder) {
   Library library;
   const std::vector<std::string> names = {
@@ -406,6 +417,18 @@ TEST(InstallClip, AnExistingNameIsKeptUnlessReplaced) {
   EXPECT_DOUBLE_EQ(*replaced.duration, 2.0);
   EXPECT_EQ(read_bytes(clips / "a.wav"), second);
   EXPECT_EQ(entries(clips), std::vector<std::string>{"a.wav"});
+}
+
+TEST(InstallClip, ANameSentDecomposedIsSavedComposedAndMeetsItsTwin) {
+  TempDir dir;
+  const auto clips = dir / "clips";
+  const auto added = install_clip(clips, "ba\u0301o.wav", tone_bytes(dir, 1.0), false, kMax);
+  EXPECT_EQ(added.outcome, UploadOutcome::added) << added.message;
+  EXPECT_EQ(entries(clips), std::vector<std::string>{"b\u00E1o.wav"});
+  // One copied in by hand, decomposed, is the same name to the operator.
+  write_tone(clips / "bu\u0301a.wav", 0.2);
+  EXPECT_EQ(install_clip(clips, "b\u00FAa.wav", tone_bytes(dir, 1.0), false, kMax).outcome,
+            UploadOutcome::exists);
 }
 
 TEST(InstallClip, ReplacingANewNameAdds) {
