@@ -11,6 +11,7 @@ namespace loa {
 int run_plan(const PlanArgs& args) {
   CheckOptions options;
   options.date_warnings = false;
+  options.command_problems_are_errors = false;
   CheckedStation c = check_station(args.config, options);
   if (!c.ok()) {
     c.diags.print(std::cerr);

@@ -79,6 +79,7 @@ int run_render(const RenderArgs& args) {
   CheckOptions options;
   options.date_warnings = false;
   options.clip_problems_are_errors = false;
+  options.command_problems_are_errors = false;
   CheckedStation c = check_station(args.config, options);
   c.diags.print(std::cerr);
   if (!c.ok()) {

@@ -23,6 +23,13 @@ std::vector<std::string> StationSettings::zone_ids() const {
   return ids;
 }
 
+std::string StationSettings::zone_suggestion(std::string_view typed) const {
+  std::vector<NamedId> known;
+  known.reserve(zones.size());
+  for (const auto& z : zones) known.push_back({z.id, z.name});
+  return did_you_mean_id(typed, known);
+}
+
 std::string StationSettings::zone_names(ZoneSet set) const {
   std::string out;
   for (std::size_t i = 0; i < zones.size(); ++i) {
@@ -43,7 +50,7 @@ std::optional<ZoneSet> read_zone_set(const YamlNode& n, const StationSettings& s
     }
     const int i = s.zone_index(*id);
     if (i < 0) {
-      d.error(z->pos, "unknown zone '" + *id + "'" + did_you_mean(*id, s.zone_ids()) +
+      d.error(z->pos, "unknown zone '" + *id + "'" + s.zone_suggestion(*id) +
                           "; zones are declared under zones:");
       ok = false;
       continue;
@@ -174,9 +181,13 @@ void read_zones(const YamlNode& n, StationSettings& s, Diagnostics& d) {
   }
 }
 
-std::vector<std::string> read_command(const YamlNode& n, std::string_view what, Diagnostics& d) {
+// An argv list; `pos` becomes where its program (argv[0]) is written.
+std::vector<std::string> read_command(const YamlNode& n, std::string_view what, SourcePos& pos,
+                                      Diagnostics& d) {
   std::vector<std::string> argv;
-  for (const YamlNode* a : read_list(n, what, false, d)) {
+  const auto items = read_list(n, what, false, d);
+  pos = items.empty() ? n.pos : items.front()->pos;
+  for (const YamlNode* a : items) {
     if (auto t = read_text(*a, what, d)) argv.push_back(*t);
   }
   if (n.is_sequence() && argv.empty())
@@ -196,8 +207,10 @@ void read_amplifiers(const YamlNode& n, StationSettings& s, Diagnostics& d) {
         d.error(a->pos, "duplicate amplifier id '" + amp.id + "'");
     }
     if (const auto* v = r.require("zones")) amp.zones = read_zone_set(*v, s, d).value_or(0);
-    if (const auto* v = r.get("on")) amp.on = read_command(*v, "amplifier 'on' command", d);
-    if (const auto* v = r.get("off")) amp.off = read_command(*v, "amplifier 'off' command", d);
+    if (const auto* v = r.get("on"))
+      amp.on = read_command(*v, "amplifier 'on' command", amp.on_pos, d);
+    if (const auto* v = r.get("off"))
+      amp.off = read_command(*v, "amplifier 'off' command", amp.off_pos, d);
     if (const auto* v = r.get("warmup"))
       amp.warmup = read_duration(*v, "warmup", d).value_or(amp.warmup);
     if (const auto* v = r.get("hold")) amp.hold = read_duration(*v, "hold", d).value_or(amp.hold);

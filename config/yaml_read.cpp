@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "loa/did_you_mean.hpp"
+#include "loa/key_synonyms.hpp"
 
 namespace loa {
 
@@ -26,10 +27,12 @@ MapReader::~MapReader() {
       if (!k.is_scalar()) continue;  // reported by the tree builder
       bool known = false;
       for (const auto& key : keys_) known = known || key == k.value;
-      if (!known) {
-        diags_.error(k.pos,
-                     "unknown key '" + k.value + "' in " + what_ + did_you_mean(k.value, keys_));
-      }
+      if (known) continue;
+      // A word from another tool says more about the intent than the spelling does.
+      const std::string meant = key_meant(k.value, keys_);
+      diags_.error(k.pos, "unknown key '" + k.value + "' in " + what_ +
+                              (meant.empty() ? did_you_mean(k.value, keys_)
+                                             : " (did you mean '" + meant + "'?)"));
     }
   } catch (...) {  // NOLINT(bugprone-empty-catch): out of memory while reporting; nothing to add
   }

@@ -16,6 +16,9 @@
 #include <system_error>
 #include <utility>
 
+#include "loa/clip_files.hpp"
+#include "loa/unicode_text.hpp"
+
 namespace loa {
 
 namespace {
@@ -194,9 +197,10 @@ std::string character_problem(std::string_view name) {
       after_letter = true;
       continue;
     }
-    if (latin_combining_accent(code)) {
-      return "the clip name has its accents written as separate marks (some computers write names "
-             "so), which programmes would not match; type the name again, e.g. Cảnh báo lũ.mp3";
+    if (latin_combining_accent(code)) {  // left over after composing: no letter takes it
+      return "the clip name has an accent (" + code_point_text(code) +
+             ") that does not go with the letter before it; type the name again, e.g. Cảnh báo "
+             "lũ.mp3";
     }
     if (after_letter && unicode().mark(code) && !variation_selector(code)) continue;
     return refused_character(bytes, code);
@@ -398,7 +402,8 @@ void ClipUpload::Impl::start(std::string_view name) {
     return fail(UploadOutcome::failed,
                 "cannot create the clips folder " + folder.string() + ": " + ec.message());
   }
-  if (!replace && exists_no_follow(folder / result.name)) {
+  // The same name written decomposed by hand (from a Mac) is the same clip to an operator.
+  if (!replace && exists_no_follow(file_on_disk(folder / result.name))) {
     return fail(UploadOutcome::exists, exists_message());
   }
   extension = *clip_extension(result.name);
@@ -550,7 +555,10 @@ std::optional<std::string> clean_clip_name(std::string_view name, std::string& w
     why = "a clip needs a name, such as " + std::string(kExample);
     return std::nullopt;
   }
-  name = name.substr(first, name.find_last_not_of(' ') - first + 1);
+  // Composed (NFC), as programmes are typed: a Mac sends "Cảnh" as "Ca" + U+0309 + "nh", which
+  // looks the same but is other bytes, and two such names would be two files.
+  const std::string composed = to_nfc(name.substr(first, name.find_last_not_of(' ') - first + 1));
+  name = composed;
   if (name.size() > kMaxNameBytes) {
     why = "the clip name is " + std::to_string(name.size()) +
           " bytes long; shorten it to at most 120 (a letter with an accent counts 2 or 3)";
@@ -613,7 +621,9 @@ std::optional<std::filesystem::path> clip_file(const std::filesystem::path& fold
     std::error_code ec;
     const fs::path base = fs::weakly_canonical(folder, ec);
     if (ec) return std::nullopt;
-    const fs::path file = fs::weakly_canonical(folder / fs::path(std::string(name)), ec);
+    // A name typed composed finds a file a Mac wrote decomposed, and the other way round.
+    const fs::path file =
+        fs::weakly_canonical(file_on_disk(folder / fs::path(std::string(name))), ec);
     if (ec || file == base || !inside(base, file)) return std::nullopt;
     // A symlink inside the folder may point to a clip elsewhere in it, but not to another kind of
     // file that would then be served as audio.

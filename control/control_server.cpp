@@ -144,7 +144,9 @@ ZoneSet zones_of(const nlohmann::json& ids, const StationSettings& settings) {
     if (i < 0) {
       std::string known;
       for (const auto& z : settings.zone_ids()) known += (known.empty() ? "" : ", ") + z;
-      throw BadRequest("unknown zone '" + id.get<std::string>() + "'; the zones are " + known);
+      throw BadRequest("unknown zone '" + id.get<std::string>() + "'" +
+                       settings.zone_suggestion(id.get<std::string>()) + "; the zones are " +
+                       known);
     }
     set |= ZoneSet{1} << static_cast<unsigned>(i);
   }

@@ -162,6 +162,7 @@ void add_programme_routes(ControlServer::Context& c) {
         const FileOverlay overlay{*file, req.body};
         CheckOptions options;
         options.overlay = &overlay;
+        options.command_problems_are_errors = false;
         const CheckedStation checked = check_station(c.options.config, options);
         if (!checked.ok()) {
           const auto n = checked.diags.error_count();

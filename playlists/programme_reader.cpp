@@ -98,39 +98,62 @@ void read_monthdays(const YamlNode& n, DayRule& rule, Diagnostics& d) {
   }
 }
 
-std::optional<PlayItem> read_play_item(const YamlNode& n, const StationSettings& s,
-                                       Diagnostics& d) {
+PlayItem playlist_item(const YamlNode& n, std::string ref, Diagnostics& d) {
   PlayItem item;
+  item.kind = PlayItem::Kind::playlist;
   item.pos = n.pos;
-  if (n.is_mapping()) {
-    MapReader r(n, "play item", {"silence"}, d);
-    const YamlNode* v = r.require("silence");
-    if (v == nullptr) return std::nullopt;
-    auto len = read_duration(*v, "silence", d);
-    if (!len) return std::nullopt;
-    if (len->count() == 0) {
-      d.error(v->pos, "silence of 0s does nothing; remove it or give a length such as 3s");
-      return std::nullopt;
-    }
-    item.kind = PlayItem::Kind::silence;
-    item.silence = *len;
+  item.ref = std::move(ref);
+  while (!item.ref.empty() && item.ref.front() == ' ') item.ref.erase(0, 1);
+  if (item.ref.empty())
+    d.error(n.pos, "playlist: needs the playlist's id, for example playlist:canh-bao");
+  return item;
+}
+
+// {silence: 3s}, or {playlist: ID}: what `- playlist: ID` (with a space) reads as in YAML.
+std::optional<PlayItem> read_play_mapping(const YamlNode& n, Diagnostics& d) {
+  MapReader r(n, "play item", {"silence", "playlist"}, d);
+  const YamlNode* silence = r.get("silence");
+  const YamlNode* playlist = r.get("playlist");
+  if ((silence == nullptr) == (playlist == nullptr)) {
+    d.error(n.pos, silence != nullptr ? "a play item is either silence or a playlist, not both"
+                                      : "a play item is a clip path, playlist:ID or {silence: 3s}");
+    return std::nullopt;
+  }
+  if (playlist != nullptr) {
+    auto ref = read_text(*playlist, "playlist", d);
+    if (!ref) return std::nullopt;
+    PlayItem item = playlist_item(*playlist, *ref, d);
+    if (item.ref.empty()) return std::nullopt;
     return item;
   }
+  auto len = read_duration(*silence, "silence", d);
+  if (!len) return std::nullopt;
+  if (len->count() == 0) {
+    d.error(silence->pos, "silence of 0s does nothing; remove it or give a length such as 3s");
+    return std::nullopt;
+  }
+  PlayItem item;
+  item.pos = n.pos;
+  item.kind = PlayItem::Kind::silence;
+  item.silence = *len;
+  return item;
+}
+
+std::optional<PlayItem> read_play_item(const YamlNode& n, const StationSettings& s,
+                                       Diagnostics& d) {
+  if (n.is_mapping()) return read_play_mapping(n, d);
   if (!n.is_scalar() || n.value.empty()) {
     d.error(n.pos, "a play item is a clip path, playlist:ID or {silence: 3s}; found " +
                        std::string(n.kind_name()));
     return std::nullopt;
   }
   if (n.value.starts_with("playlist:")) {
-    item.kind = PlayItem::Kind::playlist;
-    item.ref = n.value.substr(9);
-    while (!item.ref.empty() && item.ref.front() == ' ') item.ref.erase(0, 1);
-    if (item.ref.empty()) {
-      d.error(n.pos, "playlist: needs the playlist's id, for example playlist:canh-bao");
-      return std::nullopt;
-    }
+    PlayItem item = playlist_item(n, n.value.substr(9), d);
+    if (item.ref.empty()) return std::nullopt;
     return item;
   }
+  PlayItem item;
+  item.pos = n.pos;
   item.kind = PlayItem::Kind::clip;
   item.ref = n.value;
   item.file = s.clips / n.value;
@@ -181,7 +204,6 @@ std::optional<Slot> read_slot(const YamlNode& n, const Programme& p, const Stati
                "start", "late", "on_interrupt"},
               d);
   if (!r.ok()) return std::nullopt;
-  const std::size_t errors_before = d.error_count();
   Slot slot;
   slot.pos = n.pos;
   slot.start = p.priority >= 90 ? StartMode::hard : StartMode::soft;
@@ -234,7 +256,9 @@ std::optional<Slot> read_slot(const YamlNode& n, const Programme& p, const Stati
       slot.on_interrupt = *c == "drop" ? OnInterrupt::drop : OnInterrupt::resume;
     }
   }
-  if (d.error_count() != errors_before) return std::nullopt;
+  // Kept even with errors, so that its clips are probed and its playlists looked up in the same
+  // check: every mistake is reported at once. A station with errors never airs; what is kept holds
+  // only values that were read correctly or the defaults.
   return slot;
 }
 
@@ -306,11 +330,11 @@ std::optional<Programme> read_programme(const YamlNode& n, const StationSettings
   Programme p;
   p.pos = n.pos;
   p.zones = s.all_zones();
-  const YamlNode* id = r.require("id");
-  if (id == nullptr) return std::nullopt;
-  auto ident = read_id(*id, "programme id", d);
-  if (!ident) return std::nullopt;
-  p.id = *ident;
+  // A programme with a wrong or missing id is still read (as written, or ""), so the mistakes in
+  // the rest of it are reported in the same check; the station has an error and never airs.
+  if (const YamlNode* id = r.require("id")) {
+    p.id = read_id(*id, "programme id", d).value_or(id->is_scalar() ? id->value : "");
+  }
   if (const auto* v = r.get("title")) p.title = read_text(*v, "title", d).value_or("");
   if (const auto* v = r.get("reference")) p.reference = read_text(*v, "reference", d).value_or("");
   if (const auto* v = r.get("priority")) p.priority = read_priority(*v, d).value_or(p.priority);
@@ -346,12 +370,13 @@ std::optional<Programme> read_programme(const YamlNode& n, const StationSettings
 
 std::optional<Playlist> read_playlist(const YamlNode& key, const YamlNode& n,
                                       const StationSettings& s, Diagnostics& d) {
-  auto id = read_id(key, "playlist id", d);
-  if (!id) return std::nullopt;
-  MapReader r(n, "playlist '" + *id + "'", {"order", "pick", "clips"}, d);
+  // Read on with a wrong id, as written: its clips are checked too, and the slots that name it the
+  // same way do not get a second error.
+  const std::string id = read_id(key, "playlist id", d).value_or(key.is_scalar() ? key.value : "");
+  MapReader r(n, "playlist '" + id + "'", {"order", "pick", "clips"}, d);
   if (!r.ok()) return std::nullopt;
   Playlist pl;
-  pl.id = *id;
+  pl.id = id;
   pl.pos = key.pos;
   if (const auto* v = r.get("order")) {
     if (auto o = read_choice(*v, "order", {"in-order", "shuffle", "rotate"}, d)) {

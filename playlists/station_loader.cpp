@@ -8,6 +8,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "loa/clip_files.hpp"
 #include "loa/did_you_mean.hpp"
 #include "loa/programme_reader.hpp"
 #include "loa/yaml_read.hpp"
@@ -72,6 +73,7 @@ template <typename T>
 void check_unique_ids(const std::vector<T>& things, std::string_view what, Diagnostics& d) {
   std::unordered_map<std::string_view, const T*> seen;
   for (const auto& t : things) {
+    if (t.id.empty()) continue;  // its missing id is reported already
     auto [it, fresh] = seen.emplace(t.id, &t);
     if (!fresh) {
       d.error(t.pos, "duplicate " + std::string(what) + " id '" + t.id + "' (first defined at " +
@@ -105,15 +107,21 @@ void check_references(const Station& st, Diagnostics& d) {
   }
 }
 
-// Gives every distinct clip file one index, so lengths are looked up once per file.
+// Gives every distinct clip file one index, so lengths are looked up once per file. Each file is
+// first spelt as it is on disk (file_on_disk), once, so that probing, loudness, render and air all
+// open the real file, and two spellings of one name are one clip.
 void index_clips(Station& st) {
   const auto& audio = st.settings.audio;
   if (!audio.chime_path.empty()) {
     st.chime =
         PlayItem{PlayItem::Kind::clip, audio.chime, audio.chime_path, 0, {}, audio.chime_pos};
   }
+  std::map<std::filesystem::path, std::filesystem::path> on_disk;
   std::map<std::filesystem::path, std::uint32_t> index;
   for_each_clip(st, [&](PlayItem& item) {
+    auto [found, unseen] = on_disk.try_emplace(item.file);
+    if (unseen) found->second = file_on_disk(item.file);
+    item.file = found->second;
     auto [it, fresh] = index.try_emplace(item.file, static_cast<std::uint32_t>(st.clips.size()));
     if (fresh) st.clips.push_back(item.file);
     item.clip = it->second;

@@ -1,8 +1,11 @@
 #include "loa/checked_station.hpp"
 
+#include <cstdlib>
 #include <map>
 #include <set>
 
+#include "loa/clip_files.hpp"
+#include "loa/command_lookup.hpp"
 #include "loa/planner.hpp"
 #include "loa/probe_cache.hpp"
 #include "loa/station_loader.hpp"
@@ -25,6 +28,11 @@ void probe_clips(CheckedStation& c, bool as_errors) {
     if (const auto* err = std::get_if<ClipError>(&it->second)) {
       std::string message = "clip '" + use.ref + "' cannot be played: " + err->reason + " (" +
                             use.file.string() + ")";
+      std::error_code ec;
+      if (!std::filesystem::exists(use.file, ec)) {
+        if (const std::string meant = suggest_clip(use.file, use.ref); !meant.empty())
+          message += "; did you mean '" + meant + "'?";
+      }
       if (as_errors) {
         c.diags.error(use.pos, std::move(message));
       } else {
@@ -33,6 +41,27 @@ void probe_clips(CheckedStation& c, bool as_errors) {
     }
   });
   cache.save();
+}
+
+// Each amplifier's on and off programs, looked up as they will be started (PATH, or the path).
+void check_commands(CheckedStation& c, bool as_errors) {
+  const char* path = std::getenv("PATH");
+  for (const Amplifier& amp : c.station.settings.amplifiers) {
+    for (const bool on : {true, false}) {
+      const std::vector<std::string>& argv = on ? amp.on : amp.off;
+      if (argv.empty()) continue;
+      const std::string why = command_problem(argv.front(), path);
+      if (why.empty()) continue;
+      const std::string message = "amplifier '" + amp.id + "': " + (on ? "on" : "off") +
+                                  " command '" + argv.front() + "' " + why;
+      if (as_errors) {
+        c.diags.error(on ? amp.on_pos : amp.off_pos, message);
+      } else {
+        c.diags.warning(on ? amp.on_pos : amp.off_pos,
+                        message + "; until then broadcasts go on without switching it");
+      }
+    }
+  }
 }
 
 }  // namespace
@@ -57,6 +86,7 @@ CheckedStation check_station(const std::filesystem::path& file, const CheckOptio
   CheckedStation c;
   c.station = load_station(file, c.diags, options.overlay);
   if (options.probe_clips) probe_clips(c, options.clip_problems_are_errors);
+  check_commands(c, options.command_problems_are_errors);
   const date::time_zone* zone = c.station.settings.zone;
   if (options.date_warnings && zone != nullptr) {
     const Date today = options.today.value_or(

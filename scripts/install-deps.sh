@@ -7,10 +7,11 @@ build=(g++ cmake ninja-build pkg-config libyaml-cpp-dev libsndfile1-dev libhowar
        libsoxr-dev libebur128-dev libxxhash-dev portaudio19-dev
        libavformat-dev libavcodec-dev libswresample-dev libavutil-dev
        libcli11-dev nlohmann-json3-dev libsqlite3-dev libsystemd-dev libsodium-dev
-       libcpp-httplib-dev libssl-dev tzdata)
+       libcpp-httplib-dev libssl-dev libutf8proc-dev tzdata)
 # ffmpeg: the audio tests make their MP3 and M4A fixtures with it.
 test=(libgtest-dev clang libclang-rt-14-dev jackd2 libjack-jackd2-dev ffmpeg)
-example=(espeak-ng sox)
+# The example station makes its clips with espeak-ng and sox, and switches its relays with gpioset.
+example=(espeak-ng sox gpiod)
 # The control page's browser tests: Debian's Chromium, and Node.js with npm (for playwright-core)
 # unless a Node.js is installed already (NodeSource's includes npm and conflicts with Debian's).
 web=(chromium)

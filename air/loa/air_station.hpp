@@ -12,7 +12,8 @@
 namespace loa {
 
 // A station file loaded for air: validated as `loa check` does (a clip that cannot be played is a
-// warning there: its item is skipped and journaled as failed), with every clip's loudness gain
+// warning there: its item is skipped and journaled as failed; so is an amplifier program that
+// cannot be started: the amplifier is not switched), with every clip's loudness gain
 // measured (through the cache in the state folder) so that nothing is decoded twice on air.
 struct LoadedStation {
   std::optional<AirStation> air;             // nullopt when the station has errors

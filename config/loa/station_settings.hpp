@@ -30,6 +30,8 @@ struct Amplifier {
   ZoneSet zones = 0;
   std::vector<std::string> on;  // argv, run without a shell
   std::vector<std::string> off;
+  SourcePos on_pos;  // where each command's program (argv[0]) is written
+  SourcePos off_pos;
   Duration warmup{0};
   Duration hold{std::chrono::minutes(10)};  // stay on if the next broadcast is this close
   SourcePos pos;
@@ -62,6 +64,9 @@ struct StationSettings {
   // Index of the zone with this id, or -1.
   int zone_index(std::string_view id) const;
   std::vector<std::string> zone_ids() const;
+  // For a zone id not found: " (did you mean 'cho' (Chợ)?)" when `typed` is a zone's name, or its
+  // id with accents, or close to either; else "".
+  std::string zone_suggestion(std::string_view typed) const;
   // The zone ids of a set, comma separated: "ap-1,ap-2".
   std::string zone_names(ZoneSet set) const;
 };

@@ -19,13 +19,14 @@ namespace loa {
 
 // Cleans an uploaded clip's name for the clips folder, or returns nullopt and sets `why` (a plain
 // message for the operator saying what to do) when the name cannot be used. Leading and trailing
-// spaces are trimmed; the extension is lower-cased. Nothing else is changed: a name is kept as the
-// operator wrote it or refused. Refused: an empty name or one over 120 bytes; '/', '\\', NUL or any
-// control character; ".", ".." or a leading '.'; invalid UTF-8; anything but letters of any script,
-// digits, space, '.', '-' and '_'; a name without one of the clip extensions. A letter may carry
-// combining marks (Thai, Khmer, Devanagari, ...), except the Latin accents U+0300..U+036F: every
-// Vietnamese letter has a precomposed form, and a name spelled with separate accents looks the
-// same as, but does not match, the name a programme file refers to.
+// spaces are trimmed; the extension is lower-cased; the name is composed (Unicode NFC), as
+// programmes are typed, so that "Ca\u0309nh.mp3" from a Mac (which writes accents as separate
+// marks) is saved as "Cảnh.mp3". Nothing else is changed: a name is kept as the operator wrote it
+// or refused. Refused: an empty name or one over 120 bytes; '/', '\\', NUL or any control
+// character; ".", ".." or a leading '.'; invalid UTF-8; anything but letters of any script, digits,
+// space, '.', '-' and '_'; a name without one of the clip extensions. A letter may carry combining
+// marks (Thai, Khmer, Devanagari, ...), except a Latin accent U+0300..U+036F left over after
+// composing (one no letter takes, as in "x\u0301"): such a name only looks like another.
 std::optional<std::string> clean_clip_name(std::string_view name, std::string& why);
 
 struct LibraryClip {
@@ -47,7 +48,8 @@ std::vector<LibraryClip> list_clips(const std::filesystem::path& folder, ProbeCa
 // as a canonical path, or nullopt if: it would leave the folder (absolute, "..", symlinks out of
 // the folder; weakly_canonical paths are compared), a part of it is empty or starts with '.', it
 // holds NUL or '\\', it has no clip extension, or it is not an existing regular file. Symlinks that
-// stay inside the folder are followed.
+// stay inside the folder are followed. A name in another Unicode normal form than the file's (NFC
+// typed, NFD written by a Mac) finds the file (file_on_disk).
 std::optional<std::filesystem::path> clip_file(const std::filesystem::path& folder,
                                                std::string_view name);
 

@@ -12,8 +12,9 @@
 
 namespace loa {
 
-// A station loaded and checked as `loa check` does: YAML, references, and every clip it uses probed
-// (through the cache in the state folder). Problems are in `diags`.
+// A station loaded and checked as `loa check` does: YAML, references, every clip it uses probed
+// (through the cache in the state folder), and the amplifiers' programs looked up. Problems are in
+// `diags`.
 struct CheckedStation {
   Station station;
   Diagnostics diags;
@@ -33,6 +34,10 @@ struct CheckOptions {
   // A clip that cannot be played is an error for `loa check`; at render or air time it is a
   // warning and the item is skipped.
   bool clip_problems_are_errors = true;
+  // Amplifiers' on/off programs that cannot be started (not in PATH, not executable): errors for
+  // `loa check`, warnings where a station is loaded to air or plan (the broadcast goes on without
+  // switching; a missing program on the machine that plans is no reason to refuse).
+  bool command_problems_are_errors = true;
   // An included file's new text, checked in place of the file (PUT /api/programmes).
   const FileOverlay* overlay = nullptr;
 };

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -196,6 +197,126 @@ programmes:
   EXPECT_EQ(lines[0]["scheduled"], "2026-03-28T02:30:00.000+01:00");
   EXPECT_EQ(lines[1]["scheduled"], "2026-03-29T03:30:00.000+02:00");
   EXPECT_EQ(lines[2]["scheduled"], "2026-03-30T02:30:00.000+02:00");
+}
+
+// Issue 15: a slot with a mistake was dropped unread, so its clips were checked only on the next
+// run, after that mistake was fixed. Every mistake is reported at once.
+TEST_F(Cli, CheckReportsEveryMistakeAtOnce) {
+  station(std::string(kStation) + R"(  - id: hong
+    slots:
+      - at: "25:00"
+        play: [missing.wav]
+      - at: "07:00"
+        play: [playlist: nope, missing2.wav]
+)");
+  auto r = run("check --config station.yaml --today 2026-12-01", dir);
+  EXPECT_EQ(r.exit, 1);
+  EXPECT_NE(r.out.find("station.yaml:22:13: error: at: '25:00' is not a time of day"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("station.yaml:23:16: error: clip 'missing.wav' cannot be played: file not "
+                       "found (clips/missing.wav)\n"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("station.yaml:25:26: error: unknown playlist 'nope'"), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("station.yaml:25:32: error: clip 'missing2.wav' cannot be played: file not "
+                       "found (clips/missing2.wav)\n"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.err.find("4 error(s)"), std::string::npos) << r.out << r.err;
+}
+
+TEST_F(Cli, AMissingClipSaysWhatIsThere) {
+  test::write_tone(dir / "clips/tin/sáng.wav", 1.0);
+  test::write_tone(dir / "clips/b\u00E1o b\u00E3o.wav", 1.0);
+  station(std::string(kStation) + R"(  - id: hong
+    slots:
+      - at: "07:00"
+        play:
+          - ten.mp3
+          - fve.flac
+          - tin/sáng.mp3
+          - bao bao.wav
+          - bao-cao-tong-ket.wav
+)");
+  auto r = run("check --config station.yaml --today 2026-12-01", dir);
+  EXPECT_EQ(r.exit, 1);
+  const auto says = [&](const std::string& text) { return r.out.find(text) != std::string::npos; };
+  // The same name with another extension first, else the closest name in that folder.
+  EXPECT_TRUE(
+      says("station.yaml:24:13: error: clip 'ten.mp3' cannot be played: file not found "
+           "(clips/ten.mp3); did you mean 'ten.wav'?\n"))
+      << r.out;
+  EXPECT_TRUE(
+      says("station.yaml:25:13: error: clip 'fve.flac' cannot be played: file not found "
+           "(clips/fve.flac); did you mean 'five.flac'?\n"))
+      << r.out;
+  EXPECT_TRUE(
+      says("station.yaml:26:13: error: clip 'tin/sáng.mp3' cannot be played: file not "
+           "found (clips/tin/sáng.mp3); did you mean 'tin/sáng.wav'?\n"))
+      << r.out;
+  EXPECT_TRUE(
+      says("station.yaml:27:13: error: clip 'bao bao.wav' cannot be played: file not found "
+           "(clips/bao bao.wav); did you mean 'b\u00E1o b\u00E3o.wav'?\n"))
+      << r.out;
+  EXPECT_TRUE(
+      says("station.yaml:28:13: error: clip 'bao-cao-tong-ket.wav' cannot be played: file "
+           "not found (clips/bao-cao-tong-ket.wav)\n"))
+      << r.out;
+}
+
+// macOS writes "báo bão.wav" decomposed ("ba\u0301o ba\u0303o.wav"); programmes are typed composed.
+// (The station below spells its names with YAML's \u escapes, to show which form is which.)
+TEST_F(Cli, ClipsNamedDecomposedOnDiskAreFound) {
+  test::write_tone(dir / "clips/ba\u0301o ba\u0303o.wav", 3.0);
+  test::write_tone(dir / "clips/Th\u00F4ng b\u00E1o.wav", 2.0);
+  station(std::string(kStation) + R"(  - id: bao
+    chime: none
+    slots:
+      - {at: "07:00", play: ["b\u00E1o b\u00E3o.wav", "Tho\u0302ng ba\u0301o.wav"]}
+)");
+  auto r = run("check --config station.yaml --today 2026-12-01", dir);
+  EXPECT_EQ(r.exit, 0) << r.out << r.err;
+  EXPECT_EQ(r.out, "");
+  r = run("plan --config station.yaml --from 2026-12-01 --days 1 --json", dir);
+  ASSERT_EQ(r.exit, 0) << r.err;
+  const auto lines = json_lines(r.out);
+  ASSERT_EQ(lines.size(), 2U) << r.out;
+  EXPECT_EQ(lines[1]["end"], "2026-12-01T07:00:05.000+07:00");  // the real lengths, 3 s + 2 s
+}
+
+// An amplifier's programs are looked up as loa run will start them (without a shell, in PATH).
+TEST_F(Cli, CheckFindsAmplifierCommandsThatCannotRun) {
+  dir.write("bin/relay-on", "#!/bin/sh\nexit 0\n");
+  std::filesystem::permissions(dir / "bin/relay-on", std::filesystem::perms::owner_all);
+  dir.write("relay-off.sh", "#!/bin/sh\nexit 0\n");  // not executable
+  const std::string path = (dir / "bin").string() + ":/usr/bin:/bin";
+  std::string text = kStation;
+  text.insert(text.find("programmes:"), R"(amplifiers:
+  - {id: amp-1, zones: [ap-1], on: [relay-on, "1"], off: [./relay-off.sh]}
+  - {id: amp-2, zones: [ap-2], on: [relay-0n, "2"], off: ["true"]}
+)");
+  station(text);
+  // run_cli's shell inherits this process's PATH: give it one the test knows.
+  const std::string saved = std::getenv("PATH") != nullptr ? std::getenv("PATH") : "";
+  ::setenv("PATH", path.c_str(), 1);
+  const auto r = run("check --config station.yaml --today 2026-12-01", dir);
+  ::setenv("PATH", saved.c_str(), 1);
+  EXPECT_EQ(r.exit, 1);
+  EXPECT_NE(r.out.find("station.yaml:10:59: error: amplifier 'amp-1': off command "
+                       "'./relay-off.sh' is not an executable file; make it one (chmod +x "
+                       "./relay-off.sh)\n"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("station.yaml:11:37: error: amplifier 'amp-2': on command 'relay-0n' is not "
+                       "found in PATH (" +
+                       path + "); install it or give its full path\n"),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(r.out.find("relay-on'"), std::string::npos) << r.out;  // found in PATH
+  EXPECT_EQ(r.out.find("'true'"), std::string::npos) << r.out;
+  EXPECT_NE(r.err.find("2 error(s)"), std::string::npos) << r.err;
 }
 
 }  // namespace

@@ -450,6 +450,12 @@ TEST_F(ControlApi, MalformedRequestsGet400WithAMessage) {
     EXPECT_EQ(res->status, 400) << body << ": " << res->body;
     EXPECT_FALSE(body_of(res).value("error", "").empty()) << body;
   }
+  // A zone typed by its Vietnamese name gets its id suggested.
+  const auto typed = c.Post("/api/stop", bearer(), R"({"zones": ["chợ"]})", "application/json");
+  ASSERT_TRUE(typed);
+  EXPECT_EQ(typed->status, 400);
+  EXPECT_EQ(body_of(typed).value("error", ""),
+            "unknown zone 'chợ' (did you mean 'cho' (Chợ)?); the zones are ap-1, ap-2, cho");
   EXPECT_EQ(c.Get("/api/plan?from=yesterday", bearer())->status, 400);
   EXPECT_EQ(c.Get("/api/log?from=2026-13-45", bearer())->status, 400);
   const auto outside = c.Put("/api/programmes/..%2Fstation", bearer(), "x: 1", "text/yaml");

@@ -92,6 +92,12 @@ TEST(CleanClipName, KeepsLettersWithCombiningMarksOfOtherScripts) {
   EXPECT_EQ(clean("通知.mp3"), "通知.mp3");
 }
 
+// A Mac writes accents as separate marks (NFD); the saved name is the one programmes are typed as.
+TEST(CleanClipName, ComposesNamesWrittenWithSeparateAccents) {
+  EXPECT_EQ(clean("Ca\u0309nh ba\u0301o lu\u0303.MP3"), "Cảnh báo lũ.mp3");
+  EXPECT_EQ(clean("Tho\u0302ng ba\u0301o \u00C2\u0301p 1.wav"), "Thông báo Ấp 1.wav");
+}
+
 TEST(CleanClipName, TrimsSpaces) {
   EXPECT_EQ(clean("  canh bao.wav  "), "canh bao.wav");
 }
@@ -147,7 +153,7 @@ TEST(CleanClipName, RefusesWithAPlainMessage) {
       {"a\uFF0Fb.wav", "U+FF0F"},  // fullwidth solidus
       {"\u0E48x.wav", "U+0E48"},   // a combining mark with no letter to carry it
       {"a\uFE0Fb.wav", "U+FE0F"},  // variation selector
-      {"Ca\u0309nh ba\u0301o.mp3", "separate marks"},  // Vietnamese written decomposed (NFD)
+      {"x\u0301.wav", "U+0301"},   // an accent no letter x takes, so it stays a separate mark
   };
   for (const auto& [name, says] : refused) {
     std::string why;
@@ -219,6 +225,17 @@ TEST(ClipFile, FindsClipsInTheFolderAndItsSubfolders) {
   // A relative folder works as well.
   const auto relative = library.clips.lexically_relative(fs::current_path());
   EXPECT_EQ(clip_file(relative, "a.wav"), fs::canonical(library.clips / "a.wav"));
+}
+
+// A file copied in from a Mac is named with separate accents (NFD); people type names composed.
+TEST(ClipFile, FindsANameWhicheverWayItsAccentsAreWritten) {
+  Library library;
+  write_tone(library.clips / "ba\u0301o ba\u0303o.wav", 0.2);
+  write_tone(library.clips / "Th\u00F4ng b\u00E1o.wav", 0.2);
+  EXPECT_EQ(clip_file(library.clips, "b\u00E1o b\u00E3o.wav"),
+            fs::canonical(library.clips / "ba\u0301o ba\u0303o.wav"));
+  EXPECT_EQ(clip_file(library.clips, "Tho\u0302ng ba\u0301o.wav"),
+            fs::canonical(library.clips / "Th\u00F4ng b\u00E1o.wav"));
 }
 
 TEST(ClipFile, RefusesNamesThatLeaveTheFolder) {
@@ -402,6 +419,18 @@ TEST(InstallClip, AnExistingNameIsKeptUnlessReplaced) {
   EXPECT_DOUBLE_EQ(*replaced.duration, 2.0);
   EXPECT_EQ(read_bytes(clips / "a.wav"), second);
   EXPECT_EQ(entries(clips), std::vector<std::string>{"a.wav"});
+}
+
+TEST(InstallClip, ANameSentDecomposedIsSavedComposedAndMeetsItsTwin) {
+  TempDir dir;
+  const auto clips = dir / "clips";
+  const auto added = install_clip(clips, "ba\u0301o.wav", tone_bytes(dir, 1.0), false, kMax);
+  EXPECT_EQ(added.outcome, UploadOutcome::added) << added.message;
+  EXPECT_EQ(entries(clips), std::vector<std::string>{"b\u00E1o.wav"});
+  // One copied in by hand, decomposed, is the same name to the operator.
+  write_tone(clips / "bu\u0301a.wav", 0.2);
+  EXPECT_EQ(install_clip(clips, "b\u00FAa.wav", tone_bytes(dir, 1.0), false, kMax).outcome,
+            UploadOutcome::exists);
 }
 
 TEST(InstallClip, ReplacingANewNameAdds) {

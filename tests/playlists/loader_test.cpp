@@ -297,5 +297,138 @@ TEST(Loader, AnOnDemandProgrammeNeedsNoSlotsButSomethingToPlay) {
       << stray.all();
 }
 
+// --- Every mistake at once (issue 15: a slot with an error used to be dropped unread). ---
+
+TEST(Loader, ASlotWithAnErrorStillHasItsPlaylistsChecked) {
+  auto l = load_slot("{at: '25:00', play: [playlist:nope]}");
+  EXPECT_TRUE(l.has("st.yaml:10:14: error: at: '25:00' is not a time of day")) << l.all();
+  EXPECT_TRUE(l.has("st.yaml:10:30: error: unknown playlist 'nope'")) << l.all();
+  // What was kept holds nothing wrong: no time at all rather than a bad one.
+  ASSERT_EQ(l.station.programmes.at(0).slots.size(), 1U);
+  EXPECT_TRUE(l.station.programmes[0].slots[0].at.empty());
+}
+
+TEST(Loader, AProgrammeWithABadIdStillHasItsSlotsChecked) {
+  auto l = load(kHead + "programmes:\n  - id: bản tin\n    slots: [{at: '6h', play: [a.mp3]}]\n");
+  EXPECT_TRUE(l.has("st.yaml:8:9: error: programme id 'bản tin' is not a valid id")) << l.all();
+  EXPECT_TRUE(l.has("st.yaml:9:18: error: at: '6h'")) << l.all();
+  auto none = load(kHead + "programmes:\n  - slots: [{at: '6h', play: [a.mp3]}]\n  - slots: []\n");
+  EXPECT_TRUE(none.has("st.yaml:8:5: error: the programme needs 'id'")) << none.all();
+  EXPECT_TRUE(none.has("st.yaml:8:18: error: at: '6h'")) << none.all();
+  EXPECT_FALSE(none.has("duplicate")) << none.all();  // two without an id are not one id twice
+}
+
+TEST(Loader, APlaylistWithABadIdStillHasItsClipsRead) {
+  auto l = load(kHead +
+                "programmes:\n  - id: p\n    slots: [{at: '06:00', play: ['playlist:tin tức']}]\n"
+                "playlists:\n  tin tức: {order: random, clips: [a.mp3]}\n");
+  EXPECT_TRUE(l.has("st.yaml:11:3: error: playlist id 'tin tức' is not a valid id")) << l.all();
+  EXPECT_TRUE(l.has("st.yaml:11:22: error: order 'random' is not one of")) << l.all();
+  EXPECT_FALSE(l.has("unknown playlist")) << l.all();  // one mistake, one message
+  ASSERT_EQ(l.station.playlists.size(), 1U);
+  EXPECT_EQ(l.station.playlists[0].clips.size(), 1U);
+}
+
+// `- playlist: tin` (with a space) is a mapping to YAML; operators mean the playlist.
+TEST(Loader, PlaylistWithASpaceIsAPlaylist) {
+  auto l = load(kHead + R"(programmes:
+  - id: p
+    slots:
+      - at: "06:00"
+        play:
+          - playlist: tin
+          - {playlist: nope}
+playlists:
+  tin: {clips: [a.mp3]}
+)");
+  EXPECT_EQ(l.diags.error_count(), 1U) << l.all();
+  EXPECT_TRUE(l.has("st.yaml:13:24: error: unknown playlist 'nope'")) << l.all();
+  const auto& play = l.station.programmes.at(0).slots.at(0).play;
+  ASSERT_EQ(play.size(), 2U);
+  EXPECT_EQ(play[0].kind, PlayItem::Kind::playlist);
+  EXPECT_EQ(play[0].ref, "tin");
+  auto both = load_slot("{at: '06:00', play: [{playlist: tin, silence: 3s}]}");
+  EXPECT_TRUE(both.has("a play item is either silence or a playlist, not both")) << both.all();
+}
+
+// --- Keys from other tools, and Vietnamese where an ASCII id goes. ---
+
+TEST(Loader, ValidToSuggestsUntil) {
+  auto l = load(kHead +
+                "programmes:\n  - id: p\n    valid: {from: 2026-01-01, to: 2026-06-30}\n"
+                "    slots: [{time: '06:00', play: [a.mp3]}]\n");
+  EXPECT_TRUE(
+      l.has("st.yaml:9:31: error: unknown key 'to' in valid section (did you mean 'until'?)"))
+      << l.all();
+  EXPECT_TRUE(l.has("st.yaml:10:14: error: unknown key 'time' in slot (did you mean 'at'?)"))
+      << l.all();
+}
+
+TEST(Loader, ZoneTypedInVietnameseSuggestsItsId) {
+  auto l = load(R"(station: {timezone: Asia/Ho_Chi_Minh}
+zones:
+  - {id: cho, name: Chợ, channel: 1}
+  - {id: ap-1, name: Ấp 1, channel: 2}
+programmes:
+  - id: p
+    zones: [chợ, Ấp 1]
+    slots: [{at: '06:00', play: ['playlist:tin-tức']}]
+playlists:
+  tin-tuc: {clips: [a.mp3]}
+)");
+  EXPECT_TRUE(
+      l.has("st.yaml:7:13: error: unknown zone 'chợ' (did you mean 'cho' (Chợ)?); zones are "
+            "declared under zones:"))
+      << l.all();
+  // Columns count bytes, as yaml-cpp does: "chợ" takes five.
+  EXPECT_TRUE(l.has("st.yaml:7:20: error: unknown zone 'Ấp 1' (did you mean 'ap-1' (Ấp 1)?)"))
+      << l.all();
+  EXPECT_TRUE(l.has("error: unknown playlist 'tin-tức' (did you mean 'tin-tuc'?)")) << l.all();
+}
+
+// --- Clip names written by a Mac (decomposed, NFD) and typed on anything else (NFC). ---
+
+const std::string kNfc = "b\u00E1o b\u00E3o.wav";    // báo bão.wav, as typed
+const std::string kNfd = "ba\u0301o ba\u0303o.wav";  // the same, as macOS writes it
+
+Station load_with_clip(const test::TempDir& dir, const std::string& on_disk,
+                       const std::string& in_programme, Diagnostics& d) {
+  dir.write("clips/tin/" + on_disk, "RIFF");
+  dir.write("station.yaml", kHead +
+                                "programmes:\n  - id: p\n    slots: [{at: '06:00', play: ['tin/" +
+                                in_programme + "', 'tin/" + kNfc + "']}]\n");
+  return load_station(dir / "station.yaml", d);
+}
+
+TEST(Loader, AClipNamedDecomposedOnDiskIsFound) {
+  test::TempDir dir;
+  Diagnostics d;
+  const Station st = load_with_clip(dir, kNfd, kNfc, d);
+  ASSERT_EQ(st.clips.size(), 1U);
+  EXPECT_EQ(st.clips[0], dir / "clips" / "tin" / kNfd);  // the real file, for every reader of it
+  EXPECT_EQ(st.programmes.at(0).slots.at(0).play.at(0).file, dir / "clips" / "tin" / kNfd);
+  EXPECT_EQ(st.programmes[0].slots[0].play[0].ref, "tin/" + kNfc);  // messages say what was written
+}
+
+TEST(Loader, AClipTypedDecomposedFindsTheComposedFile) {
+  test::TempDir dir;
+  Diagnostics d;
+  const Station st = load_with_clip(dir, kNfc, kNfd, d);
+  ASSERT_EQ(st.clips.size(), 1U);
+  EXPECT_EQ(st.clips[0], dir / "clips" / "tin" / kNfc);
+}
+
+TEST(Loader, AFolderNamedDecomposedOnDiskIsFound) {
+  test::TempDir dir;
+  dir.write("clips/Tin t\u01B0\u0301c/a.wav", "RIFF");  // "Tin tức" with the acute apart
+  dir.write("station.yaml", kHead +
+                                "programmes:\n  - id: p\n    slots: [{at: '06:00', play: ['Tin "
+                                "t\u1EE9c/a.wav']}]\n");
+  Diagnostics d;
+  const Station st = load_station(dir / "station.yaml", d);
+  ASSERT_EQ(st.clips.size(), 1U);
+  EXPECT_EQ(st.clips[0], dir / "clips" / "Tin t\u01B0\u0301c" / "a.wav");
+}
+
 }  // namespace
 }  // namespace loa

@@ -156,5 +156,35 @@ TEST(Planner, TheSameInputsGiveTheSamePlan) {
   }
 }
 
+// A slot with mistakes is kept (so `loa check` reports all of them at once), holding only what was
+// read right. Such a station never airs, but nothing that reads it may misbehave: the planner
+// plans what was read right and nothing else.
+TEST(Planner, SlotsKeptWithErrorsPlanOnlyWhatWasReadRight) {
+  Diagnostics d;
+  const Station st = load_station_text(kHead + R"(programmes:
+  - id: bản tin
+    chime: none
+    slots:
+      - {at: '25:00', play: [x]}
+      - {every: 10s, play: [x]}
+      - {at: '05:00', every: 1h, play: [x]}
+      - {at: '05:30', days: [someday], play: [x]}
+      - {at: '06:00', play: [playlist:nope, {silence: 0s}]}
+      - {at: '06:30'}
+      - {at: '07:00', play: [x], repeat: 0, gap: 30, late: -1m, start: never}
+)",
+                                       "/station/st.yaml", d);
+  ASSERT_GE(d.error_count(), 9U);
+  ASSERT_EQ(st.programmes.at(0).slots.size(), 7U);
+  const UtcTime from = UtcTime{} + date::days{20000};
+  const auto p = plan(st, kTenSeconds, from, from + date::days{1});
+  ASSERT_EQ(p.size(), 3U);
+  EXPECT_EQ(p[0].broadcast.scheduled, from + std::chrono::hours(6));
+  EXPECT_TRUE(p[0].broadcast.items.empty());
+  EXPECT_EQ(p[1].broadcast.scheduled, from + std::chrono::minutes(390));
+  EXPECT_EQ(p[2].broadcast.scheduled, from + std::chrono::hours(7));
+  EXPECT_EQ(clip_paths(p[2].broadcast), std::vector<std::string>{"x"});  // repeat 1, the default
+}
+
 }  // namespace
 }  // namespace loa
