@@ -10,6 +10,7 @@
 #include <map>
 #include <stdexcept>
 
+#include "loa/planner.hpp"
 #include "loa/station_loader.hpp"
 #include "loa_test/temp_dir.hpp"
 
@@ -863,6 +864,60 @@ TEST(OnAir, ABroadcastResumedAfterACrashPlaysTheClipsItDrew) {
   EXPECT_EQ(clips_aired(rig, "r", {local(6, 0, 10)}), std::vector<std::string>{"lu.wav"});
   EXPECT_EQ(clips_aired(rig, "p", {local(6, 0), local(6, 0, 0, 2)}),
             (std::vector<std::string>{"s1.wav s2.wav t1.wav", "s1.wav s2.wav s3.wav"}));
+}
+
+// Issue 15: plan and run agree on a station with a journal. Two days on air (one broadcast
+// missed, one drawing before one due earlier), loa stopped and started again; then the plan made
+// from the journal at that moment shows, broadcast for broadcast, the clips loa goes on to air.
+TEST(OnAir, ThePlanFromTheJournalIsWhatAirs) {
+  const std::string yaml =
+      kHead +
+      "playlists: {l: {order: rotate, pick: 1, clips: [s1.wav, s2.wav, s3.wav, t1.wav]}}\n"
+      "programmes:\n"
+      "  - {id: p, zones: [a], slots: [{at: '06:00', play: [playlist:l]}]}\n"
+      "  - {id: q, zones: [b], slots: [{at: ['06:00:30', '17:00'], play: [playlist:l]}]}\n"
+      "  - {id: lu, priority: emergency, zones: [a], slots: [{dates: [2026-12-02, 2026-12-04],\n"
+      "     at: '05:59', repeat: 13, play: [lu.wav]}]}\n";
+  Rig rig(yaml);
+  rig.start(local(5, 0));
+  rig.run_until(local(12, 0, 0, 2));
+  rig.air().halt("loa was stopped");
+  const UtcTime now = local(12, 0, 0, 2);
+  PlanStart start{now, {}};
+  for (const auto& [key, next] : rig.journal().rotation()) {
+    if (key.find('@') == std::string::npos) start.next.emplace(key, next);
+  }
+  const AirStation air = make_air(yaml);
+  const auto lengths = [&air](const std::filesystem::path& p) -> std::optional<Micros> {
+    const auto& clips = air.station->clips;
+    const auto it = std::find(clips.begin(), clips.end(), p);
+    return it == clips.end() ? std::nullopt : air.lengths[it - clips.begin()];
+  };
+  const auto planned = plan(*air.station, lengths, local(0, 0, 0, 3), local(0, 0, 0, 6), start);
+
+  rig.start(now);
+  rig.run_until(local(0, 0, 0, 6));
+  ASSERT_EQ(planned.size(), 10U);  // p and q (twice) a day, lu once
+  for (const auto& pb : planned) {
+    const std::string& id = pb.broadcast.programme->id;
+    if (id == "lu") continue;
+    std::string clips;
+    for (const auto& a : pb.outcome.aired) {
+      const auto path = pb.broadcast.items[a.item].path();
+      if (!a.cut) clips += (clips.empty() ? "" : " ") + std::string(path);
+    }
+    if (pb.outcome.status == BroadcastStatus::missed) clips = "missed";
+    const int slot = static_cast<int>(pb.broadcast.slot - pb.broadcast.programme->slots.data());
+    const auto journaled = rig.journal().find({id, slot, pb.broadcast.scheduled});
+    ASSERT_TRUE(journaled) << id;
+    std::string aired;
+    for (const auto& i : journaled->items) {
+      if (i.status == AirStatus::aired) aired += (aired.empty() ? "" : " ") + i.path;
+    }
+    if (journaled->status == AirStatus::missed) aired = "missed";
+    EXPECT_EQ(clips, aired) << id << " at "
+                            << format_iso(pb.broadcast.scheduled, air.station->settings.zone);
+  }
 }
 
 }  // namespace

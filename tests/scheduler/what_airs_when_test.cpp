@@ -151,6 +151,118 @@ TEST(Late, ABroadcastDueWhenAWaitingOneRunsOutOfLateStartsOnTime) {
   EXPECT_EQ(status_name(find(p, "p").outcome.status), "planned") << "delayed means it started late";
 }
 
+// 3. The loop holds zone a from 23:30 on the 3rd until 00:30 on the 5th (25 h); `m` at 00:10 on
+// the 5th is missed, whichever day the plan starts on.
+const std::string kLoop =
+    kHead +
+    "  - {id: loop, priority: low, zones: [a], slots: [{dates: [2026-12-03],\n"
+    "     at: '23:30', repeat: 100, play: [{silence: 15m}]}]}\n"
+    "  - {id: m, priority: low, zones: [a], slots: [{dates: [2026-12-05],\n"
+    "     at: '00:10', play: [1000.wav]}]}\n";
+
+UtcTime dec(int day, int h, int m) {
+  return UtcTime(date::sys_days{date::year{2026} / 12 / day}) + std::chrono::hours(h - 7) +
+         std::chrono::minutes(m);
+}
+
+TEST(PlanWindow, ABroadcastLongerThanADayIsSeenFromAWindowItStartedLongBefore) {
+  const Station st = load(kLoop);
+  const auto wide = plan(st, kLengthFromName, dec(3, 0, 0), dec(6, 0, 0));
+  const auto narrow = plan(st, kLengthFromName, dec(5, 0, 0), dec(6, 0, 0));
+  EXPECT_EQ(status_name(find(wide, "m").outcome.status), "missed");
+  EXPECT_EQ(status_name(find(narrow, "m").outcome.status), "missed");
+  // And the loop itself, as render sees it (on air in the window), is the same broadcast.
+  const auto on_air = plan(st, kLengthFromName, dec(5, 0, 0), dec(6, 0, 0), PlanWindow::on_air);
+  EXPECT_EQ(stretches(find(on_air, "loop")), stretches(find(wide, "loop")));
+  EXPECT_EQ(when(find(on_air, "loop").outcome.end), when(dec(5, 0, 30)));
+}
+
+TEST(PlanWindow, ACutFarAfterTheWindowIsSeen) {
+  // An emergency cuts the loop on the 5th at 00:20, more than a day after the window of the 3rd.
+  const Station st = load(kLoop +
+                          "  - {id: lu, priority: emergency, zones: [a], slots: [{dates: "
+                          "[2026-12-05],\n     at: '00:20', play: [60000.wav]}]}\n");
+  const auto narrow = plan(st, kLengthFromName, dec(3, 0, 0), dec(4, 0, 0));
+  const auto wide = plan(st, kLengthFromName, dec(3, 0, 0), dec(6, 0, 0));
+  const PlannedBroadcast& loop = find(narrow, "loop");
+  EXPECT_EQ(status_name(loop.outcome.status), "interrupted");
+  // Its last item (00:15 to 00:30) was cut at 00:20 and plays again after the warning.
+  EXPECT_EQ(when(loop.outcome.end), when(dec(5, 0, 36)));
+  EXPECT_EQ(stretches(loop), stretches(find(wide, "loop")));
+}
+
+// --- rotation (issue 15 section 3, issue 16 item 4) ----------------------------------------------
+
+// The clips each broadcast of `id` in the plan plays ("missed" for one that does not air).
+std::vector<std::string> clips(const std::vector<PlannedBroadcast>& p, const std::string& id) {
+  std::vector<std::string> out;
+  for (const auto& b : p) {
+    if (b.broadcast.programme->id != id) continue;
+    if (b.outcome.status == BroadcastStatus::missed) {
+      out.emplace_back("missed");
+      continue;
+    }
+    std::string c;
+    for (const auto& i : b.broadcast.items) c += (c.empty() ? "" : " ") + std::string(i.path());
+    out.push_back(c);
+  }
+  return out;
+}
+
+const std::string kDaily =
+    kHead +
+    "  - {id: d, zones: [a], valid: {from: 2027-01-01}, slots: [{at: '10:00',\n"
+    "     play: [playlist:l]}]}\n";
+const std::string kThreeClips =
+    "playlists: {l: {order: rotate, pick: 1, clips: [1000.wav, 2000.wav, 3000.wav]}}\n";
+
+// Issue 15's example: planned from the 1st or from the 4th, the 4th plays the same clip.
+TEST(Rotation, WhatABroadcastPlaysDoesNotDependOnTheWindow) {
+  const Station st = load(kDaily + kThreeClips);
+  const PlanStart now{UtcTime(date::sys_days{date::year{2026} / 12 / 25}), {}};  // starts now
+  const auto from_1st = plan(st, kLengthFromName, t(0, 0, 0, 0, 1), t(0, 0, 0, 0, 6), now);
+  const auto from_4th = plan(st, kLengthFromName, t(0, 0, 0, 0, 4), t(0, 0, 0, 0, 6), now);
+  EXPECT_EQ(clips(from_1st, "d"),
+            (std::vector<std::string>{"1000.wav", "2000.wav", "3000.wav", "1000.wav", "2000.wav"}));
+  EXPECT_EQ(clips(from_4th, "d"), (std::vector<std::string>{"1000.wav", "2000.wav"}));
+}
+
+// Where the journal says the playlist stands is where the first broadcast from now takes it up.
+TEST(Rotation, ItGoesOnFromWhereTheStartSaysItStands) {
+  const Station st = load(kDaily + kThreeClips);
+  const PlanStart journal{t(12, 0, 0, 0, 2), {{"l", 5}}};  // the 6th clip drawn is next
+  const auto p = plan(st, kLengthFromName, t(0, 0, 0, 0, 1), t(0, 0, 0, 0, 6), journal);
+  // The 1st and 2nd are before the start (the past): they show the next clip and move nothing.
+  EXPECT_EQ(clips(p, "d"),
+            (std::vector<std::string>{"3000.wav", "3000.wav", "3000.wav", "1000.wav", "2000.wav"}));
+}
+
+// A missed broadcast airs nothing, so it draws nothing: the next one takes the clip it would have.
+TEST(Rotation, AMissedBroadcastDoesNotMoveItOn) {
+  const Station st = load(kDaily +
+                          "  - {id: e, priority: emergency, zones: [a], slots: [{dates: "
+                          "[2027-01-02],\n     at: '09:59', play: [400000.wav]}]}\n" +
+                          kThreeClips);
+  const auto p = plan(st, kLengthFromName, t(0, 0, 0, 0, 1), t(0, 0, 0, 0, 4));
+  EXPECT_EQ(clips(p, "d"), (std::vector<std::string>{"1000.wav", "missed", "2000.wav"}));
+}
+
+// It follows the order broadcasts air in: `q`, due first but held back, draws after `r`.
+TEST(Rotation, ItFollowsTheOrderBroadcastsAir) {
+  const Station st =
+      load(kHead +
+           "  - {id: busy, zones: [a], slots: [{dates: [2027-01-04], at: "
+           "'09:59:30',\n     play: [60000.wav]}]}\n"
+           "  - {id: q, zones: [a], slots: [{dates: [2027-01-04], at: '10:00',\n"
+           "     play: [playlist:l]}]}\n"
+           "  - {id: r, zones: [b], slots: [{dates: [2027-01-04], at: '10:00:10',\n"
+           "     play: [playlist:l]}]}\n"
+           "playlists: {l: {order: rotate, pick: 1, clips: [1000.wav, 2000.wav]}}\n");
+  const auto p = plan_day(st);
+  EXPECT_EQ(clips(p, "r"), std::vector<std::string>{"1000.wav"});
+  EXPECT_EQ(clips(p, "q"), std::vector<std::string>{"2000.wav"});
+}
+
 // --- issue 16, item 5: the ties, as the docs now describe them
 // -------------------------------------
 
