@@ -203,11 +203,18 @@ bool Arbiter::expire(UtcTime now) {
 }
 
 bool Arbiter::commit(UtcTime now) {
+  std::vector<std::size_t> starting = playing_;
+  std::erase_if(starting, [this](std::size_t i) { return !entries_[i].between; });
+  // Those that sound for the first time settle what they play in their rank order (a rotating
+  // playlist's clips go to them in that order), whatever the order they won their zones in.
+  std::stable_sort(starting.begin(), starting.end(), [this](std::size_t a, std::size_t b) {
+    const bool first_a = !entries_[a].outcome.start;
+    const bool first_b = !entries_[b].outcome.start;
+    return first_a != first_b ? first_a : first_a && before(a, b);
+  });
   bool freed = false;
-  const std::vector<std::size_t> playing = playing_;
-  for (std::size_t i : playing) {
+  for (std::size_t i : starting) {
     Entry& e = entries_[i];
-    if (!e.between) continue;
     e.between = false;
     if (!e.outcome.start) {
       if (observer_) observer_->first_sound(i, e.broadcast, now);

@@ -263,6 +263,24 @@ TEST(Rotation, ItFollowsTheOrderBroadcastsAir) {
   EXPECT_EQ(clips(p, "q"), std::vector<std::string>{"2000.wav"});
 }
 
+// Broadcasts that start at one instant draw in their rank order (issue 16's first case: `h` takes
+// zone a before `s`, ranked first, can take the zone b it freed; `s` still draws first).
+TEST(Rotation, BroadcastsStartingAtOneInstantDrawInRankOrder) {
+  const Station st =
+      load(kHead +
+           "  - {id: l, priority: low, zones: [a, b], slots: [{dates: [2027-01-04],\n"
+           "     at: '10:00', play: [20003.wav, 30007.wav]}]}\n"
+           "  - {id: s, priority: high, zones: [b], slots: [{dates: [2027-01-04],\n"
+           "     at: '10:00:30', start: soft, late: 1m, play: [playlist:l]}]}\n"
+           "  - {id: h, priority: 65, zones: [a], slots: [{dates: [2027-01-04],\n"
+           "     at: '10:00:30', start: hard, play: [playlist:l]}]}\n"
+           "playlists: {l: {order: rotate, pick: 1, clips: [1000.wav, 2000.wav]}}\n");
+  const auto p = plan_day(st);
+  EXPECT_EQ(when(find(p, "s").outcome.start), when(find(p, "h").outcome.start));
+  EXPECT_EQ(clips(p, "s"), std::vector<std::string>{"1000.wav"});
+  EXPECT_EQ(clips(p, "h"), std::vector<std::string>{"2000.wav"});
+}
+
 // --- issue 16, item 5: the ties, as the docs now describe them
 // -------------------------------------
 
