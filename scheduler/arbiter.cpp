@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <iterator>
 
 namespace loa {
 
@@ -100,8 +101,9 @@ void Arbiter::step(UtcTime now) {
 }
 
 void Arbiter::finish_items(UtcTime now) {
-  // Copy: finishing may remove entries from playing_.
-  const std::vector<std::size_t> playing = playing_;
+  // Copy: finishing may remove entries from playing_. (Scratch vectors keep steps from allocating.)
+  std::vector<std::size_t>& playing = scratch_playing_;
+  playing.assign(playing_.begin(), playing_.end());
   for (std::size_t i : playing) {
     Entry& e = entries_[i];
     if (e.between || e.item_end != now) continue;
@@ -141,7 +143,8 @@ bool Arbiter::dispatch(UtcTime now) {
       ++k;
       continue;
     }
-    std::vector<std::size_t> occupants;
+    std::vector<std::size_t>& occupants = scratch_occupants_;
+    occupants.clear();
     bool outranks_all = true;
     for (std::size_t p : playing_) {
       if ((entries_[p].broadcast.zones & b.zones) == 0) continue;
@@ -203,8 +206,10 @@ bool Arbiter::expire(UtcTime now) {
 }
 
 bool Arbiter::commit(UtcTime now) {
-  std::vector<std::size_t> starting = playing_;
-  std::erase_if(starting, [this](std::size_t i) { return !entries_[i].between; });
+  std::vector<std::size_t>& starting = scratch_playing_;
+  starting.clear();
+  std::copy_if(playing_.begin(), playing_.end(), std::back_inserter(starting),
+               [this](std::size_t i) { return entries_[i].between; });
   // Those that sound for the first time settle what they play in their rank order (a rotating
   // playlist's clips go to them in that order), whatever the order they won their zones in.
   std::stable_sort(starting.begin(), starting.end(), [this](std::size_t a, std::size_t b) {

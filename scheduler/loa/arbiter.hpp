@@ -156,6 +156,8 @@ class Arbiter {
   std::vector<std::size_t> queue_;  // waiting and paused, in start order
   std::vector<std::size_t> playing_;
   UtcTime floor_ = UtcTime::min();  // nothing happens before this instant
+  std::vector<std::size_t> scratch_playing_;
+  std::vector<std::size_t> scratch_occupants_;
   ArbiterObserver* observer_ = nullptr;
 };
 

@@ -11,7 +11,7 @@ namespace loa {
 // How far before a window (or before its PlanStart, if earlier) the planner looks for broadcasts
 // still on air or waiting: it starts at the latest instant in that span at which none can be
 // (quiet_before()). A station never quiet that long is planned as if it were quiet then.
-inline constexpr Micros kPlanLookBack = std::chrono::days(35);
+inline constexpr Micros kPlanLookBack = std::chrono::days(8);
 // How far after a window the planner follows its broadcasts to their end (a cut long after the
 // window changes what they play). One still unfinished then shows as interrupted where the plan
 // left it. Longer than the longest `late` (366 days), so every broadcast is decided.
