@@ -31,7 +31,13 @@ int run_plan(const PlanArgs& args) {
     const Date first = local_date(window->from, zone);
     window->to = resolve_local(date::local_days{first} + date::days{args.days}, zone);
   }
-  const auto broadcasts = plan(c.station, c.lengths(), window->from, window->to);
+  // Rotating and shuffled playlists go on from where the journal says they stand, as in loa run.
+  std::string problem;
+  const PlanStart start =
+      plan_start(c.station.settings,
+                 std::chrono::time_point_cast<Micros>(std::chrono::system_clock::now()), problem);
+  if (!problem.empty()) std::cerr << "loa plan: note: " << problem << '\n';
+  const auto broadcasts = plan(c.station, c.lengths(), window->from, window->to, start);
   if (args.json) {
     print_plan_json(std::cout, c.station, broadcasts);
   } else {

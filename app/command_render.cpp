@@ -98,8 +98,14 @@ int run_render(const RenderArgs& args) {
 
   const int rate = c.station.settings.audio.sample_rate;
   const int channels = output_channels(c.station.settings);
+  // Rotating and shuffled playlists go on from where the journal says they stand, as in loa run.
+  std::string problem;
+  const PlanStart start =
+      plan_start(c.station.settings,
+                 std::chrono::time_point_cast<Micros>(std::chrono::system_clock::now()), problem);
+  if (!problem.empty()) std::cerr << "loa render: note: " << problem << '\n';
   const auto broadcasts =
-      plan(c.station, c.lengths(), window->from, window->to, {}, PlanWindow::on_air);
+      plan(c.station, c.lengths(), window->from, window->to, start, PlanWindow::on_air);
   // Declared before the prefetch, which opens voices with its gains: destroyed after it.
   LoudnessGains gains(c, broadcasts);
   const auto open = [&](const BroadcastItem& item) -> std::unique_ptr<MonoSource> {

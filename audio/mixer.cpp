@@ -34,6 +34,35 @@ void Mixer::cut(std::size_t tag, std::int64_t end, std::int64_t fade) {
   std::erase_if(pending_, [](const Voice& v) { return v.end <= v.start; });
 }
 
+void Mixer::silence(std::size_t tag, std::uint64_t channels, std::int64_t at, std::int64_t fade) {
+  const auto apply = [&](Voice& v) {
+    const std::uint64_t stop = channels & v.channels;
+    if (stop == 0) return;
+    const std::int64_t when = std::max(at, position_);
+    if (v.stop_channels != 0 && v.stop_at <= position_) {  // an earlier silence is complete
+      v.channels &= ~v.stop_channels;
+      v.stop_channels = 0;
+    }
+    if (when <= v.start) {
+      v.channels &= ~stop;
+      v.stop_channels &= ~stop;
+      return;
+    }
+    // One stop instant per voice: a later stop of other channels joins the pending one, at the
+    // later of the two instants (stops are asked for in time order).
+    v.stop_at = v.stop_channels == 0 ? when : std::max(v.stop_at, when);
+    v.stop_channels |= stop;
+    v.stop_fade = std::min(fade, v.stop_at - v.start);
+  };
+  for (Active& a : active_) {
+    if (a.voice.tag == tag) apply(a.voice);
+  }
+  for (Voice& v : pending_) {
+    if (v.tag == tag) apply(v);
+  }
+  std::erase_if(pending_, [](const Voice& v) { return v.channels == 0; });
+}
+
 void Mixer::admit(std::int64_t block_end) {
   if (!sorted_) {
     std::sort(pending_.begin(), pending_.end(),
@@ -87,11 +116,24 @@ void Mixer::mix(Active& a, std::int64_t block_start, std::span<float> out, std::
     }
   }
   const auto offset = static_cast<std::size_t>(from - block_start);
+  const Voice& v = a.voice;
   for (int c = 0; c < channels_; ++c) {
-    if (((a.voice.channels >> c) & 1U) == 0) continue;
+    if (((v.channels >> c) & 1U) == 0) continue;
     float* dst =
         out.data() + offset * static_cast<std::size_t>(channels_) + static_cast<std::size_t>(c);
-    for (std::size_t i = 0; i < n; ++i) dst[i * static_cast<std::size_t>(channels_)] += mono[i];
+    if (((v.stop_channels >> c) & 1U) == 0) {
+      for (std::size_t i = 0; i < n; ++i) dst[i * static_cast<std::size_t>(channels_)] += mono[i];
+      continue;
+    }
+    const std::int64_t fade_start = v.stop_at - v.stop_fade;
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::int64_t f = from + static_cast<std::int64_t>(i);
+      if (f >= v.stop_at) break;
+      const float gain =
+          f < fade_start ? 1.0F
+                         : static_cast<float>(v.stop_at - f) / static_cast<float>(v.stop_fade + 1);
+      dst[i * static_cast<std::size_t>(channels_)] += mono[i] * gain;
+    }
   }
   a.read += static_cast<std::int64_t>(n);
 }

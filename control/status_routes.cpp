@@ -1,4 +1,5 @@
 // GET /api/status, /api/plan, /api/log (docs/api.md).
+#include <chrono>
 #include <map>
 #include <sstream>
 
@@ -105,7 +106,12 @@ nlohmann::json plan_json(const AirStation& air, const TimeWindow& w) {
     return it == by_file.end() ? std::nullopt : it->second;
   };
   std::ostringstream lines;
-  print_plan_json(lines, station, plan(station, lengths, w.from, w.to));
+  // The clips of rotating and shuffled playlists as they will air: from where the journal says.
+  std::string problem;
+  const PlanStart start =
+      plan_start(station.settings,
+                 std::chrono::time_point_cast<Micros>(std::chrono::system_clock::now()), problem);
+  print_plan_json(lines, station, plan(station, lengths, w.from, w.to, start));
   auto out = nlohmann::json::array();
   std::istringstream in(lines.str());
   for (std::string line; std::getline(in, line);) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <iterator>
 
 namespace loa {
 
@@ -60,9 +61,9 @@ std::optional<UtcTime> Arbiter::next_event() const {
   for (std::size_t i : playing_) consider(entries_[i].item_end);
   for (std::size_t i : queue_) {
     const Entry& e = entries_[i];
-    if (e.phase == Phase::waiting) {
-      consider(std::max(e.broadcast.scheduled + e.broadcast.late + Micros{1}, floor_));
-    }
+    // At its last instant of `late` it either starts or is missed.
+    if (e.phase == Phase::waiting)
+      consider(std::max(e.broadcast.scheduled + e.broadcast.late, floor_));
   }
   return t;
 }
@@ -89,23 +90,23 @@ void Arbiter::step(UtcTime now) {
     entries_[next_arrival_].phase = Phase::waiting;
     enqueue(next_arrival_++);
   }
+  // Past their `late` before this instant (they arrived late, after begin_at): no chance at all.
   std::erase_if(queue_, [&](std::size_t i) {
-    Entry& e = entries_[i];
+    const Entry& e = entries_[i];
     if (e.phase != Phase::waiting || now <= e.broadcast.scheduled + e.broadcast.late) return false;
-    e.phase = Phase::done;
-    e.outcome.status = BroadcastStatus::missed;
-    if (observer_) observer_->broadcast_done(i);
+    miss(i);
     return true;
   });
-  dispatch(now);
+  decide(now);
 }
 
 void Arbiter::finish_items(UtcTime now) {
-  // Copy: finishing may remove entries from playing_.
-  const std::vector<std::size_t> playing = playing_;
+  // Copy: finishing may remove entries from playing_. (Scratch vectors keep steps from allocating.)
+  std::vector<std::size_t>& playing = scratch_playing_;
+  playing.assign(playing_.begin(), playing_.end());
   for (std::size_t i : playing) {
     Entry& e = entries_[i];
-    if (e.item_end != now) continue;
+    if (e.between || e.item_end != now) continue;
     e.outcome.aired.push_back({e.next_item, e.item_start, now, false});
     if (observer_) observer_->item_ended(i, e.outcome.aired.back());
     ++e.next_item;
@@ -114,53 +115,136 @@ void Arbiter::finish_items(UtcTime now) {
     } else if (e.yield) {
       pause(i);
     } else {
-      begin_item(i, now);
+      e.between = true;  // its next item begins once this instant's decisions are taken
     }
   }
 }
 
-void Arbiter::dispatch(UtcTime now) {
+void Arbiter::decide(UtcTime now) {
+  // Each round either settles or takes a broadcast out of contention (missed, or finished at once
+  // because nothing of it is left to play), so it ends.
+  for (;;) {
+    while (dispatch(now)) {
+    }
+    if (expire(now)) continue;
+    if (commit(now)) continue;
+    return;
+  }
+}
+
+bool Arbiter::dispatch(UtcTime now) {
   for (std::size_t i : playing_) entries_[i].yield = false;
   ZoneSet blocked = 0;
-  const std::vector<std::size_t> queue = queue_;
-  for (std::size_t i : queue) {
-    Entry& e = entries_[i];
-    const ZoneSet zones = e.broadcast.zones;
-    if ((zones & blocked) != 0) {
-      blocked |= zones;
+  for (std::size_t k = 0; k < queue_.size();) {
+    const std::size_t i = queue_[k];
+    const Broadcast& b = entries_[i].broadcast;
+    if ((b.zones & blocked) != 0) {
+      blocked |= b.zones;  // no overtaking: it keeps its zones from those ranked after it
+      ++k;
       continue;
     }
-    std::vector<std::size_t> occupants;
+    std::vector<std::size_t>& occupants = scratch_occupants_;
+    occupants.clear();
     bool outranks_all = true;
     for (std::size_t p : playing_) {
-      if ((entries_[p].broadcast.zones & zones) == 0) continue;
+      if ((entries_[p].broadcast.zones & b.zones) == 0) continue;
       occupants.push_back(p);
-      outranks_all = outranks_all && e.broadcast.priority > entries_[p].broadcast.priority;
+      outranks_all = outranks_all && b.priority > entries_[p].broadcast.priority;
     }
     if (occupants.empty()) {
-      start(i, now);
+      start(i);  // takes it out of queue_[k]
       continue;
     }
-    if (outranks_all && e.broadcast.start == StartMode::hard) {
-      for (std::size_t p : occupants) cut(p, now);
-      start(i, now);
+    if (!outranks_all) {
+      blocked |= b.zones;
+      ++k;
       continue;
     }
-    if (outranks_all) {
-      for (std::size_t p : occupants) entries_[p].yield = true;
+    // It wins. Losers between items stop there (nothing is cut); those in the middle of an item
+    // are cut now (hard) or asked to stop when it ends (soft).
+    bool freed = false;
+    bool wait = false;
+    for (std::size_t p : occupants) {
+      Entry& o = entries_[p];
+      if (o.between) {
+        o.between = false;
+        if (!o.outcome.start) {  // never sounded: simply waits again
+          release(p);
+          o.phase = Phase::waiting;
+          enqueue(p);
+        } else {
+          pause(p);
+        }
+        freed = true;
+      } else if (b.start == StartMode::hard) {
+        cut(p, now);
+        freed = true;
+      } else {
+        o.yield = true;
+        wait = true;
+      }
     }
-    blocked |= zones;
+    if (!wait) start(i);
+    // Zones the losers held and the winner does not use are free now, and the losers wait in the
+    // queue: look again from the top, so whoever ranks first gets them.
+    if (freed) return true;
+    blocked |= b.zones;
+    ++k;
   }
+  return false;
 }
 
-void Arbiter::start(std::size_t i, UtcTime now) {
+bool Arbiter::expire(UtcTime now) {
+  return std::erase_if(queue_, [&](std::size_t i) {
+           const Entry& e = entries_[i];
+           if (e.phase != Phase::waiting || now < e.broadcast.scheduled + e.broadcast.late) {
+             return false;
+           }
+           miss(i);
+           return true;
+         }) > 0;
+}
+
+bool Arbiter::commit(UtcTime now) {
+  std::vector<std::size_t>& starting = scratch_playing_;
+  starting.clear();
+  std::copy_if(playing_.begin(), playing_.end(), std::back_inserter(starting),
+               [this](std::size_t i) { return entries_[i].between; });
+  // Those that sound for the first time settle what they play in their rank order (a rotating
+  // playlist's clips go to them in that order), whatever the order they won their zones in.
+  std::stable_sort(starting.begin(), starting.end(), [this](std::size_t a, std::size_t b) {
+    const bool first_a = !entries_[a].outcome.start;
+    const bool first_b = !entries_[b].outcome.start;
+    return first_a != first_b ? first_a : first_a && before(a, b);
+  });
+  bool freed = false;
+  for (std::size_t i : starting) {
+    Entry& e = entries_[i];
+    e.between = false;
+    if (!e.outcome.start) {
+      if (observer_) observer_->first_sound(i, e.broadcast, now);
+      e.outcome.start = now;
+    }
+    begin_item(i, now);
+    freed = freed || e.phase == Phase::done;
+  }
+  return freed;
+}
+
+void Arbiter::miss(std::size_t i) {
+  Entry& e = entries_[i];
+  e.phase = Phase::done;
+  e.outcome.status = BroadcastStatus::missed;
+  if (observer_) observer_->broadcast_done(i);
+}
+
+void Arbiter::start(std::size_t i) {
   Entry& e = entries_[i];
   std::erase(queue_, i);
-  if (!e.outcome.start) e.outcome.start = now;
   e.phase = Phase::playing;
   e.yield = false;
+  e.between = true;  // its first (or next) item begins when this instant is settled
   playing_.push_back(i);
-  begin_item(i, now);
 }
 
 void Arbiter::begin_item(std::size_t i, UtcTime now) {
@@ -201,6 +285,7 @@ void Arbiter::cut(std::size_t i, UtcTime now) {
 void Arbiter::pause(std::size_t i) {
   Entry& e = entries_[i];
   e.interrupted = true;
+  e.between = false;
   release(i);
   if (e.broadcast.on_interrupt == OnInterrupt::drop) {
     e.phase = Phase::done;
@@ -217,6 +302,7 @@ void Arbiter::finish(std::size_t i, UtcTime now) {
   Entry& e = entries_[i];
   release(i);
   e.phase = Phase::done;
+  e.between = false;
   e.outcome.end = now;
   if (e.interrupted) {
     e.outcome.status = BroadcastStatus::interrupted;
@@ -239,6 +325,10 @@ void Arbiter::drop_pending() {
 bool Arbiter::on_air(std::size_t i) const {
   const Entry& e = entries_[i];
   return e.phase != Phase::done && e.outcome.start.has_value();
+}
+
+bool Arbiter::playing(std::size_t i) const {
+  return entries_[i].phase == Phase::playing;
 }
 
 bool Arbiter::done(std::size_t i) const {
@@ -277,17 +367,18 @@ void Arbiter::stop(ZoneSet zones, UtcTime now) {
   const std::vector<std::size_t> playing = playing_;
   for (std::size_t i : playing) {
     Entry& e = entries_[i];
-    if ((e.broadcast.zones & zones) == 0) continue;
-    e.broadcast.on_interrupt = OnInterrupt::drop;
-    cut(i, now);
-  }
-  const std::vector<std::size_t> queue = queue_;
-  for (std::size_t i : queue) {
-    if (entries_[i].phase == Phase::paused && (entries_[i].broadcast.zones & zones) != 0) {
-      withdraw(i, now);
+    const ZoneSet stopped = e.broadcast.zones & zones;
+    if (stopped == 0) continue;
+    if (stopped == e.broadcast.zones) {
+      e.broadcast.on_interrupt = OnInterrupt::drop;
+      cut(i, now);
+      continue;
     }
+    // It loses those zones for good (a resume does not bring them back) and plays on elsewhere.
+    e.broadcast.zones &= ~zones;
+    if (observer_) observer_->zones_stopped(i, stopped, now);
   }
-  dispatch(now);
+  decide(now);
 }
 
 std::vector<std::size_t> Arbiter::compact() {

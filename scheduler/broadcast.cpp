@@ -1,6 +1,7 @@
 #include "loa/broadcast.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <numeric>
 #include <random>
 
@@ -132,8 +133,7 @@ ClipTable clip_table(const Station& station, const ClipLengths& lengths) {
   return table;
 }
 
-Broadcast expand_broadcast(const Station& station, const Programme& programme, const Slot& slot,
-                           UtcTime scheduled, RotationState& rotation, const ClipTable& lengths) {
+Broadcast broadcast_of(const Programme& programme, const Slot& slot, UtcTime scheduled) {
   Broadcast b;
   b.programme = &programme;
   b.slot = &slot;
@@ -143,6 +143,45 @@ Broadcast expand_broadcast(const Station& station, const Programme& programme, c
   b.start = slot.start;
   b.on_interrupt = slot.on_interrupt;
   b.late = std::chrono::duration_cast<Micros>(slot.late);
+  return b;
+}
+
+Micros longest_broadcast(const Station& station, const Programme& programme, const Slot& slot,
+                         const ClipTable& lengths) {
+  const auto length_of = [&lengths](const PlayItem& p) {
+    const auto& len = p.clip < lengths.size() ? lengths[p.clip] : std::nullopt;
+    return len.value_or(Micros{0});
+  };
+  Micros once{0};
+  for (const auto& p : slot.play) {
+    switch (p.kind) {
+      case PlayItem::Kind::clip:
+        once += length_of(p);
+        break;
+      case PlayItem::Kind::silence:
+        once += std::chrono::duration_cast<Micros>(p.silence);
+        break;
+      case PlayItem::Kind::playlist:
+        if (const Playlist* pl = station.playlist(p.ref)) {
+          std::vector<Micros> clips;
+          for (const auto& c : pl->clips) clips.push_back(length_of(c));
+          std::sort(clips.begin(), clips.end(), std::greater<>());
+          const std::size_t pick =
+              pl->pick > 0 ? std::min<std::size_t>(static_cast<std::size_t>(pl->pick), clips.size())
+                           : clips.size();
+          for (std::size_t i = 0; i < pick; ++i) once += clips[i];
+        }
+        break;
+    }
+  }
+  const auto chime = chime_for(station, programme, lengths);
+  return (chime ? chime->length : Micros{0}) + once * slot.repeat +
+         std::chrono::duration_cast<Micros>(slot.gap) * (slot.repeat - 1);
+}
+
+Broadcast expand_broadcast(const Station& station, const Programme& programme, const Slot& slot,
+                           UtcTime scheduled, RotationState& rotation, const ClipTable& lengths) {
+  Broadcast b = broadcast_of(programme, slot, scheduled);
   if (auto chime = chime_for(station, programme, lengths)) b.items.push_back(*chime);
   // The play list is drawn once and then repeated as it is: a repeat airs the same announcement.
   const std::size_t first = b.items.size();

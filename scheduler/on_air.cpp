@@ -1,6 +1,7 @@
 #include "loa/on_air.hpp"
 
 #include <algorithm>
+#include <map>
 #include <set>
 #include <unordered_map>
 
@@ -32,13 +33,35 @@ Micros longest_late(const Station& station) {
   return late;
 }
 
-UtcTime local_midnight(UtcTime t, const date::time_zone* zone) {
-  const Date d = local_date(t, zone);
-  return resolve_local(date::local_days(d), zone);
-}
-
 bool is_play_now(const BroadcastKey& key) {
   return key.slot < 0;
+}
+
+// The journal keeps, beside where each playlist stands, where the playlists a broadcast on air
+// drew from stood before it drew ("@<journal id>/<playlist>": ids cannot hold '@' or '/'), so that
+// a broadcast resumed after a restart plays the clips it drew, not the next ones.
+constexpr char kDrawMark = '@';
+
+std::string draw_key(std::int64_t broadcast, const std::string& playlist) {
+  return kDrawMark + std::to_string(broadcast) + "/" + playlist;
+}
+
+// Splits a saved state into where the playlists stand and the draws of broadcasts on air.
+RotationState split_draws(const RotationState& saved,
+                          std::map<std::int64_t, RotationState>& draws) {
+  RotationState playlists;
+  for (const auto& [key, pos] : saved) {
+    const auto slash = key.find('/');
+    if (key.empty() || key[0] != kDrawMark || slash == std::string::npos) {
+      playlists.emplace(key, pos);
+      continue;
+    }
+    try {
+      draws[std::stoll(key.substr(1, slash - 1))].emplace(key.substr(slash + 1), pos);
+    } catch (const std::exception&) {  // not one of ours: leave it out
+    }
+  }
+  return playlists;
 }
 
 }  // namespace
@@ -56,7 +79,10 @@ struct OnAir::Track {
   std::size_t voice = SIZE_MAX;         // the tag of its current voice
   std::shared_ptr<ItemRecord> current;  // its current item's journal record
   NowPlaying playing;                   // its current item, for now_playing()
+  // Set when it draws (its first sound): where the playlists stand after its draw, and where
+  // those it drew from stood before.
   RotationState rotation_after;
+  RotationState drew_from;
 };
 
 struct OnAir::ItemRecord {
@@ -218,16 +244,20 @@ void OnAir::start(UtcTime now, std::int64_t frame, UtcTime frame_time) {
   feed_.clear();
   const UtcTime present = std::max(now, time_of(position()));
   arbiter_.begin_at(present);
-  rotation_ = journal_.rotation();
+  draws_.clear();
+  std::map<std::int64_t, RotationState> draws;
+  rotation_ = split_draws(journal_.rotation(), draws);
+  saved_rotation_ = rotation_;
 
   const Station& station = *station_->station;
   const std::optional<UtcTime> alive = journal_.last_alive();
-  UtcTime since =
-      alive ? std::min(*alive, present) : local_midnight(present, station.settings.zone);
   // Broadcasts that were waiting when loa stopped have not been journaled: look back far enough
-  // to find them (they were due at most `late` before loa last ran).
-  const Micros lookback = longest_late(station) + std::chrono::hours(1);
-  const UtcTime horizon_start = since - (alive ? lookback : Micros{0});
+  // to find them (they were due at most `late` before loa last ran). On a fresh journal loa never
+  // ran: only broadcasts still within their `late` are for it, none is missed.
+  const UtcTime horizon_start =
+      alive ? std::min(*alive, present) - longest_late(station) - std::chrono::hours(1)
+            : present - longest_late(station);
+  fresh_since_ = alive ? std::optional<UtcTime>() : present;
 
   std::vector<JournalBroadcast> cut = journal_.unfinished();
   for (auto& jb : journal_.broadcasts(horizon_start - std::chrono::hours(24), present + kHorizon)) {
@@ -236,7 +266,11 @@ void OnAir::start(UtcTime now, std::int64_t frame, UtcTime frame_time) {
     }
   }
   std::sort(cut.begin(), cut.end(), [](const auto& a, const auto& b) { return a.key < b.key; });
-  for (const auto& jb : cut) resume_cut(jb, present);
+  for (const auto& jb : cut) {
+    const auto d = draws.find(jb.id);
+    resume_cut(jb, present, d == draws.end() ? RotationState{} : d->second);
+  }
+  save_rotation();
 
   feed_end_ = horizon_start;
   refill_feed(present + kHorizon);
@@ -244,7 +278,7 @@ void OnAir::start(UtcTime now, std::int64_t frame, UtcTime frame_time) {
   last_alive_mark_ = present;
 }
 
-void OnAir::resume_cut(const JournalBroadcast& jb, UtcTime now) {
+void OnAir::resume_cut(const JournalBroadcast& jb, UtcTime now, const RotationState& drew_from) {
   // When it was cut: at loa's halt (journaled), or at the crash (loa's last sign of life).
   UtcTime cut_at = jb.end.value_or(journal_.last_alive().value_or(now));
   // Not before its last item row. Only the last written one: after the clock was set back, an
@@ -274,7 +308,10 @@ void OnAir::resume_cut(const JournalBroadcast& jb, UtcTime now) {
   }
   const Station& station = *station_->station;
   const Programme& prog = station.programmes[slot->first];
+  // The clips it drew when it began: its draw again, from where those playlists stood then. The
+  // rotation does not move again.
   RotationState rotation = rotation_;
+  for (const auto& [playlist, pos] : drew_from) rotation[playlist] = pos;
   Broadcast b = expand_broadcast(station, prog, prog.slots[slot->second], jb.key.scheduled,
                                  rotation, station_->lengths);
   // It goes on after its last item row, the last written: an index can have several rows (cut,
@@ -300,8 +337,8 @@ void OnAir::resume_cut(const JournalBroadcast& jb, UtcTime now) {
   track->item_offset = next;
   track->journal_id = jb.id;
   track->resumed = true;
-  track->rotation_after = rotation;
-  rotation_ = std::move(rotation);
+  track->drew_from = drew_from;
+  if (!drew_from.empty()) draws_[jb.id] = drew_from;
   add_broadcast(std::move(b), std::move(track));
 }
 
@@ -312,17 +349,19 @@ void OnAir::refill_feed(UtcTime until) {
   for (std::size_t i = 0; i < tracks_.size(); ++i) {
     if (!arbiter_.done(i)) live.insert(tracks_[i]->key);
   }
-  RotationState rotation = feed_.empty() ? rotation_ : feed_.back().track->rotation_after;
+  // What they play is settled when they start (first_sound); until then, for their lengths, a
+  // guess: the clips they would draw if every one of them aired.
+  RotationState guess = rotation_;
   for (const SlotOccurrence& o : slot_occurrences(station, feed_end_, until)) {
-    BroadcastKey key{station.programmes[o.programme].id, static_cast<int>(o.slot), o.time};
-    if (live.contains(key) || journal_.find(key)) continue;
     const Programme& prog = station.programmes[o.programme];
+    const Slot& slot = prog.slots[o.slot];
+    if (fresh_since_ && o.time + slot.late < *fresh_since_) continue;
+    BroadcastKey key{prog.id, static_cast<int>(o.slot), o.time};
+    if (live.contains(key) || journal_.find(key)) continue;
     auto track = std::make_shared<Track>();
     track->station = station_;
     track->key = std::move(key);
-    Broadcast b =
-        expand_broadcast(station, prog, prog.slots[o.slot], o.time, rotation, station_->lengths);
-    track->rotation_after = rotation;
+    Broadcast b = expand_broadcast(station, prog, slot, o.time, guess, station_->lengths);
     feed_.push_back({std::move(b), std::move(track)});
   }
   feed_end_ = until;
@@ -337,7 +376,6 @@ void OnAir::admit_until(UtcTime t) {
   while (!feed_.empty() && feed_.front().broadcast.scheduled <= t) {
     Upcoming u = std::move(feed_.front());
     feed_.pop_front();
-    rotation_ = u.track->rotation_after;
     add_broadcast(std::move(u.broadcast), std::move(u.track));
   }
 }
@@ -358,6 +396,27 @@ void OnAir::render(std::span<float> out) {
 }
 
 // --- what the arbiter decides ---------------------------------------------------------------
+
+void OnAir::first_sound(std::size_t b, Broadcast& broadcast, UtcTime /*at*/) {
+  Track& track = *tracks_[b];
+  if (track.resumed || is_play_now(track.key)) return;  // it drew before, or draws nothing
+  const RotationState before = rotation_;
+  broadcast = expand_broadcast(*track.station->station, *broadcast.programme, *broadcast.slot,
+                               broadcast.scheduled, rotation_, track.station->lengths);
+  for (const auto& [playlist, pos] : rotation_) {
+    const auto was = before.find(playlist);
+    const std::uint64_t from = was == before.end() ? 0 : was->second;
+    if (from != pos) track.drew_from.emplace(playlist, from);
+  }
+  if (!track.drew_from.empty()) track.rotation_after = rotation_;
+}
+
+void OnAir::zones_stopped(std::size_t b, ZoneSet zones, UtcTime at) {
+  const Track& track = *tracks_[b];
+  if (track.voice == SIZE_MAX) return;
+  mixer_.silence(track.voice, channel_mask(track.station->station->settings, zones), frame_of(at),
+                 frame_at(anchor_time_ + kCutFade, anchor_time_, rate_));
+}
 
 void OnAir::item_started(std::size_t b, std::size_t item, UtcTime start, UtcTime end) {
   const std::shared_ptr<Track>& track = tracks_[b];
@@ -495,6 +554,12 @@ void OnAir::flush(UtcTime now) {
     switch (e.kind) {
       case Event::Kind::broadcast_begin:
         t.journal_id = journal_.begin_broadcast(e.broadcast, e.at);
+        if (!t.drew_from.empty()) {
+          // Where the playlists stand once it has drawn, and its draw, until it ends.
+          saved_rotation_ = t.rotation_after;
+          draws_[t.journal_id] = t.drew_from;
+          save_rotation();
+        }
         break;
       case Event::Kind::item_begin:
         if (t.journal_id != 0) e.item->id = journal_.begin_item(t.journal_id, e.data);
@@ -514,11 +579,11 @@ void OnAir::flush(UtcTime now) {
           e.reason = "none of its items could be played";
         }
         if (t.journal_id != 0) journal_.end_broadcast(t.journal_id, e.at, e.status, e.reason);
-        if (!t.rotation_after.empty()) journal_.save_rotation(t.rotation_after);
+        // Its draw is kept while a restart may still resume it.
+        if (!e.reason.starts_with(kHaltPrefix) && draws_.erase(t.journal_id) > 0) save_rotation();
         break;
-      case Event::Kind::missed:
+      case Event::Kind::missed:  // it drew nothing: the rotation stays where it is
         journal_.record_missed(e.broadcast, AirStatus::missed, e.reason);
-        if (!t.rotation_after.empty()) journal_.save_rotation(t.rotation_after);
         break;
     }
   }
@@ -528,6 +593,14 @@ void OnAir::flush(UtcTime now) {
       last_alive_mark_ = now;
     }
   }
+}
+
+void OnAir::save_rotation() {
+  RotationState state = saved_rotation_;
+  for (const auto& [id, drew] : draws_) {
+    for (const auto& [playlist, pos] : drew) state[draw_key(id, playlist)] = pos;
+  }
+  journal_.save_rotation(state);
 }
 
 // --- changes from outside -------------------------------------------------------------------
@@ -623,8 +696,9 @@ void OnAir::halt(const std::string& reason) {
   // journaled (a resumed remainder is journaled as cut again), and the next start() finds them.
   arbiter_.drop_pending();
   tracks_.resize(arbiter_.size());
+  // Those waiting to start or to resume (paused) are withdrawn too: Arbiter::stop() leaves them.
   for (std::size_t i = 0; i < arbiter_.size(); ++i) {
-    if (!arbiter_.done(i) && !arbiter_.on_air(i)) arbiter_.withdraw(i, at);
+    if (!arbiter_.done(i) && !arbiter_.playing(i)) arbiter_.withdraw(i, at);
   }
   arbiter_.stop(~ZoneSet{0}, at);
   cut_reason_.clear();

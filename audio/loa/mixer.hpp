@@ -25,6 +25,11 @@ struct Voice {
   std::int64_t skip = 0;      // source frames to discard first (a voice that began before frame 0)
   std::int64_t fade_out = 0;  // frames faded out before `end`: where an item is cut, never on joins
   std::size_t tag = 0;        // the caller's, handed back in on_failure
+  // Channels that go silent at frame `stop_at`, faded out over the `stop_fade` frames before it,
+  // while the voice plays on on the others (Mixer::silence).
+  std::uint64_t stop_channels = 0;
+  std::int64_t stop_at = 0;
+  std::int64_t stop_fade = 0;
 };
 
 // Mixes voices into interleaved float frames, block by block. Gapless by construction: a voice
@@ -42,6 +47,10 @@ class Mixer {
   // (a hard interruption decided after the voice was added). A cut at a frame already rendered
   // takes effect at position(). No effect if there is no such voice or it ends earlier.
   void cut(std::size_t tag, std::int64_t end, std::int64_t fade);
+  // Silences the voice tagged `tag` on `channels` from frame `at` on, fading them out over the
+  // `fade` frames before it; it plays on, unchanged, on its other channels (a zone stopped while
+  // its broadcast goes on elsewhere). A frame already rendered takes effect at position().
+  void silence(std::size_t tag, std::uint64_t channels, std::int64_t at, std::int64_t fade);
   std::int64_t position() const { return position_; }
   // No voice playing or waiting.
   bool idle() const { return active_.empty() && pending_.empty(); }

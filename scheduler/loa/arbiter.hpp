@@ -40,6 +40,12 @@ class ArbiterObserver {
   virtual void item_ended(std::size_t b, const AiredItem& aired) = 0;
   // A broadcast is done: finished, dropped, missed or withdrawn (its outcome says which).
   virtual void broadcast_done(std::size_t b) = 0;
+  // Broadcast b sounds for the first time at `at`, right after this call: the last moment to
+  // settle what it plays, so `broadcast.items` may be replaced (rotating and shuffled playlists
+  // draw here: in the order broadcasts start, and not at all for one that never airs).
+  virtual void first_sound(std::size_t /*b*/, Broadcast& /*broadcast*/, UtcTime /*at*/) {}
+  // `zones` of broadcast b were stopped at `at` (Arbiter::stop); it plays on, on its other zones.
+  virtual void zones_stopped(std::size_t /*b*/, ZoneSet /*zones*/, UtcTime /*at*/) {}
 };
 
 struct PlannedBroadcast {
@@ -47,14 +53,19 @@ struct PlannedBroadcast {
   Outcome outcome;
 };
 
-// The rules of what airs when, shared by the planner and the engine (see docs/programme-format.md):
+// The rules of what airs when, shared by the planner and the engine (docs/programme-format.md,
+// "What airs when", which also spells out the ties):
 //  - broadcasts whose zones overlap never play at once; disjoint ones play together;
-//  - a due broadcast preempts only if its priority is higher than that of every broadcast on its
-//    zones: hard cuts them now, soft waits for their current items to end; the losers resume
-//    (restarting a cut item) or are dropped, per their slot;
-//  - otherwise it waits; waiting broadcasts start by priority then scheduled time, and one that is
-//    waiting keeps its zones from those after it (no overtaking);
-//  - a broadcast that cannot start within `late` of its time is missed.
+//  - waiting broadcasts (due, or cut and waiting to resume) are ranked by priority, then scheduled
+//    time, then the order they were added (file order); each, in that order, starts if its zones
+//    are free, or preempts if it is higher than every broadcast on its zones: hard cuts them now,
+//    soft waits for their current items to end; the losers resume (restarting a cut item) or are
+//    dropped, per their slot. A waiting broadcast keeps its zones from those ranked after it (no
+//    overtaking), even when it waits for another zone;
+//  - every decision at an instant sees the state after all the others at that instant: a
+//    broadcast whose item ends at that instant is between items (a hard start cuts nothing of it,
+//    a soft one does not wait), and zones a cut frees go to whoever ranks first;
+//  - a broadcast that cannot start by `late` after its time is missed at that instant.
 // Event driven: cost grows with the number of broadcasts, not with the length of time covered.
 // Not thread-safe.
 class Arbiter {
@@ -82,11 +93,15 @@ class Arbiter {
   // sounded ends after its current item (or at once, interrupted, if it is paused). For a
   // reload that removed its programme. Takes effect at `now`.
   void withdraw(std::size_t i, UtcTime now);
-  // Cuts what plays on any of `zones` now and drops it (interrupted): an operator's stop, or loa
-  // stopping. Paused broadcasts on those zones are dropped too.
+  // Stops `zones` now: an operator's stop, or loa stopping. A broadcast playing only on those
+  // zones is cut and dropped (interrupted); one that also plays elsewhere loses those zones and
+  // plays on, on the others. Broadcasts waiting or paused are not touched: they start or resume
+  // when their turn comes, on all their zones.
   void stop(ZoneSet zones, UtcTime now);
-  // Whether broadcast i has started (sounded) and is not done.
+  // Whether broadcast i has started (sounded) and is not done: playing, or paused.
   bool on_air(std::size_t i) const;
+  // Whether broadcast i is sounding now (started, not paused, not done).
+  bool playing(std::size_t i) const;
   // Whether broadcast i is done.
   bool done(std::size_t i) const;
   // Forgets done broadcasts that have arrived, so a long run does not grow. Indices of the others
@@ -115,12 +130,19 @@ class Arbiter {
     UtcTime item_end;
     bool yield = false;  // stop after the current item: a soft winner is waiting
     bool interrupted = false;
+    // Playing, but its next item has not begun: it holds its zones while the decisions at this
+    // instant are taken, and is then committed (or paused, without a cut, by a winner).
+    bool between = false;
   };
 
   void step(UtcTime now);
   void finish_items(UtcTime now);
-  void dispatch(UtcTime now);
-  void start(std::size_t i, UtcTime now);
+  void decide(UtcTime now);
+  bool dispatch(UtcTime now);
+  bool expire(UtcTime now);
+  bool commit(UtcTime now);
+  void miss(std::size_t i);
+  void start(std::size_t i);
   void begin_item(std::size_t i, UtcTime now);
   void cut(std::size_t i, UtcTime now);
   void pause(std::size_t i);
@@ -134,6 +156,8 @@ class Arbiter {
   std::vector<std::size_t> queue_;  // waiting and paused, in start order
   std::vector<std::size_t> playing_;
   UtcTime floor_ = UtcTime::min();  // nothing happens before this instant
+  std::vector<std::size_t> scratch_playing_;
+  std::vector<std::size_t> scratch_occupants_;
   ArbiterObserver* observer_ = nullptr;
 };
 

@@ -56,6 +56,15 @@ using ClipLengths = std::function<std::optional<Micros>(const std::filesystem::p
 using ClipTable = std::vector<std::optional<Micros>>;
 ClipTable clip_table(const Station& station, const ClipLengths& lengths);
 
+// An occurrence of `slot` at `scheduled` with everything but its items (they are drawn when it
+// first sounds).
+Broadcast broadcast_of(const Programme& programme, const Slot& slot, UtcTime scheduled);
+
+// The longest a broadcast of `slot` can play: its chime, then its play list `repeat` times with
+// the longest clips each playlist could give, and the gaps. Pure.
+Micros longest_broadcast(const Station& station, const Programme& programme, const Slot& slot,
+                         const ClipTable& lengths);
+
 // Expands an occurrence of `slot` at `scheduled` into its items: the chime (the programme's, else
 // the station's), then the play list `repeat` times with `gap` between, drawing clips from
 // playlists by their order and advancing `rotation`. Pure apart from `rotation`.

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <span>
@@ -84,9 +85,11 @@ class OnAir final : private ArbiterObserver {
 
   // Goes on air at `now`, with output frame `frame` (usually position()) airing at `frame_time`.
   // Reads the journal first: a broadcast cut by a crash (or by loa stopping) resumes, restarting
-  // its cut item, if `now` is within its `late` of the cut, else it is journaled interrupted;
-  // broadcasts due since loa last ran (or since today's local midnight on a fresh journal) play
-  // if within their `late`, else they are journaled missed. Nothing journaled airs again.
+  // its cut item, with the clips it drew, if `now` is within its `late` of the cut, else it is
+  // journaled interrupted; broadcasts due since loa last ran play if within their `late`, else
+  // they are journaled missed. On a fresh journal (loa never ran) only those still within their
+  // `late` play, and none is journaled missed. Nothing journaled airs again. Rotating and shuffled
+  // playlists go on from where the journal says they stand.
   void start(UtcTime now, std::int64_t frame, UtcTime frame_time);
 
   // Renders the next out.size() / channels frames (taking every decision due up to their end).
@@ -133,7 +136,9 @@ class OnAir final : private ArbiterObserver {
   // The next `n` broadcasts not yet on air: waiting ones first, then by scheduled time.
   std::vector<ComingUp> coming_up(std::size_t n) const;
 
-  // Cuts and drops what plays on `zones` (fading out), journaled as interrupted for `reason`.
+  // Stops `zones` (fading out): a broadcast playing only there is cut and dropped, journaled as
+  // interrupted for `reason`; one that also plays on other zones goes on there. Broadcasts waiting
+  // to start or to resume are not touched (Arbiter::stop).
   void stop(ZoneSet zones, const std::string& reason);
   // For loa stopping, the sound device failing or the clock jumping: cuts everything at the first
   // frame not yet rendered, journals it (the broadcasts as interrupted for `reason`, resumable by
@@ -153,12 +158,15 @@ class OnAir final : private ArbiterObserver {
   void item_started(std::size_t b, std::size_t item, UtcTime start, UtcTime end) override;
   void item_ended(std::size_t b, const AiredItem& aired) override;
   void broadcast_done(std::size_t b) override;
+  void first_sound(std::size_t b, Broadcast& broadcast, UtcTime at) override;
+  void zones_stopped(std::size_t b, ZoneSet zones, UtcTime at) override;
 
   std::int64_t frame_of(UtcTime t) const;
   void refill_feed(UtcTime until);
   void admit_until(UtcTime t);
   std::size_t add_broadcast(Broadcast b, std::shared_ptr<Track> track);
-  void resume_cut(const JournalBroadcast& jb, UtcTime now);
+  void resume_cut(const JournalBroadcast& jb, UtcTime now, const RotationState& drew_from);
+  void save_rotation();
   std::optional<std::pair<std::uint32_t, std::uint32_t>> find_slot(const BroadcastKey& key) const;
   JournalBroadcast describe(const Track& t, const Broadcast& b) const;
   void post(Event e);
@@ -177,7 +185,14 @@ class OnAir final : private ArbiterObserver {
   std::vector<std::shared_ptr<Track>> tracks_;  // parallel to the arbiter's entries
   std::int64_t anchor_frame_ = 0;
   UtcTime anchor_time_;
-  RotationState rotation_;     // after the last broadcast handed to the arbiter
+  // Where rotating and shuffled playlists stand after the last broadcast that started; what the
+  // journal says they stand at; and where those the broadcasts on air drew from stood before (by
+  // journal id), so a restart can resume them with the same clips.
+  RotationState rotation_;
+  RotationState saved_rotation_;
+  std::map<std::int64_t, RotationState> draws_;
+  std::optional<UtcTime>
+      fresh_since_;            // set on a fresh journal: broadcasts missed before are not loa's
   std::deque<Upcoming> feed_;  // expanded, not yet handed to the arbiter, by time
   UtcTime feed_end_;           // occurrences before this are in feed_ or handled
   std::deque<Event> events_;   // journal rows waiting for their time

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "loa/journal.hpp"
 #include "loa/loudness.hpp"
 #include "loa_test/audio_fixtures.hpp"
 #include "loa_test/cli.hpp"
@@ -147,6 +148,50 @@ TEST_F(Render, MissedBroadcastsAreInTheAsRun) {
   ASSERT_EQ(log.size(), 4U);
   EXPECT_EQ(log[3]["programme"], "short");
   EXPECT_EQ(log[3]["status"], "missed");
+}
+
+// Issue 15: plan and render start a rotating playlist where `loa run` goes on with it, from the
+// station's journal (read, not written); without one, from its first clip.
+TEST_F(Render, PlanAndRenderGoOnWithTheRotationFromTheJournal) {
+  const auto* zone = date::locate_zone("Asia/Ho_Chi_Minh");
+  const auto now = std::chrono::time_point_cast<Micros>(std::chrono::system_clock::now());
+  const std::string tomorrow =
+      date::format("%F", date::sys_days{local_date(now, zone)} + date::days{1});
+  dir.write("station.yaml", kHead +
+                                "playlists: {l: {order: rotate, pick: 1, clips: [quarter.wav, "
+                                "half.wav]}}\n"
+                                "programmes: [{id: p, zones: [ap-1], slots: [{dates: [" +
+                                tomorrow + "], at: '06:00', play: [playlist:l]}]}]\n");
+  const auto plan_clip = [&] {
+    const test::CliResult r =
+        test::run_cli(LOA_BINARY, "plan --config station.yaml --json --from " + tomorrow, dir);
+    EXPECT_EQ(r.exit, 0) << r.err;
+    const auto lines = json_lines(r.out);
+    return lines.size() == 1 ? lines[0]["items"][0]["path"].get<std::string>() : std::string();
+  };
+  const auto render_level = [&] {
+    std::string err;
+    EXPECT_EQ(run("render --config station.yaml --from " + tomorrow + "T06:00 --to " + tomorrow +
+                      "T06:00:01 --out air.wav --as-run as-run.jsonl",
+                  dir, &err),
+              0)
+        << err;
+    return read_wav(dir / "air.wav").at(100, 0);
+  };
+  EXPECT_EQ(plan_clip(), "quarter.wav") << "no journal: from the first clip";
+  EXPECT_NEAR(render_level(), kQuarter, kTol);
+
+  {
+    Journal journal(dir / "state/journal.db");  // as loa run leaves it: quarter.wav aired last
+    journal.save_rotation({{"l", 1}});
+  }
+  EXPECT_EQ(plan_clip(), "half.wav");
+  EXPECT_NEAR(render_level(), kHalf, kTol);
+  const auto log = json_lines(slurp(dir / "as-run.jsonl"));
+  ASSERT_EQ(log.size(), 1U);
+  EXPECT_EQ(log[0]["path"], "half.wav");
+  EXPECT_EQ(Journal(dir / "state/journal.db", true).rotation(), (RotationState{{"l", 1}}))
+      << "read, not written";
 }
 
 TEST_F(Render, ClipsAreResampledToTheStationRate) {

@@ -102,6 +102,37 @@ TEST(Mixer, FadeOutEndsAtTheCut) {
   EXPECT_LT(out[99], 0.1F);
 }
 
+TEST(Mixer, SilencingChannelsFadesThemOutAndTheVoiceGoesOnOnTheOthers) {
+  Mixer m(2, 64);
+  Voice v = ramp_voice(0, 100, 0b11, 1.0F, 100);
+  v.tag = 7;
+  m.add(std::move(v));
+  auto out = render(m, 2, 40, 40);
+  m.silence(7, 0b10, 60, 10);  // channel 2 fades out over frames 50..59, silent from 60
+  m.silence(8, 0b01, 40, 10);  // another voice's tag: nothing happens
+  const auto rest = render(m, 2, 60, 16);
+  out.insert(out.end(), rest.begin(), rest.end());
+  for (std::size_t f = 0; f < 100; ++f) {
+    ASSERT_EQ(out[f * 2], static_cast<float>(f + 1)) << "channel 1 plays on, frame " << f;
+  }
+  EXPECT_EQ(out[49 * 2 + 1], 50.0F);
+  EXPECT_LT(out[50 * 2 + 1], 51.0F);
+  EXPECT_GT(out[50 * 2 + 1], 0.0F);
+  EXPECT_LT(out[59 * 2 + 1], 6.0F) << "nearly gone by the last frame of the fade";
+  for (std::size_t f = 60; f < 100; ++f) ASSERT_EQ(out[f * 2 + 1], 0.0F) << f;
+}
+
+TEST(Mixer, SilencingEveryChannelOfAVoiceNotYetStartedDropsIt) {
+  Mixer m(1, 64);
+  Voice v = ramp_voice(50, 100, 0b1, 1.0F, 50);
+  v.tag = 3;
+  m.add(std::move(v));
+  m.silence(3, 0b1, 10, 10);
+  const auto out = render(m, 1, 100, 64);
+  for (float s : out) ASSERT_EQ(s, 0.0F);
+  EXPECT_TRUE(m.idle());
+}
+
 TEST(Mixer, SkipJoinsAVoiceAlreadyUnderWay) {
   Mixer m(1, 64);
   Voice v = ramp_voice(0, 10, 1, 1.0F, 100);

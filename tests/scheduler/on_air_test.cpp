@@ -10,6 +10,7 @@
 #include <map>
 #include <stdexcept>
 
+#include "loa/planner.hpp"
 #include "loa/station_loader.hpp"
 #include "loa_test/temp_dir.hpp"
 
@@ -560,7 +561,7 @@ TEST(OnAir, ABroadcastWaitingWhenTheDeviceFailsPlaysIfLoaIsBackWithinItsLate) {
   }
 }
 
-TEST(OnAir, AnOperatorsStopCutsTheZonesAndTheirWaitingBroadcastFollows) {
+TEST(OnAir, AnOperatorsStopCutsABroadcastOnlyOnThoseZonesAndTheirWaitingBroadcastFollows) {
   Rig rig(kHead +
           "programmes:\n"
           "  - {id: sang, zones: all, slots: [{at: '06:00', play: [s1.wav, s2.wav, s3.wav]}]}\n"
@@ -572,7 +573,30 @@ TEST(OnAir, AnOperatorsStopCutsTheZonesAndTheirWaitingBroadcastFollows) {
   rig.run_until(local(6, 5));
 
   EXPECT_FLOAT_EQ(rig.heard(at, 0), 0.5F) << "the waiting notice takes the freed zone";
-  EXPECT_FLOAT_EQ(rig.heard(at, 1), 0.0F) << "the whole session is cut, zone b too";
+  EXPECT_FLOAT_EQ(rig.heard(at + 10ms, 1), 0.25F) << "the session goes on on zone b";
+  EXPECT_FLOAT_EQ(rig.heard(local(6, 2, 30), 1), 0.375F);
+  EXPECT_FLOAT_EQ(rig.heard(local(6, 2, 30), 0), 0.0F) << "and never comes back on zone a";
+  const auto sang = rig.find("sang", local(6, 0));
+  ASSERT_TRUE(sang);
+  EXPECT_EQ(sang->status, AirStatus::aired);
+  EXPECT_EQ(aired_indices(*sang), (std::vector<int>{0, 1, 2}));
+  EXPECT_TRUE(rows(*sang, 1, AirStatus::cut).empty()) << "nothing of it was cut";
+  EXPECT_EQ(sang->end, local(6, 3));
+  const auto tin = rig.find("tin", local(6, 1));
+  ASSERT_TRUE(tin);
+  EXPECT_EQ(tin->status, AirStatus::aired);
+  EXPECT_EQ(tin->start, at);
+}
+
+TEST(OnAir, AnOperatorsStopCutsABroadcastOnAllItsZonesAndItDoesNotComeBack) {
+  Rig rig(kSession);
+  rig.start(local(5, 59, 50));
+  rig.run_until(local(6, 1, 30));
+  const UtcTime at = rig.now();
+  rig.air().stop(0b11, "stopped by an operator");
+  rig.run_until(local(6, 5));
+
+  EXPECT_FLOAT_EQ(rig.heard(at + 10ms, 0), 0.0F);
   const auto sang = rig.find("sang", local(6, 0));
   ASSERT_TRUE(sang);
   EXPECT_EQ(sang->status, AirStatus::interrupted);
@@ -582,10 +606,37 @@ TEST(OnAir, AnOperatorsStopCutsTheZonesAndTheirWaitingBroadcastFollows) {
   ASSERT_EQ(cut.size(), 1U);
   EXPECT_EQ(cut[0].reason, "stopped by an operator");
   EXPECT_EQ(sang->items.size(), 2U) << "it does not come back";
-  const auto tin = rig.find("tin", local(6, 1));
-  ASSERT_TRUE(tin);
-  EXPECT_EQ(tin->status, AirStatus::aired);
-  EXPECT_EQ(tin->start, at);
+}
+
+// Issue 15: `loa stop --zones cho` during an all-zone emergency silenced the other zones too and
+// killed the bulletin waiting to resume under it.
+TEST(OnAir, StoppingOneZoneOfAnEmergencyLeavesItsOtherZonesAndTheBroadcastWaitingUnderIt) {
+  Rig rig(kHead +
+          "programmes:\n"
+          "  - {id: sang, zones: all, slots: [{at: '06:00', play: [s1.wav, s2.wav, s3.wav]}]}\n" +
+          kFlood);
+  rig.start(local(5, 59, 50));
+  rig.run_until(local(6, 1, 40));  // the warning is on air, the session paused under it
+  const UtcTime at = rig.now();
+  rig.air().stop(0b10, "stopped by an operator");
+  rig.run_until(local(6, 6));
+
+  EXPECT_FLOAT_EQ(rig.heard(at + 10ms, 0), 0.75F) << "the warning goes on on zone a";
+  EXPECT_FLOAT_EQ(rig.heard(at + 10ms, 1), 0.0F) << "zone b is silent at once";
+  EXPECT_FLOAT_EQ(rig.heard(local(6, 1, 59.99), 0), 0.75F);
+  // The session resumes when the warning ends, on all its zones, with the item that was cut.
+  for (int ch : {0, 1}) {
+    EXPECT_FLOAT_EQ(rig.heard(local(6, 2, 0), ch), 0.25F) << ch;
+    EXPECT_FLOAT_EQ(rig.heard(local(6, 3, 0), ch), 0.375F) << ch;
+  }
+  const auto lu = rig.find("lu", local(6, 1, 30));
+  ASSERT_TRUE(lu);
+  EXPECT_EQ(lu->status, AirStatus::aired);
+  EXPECT_EQ(lu->end, local(6, 2));
+  const auto sang = rig.find("sang", local(6, 0));
+  ASSERT_TRUE(sang);
+  EXPECT_EQ(sang->status, AirStatus::aired);
+  EXPECT_EQ(aired_indices(*sang), (std::vector<int>{0, 1, 2}));
 }
 
 TEST(OnAir, AReloadFollowsTheNewStationAndLetsARemovedSessionFinishOnlyItsItem) {
@@ -730,6 +781,143 @@ TEST(OnAir, AWeeklyBroadcastAirsAfterDaysOfIdling) {
   EXPECT_EQ(tuan->status, AirStatus::aired);
   EXPECT_EQ(tuan->start, local(8, 0, 0, 5));
   EXPECT_FLOAT_EQ(rig.heard(local(8, 0, 0, 5), 0), 0.5F);
+}
+
+// Issue 15: the first start journaled the day's earlier slots as missed although loa never ran.
+TEST(OnAir, TheFirstStartJournalsNothingLoaNeverHadAChanceToAir) {
+  Rig rig(kHead +
+          "programmes:\n"
+          "  - {id: tin, zones: [b], slots: [{at: '05:00', play: [t1.wav]}]}\n"
+          "  - {id: sang, zones: [a], slots: [{at: '05:58', play: [s1.wav]}]}\n");
+  rig.start(local(6, 2));  // a fresh journal
+  rig.run_until(local(6, 10));
+  const auto day = rig.journal().broadcasts(local(0, 0), local(0, 0, 0, 2));
+  ASSERT_EQ(day.size(), 1U) << "only what loa could still air";
+  EXPECT_EQ(day[0].key.programme, "sang");
+  EXPECT_EQ(day[0].status, AirStatus::aired) << "within its late";
+  EXPECT_EQ(day[0].start, local(6, 2));
+}
+
+// The clips, in journal order, that the broadcasts of `programme` scheduled at `times` aired
+// ("missed" for one that did not air).
+std::vector<std::string> clips_aired(const Rig& rig, const std::string& programme,
+                                     const std::vector<UtcTime>& times) {
+  std::vector<std::string> out;
+  for (UtcTime at : times) {
+    const auto b = rig.find(programme, at);
+    if (!b || b->status == AirStatus::missed) {
+      out.emplace_back(b ? "missed" : "absent");
+      continue;
+    }
+    std::string clips;
+    for (const auto& i : b->items) {
+      if (i.status == AirStatus::aired) clips += (clips.empty() ? "" : " ") + i.path;
+    }
+    out.push_back(clips);
+  }
+  return out;
+}
+
+TEST(OnAir, AMissedBroadcastDoesNotMoveTheRotationOn) {
+  // On the 2nd a warning holds zone a from 05:59 to 06:05:30: the 06:00 broadcast is missed.
+  Rig rig(kHead +
+          "playlists: {l: {order: rotate, pick: 1, clips: [s1.wav, s2.wav, s3.wav]}}\n"
+          "programmes:\n"
+          "  - {id: p, zones: [a], slots: [{at: '06:00', play: [playlist:l]}]}\n"
+          "  - {id: lu, priority: emergency, zones: [a], slots: [{dates: [2026-12-02], at: "
+          "'05:59',\n     repeat: 13, play: [lu.wav]}]}\n");
+  rig.start(local(5, 0));
+  rig.run_until(local(7, 0, 0, 3));
+  EXPECT_EQ(clips_aired(rig, "p", {local(6, 0), local(6, 0, 0, 2), local(6, 0, 0, 3)}),
+            (std::vector<std::string>{"s1.wav", "missed", "s2.wav"}));
+}
+
+TEST(OnAir, TheRotationFollowsTheOrderBroadcastsAir) {
+  // q is due first but waits for zone a; r, due later on zone b, airs first and draws first.
+  Rig rig(kHead +
+          "playlists: {l: {order: rotate, pick: 1, clips: [t1.wav, lu.wav]}}\n"
+          "programmes:\n"
+          "  - {id: busy, zones: [a], slots: [{at: '05:59:30', play: [s1.wav]}]}\n"
+          "  - {id: q, zones: [a], slots: [{at: '06:00', play: [playlist:l]}]}\n"
+          "  - {id: r, zones: [b], slots: [{at: '06:00:10', play: [playlist:l]}]}\n");
+  rig.start(local(5, 0));
+  rig.run_until(local(6, 5));
+  EXPECT_EQ(clips_aired(rig, "r", {local(6, 0, 10)}), std::vector<std::string>{"t1.wav"});
+  EXPECT_EQ(clips_aired(rig, "q", {local(6, 0)}), std::vector<std::string>{"lu.wav"});
+}
+
+TEST(OnAir, ABroadcastResumedAfterACrashPlaysTheClipsItDrew) {
+  // p draws t1 at 06:00, r draws lu at 06:00:10 and ends; loa crashes during p's s2. p resumes
+  // with its own t1 (not s3, the next clip); tomorrow's p draws s3.
+  Rig rig(kHead +
+          "playlists: {l: {order: rotate, pick: 1, clips: [t1.wav, lu.wav, s3.wav]}}\n"
+          "programmes:\n"
+          "  - {id: p, zones: [a], slots: [{at: '06:00', play: [s1.wav, s2.wav, playlist:l]}]}\n"
+          "  - {id: r, zones: [b], slots: [{dates: [2026-12-01], at: '06:00:10',\n"
+          "     play: [playlist:l]}]}\n");
+  rig.start(local(5, 59, 50));
+  rig.run_until(local(6, 1, 30));
+  rig.crash();
+  rig.boot();
+  rig.start(local(6, 1, 40));
+  rig.run_until(local(6, 10, 0, 2));
+  EXPECT_EQ(clips_aired(rig, "r", {local(6, 0, 10)}), std::vector<std::string>{"lu.wav"});
+  EXPECT_EQ(clips_aired(rig, "p", {local(6, 0), local(6, 0, 0, 2)}),
+            (std::vector<std::string>{"s1.wav s2.wav t1.wav", "s1.wav s2.wav s3.wav"}));
+}
+
+// Issue 15: plan and run agree on a station with a journal. Two days on air (one broadcast
+// missed, one drawing before one due earlier), loa stopped and started again; then the plan made
+// from the journal at that moment shows, broadcast for broadcast, the clips loa goes on to air.
+TEST(OnAir, ThePlanFromTheJournalIsWhatAirs) {
+  const std::string yaml =
+      kHead +
+      "playlists: {l: {order: rotate, pick: 1, clips: [s1.wav, s2.wav, s3.wav, t1.wav]}}\n"
+      "programmes:\n"
+      "  - {id: p, zones: [a], slots: [{at: '06:00', play: [playlist:l]}]}\n"
+      "  - {id: q, zones: [b], slots: [{at: ['06:00:30', '17:00'], play: [playlist:l]}]}\n"
+      "  - {id: lu, priority: emergency, zones: [a], slots: [{dates: [2026-12-02, 2026-12-04],\n"
+      "     at: '05:59', repeat: 13, play: [lu.wav]}]}\n";
+  Rig rig(yaml);
+  rig.start(local(5, 0));
+  rig.run_until(local(12, 0, 0, 2));
+  rig.air().halt("loa was stopped");
+  const UtcTime now = local(12, 0, 0, 2);
+  PlanStart start{now, {}};
+  for (const auto& [key, next] : rig.journal().rotation()) {
+    if (key.find('@') == std::string::npos) start.next.emplace(key, next);
+  }
+  const AirStation air = make_air(yaml);
+  const auto lengths = [&air](const std::filesystem::path& p) -> std::optional<Micros> {
+    const auto& clips = air.station->clips;
+    const auto it = std::find(clips.begin(), clips.end(), p);
+    return it == clips.end() ? std::nullopt : air.lengths[it - clips.begin()];
+  };
+  const auto planned = plan(*air.station, lengths, local(0, 0, 0, 3), local(0, 0, 0, 6), start);
+
+  rig.start(now);
+  rig.run_until(local(0, 0, 0, 6));
+  ASSERT_EQ(planned.size(), 10U);  // p and q (twice) a day, lu once
+  for (const auto& pb : planned) {
+    const std::string& id = pb.broadcast.programme->id;
+    if (id == "lu") continue;
+    std::string clips;
+    for (const auto& a : pb.outcome.aired) {
+      const auto path = pb.broadcast.items[a.item].path();
+      if (!a.cut) clips += (clips.empty() ? "" : " ") + std::string(path);
+    }
+    if (pb.outcome.status == BroadcastStatus::missed) clips = "missed";
+    const int slot = static_cast<int>(pb.broadcast.slot - pb.broadcast.programme->slots.data());
+    const auto journaled = rig.journal().find({id, slot, pb.broadcast.scheduled});
+    ASSERT_TRUE(journaled) << id;
+    std::string aired;
+    for (const auto& i : journaled->items) {
+      if (i.status == AirStatus::aired) aired += (aired.empty() ? "" : " ") + i.path;
+    }
+    if (journaled->status == AirStatus::missed) aired = "missed";
+    EXPECT_EQ(clips, aired) << id << " at "
+                            << format_iso(pb.broadcast.scheduled, air.station->settings.zone);
+  }
 }
 
 }  // namespace
