@@ -16,6 +16,8 @@
 #include <system_error>
 #include <utility>
 
+#include "loa/write_advice.hpp"
+
 namespace loa {
 
 namespace {
@@ -396,7 +398,7 @@ void ClipUpload::Impl::start(std::string_view name) {
   fs::create_directories(folder, ec);
   if (ec) {
     return fail(UploadOutcome::failed,
-                "cannot create the clips folder " + folder.string() + ": " + ec.message());
+                "cannot create the clips folder: " + cannot_write_advice(folder, ec.value()));
   }
   if (!replace && exists_no_follow(folder / result.name)) {
     return fail(UploadOutcome::exists, exists_message());
@@ -404,7 +406,7 @@ void ClipUpload::Impl::start(std::string_view name) {
   extension = *clip_extension(result.name);
   if (const int error = file.create(folder, extension); error != 0) {
     return fail(UploadOutcome::failed,
-                "cannot write to the clips folder " + folder.string() + ": " + errno_text(error));
+                "cannot write to the clips folder: " + cannot_write_advice(folder, error));
   }
 }
 
@@ -451,8 +453,9 @@ void ClipUpload::Impl::finish() {
     case Moved::exists:
       return fail(UploadOutcome::exists, exists_message());
     case Moved::failed:
-      return fail(UploadOutcome::failed, "cannot put the clip " + quoted +
-                                             " in the clips folder: " + errno_text(moved.error));
+      return fail(UploadOutcome::failed,
+                  "cannot put the clip " + quoted +
+                      " in the clips folder: " + cannot_write_advice(folder, moved.error));
     case Moved::added:
     case Moved::replaced:
       break;
