@@ -46,7 +46,7 @@ std::string cannot_write_advice(const std::filesystem::path& folder, int error) 
              "/var/lib/loa and /etc/loa/programmes: keep clips and programmes there and name "
              "them in the station file, or let loa write here with 'sudo systemctl edit loa' "
              "and the lines [Service] ReadWritePaths=" +
-             where + " (see packaging/README.md)";
+             where + " (see /usr/share/doc/loa/README.Debian.gz)";
     case ENOSPC:
     case EDQUOT:
       return reason + ": make room on the disk that holds " + where + ", then try again";
