@@ -18,6 +18,7 @@
 
 #include "loa/clip_files.hpp"
 #include "loa/unicode_text.hpp"
+#include "loa/write_advice.hpp"
 
 namespace loa {
 
@@ -400,7 +401,7 @@ void ClipUpload::Impl::start(std::string_view name) {
   fs::create_directories(folder, ec);
   if (ec) {
     return fail(UploadOutcome::failed,
-                "cannot create the clips folder " + folder.string() + ": " + ec.message());
+                "cannot create the clips folder: " + cannot_write_advice(folder, ec.value()));
   }
   // The same name written decomposed by hand (from a Mac) is the same clip to an operator.
   if (!replace && exists_no_follow(file_on_disk(folder / result.name))) {
@@ -409,7 +410,7 @@ void ClipUpload::Impl::start(std::string_view name) {
   extension = *clip_extension(result.name);
   if (const int error = file.create(folder, extension); error != 0) {
     return fail(UploadOutcome::failed,
-                "cannot write to the clips folder " + folder.string() + ": " + errno_text(error));
+                "cannot write to the clips folder: " + cannot_write_advice(folder, error));
   }
 }
 
@@ -456,8 +457,9 @@ void ClipUpload::Impl::finish() {
     case Moved::exists:
       return fail(UploadOutcome::exists, exists_message());
     case Moved::failed:
-      return fail(UploadOutcome::failed, "cannot put the clip " + quoted +
-                                             " in the clips folder: " + errno_text(moved.error));
+      return fail(UploadOutcome::failed,
+                  "cannot put the clip " + quoted +
+                      " in the clips folder: " + cannot_write_advice(folder, moved.error));
     case Moved::added:
     case Moved::replaced:
       break;

@@ -11,6 +11,7 @@
 #include "loa/air_station.hpp"
 #include "loa/checked_station.hpp"
 #include "schedule_rights.hpp"
+#include "loa/write_advice.hpp"
 
 namespace loa {
 
@@ -73,7 +74,10 @@ nlohmann::json diagnostics_json(const Diagnostics& diags, const StationSettings&
 void write_atomically(const std::filesystem::path& file, const std::string& text) {
   std::string tmp = (file.parent_path() / ("." + file.filename().string() + ".XXXXXX")).string();
   const int fd = ::mkstemp(tmp.data());
-  if (fd < 0) throw std::runtime_error("cannot write in " + file.parent_path().string());
+  if (fd < 0) {
+    throw std::runtime_error("cannot save " + file.filename().string() + ": " +
+                             cannot_write_advice(file.parent_path(), errno));
+  }
   bool ok = ::fchmod(fd, 0644) == 0;
   std::size_t done = 0;
   while (ok && done < text.size()) {
@@ -84,8 +88,10 @@ void write_atomically(const std::filesystem::path& file, const std::string& text
   ok = ok && ::fsync(fd) == 0;
   ok = ::close(fd) == 0 && ok;
   if (!ok || std::rename(tmp.c_str(), file.c_str()) != 0) {
+    const int error = errno;
     ::unlink(tmp.c_str());
-    throw std::runtime_error("cannot write " + file.string() + " (disk full or not writable?)");
+    throw std::runtime_error("cannot save " + file.filename().string() + ": " +
+                             cannot_write_advice(file.parent_path(), error));
   }
 }
 

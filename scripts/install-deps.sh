@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages loa needs, and only those that are missing (idempotent).
-# Usage: scripts/install-deps.sh [build] [test] [example]   (default: build)
+# Usage: scripts/install-deps.sh [build] [test] [example] [package]   (default: build)
+# The operator guide's build steps run this; docs/operator-guide.md lists no packages of its own.
 set -euo pipefail
 
 build=(g++ cmake ninja-build pkg-config libyaml-cpp-dev libsndfile1-dev libhowardhinnant-date-dev
@@ -12,6 +13,9 @@ build=(g++ cmake ninja-build pkg-config libyaml-cpp-dev libsndfile1-dev libhowar
 test=(libgtest-dev clang libclang-rt-14-dev jackd2 libjack-jackd2-dev ffmpeg)
 # The example station makes its clips with espeak-ng and sox, and switches its relays with gpioset.
 example=(espeak-ng sox gpiod)
+# scripts/package.sh: CPack's DEB generator finds libraries with dpkg-shlibdeps and file; lintian
+# checks the package (scripts/test.sh).
+package=(dpkg-dev file)
 # The control page's browser tests: Debian's Chromium, and Node.js with npm (for playwright-core)
 # unless a Node.js is installed already (NodeSource's includes npm and conflicts with Debian's).
 web=(chromium)
@@ -21,9 +25,10 @@ wanted=()
 for set in "${@:-build}"; do
   case "$set" in
     build) wanted+=("${build[@]}") ;;
-    test) wanted+=("${build[@]}" "${test[@]}" "${example[@]}" "${web[@]}") ;;
+    test) wanted+=("${build[@]}" "${test[@]}" "${example[@]}" "${web[@]}" "${package[@]}" lintian) ;;
     example) wanted+=("${example[@]}") ;;
-    *) echo "install-deps: unknown set '$set' (build, test, example)" >&2; exit 2 ;;
+    package) wanted+=("${package[@]}") ;;
+    *) echo "install-deps: unknown set '$set' (build, test, example, package)" >&2; exit 2 ;;
   esac
 done
 

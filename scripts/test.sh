@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds and runs every test: the release build's unit and end-to-end tests, the same under
+# Builds and runs every test: the release build's unit and end-to-end tests, the Debian package
+# (scripts/package.sh, checked by scripts/package-check.sh), the same tests under
 # AddressSanitizer + UndefinedBehaviorSanitizer, and the station loader's fuzz target for a bounded
 # time. Set LOA_FUZZ_SECONDS to change the fuzzing time (default 60). The audio path tests play
 # through a JACK server with the dummy driver (scripts/jack-dummy.sh), started here if none runs.
@@ -22,6 +23,10 @@ step "release build and tests"
 cmake --preset release >/dev/null
 cmake --build --preset release -j "$jobs"
 ctest --preset release -j "$jobs"
+
+step "the Debian package: lintian, then unpacked (dpkg -x): loa --version, loa check on its station"
+scripts/package.sh build/package
+scripts/package-check.sh build/package
 
 step "asan+ubsan build and tests"
 cmake --preset asan >/dev/null
