@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "loa/clash_warnings.hpp"
 #include "loa/clip_files.hpp"
 #include "loa/command_lookup.hpp"
 #include "loa/planner.hpp"
@@ -92,10 +93,34 @@ CheckedStation check_station(const std::filesystem::path& file, const CheckOptio
     const Date today = options.today.value_or(
         local_date(std::chrono::time_point_cast<Micros>(std::chrono::system_clock::now()), zone));
     warn_expired(c.station, today, c.diags);
-    if (c.ok()) warn_always_blocked(c, today, 28);
+    if (c.ok()) {
+      warn_clashes(c.station, today, c.diags);
+      warn_always_blocked(c, today, 28);
+    }
   }
   return c;
 }
+
+namespace {
+
+// Whether a delayed broadcast waited for one of equal or higher priority on its zones. Waiting
+// for the item of a lower one to end is a soft insertion, as documented: no reason to warn.
+bool held_by_equal_or_higher(const PlannedBroadcast& delayed,
+                             const std::vector<PlannedBroadcast>& all) {
+  const Broadcast& b = delayed.broadcast;
+  const UtcTime waited_from = b.scheduled;
+  const UtcTime waited_to = delayed.outcome.start.value_or(waited_from);
+  for (const auto& other : all) {
+    if (&other == &delayed || (other.broadcast.zones & b.zones) == 0 ||
+        other.broadcast.priority < b.priority || !other.outcome.start || !other.outcome.end) {
+      continue;
+    }
+    if (*other.outcome.start<waited_to&& * other.outcome.end> waited_from) return true;
+  }
+  return false;
+}
+
+}  // namespace
 
 void warn_always_blocked(CheckedStation& c, const Date& today, int days) {
   const date::time_zone* zone = c.station.settings.zone;
@@ -107,11 +132,15 @@ void warn_always_blocked(CheckedStation& c, const Date& today, int days) {
     int blocked = 0;
   };
   std::map<const Slot*, Tally> tally;
-  for (const auto& pb : plan(c.station, c.lengths(), from, to)) {
+  const auto broadcasts = plan(c.station, c.lengths(), from, to);
+  for (const auto& pb : broadcasts) {
     Tally& t = tally[pb.broadcast.slot];
     ++t.total;
     const auto s = pb.outcome.status;
-    if (s == BroadcastStatus::delayed || s == BroadcastStatus::missed) ++t.blocked;
+    if (s == BroadcastStatus::missed ||
+        (s == BroadcastStatus::delayed && held_by_equal_or_higher(pb, broadcasts))) {
+      ++t.blocked;
+    }
   }
   for (const auto& p : c.station.programmes) {
     for (const auto& s : p.slots) {

@@ -319,5 +319,49 @@ TEST_F(Cli, CheckFindsAmplifierCommandsThatCannotRun) {
   EXPECT_NE(r.err.find("2 error(s)"), std::string::npos) << r.err;
 }
 
+// Issue 15: a campaign due at the bulletin's time, at the same priority, waited behind it every
+// morning without a word from loa check.
+TEST_F(Cli, ASameTimeSamePriorityClashIsWarnedNamingTheProgrammeInTheWay) {
+  station(std::string(kStation) + R"(  - id: mxh
+    valid: {from: 2027-01-01, until: 2027-01-31}
+    zones: [ap-2]
+    slots:
+      - {at: "06:00", days: weekdays, play: [five.flac]}
+)");
+  auto r = run("check --config station.yaml --today 2026-12-01", dir);
+  EXPECT_EQ(r.exit, 0) << r.err;
+  EXPECT_NE(r.out.find("station.yaml:24:9: warning: this slot is due at the same time as programme "
+                       "'sang' (same priority, on ap-2) on 21 days from 2027-01-01 to 2027-01-29"),
+            std::string::npos)
+      << r.out;
+
+  // A higher priority settles it: the campaign goes first, and nothing is warned.
+  station(std::string(kStation) + R"(  - id: mxh
+    priority: high
+    valid: {from: 2027-01-01, until: 2027-01-31}
+    zones: [ap-2]
+    slots:
+      - {at: "06:00", days: weekdays, play: [five.flac]}
+)");
+  r = run("check --config station.yaml --today 2026-12-01", dir);
+  EXPECT_EQ(r.out.find("warning:"), std::string::npos) << r.out;
+}
+
+// A high-priority notice inserted softly into the morning session waits for the clip playing to
+// end, every day: that is how soft starts are documented, not a slot that never gets its turn.
+TEST_F(Cli, ASoftInsertionIsNotWarnedAsBlocked) {
+  station(std::string(kStation) + R"(  - id: tiem-chung
+    priority: high
+    chime: none
+    slots:
+      - {at: "06:00:03", play: [five.flac]}
+)");
+  auto r = run("check --config station.yaml --today 2026-12-01", dir);
+  EXPECT_EQ(r.exit, 0) << r.err;
+  EXPECT_EQ(r.out.find("warning:"), std::string::npos) << r.out;
+  const auto plan = run("plan --config station.yaml --from 2026-12-03 --days 1", dir);
+  EXPECT_NE(plan.out.find("delayed"), std::string::npos) << plan.out;  // it does wait
+}
+
 }  // namespace
 }  // namespace loa
