@@ -1,5 +1,7 @@
 #include "loa/station_settings.hpp"
 
+#include <algorithm>
+
 #include "loa/did_you_mean.hpp"
 #include "loa/yaml_read.hpp"
 
@@ -87,7 +89,7 @@ const date::time_zone* find_zone(const YamlNode& n, const std::string& name, Dia
 }
 
 void read_station(const YamlNode& n, StationSettings& s, Diagnostics& d) {
-  MapReader r(n, "station", {"name", "timezone", "clips", "include", "state"}, d);
+  MapReader r(n, "station", {"name", "timezone", "clips", "include", "state", "holidays"}, d);
   if (const auto* v = r.get("name")) s.name = read_text(*v, "station name", d).value_or("");
   if (const auto* v = r.get("timezone")) {
     if (auto name = read_text(*v, "timezone", d)) {
@@ -105,6 +107,13 @@ void read_station(const YamlNode& n, StationSettings& s, Diagnostics& d) {
     for (const YamlNode* g : read_list(*v, "include (a list of file patterns)", true, d)) {
       if (auto t = read_text(*g, "include pattern", d)) s.include.emplace_back(*t, g->pos);
     }
+  }
+  if (const auto* v = r.get("holidays")) {
+    for (const YamlNode* h : read_list(*v, "holidays (a list of dates)", true, d)) {
+      if (auto day = read_date(*h, "holidays", d)) s.holidays.push_back(*day);
+    }
+    std::sort(s.holidays.begin(), s.holidays.end());
+    s.holidays.erase(std::unique(s.holidays.begin(), s.holidays.end()), s.holidays.end());
   }
 }
 

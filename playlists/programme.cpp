@@ -2,6 +2,9 @@
 
 #include <algorithm>
 
+#include "loa/lunar_calendar.hpp"
+#include "loa/public_holidays.hpp"
+
 namespace loa {
 
 namespace {
@@ -32,6 +35,21 @@ bool monthday_matches(const DayRule& rule, const Date& d) {
                      [&](int m) { return m == day || (m == -1 && last); });
 }
 
+bool lunar_day_matches(const DayRule& rule, const Date& d) {
+  const LunarDate l = to_lunar(d);
+  const bool last = is_last_lunar_day(d);
+  return std::any_of(rule.lunar_days.begin(), rule.lunar_days.end(),
+                     [&](int m) { return m == l.day || (m == -1 && last); });
+}
+
+bool lunar_date_matches(const DayRule& rule, const Date& d) {
+  const LunarDate l = to_lunar(d);
+  const bool last = is_last_lunar_day(d);
+  return std::any_of(rule.lunar_dates.begin(), rule.lunar_dates.end(), [&](const auto& m) {
+    return m.month == l.month && m.leap == l.leap && (m.day == l.day || (m.day == -1 && last));
+  });
+}
+
 }  // namespace
 
 bool DayRule::matches(const Date& d) const {
@@ -42,6 +60,10 @@ bool DayRule::matches(const Date& d) const {
       return std::binary_search(dates.begin(), dates.end(), d);
     case Kind::monthdays:
       return monthday_matches(*this, d);
+    case Kind::lunar_days:
+      return lunar_day_matches(*this, d);
+    case Kind::lunar_dates:
+      return lunar_date_matches(*this, d);
   }
   return false;
 }
@@ -49,6 +71,7 @@ bool DayRule::matches(const Date& d) const {
 bool Programme::runs_on(const Date& d) const {
   if (valid_from && d < *valid_from) return false;
   if (valid_until && d > *valid_until) return false;
+  if (except_holidays && is_public_holiday(d)) return false;
   return !std::binary_search(except.begin(), except.end(), d);
 }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 
 #include "loa/did_you_mean.hpp"
 #include "loa/yaml_read.hpp"
@@ -13,6 +14,9 @@ namespace {
 constexpr std::array<std::string_view, 7> kDayNames = {"sun", "mon", "tue", "wed",
                                                        "thu", "fri", "sat"};
 constexpr std::array<std::string_view, 5> kOrdinals = {"1st", "2nd", "3rd", "4th", "5th"};
+// The same ordinals spelled out, as in `weekdays_of_month: [first-mon, last-sun]`.
+constexpr std::array<std::string_view, 5> kOrdinalWords = {"first", "second", "third", "fourth",
+                                                           "fifth"};
 
 std::vector<std::string> day_words() {
   std::vector<std::string> words = {"daily", "weekdays", "weekends"};
@@ -47,10 +51,11 @@ bool add_day_word(const YamlNode& n, DayRule& rule, Diagnostics& d) {
     int ordinal = 0;
     if (ord == "last") ordinal = -1;
     for (std::size_t k = 0; k < kOrdinals.size(); ++k) {
-      if (kOrdinals[k] == ord) ordinal = static_cast<int>(k) + 1;
+      if (kOrdinals[k] == ord || kOrdinalWords[k] == ord) ordinal = static_cast<int>(k) + 1;
     }
     if (ordinal == 0) {
-      d.error(n.pos, "'" + w + "' is not a day; write 1st-mon .. 5th-mon or last-mon" +
+      d.error(n.pos, "'" + w +
+                         "' is not a day; write 1st-mon .. 5th-mon (or first-mon) or last-mon" +
                          did_you_mean(w, day_words()));
       return false;
     }
@@ -96,6 +101,105 @@ void read_monthdays(const YamlNode& n, DayRule& rule, Diagnostics& d) {
       rule.monthdays.push_back(static_cast<int>(*day));
     }
   }
+}
+
+// "1".."30" or "last" (-1): a day of a lunar month. Reports and returns nullopt otherwise.
+std::optional<int> lunar_day(const YamlNode& n, std::string_view text, std::string_view example,
+                             Diagnostics& d) {
+  if (text == "last") return -1;
+  const auto digits = parse_digits(text, 0, text.size());
+  if (text.empty() || text.size() > 3 || !digits) {
+    d.error(n.pos, "'" + std::string(text) +
+                       "' is not a lunar day; write 1 (mùng 1) to 30, or last, " +
+                       std::string(example));
+    return std::nullopt;
+  }
+  if (*digits < 1 || *digits > 30) {
+    d.error(n.pos, "lunar day " + std::to_string(*digits) +
+                       " does not exist; a lunar month has 29 or 30 days: write 1 (mùng 1) to 30, "
+                       "or last, " +
+                       std::string(example));
+    return std::nullopt;
+  }
+  return *digits;
+}
+
+void read_lunar_days(const YamlNode& n, DayRule& rule, Diagnostics& d) {
+  rule.kind = DayRule::Kind::lunar_days;
+  for (const YamlNode* v : read_list(n, "lunar_days", true, d)) {
+    if (!v->is_scalar()) {
+      d.error(v->pos, "expected a lunar day such as 15, found " + std::string(v->kind_name()));
+      continue;
+    }
+    if (auto day = lunar_day(*v, v->value, "for example lunar_days: [1, 15]", d))
+      rule.lunar_days.push_back(*day);
+  }
+}
+
+// "10/3", "1/4n" (the leap month 4), "last/12".
+std::optional<LunarDayOfYear> lunar_date(const YamlNode& n, Diagnostics& d) {
+  const std::string how =
+      R"(write day/month, for example "10/3" (10 tháng 3), or "1/4n" for the leap month 4)";
+  const auto slash = n.is_scalar() ? n.value.find('/') : std::string::npos;
+  if (slash == std::string::npos) {
+    d.error(n.pos,
+            (n.is_scalar() ? "'" + n.value + "' is not a lunar date; "
+                           : "expected a lunar date, found " + std::string(n.kind_name()) + "; ") +
+                how);
+    return std::nullopt;
+  }
+  std::string month_text = n.value.substr(slash + 1);
+  LunarDayOfYear out;
+  if (month_text.ends_with('n')) {
+    out.leap = true;
+    month_text.pop_back();
+  }
+  const auto month = parse_digits(month_text, 0, month_text.size());
+  if (month_text.empty() || month_text.size() > 2 || !month) {
+    d.error(n.pos, "'" + n.value + "' is not a lunar date; " + how);
+    return std::nullopt;
+  }
+  if (*month < 1 || *month > 12) {
+    d.error(n.pos, "'" + n.value + "': month " + std::to_string(*month) +
+                       " is not a lunar month; the lunar year has months 1 to 12 (a leap month "
+                       "is written with n, as 4n)");
+    return std::nullopt;
+  }
+  out.month = *month;
+  const auto day = lunar_day(n, std::string_view(n.value).substr(0, slash),
+                             "before the /, for example \"15/8\"", d);
+  if (!day) return std::nullopt;
+  out.day = *day;
+  return out;
+}
+
+void read_lunar_dates(const YamlNode& n, DayRule& rule, Diagnostics& d) {
+  rule.kind = DayRule::Kind::lunar_dates;
+  for (const YamlNode* v : read_list(n, "lunar_dates", true, d)) {
+    if (auto l = lunar_date(*v, d)) rule.lunar_dates.push_back(*l);
+  }
+  std::sort(rule.lunar_dates.begin(), rule.lunar_dates.end());
+  rule.lunar_dates.erase(std::unique(rule.lunar_dates.begin(), rule.lunar_dates.end()),
+                         rule.lunar_dates.end());
+}
+
+// `except:` dates, and `holidays`: Vietnam's public holidays and the station's own.
+void read_except(const YamlNode& n, Programme& p, const StationSettings& s, Diagnostics& d) {
+  for (const YamlNode* v : read_list(n, "except", true, d)) {
+    if (v->is_scalar() && v->value == "holidays") {
+      p.except_holidays = true;
+      p.except.insert(p.except.end(), s.holidays.begin(), s.holidays.end());
+    } else if (v->is_scalar() && !v->value.empty() &&
+               std::isalpha(static_cast<unsigned char>(v->value[0])) != 0) {
+      d.error(v->pos, "except: '" + v->value +
+                          "' is not a date; write YYYY-MM-DD, for example 2027-02-08, or holidays" +
+                          did_you_mean(v->value, {"holidays"}));
+    } else if (auto date = read_date(*v, "except", d)) {
+      p.except.push_back(*date);
+    }
+  }
+  std::sort(p.except.begin(), p.except.end());
+  p.except.erase(std::unique(p.except.begin(), p.except.end()), p.except.end());
 }
 
 PlayItem playlist_item(const YamlNode& n, std::string ref, Diagnostics& d) {
@@ -197,12 +301,45 @@ void read_every(const MapReader& r, Slot& slot, Diagnostics& d) {
   }
 }
 
+// The slot's days: one of days (or weekdays_of_month), dates, monthdays, lunar_days, lunar_dates.
+void read_day_rule(const MapReader& r, const YamlNode& n, DayRule& rule, Diagnostics& d) {
+  static constexpr std::array<std::string_view, 6> kForms = {
+      "days", "weekdays_of_month", "dates", "monthdays", "lunar_days", "lunar_dates"};
+  const YamlNode* form = nullptr;
+  std::string_view form_key;
+  for (auto key : kForms) {
+    const YamlNode* v = r.get(key);
+    if (v == nullptr) continue;
+    if (form != nullptr) {
+      d.error(n.pos,
+              "a slot takes one of 'days', 'dates', 'monthdays', 'lunar_days' or 'lunar_dates'");
+      return;
+    }
+    form = v;
+    form_key = key;
+  }
+  if (form == nullptr) return;
+  if (form_key == "days" || form_key == "weekdays_of_month") {
+    read_days(*form, rule, d);
+  } else if (form_key == "dates") {
+    rule.kind = DayRule::Kind::dates;
+    rule.dates = read_dates(*form, "dates", d);
+  } else if (form_key == "monthdays") {
+    read_monthdays(*form, rule, d);
+  } else if (form_key == "lunar_days") {
+    read_lunar_days(*form, rule, d);
+  } else {
+    read_lunar_dates(*form, rule, d);
+  }
+}
+
 std::optional<Slot> read_slot(const YamlNode& n, const Programme& p, const StationSettings& s,
                               Diagnostics& d) {
-  MapReader r(n, "slot",
-              {"at", "every", "between", "days", "dates", "monthdays", "play", "repeat", "gap",
-               "start", "late", "on_interrupt"},
-              d);
+  MapReader r(
+      n, "slot",
+      {"at", "every", "between", "days", "weekdays_of_month", "dates", "monthdays", "lunar_days",
+       "lunar_dates", "play", "repeat", "gap", "start", "late", "on_interrupt"},
+      d);
   if (!r.ok()) return std::nullopt;
   Slot slot;
   slot.pos = n.pos;
@@ -221,21 +358,7 @@ std::optional<Slot> read_slot(const YamlNode& n, const Programme& p, const Stati
   } else {
     read_every(r, slot, d);
   }
-  const YamlNode* days = r.get("days");
-  const YamlNode* dates = r.get("dates");
-  const YamlNode* monthdays = r.get("monthdays");
-  const int day_forms = static_cast<int>(days != nullptr) + static_cast<int>(dates != nullptr) +
-                        static_cast<int>(monthdays != nullptr);
-  if (day_forms > 1) {
-    d.error(n.pos, "a slot takes one of 'days', 'dates' or 'monthdays'");
-  } else if (days != nullptr) {
-    read_days(*days, slot.days, d);
-  } else if (dates != nullptr) {
-    slot.days.kind = DayRule::Kind::dates;
-    slot.days.dates = read_dates(*dates, "dates", d);
-  } else if (monthdays != nullptr) {
-    read_monthdays(*monthdays, slot.days, d);
-  }
+  read_day_rule(r, n, slot.days, d);
   if (const YamlNode* play = r.require("play")) {
     for (const YamlNode* item : read_list(*play, "play", true, d)) {
       if (auto i = read_play_item(*item, s, d)) slot.play.push_back(std::move(*i));
@@ -340,7 +463,7 @@ std::optional<Programme> read_programme(const YamlNode& n, const StationSettings
   if (const auto* v = r.get("priority")) p.priority = read_priority(*v, d).value_or(p.priority);
   if (const auto* v = r.get("zones")) p.zones = read_zone_set(*v, s, d).value_or(p.zones);
   if (const auto* v = r.get("valid")) read_validity(*v, p, d);
-  if (const auto* v = r.get("except")) p.except = read_dates(*v, "except", d);
+  if (const auto* v = r.get("except")) read_except(*v, p, s, d);
   if (const auto* v = r.get("chime")) read_chime(*v, p.chime, s, d);
   if (const auto* v = r.get("on_demand")) {
     if (read_choice(*v, "on_demand", {"true", "false"}, d) == "true") {

@@ -3,6 +3,8 @@
 #include <nlohmann/json.hpp>
 #include <ostream>
 
+#include "loa/lunar_calendar.hpp"
+
 namespace loa {
 
 namespace {
@@ -29,6 +31,14 @@ std::string length_text(Micros d) {
       std::chrono::round<std::chrono::duration<std::int64_t, std::deci>>(d)));
 }
 
+// "âm lịch 24/10 Bính Ngọ", "âm lịch 15/2 nhuận Quý Mão": the day's lunar date, as the commune
+// counts its days (mùng 1, rằm, Tết).
+std::string lunar_text(const Date& d) {
+  const LunarDate l = to_lunar(d);
+  return "âm lịch " + std::to_string(l.day) + "/" + std::to_string(l.month) +
+         (l.leap ? " nhuận " : " ") + lunar_year_name(l.year);
+}
+
 }  // namespace
 
 void print_plan_json(std::ostream& out, const Station& st,
@@ -47,6 +57,7 @@ void print_plan_json(std::ostream& out, const Station& st,
       items.push_back(std::move(j));
     }
     nlohmann::json j = {{"scheduled", format_iso(b.scheduled, zone)},
+                        {"lunar", format_lunar_day_month(to_lunar(local_date(b.scheduled, zone)))},
                         {"start", optional_time(o.start, zone)},
                         {"end", optional_time(o.end, zone)},
                         {"programme", b.programme->id},
@@ -72,8 +83,8 @@ void print_plan_text(std::ostream& out, const Station& st,
     const Date d = local_date(b.scheduled, zone);
     if (!day || *day != d) {
       day = d;
-      out << (day_count++ > 0 ? "\n" : "") << date::format("%A %F", date::sys_days{d}) << "  ("
-          << st.settings.timezone << ")\n";
+      out << (day_count++ > 0 ? "\n" : "") << date::format("%A %F", date::sys_days{d}) << "  "
+          << lunar_text(d) << "  (" << st.settings.timezone << ")\n";
     }
     std::string when = clock(b.scheduled, zone);
     std::string span =

@@ -59,6 +59,9 @@ struct StationSettings {
   AudioSettings audio;
   std::vector<Zone> zones;
   std::vector<Amplifier> amplifiers;
+  // `station.holidays`: the station's own days off, beside the built-in public holidays
+  // (is_public_holiday), skipped by programmes with `except: holidays`. Sorted, unique.
+  std::vector<Date> holidays;
 
   ZoneSet all_zones() const;
   // Index of the zone with this id, or -1.

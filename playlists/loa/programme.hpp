@@ -23,9 +23,18 @@ struct PlayItem {
   SourcePos pos;
 };
 
-// Which days a slot airs on. Exactly one of the three forms is used.
+// A yearly day of the lunar calendar, as in `lunar_dates: ["10/3", "15/8", "1/4n", "last/12"]`.
+struct LunarDayOfYear {
+  int day = 1;  // 1..30, or -1 for the last day of the month
+  int month = 1;
+  bool leap = false;  // "n": the leap month (tháng nhuận) of that number, in years that have one
+
+  auto operator<=>(const LunarDayOfYear&) const = default;
+};
+
+// Which days a slot airs on. Exactly one of the forms is used.
 struct DayRule {
-  enum class Kind { weekdays, dates, monthdays };
+  enum class Kind { weekdays, dates, monthdays, lunar_days, lunar_dates };
   Kind kind = Kind::weekdays;
   std::uint8_t weekdays = 0x7F;  // bit 0 = Sunday .. bit 6 = Saturday
   // "last-sun", "1st-mon": (ordinal 1..5 or -1 for last, weekday 0..6). Match in addition to
@@ -33,6 +42,10 @@ struct DayRule {
   std::vector<std::pair<int, unsigned>> nth_weekdays;
   std::vector<Date> dates;     // sorted
   std::vector<int> monthdays;  // 1..31, or -1 for the last day of the month
+  // Days of every lunar month, leap months too: 1 (mùng 1), 15 (rằm) .. 30, or -1 for the last.
+  std::vector<int> lunar_days;
+  // Days of the lunar year; a regular month's date never matches in its leap month.
+  std::vector<LunarDayOfYear> lunar_dates;
 
   bool matches(const Date& d) const;
 };
@@ -72,7 +85,8 @@ struct Programme {
   ZoneSet zones = 0;
   std::optional<Date> valid_from;
   std::optional<Date> valid_until;
-  std::vector<Date> except;  // sorted
+  std::vector<Date> except;      // sorted; with `except: holidays`, the station's holidays too
+  bool except_holidays = false;  // `except: holidays`: not on Vietnam's public holidays
   ChimeChoice chime;
   std::vector<Slot> slots;
   // `on_demand: true`: what it airs when an operator asks (play now, from the page or loa

@@ -127,6 +127,7 @@ TEST_F(Cli, PlanJsonPlacesEachItemAtItsTime) {
   const auto& b = lines[0];
   EXPECT_EQ(b["programme"], "sang");
   EXPECT_EQ(b["scheduled"], "2026-12-01T06:00:00.000+07:00");
+  EXPECT_EQ(b.value("lunar", ""), "23/10");  // 1 December 2026 is the 23rd of the tenth lunar month
   EXPECT_EQ(b["start"], "2026-12-01T06:00:00.000+07:00");
   EXPECT_EQ(b["end"], "2026-12-01T06:00:17.500+07:00");  // chime 2.5 s + 10 s + 5 s
   EXPECT_EQ(b["status"], "planned");
@@ -160,7 +161,9 @@ TEST_F(Cli, PlanTextIsATimeline) {
   station(kStation);
   auto r = run("plan --config station.yaml --from 2026-12-02 --to 2026-12-03 --items", dir);
   ASSERT_EQ(r.exit, 0) << r.err;
-  EXPECT_NE(r.out.find("Wednesday 2026-12-02"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Wednesday 2026-12-02  âm lịch 24/10 Bính Ngọ  (Asia/Ho_Chi_Minh)"),
+            std::string::npos)
+      << r.out;
   EXPECT_NE(r.out.find("06:00:00  06:00:00-06:00:25  normal"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("(cut)"), std::string::npos) << r.out;
 }

@@ -432,3 +432,118 @@ TEST(Loader, AFolderNamedDecomposedOnDiskIsFound) {
 
 }  // namespace
 }  // namespace loa
+
+namespace loa {
+namespace {
+
+Date ymd(int y, unsigned m, unsigned d) {
+  return Date{date::year{y}, date::month{m}, date::day{d}};
+}
+
+TEST(LunarDays, MungMotAndRamEveryLunarMonthLeapMonthsToo) {
+  auto l = load_slot("{at: '06:00', lunar_days: [1, 15], play: [a.mp3]}");
+  ASSERT_FALSE(l.diags.has_errors()) << l.all();
+  const DayRule& rule = l.station.programmes[0].slots[0].days;
+  EXPECT_TRUE(rule.matches(ymd(2027, 2, 6)));   // mùng 1 Tết Đinh Mùi
+  EXPECT_TRUE(rule.matches(ymd(2027, 2, 20)));  // rằm tháng Giêng
+  EXPECT_FALSE(rule.matches(ymd(2027, 2, 7)));  // mùng 2
+  EXPECT_FALSE(rule.matches(ymd(2027, 3, 1)));  // a solar 1st that is no mùng 1
+  EXPECT_TRUE(rule.matches(ymd(2023, 3, 22)));  // mùng 1 of the leap second month of 2023
+  EXPECT_TRUE(rule.matches(ymd(2023, 4, 5)));   // its rằm
+  auto last = load_slot("{at: '06:00', lunar_days: [last], play: [a.mp3]}");
+  ASSERT_FALSE(last.diags.has_errors()) << last.all();
+  EXPECT_TRUE(last.station.programmes[0].slots[0].days.matches(ymd(2027, 2, 5)));  // 29 Tết
+  EXPECT_FALSE(last.station.programmes[0].slots[0].days.matches(ymd(2027, 2, 4)));
+}
+
+TEST(LunarDates, YearlyAndTheLeapMonthByName) {
+  auto l = load_slot("{at: '06:00', lunar_dates: ['10/3', 15/8, 15/2n, last/12], play: [a.mp3]}");
+  ASSERT_FALSE(l.diags.has_errors()) << l.all();
+  const DayRule& rule = l.station.programmes[0].slots[0].days;
+  EXPECT_TRUE(rule.matches(ymd(2026, 4, 26)));  // Giỗ Tổ Hùng Vương 2026
+  EXPECT_TRUE(rule.matches(ymd(2027, 4, 16)));  // and 2027
+  EXPECT_TRUE(rule.matches(ymd(2025, 10, 6)));  // Trung thu 2025
+  EXPECT_TRUE(rule.matches(ymd(2027, 2, 5)));   // the last day of the year (29 Tết)
+  EXPECT_TRUE(rule.matches(ymd(2024, 2, 9)));   // ... or 30 Tết
+  // 2023 has two second months: "15/2n" names the leap one only, "15/2" would the first.
+  EXPECT_TRUE(rule.matches(ymd(2023, 4, 5)));
+  EXPECT_FALSE(rule.matches(ymd(2023, 3, 6)));
+  EXPECT_FALSE(rule.matches(ymd(2026, 4, 25)));
+}
+
+TEST(LunarDates, MistakesSayWhatToWrite) {
+  auto l = load_slot("{at: '06:00', lunar_days: [1, 31], play: [a.mp3]}");
+  EXPECT_TRUE(
+      l.has("st.yaml:10:39: error: lunar day 31 does not exist; a lunar month has 29 or "
+            "30 days: write 1 (mùng 1) to 30, or last"))
+      << l.all();
+  auto zero = load_slot("{at: '06:00', lunar_days: [0], play: [a.mp3]}");
+  EXPECT_TRUE(zero.has("st.yaml:10:36: error: lunar day 0 does not exist")) << zero.all();
+  auto m = load_slot("{at: '06:00', lunar_dates: ['1/13', '31/3', '10/3', x], play: [a.mp3]}");
+  EXPECT_TRUE(
+      m.has("st.yaml:10:37: error: '1/13': month 13 is not a lunar month; the lunar year "
+            "has months 1 to 12"))
+      << m.all();
+  EXPECT_TRUE(m.has("st.yaml:10:45: error: lunar day 31 does not exist")) << m.all();
+  EXPECT_TRUE(
+      m.has("st.yaml:10:61: error: 'x' is not a lunar date; write day/month, for example "
+            "\"10/3\""))
+      << m.all();
+  auto both = load_slot("{at: '06:00', days: [mon], lunar_days: [1], play: [a.mp3]}");
+  EXPECT_TRUE(
+      both.has("a slot takes one of 'days', 'dates', 'monthdays', 'lunar_days' or "
+               "'lunar_dates'"))
+      << both.all();
+}
+
+TEST(WeekdaysOfMonth, SpelledAsTheIssueWritesThem) {
+  auto l = load_slot("{at: '06:00', weekdays_of_month: [first-mon, last-sun], play: [a.mp3]}");
+  ASSERT_FALSE(l.diags.has_errors()) << l.all();
+  const DayRule& rule = l.station.programmes[0].slots[0].days;
+  EXPECT_TRUE(rule.matches(ymd(2027, 3, 1)));   // the first Monday of March 2027
+  EXPECT_FALSE(rule.matches(ymd(2027, 3, 8)));  // the second
+  EXPECT_TRUE(rule.matches(ymd(2027, 3, 28)));  // the last Sunday
+  EXPECT_FALSE(rule.matches(ymd(2027, 3, 21)));
+}
+
+TEST(ExceptHolidays, BuiltInListAndTheStationsOwn) {
+  auto l = load(R"(station:
+  name: Test
+  timezone: Asia/Ho_Chi_Minh
+  holidays: [2027-02-09, 2027-09-03]
+zones:
+  - {id: ap-1, name: Ấp 1, channel: 1}
+programmes:
+  - id: p
+    except: [holidays, 2027-06-01]
+    slots: [{at: '06:00', days: daily, play: [a.mp3]}]
+  - id: q
+    except: 2027-06-01
+    slots: [{at: '06:00', days: daily, play: [a.mp3]}]
+)");
+  ASSERT_FALSE(l.diags.has_errors()) << l.all();
+  const Programme& p = l.station.programmes[0];
+  for (const Date& d : {ymd(2027, 1, 1), ymd(2027, 2, 5), ymd(2027, 2, 6), ymd(2027, 2, 8),
+                        ymd(2027, 4, 16), ymd(2027, 4, 30), ymd(2027, 5, 1), ymd(2027, 9, 2),
+                        ymd(2027, 2, 9), ymd(2027, 9, 3), ymd(2027, 6, 1)}) {
+    EXPECT_FALSE(p.runs_on(d)) << format_date(d);
+  }
+  EXPECT_TRUE(p.runs_on(ymd(2027, 2, 10)));
+  EXPECT_TRUE(p.runs_on(ymd(2027, 9, 4)));
+  const Programme& q = l.station.programmes[1];  // no `holidays`: airs on them
+  EXPECT_TRUE(q.runs_on(ymd(2027, 1, 1)));
+  EXPECT_FALSE(q.runs_on(ymd(2027, 6, 1)));
+}
+
+TEST(ExceptHolidays, AMisspeltWordSaysWhatToWrite) {
+  auto l = load(kHead +
+                "programmes:\n  - id: p\n    except: [holydays]\n    slots: [{at: '06:00', "
+                "play: [a.mp3]}]\n");
+  EXPECT_TRUE(
+      l.has("st.yaml:9:14: error: except: 'holydays' is not a date; write YYYY-MM-DD, for "
+            "example 2027-02-08, or holidays (did you mean 'holidays'?)"))
+      << l.all();
+}
+
+}  // namespace
+}  // namespace loa
