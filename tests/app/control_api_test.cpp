@@ -218,8 +218,15 @@ TEST_F(ControlApi, ThePageItselfNeedsNoLogin) {
   EXPECT_NE(page->get_header_value("Content-Type").find("text/html"), std::string::npos);
   EXPECT_NE(page->get_header_value("Content-Security-Policy").find("default-src 'self'"),
             std::string::npos);
-  EXPECT_EQ(c.Get("/app.js")->status, 200);
   EXPECT_EQ(c.Get("/style.css")->status, 200);
+  // The script is an ES module: a browser runs it only when it comes as JavaScript, from this
+  // server (script-src falls back to default-src 'self').
+  const auto script = c.Get("/js/main.js");
+  ASSERT_TRUE(script);
+  EXPECT_EQ(script->status, 200);
+  EXPECT_NE(script->get_header_value("Content-Type").find("text/javascript"), std::string::npos);
+  EXPECT_EQ(script->get_header_value("X-Content-Type-Options"), "nosniff");
+  EXPECT_EQ(c.Get("/js/mainXjs")->status, 404);
 }
 
 TEST_F(ControlApi, RolesLimitWhatEachMayDo) {
