@@ -10,6 +10,7 @@
 #include "control_context.hpp"
 #include "loa/air_station.hpp"
 #include "loa/checked_station.hpp"
+#include "loa/values.hpp"
 #include "schedule_rights.hpp"
 
 namespace loa {
@@ -107,8 +108,17 @@ void add_programme_routes(ControlServer::Context& c) {
                               {"editable", where && *where == f}};
           j["programmes"] = nlohmann::json::array();
           for (const auto& p : station.programmes) {
-            if (p.pos.path() == f.string())
-              j["programmes"].push_back({{"id", p.id}, {"title", p.title}});
+            if (p.pos.path() != f.string()) continue;
+            auto zones = nlohmann::json::array();
+            for (const auto& id : station.settings.zone_ids()) {
+              const auto bit = static_cast<unsigned>(station.settings.zone_index(id));
+              if (((p.zones >> bit) & 1U) != 0) zones.push_back(id);
+            }
+            j["programmes"].push_back({{"id", p.id},
+                                       {"title", p.title},
+                                       {"priority", std::string(priority_class(p.priority))},
+                                       {"zones", zones},
+                                       {"on_demand", p.on_demand.has_value()}});
           }
           out.push_back(std::move(j));
         }

@@ -527,7 +527,11 @@ TEST_F(ControlApi, AValidProgrammeIsSavedAndChangesThePlan) {
   EXPECT_TRUE(found) << plan.dump();
   bool listed = false;
   for (const auto& f : body_of(c.Get("/api/programmes", bearer()))) {
-    if (f["name"] == "vaccination") listed = true;
+    if (f["name"] != "vaccination") continue;
+    listed = true;
+    // What the page needs to offer a programme on demand (it is not: it has slots only).
+    EXPECT_EQ(f["programmes"], json::parse(R"([{"id": "tiem-chung", "title": "Tiêm chủng",
+        "priority": "normal", "zones": ["cho"], "on_demand": false}])"));
   }
   EXPECT_TRUE(listed);
   bool journaled = false;

@@ -23,6 +23,7 @@ const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-
 
 const OPERATOR = {name: 'lan', password: 'mat-khau-van-hanh-1'};
 const VIEWER = {name: 'hoa', password: 'mat-khau-chi-xem-2'};
+const AP2_OPERATOR = {name: 'tuan', password: 'mat-khau-ap-hai-3'};  // zones: ap-2 only
 const PROGRAMME_FILE = 'thong-bao';
 const PROGRAMME_ID = 'thong-bao-thu';
 const PROGRAMME_TITLE = 'Thông báo thử nghiệm';
@@ -118,6 +119,22 @@ function writeStation() {
   slot = chooseSlot();
   programmeText = programmeYaml(slot.time, slot.date);
   fs.writeFileSync(path.join(dir, 'programmes', `${PROGRAMME_FILE}.yaml`), programmeText);
+  fs.writeFileSync(path.join(dir, 'programmes', 'san-sang.yaml'), [
+    'programmes:',
+    '  - id: bao-chay',
+    '    title: "Báo cháy"',
+    '    priority: emergency',
+    '    zones: [ap-1, cho]',
+    '    on_demand: true',
+    '    play: [canh-bao.wav]',
+    '  - id: tre-lac',
+    '    title: "Tìm trẻ lạc"',
+    '    priority: high',
+    '    zones: [ap-2]',
+    '    on_demand: true',
+    '    play: [tin-thu.wav]',
+    '',
+  ].join('\n'));
 }
 
 function loa(args, input) {
@@ -166,6 +183,8 @@ before(async () => {
   const config = path.join(dir, 'station.yaml');
   loa(['user', 'add', OPERATOR.name, '--role', 'operator', '--config', config], `${OPERATOR.password}\n`);
   loa(['user', 'add', VIEWER.name, '--role', 'viewer', '--config', config], `${VIEWER.password}\n`);
+  loa(['user', 'add', AP2_OPERATOR.name, '--role', 'operator', '--zones', 'ap-2', '--config', config],
+    `${AP2_OPERATOR.password}\n`);
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
   server = spawn(process.env.LOA_BINARY, ['run', '--config', config, '--output', 'null', '--listen', `127.0.0.1:${port}`,
@@ -572,6 +591,77 @@ test('play now: an emergency asks first, then airs; stop ends it; the journal sh
     await row.first().waitFor();
     assert.match(await row.first().textContent(), /Bị ngắt/);
     await shot(page, 'journal');
+  } finally {
+    await closePage(page);
+  }
+});
+
+test('on demand: a prepared emergency has its button, asks first, then airs under its own name', async () => {
+  const page = await loggedInPage();
+  try {
+    await page.click('#tab-play');
+    const button = page.locator('[data-testid="on-demand-bao-chay"]');
+    await button.waitFor();
+    assert.match(await button.textContent(), /Phát: Báo cháy/);
+    assert.match(await button.textContent(), /Ấp 1, Chợ/, 'the button says where it airs');
+    assert.equal(await page.locator('[data-testid="on-demand-tre-lac"]').count(), 1);
+    assert.equal(await page.locator(`[data-testid="on-demand-${PROGRAMME_ID}"]`).count(), 0,
+      'a programme with slots only gets no button');
+
+    let posted = 0;
+    page.on('request', (r) => { if (r.url().endsWith('/api/play-now')) posted++; });
+    await button.click();
+    await page.locator('#emergency-dialog[open]').waitFor();
+    assert.match(await page.textContent('#emergency-dialog'), /Báo cháy/);
+    await page.click('#cancel-emergency');
+    await page.locator('#emergency-dialog').waitFor({state: 'hidden'});
+    assert.equal(posted, 0, 'no play-now without confirmation');
+
+    await button.click();
+    await page.locator('#emergency-dialog[open]').waitFor();
+    const play = page.waitForResponse((r) => r.url().endsWith('/api/play-now'));
+    await page.click('#confirm-emergency');
+    const answer = await play;
+    assert.equal(answer.status(), 202);
+    assert.deepEqual(JSON.parse(answer.request().postData()), {programme: 'bao-chay'});
+    await page.locator('#on-demand-msg.msg-ok').waitFor();
+    const st = await until('the programme is on air on its zones', async () => {
+      const r = await apiGet(page, '/api/status');
+      const on = r.data.zones.filter((z) => z.on_air && z.on_air.programme === 'bao-chay').map((z) => z.id);
+      return on.length === 2 ? on : null;
+    });
+    assert.deepEqual(st.sort(), ['ap-1', 'cho']);
+    await shot(page, 'on-demand');
+    await page.click('#tab-status');
+    await page.click('#stop-all');
+    const log = await until('the journal has it under its own id', async () => {
+      const r = await apiGet(page, '/api/log');
+      return r.status === 200 && r.data.find((b) => b.programme === 'bao-chay' && b.status !== 'playing');
+    });
+    assert.equal(log.title, 'Báo cháy');
+  } finally {
+    await closePage(page);
+  }
+});
+
+test('on demand: an operator of some zones sees only the programmes they may air', async () => {
+  const page = await loggedInPage(AP2_OPERATOR);
+  try {
+    await page.click('#tab-play');
+    const button = page.locator('[data-testid="on-demand-tre-lac"]');
+    await button.waitFor();
+    assert.equal(await page.locator('[data-testid="on-demand-bao-chay"]').count(), 0,
+      'no button for a programme on zones beyond theirs');
+    const play = page.waitForResponse((r) => r.url().endsWith('/api/play-now'));
+    await button.click();  // high, not emergency: no question
+    assert.equal((await play).status(), 202);
+    await until('it airs on ap-2', async () => {
+      const r = await apiGet(page, '/api/status');
+      return r.data.zones.find((z) => z.id === 'ap-2' && z.on_air && z.on_air.programme === 'tre-lac');
+    });
+    await page.click('#tab-status');
+    await page.click('[data-testid="stop-ap-2"]');
+    await until('ap-2 is silent', async () => !(await apiGet(page, '/api/status')).data.zones.find((z) => z.id === 'ap-2').on_air);
   } finally {
     await closePage(page);
   }

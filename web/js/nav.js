@@ -26,7 +26,10 @@ export function showScreen(name) {
   }
   if (location.hash !== `#${name}`) history.replaceState(null, '', `#${name}`);
   if (name === 'clips') refreshClips();
-  if (name === 'play') refreshClips();
+  if (name === 'play') {
+    refreshClips();
+    refreshProgrammes();
+  }
   if (name === 'programmes') refreshProgrammes();
   if (name === 'journal') refreshJournal();
   if (name === 'status') {

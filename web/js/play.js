@@ -2,12 +2,13 @@
 
 import {api} from './api.js';
 import {openDialog} from './dialogs.js';
-import {$, el, mayUseZone, showMsg, t, zoneNames} from './dom.js';
+import {$, canControl, el, mayUseZone, showMsg, t, zoneNames} from './dom.js';
 import {state} from './state.js';
-import {refreshStatus} from './status.js';
+import {priorityLabel, refreshStatus} from './status.js';
 import {clockOf, formatSeconds} from './time.js';
 
 export function renderPlayForm() {
+  renderOnDemand();
   renderPlayClipChoices();
   renderPlayZoneChoices();
 }
@@ -86,4 +87,55 @@ export async function submitPlayNow(event) {
     showMsg('play-msg', r.error);
   }
   return undefined;
+}
+
+// Programmes prepared to air on demand (on_demand: true), one button each, for those of their
+// zones this account may use; the server airs them on exactly those (POST /api/play-now).
+export function onDemandProgrammes() {
+  const out = [];
+  for (const file of state.programmes) {
+    for (const p of file.programmes || []) {
+      if (!p.on_demand) continue;
+      const zones = (p.zones || []).filter(mayUseZone);
+      if (zones.length) out.push({...p, zones});
+    }
+  }
+  return out;
+}
+
+export function renderOnDemand() {
+  const list = onDemandProgrammes();
+  $('on-demand').hidden = !list.length || !canControl();
+  $('on-demand-list').replaceChildren(...list.map((p) => {
+    const emergency = p.priority === 'emergency';
+    return el('button', {
+      type: 'button', class: `btn btn-block on-demand-button ${emergency ? 'btn-danger' : 'btn-primary'}`,
+      dataset: {testid: `on-demand-${p.id}`, programme: p.id},
+      on: {click: () => playOnDemand(p)},
+    }, [
+      el('span', {class: 'on-demand-name', text: `${t('on_demand_play')}: ${p.title || p.id}`}),
+      el('span', {class: 'on-demand-meta small', text: `${priorityLabel(p.priority)} · ${zoneNames(p.zones)}`}),
+    ]);
+  }));
+}
+
+async function playOnDemand(p) {
+  if (p.priority === 'emergency') {
+    $('emergency-text').textContent = t('emergency_text', {zones: zoneNames(p.zones), clips: p.title || p.id});
+    const confirmed = await openDialog($('emergency-dialog'), 'confirm-emergency', 'cancel-emergency');
+    if (!confirmed) return;
+  }
+  const buttons = [...$('on-demand-list').querySelectorAll('button')];
+  for (const b of buttons) b.disabled = true;
+  const r = await api('POST', '/api/play-now', {json: {programme: p.id}});
+  for (const b of buttons) b.disabled = false;
+  if (r.ok) {
+    const d = r.data || {};
+    showMsg('on-demand-msg', `${p.title || p.id}: ${t('play_queued', {time: clockOf(d.scheduled) || '',
+      zones: zoneNames(d.zones || p.zones), priority: t(`prio_${d.priority || p.priority}`)})}`, 'ok');
+    state.timeline.loadedAt = 0;
+    refreshStatus();
+  } else if (r.status !== 401) {
+    showMsg('on-demand-msg', r.error);
+  }
 }

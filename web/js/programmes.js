@@ -3,6 +3,7 @@
 import {api} from './api.js';
 import {confirmDialog} from './dialogs.js';
 import {$, canControl, el, showMsg, t} from './dom.js';
+import {renderOnDemand} from './play.js';
 import {state} from './state.js';
 import {addDays, clockOf, dateOf} from './time.js';
 
@@ -14,6 +15,7 @@ export async function refreshProgrammes() {
     state.programmes = Array.isArray(r.data) ? r.data : [];
     showMsg('programmes-msg', '');
     renderProgrammeList();
+    renderOnDemand();
   } else if (r.status !== 401) {
     showMsg('programmes-msg', r.error);
   }
