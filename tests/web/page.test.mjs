@@ -469,6 +469,82 @@ test('programmes: "new programme file" asks for a name and saves a new file', as
   }
 });
 
+test('programmes: a file is deleted after a confirmation, within the account\'s rights', async () => {
+  const page = await loggedInPage();
+  const name = 'xoa-thu';
+  try {
+    const text = programmeYaml('23:59', slot.date, 'Sẽ xoá').replace(`id: ${PROGRAMME_ID}`, `id: ${name}`);
+    fs.writeFileSync(path.join(dir, 'programmes', `${name}.yaml`), text);
+    const reload = await page.request.put(`/api/programmes/${name}`, {data: text,
+      headers: {'Content-Type': 'text/yaml', 'X-CSRF-Token': await page.evaluate(async () =>
+        (await (await fetch('/api/session')).json()).csrf)}});
+    assert.equal(reload.status(), 200, await reload.text());
+    await page.click('#tab-programmes');
+    await page.click(`[data-testid="programme-${name}"]`);
+    await page.locator('#editor-delete').waitFor();
+
+    let deletes = 0;
+    page.on('request', (r) => { if (r.method() === 'DELETE') deletes++; });
+    await page.click('#editor-delete');
+    await page.locator('#confirm-dialog[open]').waitFor();
+    assert.match(await page.textContent('#confirm-text'), /Sẽ xoá/, 'the question names the programmes in the file');
+    await page.click('#confirm-cancel');
+    assert.equal(deletes, 0, 'nothing is deleted without confirmation');
+
+    await page.click('#editor-delete');
+    await page.locator('#confirm-dialog[open]').waitFor();
+    const del = page.waitForResponse((r) => r.request().method() === 'DELETE');
+    await page.click('#confirm-ok');
+    assert.equal((await del).status(), 200);
+    await page.locator(`[data-testid="programme-${name}"]`).waitFor({state: 'detached'});
+    assert.equal(await page.locator('#editor-card').isHidden(), true, 'the editor closes');
+    assert.equal((await apiGet(page, `/api/programmes/${name}`)).status, 404);
+    assert.equal(fs.existsSync(path.join(dir, 'programmes', `${name}.yaml`)), false);
+
+    // An emergency is an admin's: an operator's delete is refused and says why.
+    await page.click('[data-testid="programme-san-sang"]');
+    await page.click('#editor-delete');
+    await page.locator('#confirm-dialog[open]').waitFor();
+    const refused = page.waitForResponse((r) => r.request().method() === 'DELETE');
+    await page.click('#confirm-ok');
+    assert.equal((await refused).status(), 403);
+    await page.locator('#editor-msg.msg-error').waitFor();
+    assert.match(await page.textContent('#editor-errors'), /emergency/);
+    assert.ok(fs.existsSync(path.join(dir, 'programmes', 'san-sang.yaml')));
+  } finally {
+    await closePage(page);
+  }
+});
+
+test('clips: a clip is deleted after a confirmation; one a programme uses is kept, saying which', async () => {
+  const page = await loggedInPage();
+  try {
+    fs.writeFileSync(path.join(dir, 'clips', 'cu.wav'), wav(1));
+    await page.click('#tab-clips');
+    await page.click('#clips-refresh');
+    await page.locator('[data-testid="clip-row-cu.wav"]').waitFor();
+    await page.click('[data-testid="clip-delete-cu.wav"]');
+    await page.locator('#confirm-dialog[open]').waitFor();
+    assert.match(await page.textContent('#confirm-text'), /cu\.wav/);
+    const del = page.waitForResponse((r) => r.request().method() === 'DELETE');
+    await page.click('#confirm-ok');
+    assert.equal((await del).status(), 200);
+    await page.locator('[data-testid="clip-row-cu.wav"]').waitFor({state: 'detached'});
+    assert.equal(fs.existsSync(path.join(dir, 'clips', 'cu.wav')), false);
+
+    await page.click('[data-testid="clip-delete-tin-thu.wav"]');
+    await page.locator('#confirm-dialog[open]').waitFor();
+    const kept = page.waitForResponse((r) => r.request().method() === 'DELETE');
+    await page.click('#confirm-ok');
+    assert.equal((await kept).status(), 409);
+    await page.locator('#clips-msg.msg-error').waitFor();
+    assert.match(await page.textContent('#clips-msg'), new RegExp(PROGRAMME_ID));
+    assert.equal(await page.locator('[data-testid="clip-row-tin-thu.wav"]').count(), 1);
+  } finally {
+    await closePage(page);
+  }
+});
+
 test('clips: upload through the form, replace on 409, and listen', async () => {
   const page = await loggedInPage();
   const name = 'bản tin mới.wav';

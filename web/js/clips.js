@@ -1,7 +1,8 @@
 // The clip library.
 
 import {api} from './api.js';
-import {$, el, showMsg, t} from './dom.js';
+import {confirmDialog} from './dialogs.js';
+import {$, canControl, el, showMsg, t} from './dom.js';
 import {renderPlayClipChoices} from './play.js';
 import {state} from './state.js';
 import {formatSeconds} from './time.js';
@@ -28,9 +29,11 @@ export function renderClips() {
     el('td', {class: 'clip-name', text: clip.name}),
     el('td', {text: clip.duration == null ? t('cannot_play') : formatSeconds(clip.duration), dataset: {label: t('col_duration')}}),
     el('td', {class: clip.problem ? 'msg-error' : 'muted empty-on-phone', text: clip.problem || '', dataset: {label: t('col_problem')}}),
-    el('td', {}, el('button', {type: 'button', class: 'btn btn-small', text: `▶ ${t('listen')}`,
+    el('td', {class: 'clip-actions'}, [el('button', {type: 'button', class: 'btn btn-small', text: `▶ ${t('listen')}`,
       disabled: clip.duration == null, dataset: {testid: `clip-play-${clip.name}`},
-      on: {click: () => previewClip(clip.name)}})),
+      on: {click: () => previewClip(clip.name)}}),
+    canControl() ? el('button', {type: 'button', class: 'btn btn-small btn-danger', text: t('clip_delete'),
+      dataset: {testid: `clip-delete-${clip.name}`}, on: {click: () => deleteClip(clip.name)}}) : null]),
   ])));
 }
 
@@ -89,4 +92,16 @@ export function uploadErrorText(r) {
   const errors = r.data && Array.isArray(r.data.errors) ? r.data.errors : [];
   const details = errors.map((e) => (typeof e === 'string' ? e : e.message)).filter(Boolean);
   return [r.error, ...details].join(' — ');
+}
+
+// The server keeps a clip that a programme or playlist still names (409 says which).
+async function deleteClip(name) {
+  if (!(await confirmDialog(t('clip_delete_title'), t('clip_delete_text', {name}), t('clip_delete')))) return;
+  const r = await api('DELETE', clipUrl(name));
+  if (r.ok) {
+    await refreshClips();
+    showMsg('clips-msg', t('clip_deleted', {name}), 'ok');
+  } else if (r.status !== 401) {
+    showMsg('clips-msg', r.error);
+  }
 }

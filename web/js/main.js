@@ -11,7 +11,7 @@ import {$, canControl, t} from './dom.js';
 import {refreshJournal, renderJournal} from './journal.js';
 import {screenFromHash, showScreen} from './nav.js';
 import {renderPlayForm, renderPriorityHint, submitPlayNow} from './play.js';
-import {isEditorDirty, newProgramme, renderEditorProblems, renderEditorTitle, renderGutter, renderProgrammeList, revertProgramme, saveProgramme} from './programmes.js';
+import {deleteProgramme, isEditorDirty, newProgramme, renderEditorProblems, renderEditorTitle, renderGutter, renderProgrammeList, revertProgramme, saveProgramme} from './programmes.js';
 import {loadSession, logout, renderUserBadge, submitLogin} from './session.js';
 import {LANG_KEY, state} from './state.js';
 import {renderStatus, stopZones} from './status.js';
@@ -63,6 +63,7 @@ function bindEvents() {
   $('programme-new').addEventListener('click', newProgramme);
   $('editor-save').addEventListener('click', saveProgramme);
   $('editor-revert').addEventListener('click', revertProgramme);
+  $('editor-delete').addEventListener('click', deleteProgramme);
   const editor = $('editor');
   editor.addEventListener('input', () => { renderGutter(); renderEditorTitle(); });
   editor.addEventListener('scroll', () => { $('editor-gutter').scrollTop = editor.scrollTop; });

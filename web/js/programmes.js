@@ -87,6 +87,7 @@ export function updateEditorAccess() {
   $('editor').readOnly = !writable;
   $('editor-save').hidden = !writable;
   $('editor-revert').hidden = !writable;
+  $('editor-delete').hidden = !writable || state.editor.isNew;
 }
 
 export function resetEditor() {
@@ -187,6 +188,29 @@ export async function saveProgramme() {
   }
   renderEditorTitle();
   renderEditorProblems();
+}
+
+// Same rights as a save (the server says which programmes stand in the way); the editor closes
+// once the file is gone.
+export async function deleteProgramme() {
+  const name = state.editor.name;
+  if (!name || state.editor.isNew) return;
+  const file = state.programmes.find((p) => p.name === name);
+  const programmes = ((file && file.programmes) || []).map((p) => p.title || p.id).join(', ');
+  const shown = (file && file.file) || `programmes/${name}.yaml`;
+  if (!(await confirmDialog(t('programme_delete_title'), t('programme_delete_text', {file: shown, programmes}),
+    t('editor_delete')))) return;
+  const r = await api('DELETE', `/api/programmes/${encodeURIComponent(name)}`);
+  if (r.ok) {
+    resetEditor();
+    state.timeline.loadedAt = 0;
+    await refreshProgrammes();
+    showMsg('programmes-msg', t('programme_deleted', {file: (r.data && r.data.file) || shown}), 'ok');
+  } else if (r.status !== 401) {
+    if (r.data && Array.isArray(r.data.errors)) state.editor.problems = r.data.errors;
+    showMsg('editor-msg', r.error);
+    renderEditorProblems();
+  }
 }
 
 export async function revertProgramme() {
