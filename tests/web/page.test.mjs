@@ -73,6 +73,12 @@ function stationTime(ms) {
     time: `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`};
 }
 
+function nextDay(date) {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + 1);
+  return d.toISOString().slice(0, 10);
+}
+
 // A slot a few minutes from now, today; just before midnight, one earlier today instead.
 function chooseSlot() {
   const now = stationTime(Date.now());
@@ -119,6 +125,18 @@ function writeStation() {
   slot = chooseSlot();
   programmeText = programmeYaml(slot.time, slot.date);
   fs.writeFileSync(path.join(dir, 'programmes', `${PROGRAMME_FILE}.yaml`), programmeText);
+  // Two broadcasts a minute apart on one zone, and one tomorrow.
+  fs.writeFileSync(path.join(dir, 'programmes', 'lich-khac.yaml'), [
+    'programmes:',
+    ...['gan-1', 'gan-2'].flatMap((id, i) => [`  - id: ${id}`, '    zones: [ap-1]', '    slots:',
+      `      - {at: "03:0${i}", dates: [${slot.date}], play: [tin-thu.wav]}`]),
+    '  - id: ngay-mai',
+    '    title: "Họp dân ngày mai"',
+    '    zones: [cho]',
+    '    slots:',
+    `      - {at: "06:00", dates: [${nextDay(slot.date)}], play: [tin-thu.wav]}`,
+    '',
+  ].join('\n'));
   fs.writeFileSync(path.join(dir, 'programmes', 'san-sang.yaml'), [
     'programmes:',
     '  - id: bao-chay',
@@ -738,6 +756,45 @@ test('on demand: an operator of some zones sees only the programmes they may air
     await page.click('#tab-status');
     await page.click('[data-testid="stop-ap-2"]');
     await until('ap-2 is silent', async () => !(await apiGet(page, '/api/status')).data.zones.find((z) => z.id === 'ap-2').on_air);
+  } finally {
+    await closePage(page);
+  }
+});
+
+test('timeline: close broadcasts stay apart, emergencies carry a label, other days their date', async () => {
+  const page = await loggedInPage();
+  try {
+    const timeline = page.locator('[data-testid="timeline"]');
+    await timeline.locator('[data-testid="block-gan-2"]').waitFor({state: 'attached'});
+    const boxes = await page.evaluate(() => ['gan-1', 'gan-2'].map((id) => {
+      const r = document.querySelector(`[data-testid="timeline"] [data-testid="block-${id}"] rect`);
+      return {x: +r.getAttribute('x'), y: +r.getAttribute('y'), w: +r.getAttribute('width'), h: +r.getAttribute('height')};
+    }));
+    const [a, b] = boxes;
+    const apart = a.x + a.w <= b.x || b.x + b.w <= a.x || a.y + a.h <= b.y || b.y + b.h <= a.y;
+    assert.ok(apart, `two broadcasts a minute apart do not overlap: ${JSON.stringify(boxes)}`);
+    assert.ok(a.w >= 4 && b.w >= 4 && a.h >= 8 && b.h >= 8, `both stay visible: ${JSON.stringify(boxes)}`);
+
+    // bao-chay (aired by the on-demand test) is an emergency: a label besides the colour.
+    const alarm = timeline.locator('[data-testid="block-bao-chay"]').first();
+    await alarm.waitFor({state: 'attached'});
+    assert.equal(await alarm.getAttribute('data-priority'), 'emergency');
+    assert.match(await alarm.locator('[data-testid="emergency-label"]').textContent(), /!/);
+    assert.match(await alarm.locator('title').textContent(), /Khẩn cấp/);
+    assert.match(await page.textContent('#timeline-legend'), /Khẩn cấp/);
+    const normal = timeline.locator(`[data-testid="block-${PROGRAMME_ID}"]`).first();
+    assert.equal(await normal.locator('[data-testid="emergency-label"]').count(), 0);
+
+    // Tomorrow's broadcast in the "next" list says it is tomorrow.
+    const next = page.locator('[data-testid="next-ngay-mai"]');
+    await next.waitFor();
+    assert.equal((await next.locator('[data-testid="next-day"]').textContent()).trim(), 'Ngày mai');
+    assert.match(await next.textContent(), /06:00/);
+    if (slot.time !== '00:05') {
+      assert.equal(await page.locator(`[data-testid="next-${PROGRAMME_ID}"] [data-testid="next-day"]`).count(), 0,
+        'today\'s broadcasts carry no date');
+    }
+    await shot(page, 'timeline-features');
   } finally {
     await closePage(page);
   }

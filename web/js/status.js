@@ -5,7 +5,7 @@ import {$, canControl, el, mayUseZone, showMsg, t, zoneNames} from './dom.js';
 import {setJournalDate} from './journal.js';
 import {renderPlayForm} from './play.js';
 import {STATUS_INTERVAL_MS, state} from './state.js';
-import {clockOf, dateOf, formatSeconds, todayOfStation} from './time.js';
+import {clockOf, dateOf, dayLabel, formatSeconds, todayOfStation} from './time.js';
 import {maybeRefreshTimeline, renderTimeline} from './timeline.js';
 
 export function startPolling() {
@@ -111,8 +111,12 @@ export function renderNext(next) {
     list.replaceChildren(el('li', {class: 'muted', text: t('next_empty')}));
     return;
   }
+  const today = todayOfStation();
   list.replaceChildren(...next.map((b) => el('li', {class: 'next-item', dataset: {testid: `next-${b.programme}`}}, [
-    el('span', {class: 'next-time', text: clockOf(b.scheduled, false)}),
+    // Not today: the day goes before the time, so 06:00 tomorrow is not read as 06:00 today.
+    el('span', {class: 'next-time'}, [
+      dateOf(b.scheduled) !== today ? el('span', {class: 'next-day', dataset: {testid: 'next-day'}, text: dayLabel(dateOf(b.scheduled))}) : null,
+      clockOf(b.scheduled, false)]),
     el('span', {class: 'next-title'}, [b.title || b.programme, el('span', {class: 'muted small', text: ` · ${zoneNames(b.zones)}`})]),
     el('span', {class: `pill prio-${priorityClassOf(b.priority)}`, text: priorityLabel(b.priority)}),
   ])));

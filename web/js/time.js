@@ -1,6 +1,7 @@
 // Times. The server writes every time with the station's UTC offset, so the wall-clock part of
 // the text is already station time, whatever the browser's own time zone is.
 
+import {t} from './dom.js';
 import {state} from './state.js';
 
 export function clockOf(iso, withSeconds = true) {
@@ -34,4 +35,14 @@ export function formatSeconds(seconds) {
 
 export function todayOfStation() {
   return state.status ? dateOf(state.status.now) : new Date().toISOString().slice(0, 10);
+}
+
+// A day other than today, as operators say it: "ngày mai" (tomorrow), else "T2 07/12".
+export function dayLabel(date) {
+  const today = todayOfStation();
+  if (date === today) return t('day_today');
+  if (date === addDays(today, 1)) return t('day_tomorrow');
+  if (date === addDays(today, -1)) return t('day_yesterday');
+  const weekday = new Date(`${date}T00:00:00Z`).getUTCDay();
+  return `${t(`weekday_${weekday}`)} ${date.slice(8, 10)}/${date.slice(5, 7)}`;
 }

@@ -4,9 +4,9 @@ import {api} from './api.js';
 import {$, el, showMsg, svgEl, t, zoneName} from './dom.js';
 import {renderJournal} from './journal.js';
 import {TIMELINE_INTERVAL_MS, state} from './state.js';
-import {addDays, clockOf, offsetOf, todayOfStation} from './time.js';
+import {addDays, clockOf, dateOf, dayLabel, offsetOf, todayOfStation} from './time.js';
 
-export const TL = {rowHeight: 40, headHeight: 36, minPxPerMinute: 0.75, minBlockPx: 4};
+export const TL = {rowHeight: 40, headHeight: 36, minPxPerMinute: 0.75, minBlockPx: 4, blockGap: 2, maxLanes: 3};
 export const TL_STATUSES = ['aired', 'interrupted', 'failed', 'missed', 'playing', 'upcoming', 'unrecorded'];
 
 // Reloads the plan and the log when the day changes, every 30 s, and when what is on air changes.
@@ -94,12 +94,17 @@ export function renderTimeline() {
   const nowX = xOf(Date.parse(st.now));
   svg.append(renderTimelineGrid(zones.length, pxPerMin, height));
   svg.append(svgEl('rect', {x: 0, y: TL.headHeight, width: nowX, height: height - TL.headHeight, class: 'past'}));
+  const rows = zones.map(() => []);
   for (const block of timelineBlocks()) {
     for (const zoneId of block.b.zones || []) {
       const row = zones.findIndex((z) => z.id === zoneId);
-      if (row >= 0) svg.append(renderTimelineBlock(block, row, zoneId, xOf, onAir));
+      if (row >= 0) rows[row].push({block, zoneId, ...blockExtent(block, xOf)});
     }
   }
+  rows.forEach((items, row) => {
+    layoutLanes(items);
+    for (const item of items) svg.append(renderTimelineBlock(item, row, date, onAir));
+  });
   svg.append(svgEl('line', {x1: nowX, x2: nowX, y1: TL.headHeight - 14, y2: height, class: 'now-line', 'data-testid': 'now-line'}));
   // A flag with the time under the hour labels, kept inside the picture at both ends of the day.
   const flagX = Math.min(Math.max(nowX - 22, 0), width - 44);
@@ -140,34 +145,85 @@ export function renderTimelineGrid(rows, pxPerMin, height) {
   return g;
 }
 
-export function renderTimelineBlock(block, row, zoneId, xOf, onAir) {
+// Where a block is drawn: x and width in pixels, at least TL.minBlockPx wide.
+function blockExtent(block, xOf) {
   const b = block.b;
   const startMs = Date.parse(b.start || b.scheduled);
   const endMs = b.end ? Date.parse(b.end) : (block.status === 'playing' ? Date.parse(state.status.now) : startMs + 60000);
   const x = xOf(startMs);
-  const w = Math.max(xOf(Math.max(endMs, startMs)) - x, TL.minBlockPx);
+  return {x, w: Math.max(xOf(Math.max(endMs, startMs)) - x, TL.minBlockPx)};
+}
+
+// Blocks of one row that would touch on screen (two broadcasts close in time, at a scale where a
+// minute is a pixel) share the row's height in lanes, each its own shape: items of a group of
+// touching blocks get `lane` and `lanes` (1 when alone). Past TL.maxLanes, the lane that frees
+// first is reused.
+export function layoutLanes(items) {
+  items.sort((a, b) => a.x - b.x);
+  let group = [];
+  let groupEnd = -Infinity;
+  let ends = [];
+  const close = () => {
+    for (const item of group) item.lanes = ends.length;
+  };
+  for (const item of items) {
+    if (item.x >= groupEnd + TL.blockGap) {
+      close();
+      group = [];
+      ends = [];
+    }
+    let lane = ends.findIndex((end) => end + TL.blockGap <= item.x);
+    if (lane < 0) lane = ends.length < TL.maxLanes ? ends.length : ends.indexOf(Math.min(...ends));
+    ends[lane] = Math.max(ends[lane] ?? -Infinity, item.x + item.w);
+    item.lane = lane;
+    group.push(item);
+    groupEnd = Math.max(groupEnd, item.x + item.w);
+  }
+  close();
+}
+
+export function isEmergency(b) {
+  return b.class === 'emergency' || (typeof b.priority === 'number' && b.priority >= 90) || b.priority === 'emergency';
+}
+
+export function renderTimelineBlock(item, row, date, onAir) {
+  const {block, zoneId, x, w} = item;
+  const b = block.b;
   const live = onAir.has(`${zoneId}|${broadcastKey(b)}`);
+  const emergency = isEmergency(b);
   const classes = ['block', `st-${block.status}`];
   if (block.planned) classes.push(`plan-${block.planned}`);
   if (live) classes.push('on-air');
-  const y = TL.headHeight + row * TL.rowHeight + 6;
+  if (emergency) classes.push('prio-emergency-block');
+  const laneHeight = (TL.rowHeight - 12) / (item.lanes || 1);
+  const y = TL.headHeight + row * TL.rowHeight + 6 + (item.lane || 0) * laneHeight;
+  const height = Math.max(laneHeight - (item.lanes > 1 ? 1 : 0), 2);
+  // A broadcast of another day than the one drawn (one that runs over midnight) says its date.
+  const day = dateOf(b.scheduled) !== date ? `${dayLabel(dateOf(b.scheduled))} ` : '';
   const tip = [
-    `${clockOf(b.scheduled)}${b.start && b.end ? ` (${clockOf(b.start)}–${clockOf(b.end)})` : ''}`,
+    `${day}${clockOf(b.scheduled)}${b.start && b.end ? ` (${clockOf(b.start)}–${clockOf(b.end)})` : ''}`,
     `${b.title || b.programme} [${b.programme}]`,
-    `${zoneName(zoneId)} · ${t(`st_${block.status}`)}${block.planned && block.planned !== 'planned' ? ` · ${t(`st_${block.planned}`)}` : ''}`,
+    `${zoneName(zoneId)} · ${t(`st_${block.status}`)}${block.planned && block.planned !== 'planned' ? ` · ${t(`st_${block.planned}`)}` : ''}` +
+      (emergency ? ` · ${t('prio_emergency')}` : ''),
     b.reason ? b.reason : null,
   ].filter(Boolean).join('\n');
+  const children = [svgEl('title', {text: tip}), svgEl('rect', {x, y, width: w, height, rx: 3})];
+  // An emergency is marked by more than its colour: a label on the block ("!" when it is narrow).
+  if (emergency) {
+    const wide = w >= 70 && height >= 12;
+    children.push(svgEl('text', {x: x + 3, y: y + height / 2, 'dominant-baseline': 'central', class: 'block-label',
+      'data-testid': 'emergency-label', text: wide ? `! ${t('prio_emergency')}` : '!'}));
+  }
   return svgEl('g', {class: classes.join(' '), 'data-testid': `block-${b.programme}`, 'data-zone': zoneId,
-    'data-status': live ? 'on-air' : block.status, 'data-scheduled': b.scheduled}, [
-    svgEl('title', {text: tip}),
-    svgEl('rect', {x, y, width: w, height: TL.rowHeight - 12, rx: 3}),
-  ]);
+    'data-status': live ? 'on-air' : block.status, 'data-scheduled': b.scheduled,
+    'data-priority': emergency ? 'emergency' : null, 'data-lane': item.lane || 0, 'data-lanes': item.lanes || 1}, children);
 }
 
 export function renderTimelineLegend() {
   const shown = ['aired', 'interrupted', 'failed', 'missed', 'playing', 'upcoming'];
   $('timeline-legend').replaceChildren(...shown.map((s) => el('span', {class: `legend-item st-${s}`}, [
-    el('span', {class: 'legend-swatch'}), t(`st_${s}`)])));
+    el('span', {class: 'legend-swatch'}), t(`st_${s}`)])),
+  el('span', {class: 'legend-item legend-emergency'}, [el('span', {class: 'legend-swatch', text: '!'}), t('prio_emergency')]));
 }
 
 // On a narrow screen the timeline scrolls: start with "now" in view.
