@@ -800,6 +800,73 @@ test('timeline: close broadcasts stay apart, emergencies carry a label, other da
   }
 });
 
+// Renders Vietnamese in the page's own font stacks (the text, and the programme editor) and looks
+// at the pixels: no letter may come from a fallback font (tofu, or a mix of fonts), and a letter
+// with two marks above (ề, Ấ, ỗ) must have them stacked over it: drawn beside it, as DejaVu Sans
+// Mono does ("truyêǹ"), the letter comes out nearly twice as wide as with one mark.
+test('fonts: Vietnamese is drawn by one font, its marks stacked, in the text and the editor', async () => {
+  const page = await loggedInPage();
+  try {
+    const sample = 'Cảnh báo lũ — Ấp 1, Chợ: ngày mai cúp điện; truyền thanh, Lập, Đồng, mỗi';
+    const result = await page.evaluate((sample) => {
+      const canvas = document.createElement('canvas');
+      canvas.width = 240;
+      canvas.height = 200;
+      const g = canvas.getContext('2d', {willReadFrequently: true});
+      const ink = (family, text) => {
+        g.clearRect(0, 0, canvas.width, canvas.height);
+        g.font = `60px ${family}`;
+        g.fillStyle = '#000';
+        g.fillText(text, 60, 140);
+        const d = g.getImageData(0, 0, canvas.width, canvas.height).data;
+        let top = Infinity, left = Infinity, right = -1;
+        for (let y = 0; y < canvas.height; y++) {
+          for (let x = 0; x < canvas.width; x++) {
+            if (d[(y * canvas.width + x) * 4 + 3] > 64) {
+              top = Math.min(top, y); left = Math.min(left, x); right = Math.max(right, x);
+            }
+          }
+        }
+        return {top, width: right - left + 1};
+      };
+      // A family draws a text itself when the fallback behind it makes no difference.
+      const draws = (family, text) => {
+        const widths = ['serif', 'monospace', 'cursive'].map((fallback) => {
+          g.font = `40px "${family}", ${fallback}`;
+          return g.measureText(text).width;
+        });
+        return widths.every((w) => w === widths[0]);
+      };
+      const out = {};
+      for (const [what, node] of [['text', document.body], ['editor', document.getElementById('editor')]]) {
+        const stack = getComputedStyle(node).fontFamily;
+        const families = stack.split(',').map((f) => f.trim().replace(/^["']|["']$/g, ''))
+          .filter((f) => !['serif', 'sans-serif', 'monospace', 'cursive', 'system-ui', '-apple-system'].includes(f));
+        const used = families.find((f) => draws(f, 'mmmiiiWWW'));
+        const fallbacks = used ? [...new Set(sample)].filter((ch) => ch !== ' ' && !draws(used, ch)) : [];
+        const stacking = [['ê', 'ề'], ['Â', 'Ấ'], ['ô', 'ỗ'], ['Ô', 'Ồ'], ['ă', 'ằ']].map(([one, two]) => {
+          const a = ink(stack, one);
+          const b = ink(stack, two);
+          return {letter: two, widthRatio: b.width / a.width, rises: a.top - b.top};
+        });
+        out[what] = {stack, used, fallbacks: fallbacks.join(''), stacking};
+      }
+      return out;
+    }, sample);
+    for (const [what, r] of Object.entries(result)) {
+      assert.ok(r.used, `${what}: a font of the stack is installed (${r.stack})`);
+      assert.equal(r.fallbacks, '', `${what}: ${r.used} draws every letter of the sample itself`);
+      for (const s of r.stacking) {
+        assert.ok(s.widthRatio < 1.3 && s.rises >= 1,
+          `${what}: ${s.letter} in ${r.used} has its marks stacked (${JSON.stringify(s)})`);
+      }
+    }
+    assert.notEqual(result.editor.used, 'DejaVu Sans Mono');
+  } finally {
+    await closePage(page);
+  }
+});
+
 test('language: English on the switch, remembered after a reload', async () => {
   const page = await loggedInPage();
   try {
