@@ -1,8 +1,9 @@
-# Writes OUT: a C++ file defining loa::web_assets(), the bytes of each of FILES by its name.
-# Run as: cmake -DOUT=x.cpp "-DFILES=a;b" -P embed_files.cmake
+# Writes OUT: a C++ file defining loa::web_assets(), the bytes of each of FILES by its path
+# relative to BASE ("index.html", "js/main.js").
+# Run as: cmake -DOUT=x.cpp "-DFILES=a;b" -DBASE=dir -P embed_files.cmake
 set(body "")
 foreach(f IN LISTS FILES)
-  get_filename_component(name ${f} NAME)
+  file(RELATIVE_PATH name ${BASE} ${f})
   file(READ ${f} hex HEX)
   string(LENGTH "${hex}" n)
   math(EXPR size "${n} / 2")

@@ -1,9 +1,11 @@
-// GET /api/clips, POST /api/clips?name=NAME, GET /api/clips/NAME (docs/api.md).
+// GET /api/clips, POST /api/clips?name=NAME, GET and DELETE /api/clips/NAME (docs/api.md).
+#include <algorithm>
 #include <fstream>
 #include <mutex>
 
 #include "control_context.hpp"
 #include "loa/clip_library.hpp"
+#include "loa/programme.hpp"
 
 namespace loa {
 
@@ -26,6 +28,47 @@ int status_of(UploadOutcome o) {
       break;
   }
   return 500;
+}
+
+bool same_file(const std::filesystem::path& a, const std::filesystem::path& b) {
+  std::error_code ec;
+  return std::filesystem::weakly_canonical(a, ec) == b;
+}
+
+// Who names the clip file `file` (canonical): programmes by id (directly, through a playlist, or
+// as their chime), playlists, and the station's chime; each once, in the station's order.
+std::vector<std::string> clip_users(const Station& station, const std::filesystem::path& file) {
+  std::vector<std::string> users;
+  const auto add = [&users](std::string who) {
+    if (std::find(users.begin(), users.end(), who) == users.end()) users.push_back(std::move(who));
+  };
+  const auto names = [&](const std::vector<PlayItem>& items) {
+    for (const auto& i : items) {
+      if (i.kind == PlayItem::Kind::clip && same_file(i.file, file)) return true;
+      if (i.kind == PlayItem::Kind::playlist) {
+        const Playlist* l = station.playlist(i.ref);
+        if (l != nullptr) {
+          for (const auto& c : l->clips) {
+            if (same_file(c.file, file)) return true;
+          }
+        }
+      }
+    }
+    return false;
+  };
+  if (station.chime && same_file(station.chime->file, file)) add("the station's chime");
+  for (const auto& p : station.programmes) {
+    bool uses = p.chime.kind == ChimeChoice::Kind::clip && same_file(p.chime.clip.file, file);
+    for (const auto& slot : p.slots) uses = uses || names(slot.play);
+    if (p.on_demand) uses = uses || names(p.on_demand->play);
+    if (uses) add("programme '" + p.id + "'");
+  }
+  for (const auto& l : station.playlists) {
+    for (const auto& c : l.clips) {
+      if (same_file(c.file, file)) add("playlist '" + l.id + "'");
+    }
+  }
+  return users;
 }
 
 }  // namespace
@@ -114,6 +157,37 @@ void add_clip_routes(ControlServer::Context& c) {
               return true;
             });
       }));
+
+  // A clip the station still names stays: deleting it would make the next load fail.
+  c.server->Delete(R"(/api/clips/(.+))", c.guard(Role::operator_, [&c](const httplib::Request& req,
+                                                                       httplib::Response& res,
+                                                                       const Caller& caller) {
+    const std::string name = req.matches[1];
+    const auto snapshot = c.snapshot();
+    const Station& station = *snapshot->air->station;
+    const auto file = clip_file(station.settings.clips, name);
+    if (!file) {
+      reply_error(res, 404, "no clip named '" + name + "'");
+      return;
+    }
+    const auto users = clip_users(station, *file);
+    if (!users.empty()) {
+      std::string list;
+      for (const auto& u : users) list += (list.empty() ? "" : ", ") + u;
+      reply_json(res, 409,
+                 {{"error", "clip '" + name + "' is used by " + list +
+                                "; take it out of them first (nothing was deleted)"},
+                  {"used_by", users}});
+      return;
+    }
+    std::error_code ec;
+    if (!std::filesystem::remove(*file, ec) || ec) {
+      reply_error(res, 500, "cannot delete clip '" + name + "': " + ec.message());
+      return;
+    }
+    c.record(caller, "deleted clip " + name);
+    reply_json(res, 200, {{"name", name}});
+  }));
 }
 
 }  // namespace loa

@@ -1,5 +1,7 @@
 // The control page (web/), served from the binary without authentication: it holds no data; it
 // logs in through the API.
+#include <string>
+
 #include "control_context.hpp"
 #include "loa/web_assets.hpp"
 
@@ -19,8 +21,17 @@ void add_page_routes(ControlServer::Context& c) {
   };
   c.server->Get("/", serve("index.html"));
   c.server->Get("/index.html", serve("index.html"));
-  c.server->Get("/app.js", serve("app.js"));
-  c.server->Get("/style.css", serve("style.css"));
+  // Each embedded file at its own path (/style.css, /js/main.js, ...). Routes are regular
+  // expressions: the dots of the file names are escaped so that each route matches one path.
+  for (const auto name : web_asset_names()) {
+    if (name == "index.html") continue;
+    std::string pattern = "/";
+    for (const char ch : name) {
+      if (ch == '.') pattern += '\\';
+      pattern += ch;
+    }
+    c.server->Get(pattern, serve(name));
+  }
 }
 
 }  // namespace loa

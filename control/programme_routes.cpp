@@ -1,4 +1,4 @@
-// GET /api/programmes, GET and PUT /api/programmes/NAME (docs/api.md).
+// GET /api/programmes, GET, PUT and DELETE /api/programmes/NAME (docs/api.md).
 #include <fcntl.h>
 #include <fnmatch.h>
 #include <unistd.h>
@@ -10,6 +10,7 @@
 #include "control_context.hpp"
 #include "loa/air_station.hpp"
 #include "loa/checked_station.hpp"
+#include "loa/values.hpp"
 #include "schedule_rights.hpp"
 #include "loa/write_advice.hpp"
 
@@ -95,6 +96,29 @@ void write_atomically(const std::filesystem::path& file, const std::string& text
   }
 }
 
+// One change of the programme files at a time: each is checked against the one before.
+std::mutex saving;
+
+// Loads the station as it now is on disk and hands it to the engine; false (and the answer sent)
+// when it does not load or the engine does not take it.
+bool reload_engine(ControlServer::Context& c, httplib::Response& res, const std::string& done,
+                   std::string& version) {
+  LoadedStation loaded = load_air_station(c.options.config);
+  if (!loaded.air) {
+    reply_error(res, 500, done + ", but the station no longer loads: " + loaded.diagnostics);
+    return false;
+  }
+  version = station_version(loaded.files);
+  std::string error;
+  if (!c.queue.call([l = std::make_shared<LoadedStation>(std::move(loaded))](
+                        AirControl& air) mutable { air.reload(std::move(*l)); },
+                    std::chrono::seconds(5), error)) {
+    reply_error(res, 503, done + " but the engine has not taken it yet: " + error);
+    return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 void add_programme_routes(ControlServer::Context& c) {
@@ -113,8 +137,17 @@ void add_programme_routes(ControlServer::Context& c) {
                               {"editable", where && *where == f}};
           j["programmes"] = nlohmann::json::array();
           for (const auto& p : station.programmes) {
-            if (p.pos.path() == f.string())
-              j["programmes"].push_back({{"id", p.id}, {"title", p.title}});
+            if (p.pos.path() != f.string()) continue;
+            auto zones = nlohmann::json::array();
+            for (const auto& id : station.settings.zone_ids()) {
+              const auto bit = static_cast<unsigned>(station.settings.zone_index(id));
+              if (((p.zones >> bit) & 1U) != 0) zones.push_back(id);
+            }
+            j["programmes"].push_back({{"id", p.id},
+                                       {"title", p.title},
+                                       {"priority", std::string(priority_class(p.priority))},
+                                       {"zones", zones},
+                                       {"on_demand", p.on_demand.has_value()}});
           }
           out.push_back(std::move(j));
         }
@@ -142,7 +175,6 @@ void add_programme_routes(ControlServer::Context& c) {
       R"(/api/programmes/([^/]+))",
       c.guard(Role::operator_, [&c](const httplib::Request& req, httplib::Response& res,
                                     const Caller& caller) {
-        static std::mutex saving;  // one save at a time: each is checked against the one before
         const std::lock_guard lock(saving);
         const std::string name = req.matches[1];
         if (!valid_name(name)) {
@@ -187,20 +219,8 @@ void add_programme_routes(ControlServer::Context& c) {
           return;
         }
         write_atomically(*file, req.body);
-        LoadedStation loaded = load_air_station(c.options.config);
-        if (!loaded.air) {
-          reply_error(res, 500,
-                      "the file was saved, but the station no longer loads: " + loaded.diagnostics);
-          return;
-        }
-        const std::string version = station_version(loaded.files);
-        std::string error;
-        if (!c.queue.call([l = std::make_shared<LoadedStation>(std::move(loaded))](
-                              AirControl& air) mutable { air.reload(std::move(*l)); },
-                          std::chrono::seconds(5), error)) {
-          reply_error(res, 503, "the file was saved but the engine has not taken it yet: " + error);
-          return;
-        }
+        std::string version;
+        if (!reload_engine(c, res, "the file was saved", version)) return;
         c.record(caller, "saved programme file " + file->filename().string() + " (version " +
                              version + ")");
         reply_json(res, 200,
@@ -208,6 +228,58 @@ void add_programme_routes(ControlServer::Context& c) {
                     {"file", shown_path(file->string(), settings)},
                     {"version", version},
                     {"warnings", diagnostics_json(checked.diags, settings, Severity::warning)}});
+      }));
+
+  // The file is moved aside while the station is checked without it, so that what remains is
+  // judged exactly as loa check would; it comes back when anything is wrong.
+  c.server->Delete(
+      R"(/api/programmes/([^/]+))",
+      c.guard(Role::operator_, [&c](const httplib::Request& req, httplib::Response& res,
+                                    const Caller& caller) {
+        const std::lock_guard lock(saving);
+        const std::string name = req.matches[1];
+        const auto current = c.snapshot();
+        const Station& station = *current->air->station;
+        const StationSettings& settings = station.settings;
+        const auto file = valid_name(name) ? programme_file(settings, name) : std::nullopt;
+        std::error_code ec;
+        if (!file || !std::filesystem::is_regular_file(*file, ec)) {
+          reply_error(res, 404, "no programme file named '" + name + "'");
+          return;
+        }
+        if (const Diagnostics refused = schedule_rights(caller, station, *file, true);
+            refused.has_errors()) {
+          reply_json(res, 403,
+                     {{"error", "your account may not delete this file; nothing was changed"},
+                      {"errors", diagnostics_json(refused, settings, Severity::error)}});
+          return;
+        }
+        const std::filesystem::path aside =
+            file->parent_path() / ("." + file->filename().string() + ".deleting");
+        std::filesystem::rename(*file, aside, ec);
+        if (ec) {
+          reply_error(res, 500, "cannot delete " + file->string() + ": " + ec.message());
+          return;
+        }
+        const CheckedStation checked = check_station(c.options.config, {});
+        if (!checked.ok()) {
+          std::filesystem::rename(aside, *file, ec);
+          const auto n = checked.diags.error_count();
+          reply_json(res, 422,
+                     {{"error", "without this file the station has " + std::to_string(n) +
+                                    (n == 1 ? " error" : " errors") +
+                                    " (something else uses what it defines); nothing was changed"},
+                      {"errors", diagnostics_json(checked.diags, settings, Severity::error)}});
+          return;
+        }
+        std::filesystem::remove(aside, ec);
+        std::string version;
+        if (!reload_engine(c, res, "the file was deleted", version)) return;
+        c.record(caller, "deleted programme file " + file->filename().string() + " (version " +
+                             version + ")");
+        reply_json(
+            res, 200,
+            {{"name", name}, {"file", shown_path(file->string(), settings)}, {"version", version}});
       }));
 }
 

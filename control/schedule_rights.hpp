@@ -14,8 +14,9 @@ namespace loa {
 // is an admin, one of emergency priority (90 and up: it cuts in on every broadcast, so it is the
 // station's leadership's call, as admins). Empty when the caller may save the file. Judged on the
 // whole file, not on what changed: an operator who could edit an admin's emergency programme
-// could make it air anything.
+// could make it air anything. The same rule decides who may delete the file (`deleting`: the
+// messages then say so).
 Diagnostics schedule_rights(const Caller& caller, const Station& station,
-                            const std::filesystem::path& file);
+                            const std::filesystem::path& file, bool deleting = false);
 
 }  // namespace loa

@@ -20,4 +20,10 @@ std::optional<WebAsset> web_asset(std::string_view name) {
   return std::nullopt;
 }
 
+std::vector<std::string_view> web_asset_names() {
+  std::vector<std::string_view> names;
+  for (const auto& entry : web_asset_table()) names.push_back(entry.first);
+  return names;
+}
+
 }  // namespace loa

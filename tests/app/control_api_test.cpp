@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <filesystem>
@@ -172,9 +173,11 @@ const std::vector<Endpoint> kEndpoints = {{"GET", "/api/status"},
                                           {"GET", "/api/programmes"},
                                           {"GET", "/api/programmes/notices"},
                                           {"PUT", "/api/programmes/notices"},
+                                          {"DELETE", "/api/programmes/notices"},
                                           {"GET", "/api/clips"},
                                           {"POST", "/api/clips?name=x.wav"},
                                           {"GET", "/api/clips/tone.wav"},
+                                          {"DELETE", "/api/clips/tone.wav"},
                                           {"POST", "/api/play-now"},
                                           {"POST", "/api/stop"},
                                           {"GET", "/api/users"},
@@ -218,8 +221,15 @@ TEST_F(ControlApi, ThePageItselfNeedsNoLogin) {
   EXPECT_NE(page->get_header_value("Content-Type").find("text/html"), std::string::npos);
   EXPECT_NE(page->get_header_value("Content-Security-Policy").find("default-src 'self'"),
             std::string::npos);
-  EXPECT_EQ(c.Get("/app.js")->status, 200);
   EXPECT_EQ(c.Get("/style.css")->status, 200);
+  // The script is an ES module: a browser runs it only when it comes as JavaScript, from this
+  // server (script-src falls back to default-src 'self').
+  const auto script = c.Get("/js/main.js");
+  ASSERT_TRUE(script);
+  EXPECT_EQ(script->status, 200);
+  EXPECT_NE(script->get_header_value("Content-Type").find("text/javascript"), std::string::npos);
+  EXPECT_EQ(script->get_header_value("X-Content-Type-Options"), "nosniff");
+  EXPECT_EQ(c.Get("/js/mainXjs")->status, 404);
 }
 
 TEST_F(ControlApi, RolesLimitWhatEachMayDo) {
@@ -526,7 +536,11 @@ TEST_F(ControlApi, AValidProgrammeIsSavedAndChangesThePlan) {
   EXPECT_TRUE(found) << plan.dump();
   bool listed = false;
   for (const auto& f : body_of(c.Get("/api/programmes", bearer()))) {
-    if (f["name"] == "vaccination") listed = true;
+    if (f["name"] != "vaccination") continue;
+    listed = true;
+    // What the page needs to offer a programme on demand (it is not: it has slots only).
+    EXPECT_EQ(f["programmes"], json::parse(R"([{"id": "tiem-chung", "title": "Tiêm chủng",
+        "priority": "normal", "zones": ["cho"], "on_demand": false}])"));
   }
   EXPECT_TRUE(listed);
   bool journaled = false;
@@ -631,6 +645,102 @@ TEST_F(ControlApi, WhatAPersonMaySaveIsLimitedToTheirZonesAndRole) {
   const auto again = c.Put("/api/programmes/rights", lan.headers(), everywhere, "text/yaml");
   EXPECT_EQ(again->status, 403) << again->body;
   std::filesystem::remove(*dir_ / "programmes/rights.yaml");
+}
+
+// A clip the station still names is kept, with the reason; one nobody uses goes, and is journaled.
+TEST_F(ControlApi, ClipsInUseAreKeptAndOthersDeleted) {
+  auto c = client();
+  const Person lan = login("lan");
+  const Person vy = login("vy");
+  test::write_tone(*dir_ / "clips/cu.wav", 0.5);
+  const std::string rotation = R"(playlists:
+  xoay:
+    clips: [cu.wav]
+)";
+  ASSERT_EQ(c.Put("/api/programmes/xoay", bearer(), rotation, "text/yaml")->status, 200);
+
+  const auto used = c.Delete("/api/clips/tone.wav", lan.headers());
+  ASSERT_TRUE(used);
+  EXPECT_EQ(used->status, 409) << used->body;
+  const json users = body_of(used)["used_by"];
+  EXPECT_NE(std::find(users.begin(), users.end(), "programme 'thong-bao'"), users.end()) << users;
+  EXPECT_NE(body_of(used)["error"].get<std::string>().find("programme 'thong-bao'"),
+            std::string::npos);
+  EXPECT_TRUE(std::filesystem::exists(*dir_ / "clips/tone.wav"));
+  // Named by a playlist only: still in use.
+  const auto listed = c.Delete("/api/clips/cu.wav", lan.headers());
+  EXPECT_EQ(listed->status, 409) << listed->body;
+  EXPECT_EQ(body_of(listed)["used_by"], json({"playlist 'xoay'"})) << listed->body;
+  ASSERT_EQ(c.Delete("/api/programmes/xoay", lan.headers())->status, 200);
+
+  EXPECT_EQ(c.Delete("/api/clips/cu.wav", vy.headers())->status, 403);
+  EXPECT_EQ(c.Delete("/api/clips/cu.wav", lan.headers(false))->status, 403);  // no CSRF token
+  EXPECT_TRUE(std::filesystem::exists(*dir_ / "clips/cu.wav"));
+  const auto gone = c.Delete("/api/clips/cu.wav", lan.headers());
+  ASSERT_EQ(gone->status, 200) << gone->body;
+  EXPECT_FALSE(std::filesystem::exists(*dir_ / "clips/cu.wav"));
+  EXPECT_EQ(c.Delete("/api/clips/cu.wav", lan.headers())->status, 404);
+  EXPECT_EQ(c.Delete("/api/clips/..%2Fstation.yaml", lan.headers())->status, 404);
+  EXPECT_TRUE(std::filesystem::exists(*dir_ / "station.yaml"));
+  bool journaled = false;
+  for (const auto& a : actions()) {
+    if (a.who == "lan" && a.what == "deleted clip cu.wav") journaled = true;
+  }
+  EXPECT_TRUE(journaled);
+}
+
+// Deleting a programme file takes the rights of saving it, and leaves a station that loads.
+TEST_F(ControlApi, ProgrammeFilesAreDeletedWithTheRightsOfASave) {
+  auto c = client();
+  const Person cho = login("cho-only");
+  const Person lan = login("lan");
+  const Person boss = login("boss");
+  const std::string alarm =
+      "programmes:\n  - id: bao-dong\n    priority: emergency\n    zones: all\n    slots:\n"
+      "      - {at: \"13:00\", play: [tone.wav]}\n";
+  ASSERT_EQ(c.Put("/api/programmes/alarm", boss.headers(), alarm, "text/yaml")->status, 200);
+  const auto refused = c.Delete("/api/programmes/alarm", lan.headers());
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 403) << refused->body;
+  EXPECT_NE(refused->body.find("emergency"), std::string::npos) << refused->body;
+  EXPECT_EQ(c.Delete("/api/programmes/alarm", cho.headers())->status, 403);
+  EXPECT_TRUE(std::filesystem::exists(*dir_ / "programmes/alarm.yaml"));
+
+  // A file that another one depends on stays: the station would no longer load without it.
+  const std::string list = "playlists:\n  tin:\n    clips: [short.wav]\n";
+  const std::string user =
+      "programmes:\n  - id: tin-sang\n    zones: [cho]\n    slots:\n"
+      "      - {at: \"06:00\", play: [playlist:tin]}\n";
+  ASSERT_EQ(c.Put("/api/programmes/tin", cho.headers(), list, "text/yaml")->status, 200);
+  ASSERT_EQ(c.Put("/api/programmes/tin-sang", cho.headers(), user, "text/yaml")->status, 200);
+  const auto needed = c.Delete("/api/programmes/tin", cho.headers());
+  EXPECT_EQ(needed->status, 422) << needed->body;
+  EXPECT_NE(needed->body.find("tin-sang.yaml"), std::string::npos) << needed->body;
+  EXPECT_EQ(test::slurp(*dir_ / "programmes/tin.yaml"), list);
+
+  // Their own zone, below emergency: the zone-limited operator may delete it.
+  const std::string version =
+      body_of(c.Get("/api/status", bearer()))["version"]["id"].get<std::string>();
+  const auto mine = c.Delete("/api/programmes/tin-sang", cho.headers());
+  ASSERT_EQ(mine->status, 200) << mine->body;
+  EXPECT_EQ(body_of(mine)["file"], "programmes/tin-sang.yaml");
+  EXPECT_FALSE(std::filesystem::exists(*dir_ / "programmes/tin-sang.yaml"));
+  EXPECT_NE(body_of(c.Get("/api/status", bearer()))["version"]["id"], version);
+  for (const auto& b : body_of(c.Get("/api/plan", bearer()))) {
+    EXPECT_NE(b["programme"], "tin-sang");
+  }
+  EXPECT_EQ(c.Delete("/api/programmes/tin", cho.headers())->status, 200);
+  EXPECT_EQ(c.Delete("/api/programmes/alarm", boss.headers())->status, 200);
+  EXPECT_EQ(c.Delete("/api/programmes/alarm", boss.headers())->status, 404);
+  EXPECT_EQ(c.Delete("/api/programmes/..%2Fstation", boss.headers())->status, 404);
+  EXPECT_TRUE(std::filesystem::exists(*dir_ / "station.yaml"));
+  int journaled = 0;
+  for (const auto& a : actions()) {
+    if (a.what.starts_with("deleted programme file tin-sang.yaml (version ") && a.who == "cho-only")
+      ++journaled;
+    if (a.what.starts_with("deleted programme file alarm.yaml") && a.who == "boss") ++journaled;
+  }
+  EXPECT_EQ(journaled, 2);
 }
 
 TEST_F(ControlApi, AdminsManageUsers) {

@@ -23,6 +23,7 @@ const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-
 
 const OPERATOR = {name: 'lan', password: 'mat-khau-van-hanh-1'};
 const VIEWER = {name: 'hoa', password: 'mat-khau-chi-xem-2'};
+const AP2_OPERATOR = {name: 'tuan', password: 'mat-khau-ap-hai-3'};  // zones: ap-2 only
 const PROGRAMME_FILE = 'thong-bao';
 const PROGRAMME_ID = 'thong-bao-thu';
 const PROGRAMME_TITLE = 'Thông báo thử nghiệm';
@@ -72,6 +73,12 @@ function stationTime(ms) {
     time: `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`};
 }
 
+function nextDay(date) {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + 1);
+  return d.toISOString().slice(0, 10);
+}
+
 // A slot a few minutes from now, today; just before midnight, one earlier today instead.
 function chooseSlot() {
   const now = stationTime(Date.now());
@@ -118,6 +125,34 @@ function writeStation() {
   slot = chooseSlot();
   programmeText = programmeYaml(slot.time, slot.date);
   fs.writeFileSync(path.join(dir, 'programmes', `${PROGRAMME_FILE}.yaml`), programmeText);
+  // Two broadcasts a minute apart on one zone, and one tomorrow.
+  fs.writeFileSync(path.join(dir, 'programmes', 'lich-khac.yaml'), [
+    'programmes:',
+    ...['gan-1', 'gan-2'].flatMap((id, i) => [`  - id: ${id}`, '    zones: [ap-1]', '    slots:',
+      `      - {at: "03:0${i}", dates: [${slot.date}], play: [tin-thu.wav]}`]),
+    '  - id: ngay-mai',
+    '    title: "Họp dân ngày mai"',
+    '    zones: [cho]',
+    '    slots:',
+    `      - {at: "06:00", dates: [${nextDay(slot.date)}], play: [tin-thu.wav]}`,
+    '',
+  ].join('\n'));
+  fs.writeFileSync(path.join(dir, 'programmes', 'san-sang.yaml'), [
+    'programmes:',
+    '  - id: bao-chay',
+    '    title: "Báo cháy"',
+    '    priority: emergency',
+    '    zones: [ap-1, cho]',
+    '    on_demand: true',
+    '    play: [canh-bao.wav]',
+    '  - id: tre-lac',
+    '    title: "Tìm trẻ lạc"',
+    '    priority: high',
+    '    zones: [ap-2]',
+    '    on_demand: true',
+    '    play: [tin-thu.wav]',
+    '',
+  ].join('\n'));
 }
 
 function loa(args, input) {
@@ -166,6 +201,8 @@ before(async () => {
   const config = path.join(dir, 'station.yaml');
   loa(['user', 'add', OPERATOR.name, '--role', 'operator', '--config', config], `${OPERATOR.password}\n`);
   loa(['user', 'add', VIEWER.name, '--role', 'viewer', '--config', config], `${VIEWER.password}\n`);
+  loa(['user', 'add', AP2_OPERATOR.name, '--role', 'operator', '--zones', 'ap-2', '--config', config],
+    `${AP2_OPERATOR.password}\n`);
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
   server = spawn(process.env.LOA_BINARY, ['run', '--config', config, '--output', 'null', '--listen', `127.0.0.1:${port}`,
@@ -450,6 +487,82 @@ test('programmes: "new programme file" asks for a name and saves a new file', as
   }
 });
 
+test('programmes: a file is deleted after a confirmation, within the account\'s rights', async () => {
+  const page = await loggedInPage();
+  const name = 'xoa-thu';
+  try {
+    const text = programmeYaml('23:59', slot.date, 'Sẽ xoá').replace(`id: ${PROGRAMME_ID}`, `id: ${name}`);
+    fs.writeFileSync(path.join(dir, 'programmes', `${name}.yaml`), text);
+    const reload = await page.request.put(`/api/programmes/${name}`, {data: text,
+      headers: {'Content-Type': 'text/yaml', 'X-CSRF-Token': await page.evaluate(async () =>
+        (await (await fetch('/api/session')).json()).csrf)}});
+    assert.equal(reload.status(), 200, await reload.text());
+    await page.click('#tab-programmes');
+    await page.click(`[data-testid="programme-${name}"]`);
+    await page.locator('#editor-delete').waitFor();
+
+    let deletes = 0;
+    page.on('request', (r) => { if (r.method() === 'DELETE') deletes++; });
+    await page.click('#editor-delete');
+    await page.locator('#confirm-dialog[open]').waitFor();
+    assert.match(await page.textContent('#confirm-text'), /Sẽ xoá/, 'the question names the programmes in the file');
+    await page.click('#confirm-cancel');
+    assert.equal(deletes, 0, 'nothing is deleted without confirmation');
+
+    await page.click('#editor-delete');
+    await page.locator('#confirm-dialog[open]').waitFor();
+    const del = page.waitForResponse((r) => r.request().method() === 'DELETE');
+    await page.click('#confirm-ok');
+    assert.equal((await del).status(), 200);
+    await page.locator(`[data-testid="programme-${name}"]`).waitFor({state: 'detached'});
+    assert.equal(await page.locator('#editor-card').isHidden(), true, 'the editor closes');
+    assert.equal((await apiGet(page, `/api/programmes/${name}`)).status, 404);
+    assert.equal(fs.existsSync(path.join(dir, 'programmes', `${name}.yaml`)), false);
+
+    // An emergency is an admin's: an operator's delete is refused and says why.
+    await page.click('[data-testid="programme-san-sang"]');
+    await page.click('#editor-delete');
+    await page.locator('#confirm-dialog[open]').waitFor();
+    const refused = page.waitForResponse((r) => r.request().method() === 'DELETE');
+    await page.click('#confirm-ok');
+    assert.equal((await refused).status(), 403);
+    await page.locator('#editor-msg.msg-error').waitFor();
+    assert.match(await page.textContent('#editor-errors'), /emergency/);
+    assert.ok(fs.existsSync(path.join(dir, 'programmes', 'san-sang.yaml')));
+  } finally {
+    await closePage(page);
+  }
+});
+
+test('clips: a clip is deleted after a confirmation; one a programme uses is kept, saying which', async () => {
+  const page = await loggedInPage();
+  try {
+    fs.writeFileSync(path.join(dir, 'clips', 'cu.wav'), wav(1));
+    await page.click('#tab-clips');
+    await page.click('#clips-refresh');
+    await page.locator('[data-testid="clip-row-cu.wav"]').waitFor();
+    await page.click('[data-testid="clip-delete-cu.wav"]');
+    await page.locator('#confirm-dialog[open]').waitFor();
+    assert.match(await page.textContent('#confirm-text'), /cu\.wav/);
+    const del = page.waitForResponse((r) => r.request().method() === 'DELETE');
+    await page.click('#confirm-ok');
+    assert.equal((await del).status(), 200);
+    await page.locator('[data-testid="clip-row-cu.wav"]').waitFor({state: 'detached'});
+    assert.equal(fs.existsSync(path.join(dir, 'clips', 'cu.wav')), false);
+
+    await page.click('[data-testid="clip-delete-tin-thu.wav"]');
+    await page.locator('#confirm-dialog[open]').waitFor();
+    const kept = page.waitForResponse((r) => r.request().method() === 'DELETE');
+    await page.click('#confirm-ok');
+    assert.equal((await kept).status(), 409);
+    await page.locator('#clips-msg.msg-error').waitFor();
+    assert.match(await page.textContent('#clips-msg'), new RegExp(PROGRAMME_ID));
+    assert.equal(await page.locator('[data-testid="clip-row-tin-thu.wav"]').count(), 1);
+  } finally {
+    await closePage(page);
+  }
+});
+
 test('clips: upload through the form, replace on 409, and listen', async () => {
   const page = await loggedInPage();
   const name = 'bản tin mới.wav';
@@ -572,6 +685,183 @@ test('play now: an emergency asks first, then airs; stop ends it; the journal sh
     await row.first().waitFor();
     assert.match(await row.first().textContent(), /Bị ngắt/);
     await shot(page, 'journal');
+  } finally {
+    await closePage(page);
+  }
+});
+
+test('on demand: a prepared emergency has its button, asks first, then airs under its own name', async () => {
+  const page = await loggedInPage();
+  try {
+    await page.click('#tab-play');
+    const button = page.locator('[data-testid="on-demand-bao-chay"]');
+    await button.waitFor();
+    assert.match(await button.textContent(), /Phát: Báo cháy/);
+    assert.match(await button.textContent(), /Ấp 1, Chợ/, 'the button says where it airs');
+    assert.equal(await page.locator('[data-testid="on-demand-tre-lac"]').count(), 1);
+    assert.equal(await page.locator(`[data-testid="on-demand-${PROGRAMME_ID}"]`).count(), 0,
+      'a programme with slots only gets no button');
+
+    let posted = 0;
+    page.on('request', (r) => { if (r.url().endsWith('/api/play-now')) posted++; });
+    await button.click();
+    await page.locator('#emergency-dialog[open]').waitFor();
+    assert.match(await page.textContent('#emergency-dialog'), /Báo cháy/);
+    await page.click('#cancel-emergency');
+    await page.locator('#emergency-dialog').waitFor({state: 'hidden'});
+    assert.equal(posted, 0, 'no play-now without confirmation');
+
+    await button.click();
+    await page.locator('#emergency-dialog[open]').waitFor();
+    const play = page.waitForResponse((r) => r.url().endsWith('/api/play-now'));
+    await page.click('#confirm-emergency');
+    const answer = await play;
+    assert.equal(answer.status(), 202);
+    assert.deepEqual(JSON.parse(answer.request().postData()), {programme: 'bao-chay'});
+    await page.locator('#on-demand-msg.msg-ok').waitFor();
+    const st = await until('the programme is on air on its zones', async () => {
+      const r = await apiGet(page, '/api/status');
+      const on = r.data.zones.filter((z) => z.on_air && z.on_air.programme === 'bao-chay').map((z) => z.id);
+      return on.length === 2 ? on : null;
+    });
+    assert.deepEqual(st.sort(), ['ap-1', 'cho']);
+    await shot(page, 'on-demand');
+    await page.click('#tab-status');
+    await page.click('#stop-all');
+    const log = await until('the journal has it under its own id', async () => {
+      const r = await apiGet(page, '/api/log');
+      return r.status === 200 && r.data.find((b) => b.programme === 'bao-chay' && b.status !== 'playing');
+    });
+    assert.equal(log.title, 'Báo cháy');
+  } finally {
+    await closePage(page);
+  }
+});
+
+test('on demand: an operator of some zones sees only the programmes they may air', async () => {
+  const page = await loggedInPage(AP2_OPERATOR);
+  try {
+    await page.click('#tab-play');
+    const button = page.locator('[data-testid="on-demand-tre-lac"]');
+    await button.waitFor();
+    assert.equal(await page.locator('[data-testid="on-demand-bao-chay"]').count(), 0,
+      'no button for a programme on zones beyond theirs');
+    const play = page.waitForResponse((r) => r.url().endsWith('/api/play-now'));
+    await button.click();  // high, not emergency: no question
+    assert.equal((await play).status(), 202);
+    await until('it airs on ap-2', async () => {
+      const r = await apiGet(page, '/api/status');
+      return r.data.zones.find((z) => z.id === 'ap-2' && z.on_air && z.on_air.programme === 'tre-lac');
+    });
+    await page.click('#tab-status');
+    await page.click('[data-testid="stop-ap-2"]');
+    await until('ap-2 is silent', async () => !(await apiGet(page, '/api/status')).data.zones.find((z) => z.id === 'ap-2').on_air);
+  } finally {
+    await closePage(page);
+  }
+});
+
+test('timeline: close broadcasts stay apart, emergencies carry a label, other days their date', async () => {
+  const page = await loggedInPage();
+  try {
+    const timeline = page.locator('[data-testid="timeline"]');
+    await timeline.locator('[data-testid="block-gan-2"]').waitFor({state: 'attached'});
+    const boxes = await page.evaluate(() => ['gan-1', 'gan-2'].map((id) => {
+      const r = document.querySelector(`[data-testid="timeline"] [data-testid="block-${id}"] rect`);
+      return {x: +r.getAttribute('x'), y: +r.getAttribute('y'), w: +r.getAttribute('width'), h: +r.getAttribute('height')};
+    }));
+    const [a, b] = boxes;
+    const apart = a.x + a.w <= b.x || b.x + b.w <= a.x || a.y + a.h <= b.y || b.y + b.h <= a.y;
+    assert.ok(apart, `two broadcasts a minute apart do not overlap: ${JSON.stringify(boxes)}`);
+    assert.ok(a.w >= 4 && b.w >= 4 && a.h >= 8 && b.h >= 8, `both stay visible: ${JSON.stringify(boxes)}`);
+
+    // bao-chay (aired by the on-demand test) is an emergency: a label besides the colour.
+    const alarm = timeline.locator('[data-testid="block-bao-chay"]').first();
+    await alarm.waitFor({state: 'attached'});
+    assert.equal(await alarm.getAttribute('data-priority'), 'emergency');
+    assert.match(await alarm.locator('[data-testid="emergency-label"]').textContent(), /!/);
+    assert.match(await alarm.locator('title').textContent(), /Khẩn cấp/);
+    assert.match(await page.textContent('#timeline-legend'), /Khẩn cấp/);
+    const normal = timeline.locator(`[data-testid="block-${PROGRAMME_ID}"]`).first();
+    assert.equal(await normal.locator('[data-testid="emergency-label"]').count(), 0);
+
+    // Tomorrow's broadcast in the "next" list says it is tomorrow.
+    const next = page.locator('[data-testid="next-ngay-mai"]');
+    await next.waitFor();
+    assert.equal((await next.locator('[data-testid="next-day"]').textContent()).trim(), 'Ngày mai');
+    assert.match(await next.textContent(), /06:00/);
+    if (slot.time !== '00:05') {
+      assert.equal(await page.locator(`[data-testid="next-${PROGRAMME_ID}"] [data-testid="next-day"]`).count(), 0,
+        'today\'s broadcasts carry no date');
+    }
+    await shot(page, 'timeline-features');
+  } finally {
+    await closePage(page);
+  }
+});
+
+// Renders Vietnamese in the page's own font stacks (the text, and the programme editor) and looks
+// at the pixels: no letter may come from a fallback font (tofu, or a mix of fonts), and a letter
+// with two marks above (ề, Ấ, ỗ) must have them stacked over it: drawn beside it, as DejaVu Sans
+// Mono does ("truyêǹ"), the letter comes out nearly twice as wide as with one mark.
+test('fonts: Vietnamese is drawn by one font, its marks stacked, in the text and the editor', async () => {
+  const page = await loggedInPage();
+  try {
+    const sample = 'Cảnh báo lũ — Ấp 1, Chợ: ngày mai cúp điện; truyền thanh, Lập, Đồng, mỗi';
+    const result = await page.evaluate((sample) => {
+      const canvas = document.createElement('canvas');
+      canvas.width = 240;
+      canvas.height = 200;
+      const g = canvas.getContext('2d', {willReadFrequently: true});
+      const ink = (family, text) => {
+        g.clearRect(0, 0, canvas.width, canvas.height);
+        g.font = `60px ${family}`;
+        g.fillStyle = '#000';
+        g.fillText(text, 60, 140);
+        const d = g.getImageData(0, 0, canvas.width, canvas.height).data;
+        let top = Infinity, left = Infinity, right = -1;
+        for (let y = 0; y < canvas.height; y++) {
+          for (let x = 0; x < canvas.width; x++) {
+            if (d[(y * canvas.width + x) * 4 + 3] > 64) {
+              top = Math.min(top, y); left = Math.min(left, x); right = Math.max(right, x);
+            }
+          }
+        }
+        return {top, width: right - left + 1};
+      };
+      // A family draws a text itself when the fallback behind it makes no difference.
+      const draws = (family, text) => {
+        const widths = ['serif', 'monospace', 'cursive'].map((fallback) => {
+          g.font = `40px "${family}", ${fallback}`;
+          return g.measureText(text).width;
+        });
+        return widths.every((w) => w === widths[0]);
+      };
+      const out = {};
+      for (const [what, node] of [['text', document.body], ['editor', document.getElementById('editor')]]) {
+        const stack = getComputedStyle(node).fontFamily;
+        const families = stack.split(',').map((f) => f.trim().replace(/^["']|["']$/g, ''))
+          .filter((f) => !['serif', 'sans-serif', 'monospace', 'cursive', 'system-ui', '-apple-system'].includes(f));
+        const used = families.find((f) => draws(f, 'mmmiiiWWW'));
+        const fallbacks = used ? [...new Set(sample)].filter((ch) => ch !== ' ' && !draws(used, ch)) : [];
+        const stacking = [['ê', 'ề'], ['Â', 'Ấ'], ['ô', 'ỗ'], ['Ô', 'Ồ'], ['ă', 'ằ']].map(([one, two]) => {
+          const a = ink(stack, one);
+          const b = ink(stack, two);
+          return {letter: two, widthRatio: b.width / a.width, rises: a.top - b.top};
+        });
+        out[what] = {stack, used, fallbacks: fallbacks.join(''), stacking};
+      }
+      return out;
+    }, sample);
+    for (const [what, r] of Object.entries(result)) {
+      assert.ok(r.used, `${what}: a font of the stack is installed (${r.stack})`);
+      assert.equal(r.fallbacks, '', `${what}: ${r.used} draws every letter of the sample itself`);
+      for (const s of r.stacking) {
+        assert.ok(s.widthRatio < 1.3 && s.rises >= 1,
+          `${what}: ${s.letter} in ${r.used} has its marks stacked (${JSON.stringify(s)})`);
+      }
+    }
+    assert.notEqual(result.editor.used, 'DejaVu Sans Mono');
   } finally {
     await closePage(page);
   }

@@ -1,0 +1,21 @@
+// What the page knows: one object every view reads and updates.
+
+export const STATUS_INTERVAL_MS = 2000;
+export const TIMELINE_INTERVAL_MS = 30000;
+export const LANG_KEY = 'loa.lang';
+
+export const state = {
+  lang: 'vi',
+  session: null,          // {name, role, zones, csrf}
+  screen: 'status',
+  status: null,           // last GET /api/status
+  statusTimer: null,
+  timeline: {date: null, plan: [], log: [], logError: '', loadedAt: 0, signature: ''},
+  clips: [],
+  programmes: [],
+  playClipOrder: [],      // clip names in the order they were ticked
+  journalDate: '',
+  editor: {name: '', original: '', isNew: false, problems: []},
+  pendingUpload: null,    // {file, name} waiting for "replace"
+  loginRetryTimer: null,
+};

@@ -1,0 +1,48 @@
+// Times. The server writes every time with the station's UTC offset, so the wall-clock part of
+// the text is already station time, whatever the browser's own time zone is.
+
+import {t} from './dom.js';
+import {state} from './state.js';
+
+export function clockOf(iso, withSeconds = true) {
+  if (!iso) return '';
+  return iso.slice(11, withSeconds ? 19 : 16);
+}
+
+export function dateOf(iso) {
+  return iso ? iso.slice(0, 10) : '';
+}
+
+export function offsetOf(iso) {
+  const m = /(Z|[+-]\d\d:\d\d)$/.exec(iso || '');
+  return m ? m[1] : 'Z';
+}
+
+export function addDays(date, n) {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + n);
+  return d.toISOString().slice(0, 10);
+}
+
+export function formatSeconds(seconds) {
+  if (seconds == null || !isFinite(seconds)) return '';
+  const s = Math.max(0, Math.round(seconds));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const sec = String(s % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${sec}` : `${m}:${sec}`;
+}
+
+export function todayOfStation() {
+  return state.status ? dateOf(state.status.now) : new Date().toISOString().slice(0, 10);
+}
+
+// A day other than today, as operators say it: "ngày mai" (tomorrow), else "T2 07/12".
+export function dayLabel(date) {
+  const today = todayOfStation();
+  if (date === today) return t('day_today');
+  if (date === addDays(today, 1)) return t('day_tomorrow');
+  if (date === addDays(today, -1)) return t('day_yesterday');
+  const weekday = new Date(`${date}T00:00:00Z`).getUTCDay();
+  return `${t(`weekday_${weekday}`)} ${date.slice(8, 10)}/${date.slice(5, 7)}`;
+}
