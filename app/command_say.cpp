@@ -70,6 +70,7 @@ int run_say(const SayArgs& args) {
   play.config = args.config;
   play.device = args.device;
   play.clips.push_back(cached);
+  play.names.push_back(say_item_name(text));
   return run_play(play);
 }
 

@@ -18,37 +18,6 @@ std::string trimmed(std::string_view text) {
   return std::string(text.substr(first, last - first + 1));
 }
 
-// `say: "Thông báo: ngày mai cúp…"`: the start of valid UTF-8 text on one line, for journal and
-// plan, cut after a whole word. Counts characters by their first byte (UTF-8 continuation bytes are
-// 10xxxxxx).
-std::string display_name(std::string_view text) {
-  constexpr int kShown = 40;
-  std::string out = "say: \"";
-  int shown = 0;
-  bool space = false;
-  for (const char ch : text) {
-    const auto c = static_cast<unsigned char>(ch);
-    const bool starts = (c & 0xC0) != 0x80;
-    if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
-      space = true;
-      continue;
-    }
-    if (starts && shown == kShown) {
-      // Cut at the last whole word.
-      if (const auto cut = out.rfind(' '); cut != std::string::npos && cut > 6) out.resize(cut);
-      return out + "…\"";
-    }
-    if (starts && space && shown > 0) {
-      out += ' ';
-      ++shown;
-    }
-    space = false;
-    out += ch;
-    if (starts) ++shown;
-  }
-  return out + "\"";
-}
-
 // Code points a Latin-script voice reads: Latin letters with every accent Vietnamese uses,
 // combining accents, digits, punctuation and common symbols (°, ₫, –).
 bool latin_speakable(char32_t c) {
@@ -81,6 +50,34 @@ std::string hex(char32_t c) {
 
 }  // namespace
 
+std::string say_item_name(std::string_view text) {
+  constexpr int kShown = 40;
+  std::string out = "say: \"";
+  int shown = 0;
+  bool space = false;
+  for (const char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    const bool starts = (c & 0xC0) != 0x80;
+    if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
+      space = true;
+      continue;
+    }
+    if (starts && shown == kShown) {
+      // Cut at the last whole word.
+      if (const auto cut = out.rfind(' '); cut != std::string::npos && cut > 6) out.resize(cut);
+      return out + "…\"";
+    }
+    if (starts && space && shown > 0) {
+      out += ' ';
+      ++shown;
+    }
+    space = false;
+    out += ch;
+    if (starts) ++shown;
+  }
+  return out + "\"";
+}
+
 std::optional<PlayItem> read_spoken_item(const YamlNode& n, const StationSettings& s,
                                          Diagnostics& d) {
   MapReader r(n, "say item", {"say", "say_file"}, d);
@@ -96,8 +93,16 @@ std::optional<PlayItem> read_spoken_item(const YamlNode& n, const StationSetting
   std::string text = *written;
   if (file != nullptr) {
     const auto path = s.clips / *written;
+    std::error_code ec;
+    const bool is_file = std::filesystem::is_regular_file(path, ec);
+    // UTF-8 takes at most 4 bytes a character: a larger file is too long without reading it.
+    if (is_file && std::filesystem::file_size(path, ec) > 4 * kMaxSayCharacters + 4096) {
+      d.error(v.pos, "say_file '" + *written + "' is too long for a say item (at most " +
+                         std::to_string(kMaxSayCharacters) + " characters): split it into several");
+      return std::nullopt;
+    }
     std::ifstream in(path, std::ios::binary);
-    if (written->empty() || !in) {
+    if (written->empty() || !is_file || !in) {
       d.error(v.pos, "say_file '" + *written + "' cannot be read (" + path.string() +
                          "); put the text file in the clips folder, or write say: \"...\"");
       return std::nullopt;
@@ -129,7 +134,7 @@ std::optional<PlayItem> read_spoken_item(const YamlNode& n, const StationSetting
   item.pos = v.pos;
   item.say = std::move(text);
   item.voice = s.audio.speech;
-  item.ref = display_name(item.say);
+  item.ref = say_item_name(item.say);
   return item;
 }
 

@@ -20,8 +20,8 @@ SpeechParams speech_params(const SpeechVoice& v) {
 }
 
 // Gives every say item its clip: STATE/speech/HASH.wav, spoken now if it is not cached yet (once
-// per distinct text and voice). From then on it is a clip like any other. A voice espeak-ng does
-// not have is an error at the voice's name (or at the item when the whole station cannot speak).
+// per distinct text and voice), in this thread. From then on it is a clip like any other. What
+// stops it being spoken (a voice espeak-ng does not have, a full disk) is an error at the item.
 void speak_items(CheckedStation& c) {
   std::map<std::filesystem::path, std::string> done;  // file -> what went wrong, "" if spoken
   bool any = false;

@@ -2,6 +2,8 @@
 
 #include <cstddef>
 #include <optional>
+#include <string>
+#include <string_view>
 
 #include "loa/diagnostics.hpp"
 #include "loa/programme.hpp"
@@ -17,6 +19,10 @@ inline constexpr std::size_t kMaxSayCharacters = 10'000;
 // line and returns nullopt. The text is kept in Unicode NFC with its ends trimmed.
 std::optional<PlayItem> read_spoken_item(const YamlNode& n, const StationSettings& s,
                                          Diagnostics& d);
+
+// How a say item is shown in journal, plan and log: `say: "Thông báo: ngày mai cúp…"`, the start of
+// the text (valid UTF-8) on one line, cut after a whole word.
+std::string say_item_name(std::string_view text);
 
 // Reports, at the item, text written in a script that the item's voice cannot speak (Chinese or
 // Thai characters for voice vi). Only Latin-script voices (vi and others whose name is not in a

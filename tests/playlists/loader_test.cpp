@@ -502,6 +502,28 @@ TEST(SayItems, MistakesAreReportedAtTheirLineAndColumn) {
   EXPECT_TRUE(l.has("st.yaml:17:19: error: character 1 of the text (U+0E2A, Thai)")) << l.all();
 }
 
+TEST(SayItems, ASayFileThatIsAFolderOrTooLongIsRefused) {
+  test::TempDir dir;
+  dir.write("clips/folder/x.txt", "x");
+  dir.write("clips/long.txt", std::string(50'000, 'a'));
+  dir.write("station.yaml", kHead + R"(programmes:
+  - id: p
+    slots:
+      - at: "06:00"
+        play: [{say_file: folder}, {say_file: long.txt}]
+)");
+  Diagnostics d;
+  load_station(dir / "station.yaml", d);
+  std::string all;
+  for (const auto& x : d.all()) all += format(x) + "\n";
+  EXPECT_NE(all.find("station.yaml:11:27: error: say_file 'folder' cannot be read"),
+            std::string::npos)
+      << all;
+  EXPECT_NE(all.find("station.yaml:11:47: error: say_file 'long.txt' is too long"),
+            std::string::npos)
+      << all;
+}
+
 TEST(SayItems, AWrongVoiceSettingIsReported) {
   auto l = load(kHead + "audio:\n  speech: {rate: 1000, tone: 3}\n");
   EXPECT_TRUE(l.has("st.yaml:8:18: error: rate")) << l.all();
