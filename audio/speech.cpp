@@ -54,9 +54,9 @@ bool voice_known(const std::string& name) {
       const std::string_view id = voice.identifier;
       if (id == name || id.ends_with("/" + name)) return true;
     }
-    // languages: a priority byte, then a NUL-terminated name, repeated; an empty name ends it.
-    for (const char* l = voice.languages; l != nullptr && l[1] != '\0';
-         l += std::strlen(l + 1) + 2) {
+    // languages: a priority byte (never 0), then a NUL-terminated name, repeated; a 0 byte where
+    // the next priority would be ends the list.
+    for (const char* l = voice.languages; l != nullptr && *l != '\0'; l += std::strlen(l + 1) + 2) {
       if (name == l + 1) return true;
     }
   }
