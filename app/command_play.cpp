@@ -178,9 +178,10 @@ int run_play(const PlayArgs& args) {
   std::vector<float> mono(kChunk);
   std::vector<float> frames;
 
-  for (const auto& given : args.clips) {
+  for (std::size_t k = 0; k < args.clips.size(); ++k) {
+    const auto& given = args.clips[k];
     if (signals.received() != 0) break;
-    const std::string name = given.string();
+    const std::string name = k < args.names.size() ? args.names[k] : given.string();
     const std::filesystem::path file = find_clip(given, settings);
 
     const LoudnessResult measured = cache.measure(file);  // reads the whole clip unless cached

@@ -11,6 +11,7 @@ struct PlayArgs {
   std::filesystem::path config;  // empty: no station (48 kHz, -16 LUFS)
   bool no_normalize = false;
   std::vector<std::filesystem::path> clips;
+  std::vector<std::string> names;  // how each clip is shown, if not by its path (loa say)
 };
 
 // `loa play`: plays clips on the preview device, never on the air output. 0; 1 if a clip could not

@@ -8,6 +8,7 @@
 #include "command_play.hpp"
 #include "command_render.hpp"
 #include "command_run.hpp"
+#include "command_say.hpp"
 #include "command_scan.hpp"
 #include "command_user.hpp"
 #include "commands.hpp"
@@ -76,6 +77,17 @@ int main(int argc, char** argv) {
   y->add_option("--config", play.config, "The station file (YAML): preview device, rate, loudness");
   y->add_flag("--no-normalize", play.no_normalize, "Play at the clips' own loudness");
   y->add_option("CLIP", play.clips, "The clips to play, in order")->required();
+
+  loa::SayArgs say;
+  auto* sy = app.add_subcommand(
+      "say",
+      "Speak a notice in the station's voice (audio.speech): on the preview device, or "
+      "into a WAV clip with --out");
+  sy->add_option("--config", say.config, "The station file (YAML)")->required();
+  sy->add_option("TEXT", say.text, "The notice, as a say: item would hold it")->required();
+  sy->add_option("--out", say.out, "Write the clip to this WAV file instead of playing it");
+  sy->add_option("--device", say.device,
+                 "Preview device (default: audio.preview), as for loa play");
 
   loa::RunArgs run;
   auto* u = app.add_subcommand(
@@ -171,6 +183,7 @@ int main(int argc, char** argv) {
     if (*l) return loa::run_log(log);
     if (*o) return loa::run_report(report);
     if (*y) return loa::run_play(play);
+    if (*sy) return loa::run_say(say);
     if (*st) return loa::run_status(client);
     if (*pn) return loa::run_play_now(client);
     if (*sp) return loa::run_stop(client);

@@ -118,7 +118,8 @@ void read_station(const YamlNode& n, StationSettings& s, Diagnostics& d) {
 }
 
 void read_audio(const YamlNode& n, StationSettings& s, Diagnostics& d) {
-  MapReader r(n, "audio section", {"output", "preview", "sample_rate", "loudness", "chime"}, d);
+  MapReader r(n, "audio section",
+              {"output", "preview", "sample_rate", "loudness", "chime", "speech"}, d);
   AudioSettings& a = s.audio;
   // `output: null` unquoted is YAML's null, but the operator means the null output.
   const auto device = [&](std::string_view key, std::string& into) {
@@ -131,6 +132,7 @@ void read_audio(const YamlNode& n, StationSettings& s, Diagnostics& d) {
   };
   device("output", a.output);
   device("preview", a.preview);
+  if (const auto* v = r.get("speech")) a.speech = read_speech_voice(*v, a.speech, d);
   if (const auto* v = r.get("sample_rate")) {
     a.sample_rate =
         static_cast<int>(read_integer(*v, "sample_rate", 8000, 192000, d).value_or(48000));

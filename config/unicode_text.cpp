@@ -25,6 +25,22 @@ std::string map_text(std::string_view text, int options) {
 
 }  // namespace
 
+std::optional<std::u32string> code_points(std::string_view text) {
+  std::u32string out;
+  out.reserve(text.size());
+  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(text.data());
+  auto left = static_cast<utf8proc_ssize_t>(text.size());
+  while (left > 0) {
+    utf8proc_int32_t c = 0;
+    const utf8proc_ssize_t n = utf8proc_iterate(p, left, &c);
+    if (n <= 0 || c < 0) return std::nullopt;
+    out.push_back(static_cast<char32_t>(c));
+    p += n;
+    left -= n;
+  }
+  return out;
+}
+
 bool is_ascii(std::string_view text) {
   for (const char c : text) {
     if (static_cast<unsigned char>(c) >= 0x80) return false;

@@ -5,6 +5,7 @@
 #include <cctype>
 
 #include "loa/did_you_mean.hpp"
+#include "loa/spoken_items.hpp"
 #include "loa/yaml_read.hpp"
 
 namespace loa {
@@ -213,14 +214,20 @@ PlayItem playlist_item(const YamlNode& n, std::string ref, Diagnostics& d) {
   return item;
 }
 
-// {silence: 3s}, or {playlist: ID}: what `- playlist: ID` (with a space) reads as in YAML.
-std::optional<PlayItem> read_play_mapping(const YamlNode& n, Diagnostics& d) {
-  MapReader r(n, "play item", {"silence", "playlist"}, d);
+constexpr std::string_view kPlayItemForms =
+    "a play item is a clip path, playlist:ID, {silence: 3s}, {say: TEXT} or {say_file: FILE}";
+
+// {silence: 3s}, {say: TEXT}, {say_file: FILE}, or {playlist: ID}: what `- playlist: ID` (with a
+// space) reads as in YAML.
+std::optional<PlayItem> read_play_mapping(const YamlNode& n, const StationSettings& s,
+                                          Diagnostics& d) {
+  if (n.find("say") != nullptr || n.find("say_file") != nullptr) return read_spoken_item(n, s, d);
+  MapReader r(n, "play item", {"silence", "playlist", "say", "say_file"}, d);
   const YamlNode* silence = r.get("silence");
   const YamlNode* playlist = r.get("playlist");
   if ((silence == nullptr) == (playlist == nullptr)) {
     d.error(n.pos, silence != nullptr ? "a play item is either silence or a playlist, not both"
-                                      : "a play item is a clip path, playlist:ID or {silence: 3s}");
+                                      : std::string(kPlayItemForms));
     return std::nullopt;
   }
   if (playlist != nullptr) {
@@ -245,10 +252,9 @@ std::optional<PlayItem> read_play_mapping(const YamlNode& n, Diagnostics& d) {
 
 std::optional<PlayItem> read_play_item(const YamlNode& n, const StationSettings& s,
                                        Diagnostics& d) {
-  if (n.is_mapping()) return read_play_mapping(n, d);
+  if (n.is_mapping()) return read_play_mapping(n, s, d);
   if (!n.is_scalar() || n.value.empty()) {
-    d.error(n.pos, "a play item is a clip path, playlist:ID or {silence: 3s}; found " +
-                       std::string(n.kind_name()));
+    d.error(n.pos, std::string(kPlayItemForms) + "; found " + std::string(n.kind_name()));
     return std::nullopt;
   }
   if (n.value.starts_with("playlist:")) {
@@ -415,6 +421,17 @@ void read_chime(const YamlNode& n, ChimeChoice& c, const StationSettings& s, Dia
   }
 }
 
+// The programme's own `speech:` for the say items of its slots (playlists keep the station's).
+void use_programme_voice(Programme& p) {
+  const auto use = [&](Slot& slot) {
+    for (auto& item : slot.play) {
+      if (!item.say.empty()) item.voice = *p.speech;
+    }
+  };
+  for (auto& slot : p.slots) use(slot);
+  if (p.on_demand) use(*p.on_demand);
+}
+
 // What an on_demand: true programme airs when asked: its `play`, `repeat` and `gap`, with the
 // start and late of a play-now (an emergency cuts in at once).
 Slot read_on_demand(const MapReader& r, const Programme& p, const StationSettings& s,
@@ -447,7 +464,7 @@ std::optional<Programme> read_programme(const YamlNode& n, const StationSettings
                                : "programme";
   MapReader r(n, name,
               {"id", "title", "reference", "priority", "zones", "valid", "except", "chime", "slots",
-               "on_demand", "play", "repeat", "gap"},
+               "on_demand", "play", "repeat", "gap", "speech"},
               d);
   if (!r.ok()) return std::nullopt;
   Programme p;
@@ -465,6 +482,7 @@ std::optional<Programme> read_programme(const YamlNode& n, const StationSettings
   if (const auto* v = r.get("valid")) read_validity(*v, p, d);
   if (const auto* v = r.get("except")) read_except(*v, p, s, d);
   if (const auto* v = r.get("chime")) read_chime(*v, p.chime, s, d);
+  if (const auto* v = r.get("speech")) p.speech = read_speech_voice(*v, s.audio.speech, d);
   if (const auto* v = r.get("on_demand")) {
     if (read_choice(*v, "on_demand", {"true", "false"}, d) == "true") {
       p.on_demand = read_on_demand(r, p, s, d);
@@ -488,6 +506,7 @@ std::optional<Programme> read_programme(const YamlNode& n, const StationSettings
     if (slots->is_sequence() && slots->items.empty() && !p.on_demand)
       d.error(slots->pos, "slots is empty; the programme would never air");
   }
+  if (p.speech) use_programme_voice(p);
   return p;
 }
 
@@ -510,8 +529,12 @@ std::optional<Playlist> read_playlist(const YamlNode& key, const YamlNode& n,
   }
   if (const YamlNode* clips = r.require("clips")) {
     for (const YamlNode* c : read_list(*clips, "clips", false, d)) {
+      if (c->is_mapping() && (c->find("say") != nullptr || c->find("say_file") != nullptr)) {
+        if (auto spoken = read_spoken_item(*c, s, d)) pl.clips.push_back(std::move(*spoken));
+        continue;
+      }
       if (!c->is_scalar() || c->value.empty() || c->value.starts_with("playlist:")) {
-        d.error(c->pos, "a playlist holds clip paths only");
+        d.error(c->pos, "a playlist holds clip paths, {say: TEXT} and {say_file: FILE} only");
         continue;
       }
       PlayItem item;

@@ -11,6 +11,7 @@
 #include "loa/clip_files.hpp"
 #include "loa/did_you_mean.hpp"
 #include "loa/programme_reader.hpp"
+#include "loa/spoken_items.hpp"
 #include "loa/yaml_read.hpp"
 
 namespace loa {
@@ -107,26 +108,36 @@ void check_references(const Station& st, Diagnostics& d) {
   }
 }
 
+}  // namespace
+
 // Gives every distinct clip file one index, so lengths are looked up once per file. Each file is
 // first spelt as it is on disk (file_on_disk), once, so that probing, loudness, render and air all
 // open the real file, and two spellings of one name are one clip.
 void index_clips(Station& st) {
+  st.clips.clear();
   const auto& audio = st.settings.audio;
   if (!audio.chime_path.empty()) {
-    st.chime =
-        PlayItem{PlayItem::Kind::clip, audio.chime, audio.chime_path, 0, {}, audio.chime_pos};
+    PlayItem chime;
+    chime.ref = audio.chime;
+    chime.file = audio.chime_path;
+    chime.pos = audio.chime_pos;
+    st.chime = std::move(chime);
   }
   std::map<std::filesystem::path, std::filesystem::path> on_disk;
   std::map<std::filesystem::path, std::uint32_t> index;
   for_each_clip(st, [&](PlayItem& item) {
-    auto [found, unseen] = on_disk.try_emplace(item.file);
-    if (unseen) found->second = file_on_disk(item.file);
-    item.file = found->second;
+    if (item.say.empty()) {
+      auto [found, unseen] = on_disk.try_emplace(item.file);
+      if (unseen) found->second = file_on_disk(item.file);
+      item.file = found->second;
+    }
     auto [it, fresh] = index.try_emplace(item.file, static_cast<std::uint32_t>(st.clips.size()));
     if (fresh) st.clips.push_back(item.file);
     item.clip = it->second;
   });
 }
+
+namespace {
 
 Station finish(const YamlNode& root, const std::filesystem::path& file, bool read_includes,
                const FileOverlay* overlay, Diagnostics& d) {
@@ -145,6 +156,9 @@ Station finish(const YamlNode& root, const std::filesystem::path& file, bool rea
   check_unique_ids(st.programmes, "programme", d);
   check_unique_ids(st.playlists, "playlist", d);
   check_references(st, d);
+  for_each_clip(st, [&](const PlayItem& item) {
+    if (!item.say.empty()) check_speakable(item, d);
+  });
   index_clips(st);
   if (st.programmes.empty()) {
     d.warning(root.pos, "the station has no programmes yet; nothing will air");

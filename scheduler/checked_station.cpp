@@ -9,11 +9,40 @@
 #include "loa/command_lookup.hpp"
 #include "loa/planner.hpp"
 #include "loa/probe_cache.hpp"
+#include "loa/speech.hpp"
 #include "loa/station_loader.hpp"
 
 namespace loa {
 
 namespace {
+
+SpeechParams speech_params(const SpeechVoice& v) {
+  return {v.voice, v.rate, v.pitch, v.volume};
+}
+
+// Gives every say item its clip: STATE/speech/HASH.wav, spoken now if it is not cached yet (once
+// per distinct text and voice), in this thread. From then on it is a clip like any other. What
+// stops it being spoken (a voice espeak-ng does not have, a full disk) is an error at the item.
+void speak_items(CheckedStation& c) {
+  std::map<std::filesystem::path, std::string> done;  // file -> what went wrong, "" if spoken
+  bool any = false;
+  for_each_clip(c.station, [&](PlayItem& item) {
+    if (item.say.empty()) return;
+    any = true;
+    const SpeechParams p = speech_params(item.voice);
+    item.file = speech_clip_file(c.station.settings.state, item.say, p);
+    auto [it, fresh] = done.try_emplace(item.file);
+    if (fresh) {
+      bool synthesized = false;
+      it->second = ensure_speech_clip(item.file, item.say, p, synthesized);
+      if (synthesized && it->second.empty()) ++c.speech_synthesized;
+    }
+    if (!it->second.empty()) {
+      c.diags.error(item.pos, "cannot speak " + item.ref + ": " + it->second);
+    }
+  });
+  if (any) index_clips(c.station);
+}
 
 void probe_clips(CheckedStation& c, bool as_errors) {
   ProbeCache cache(c.station.settings.state / "clip-probes.tsv");
@@ -27,6 +56,8 @@ void probe_clips(CheckedStation& c, bool as_errors) {
   for_each_clip(c.station, [&](const PlayItem& use) {
     const auto it = c.clips.find(use.file);
     if (const auto* err = std::get_if<ClipError>(&it->second)) {
+      std::error_code unspoken;
+      if (!use.say.empty() && !std::filesystem::exists(use.file, unspoken)) return;  // reported
       std::string message = "clip '" + use.ref + "' cannot be played: " + err->reason + " (" +
                             use.file.string() + ")";
       std::error_code ec;
@@ -86,6 +117,7 @@ std::string CheckedStation::clip_problem(const std::filesystem::path& file) cons
 CheckedStation check_station(const std::filesystem::path& file, const CheckOptions& options) {
   CheckedStation c;
   c.station = load_station(file, c.diags, options.overlay);
+  speak_items(c);
   if (options.probe_clips) probe_clips(c, options.clip_problems_are_errors);
   check_commands(c, options.command_problems_are_errors);
   const date::time_zone* zone = c.station.settings.zone;

@@ -8,7 +8,7 @@ build=(g++ cmake ninja-build pkg-config libyaml-cpp-dev libsndfile1-dev libhowar
        libsoxr-dev libebur128-dev libxxhash-dev portaudio19-dev
        libavformat-dev libavcodec-dev libswresample-dev libavutil-dev
        libcli11-dev nlohmann-json3-dev libsqlite3-dev libsystemd-dev libsodium-dev
-       libcpp-httplib-dev libssl-dev libutf8proc-dev tzdata)
+       libcpp-httplib-dev libssl-dev libutf8proc-dev libespeak-ng-dev tzdata)
 # ffmpeg: the audio tests make their MP3 and M4A fixtures with it.
 test=(libgtest-dev clang libclang-rt-14-dev jackd2 libjack-jackd2-dev ffmpeg)
 # The example station makes its clips with espeak-ng and sox, and switches its relays with gpioset.

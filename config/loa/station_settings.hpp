@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "loa/diagnostics.hpp"
+#include "loa/speech_settings.hpp"
 #include "loa/values.hpp"
 #include "loa/yaml_tree.hpp"
 
@@ -46,6 +47,7 @@ struct AudioSettings {
   std::string chime = "builtin";
   std::filesystem::path chime_path;
   SourcePos chime_pos;
+  SpeechVoice speech;  // how `say:` items are spoken, unless a programme says otherwise
 };
 
 struct StationSettings {

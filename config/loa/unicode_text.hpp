@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -15,6 +16,9 @@ std::string to_nfc(std::string_view text);
 // kept. Text that is not valid UTF-8 is returned unchanged. Thread-safe; throws only
 // std::bad_alloc.
 std::string fold_diacritics(std::string_view text);
+
+// The code points of UTF-8 `text`, or nullopt when it is not valid UTF-8. Thread-safe.
+std::optional<std::u32string> code_points(std::string_view text);
 
 // True if every byte is ASCII (so every normal form of the text is the text itself).
 bool is_ascii(std::string_view text);

@@ -21,6 +21,11 @@ struct PlayItem {
   std::uint32_t clip = 0;      // clip only: index into Station::clips, set by the loader
   Duration silence{0};         // silence only
   SourcePos pos;
+  // A spoken item (`say:` or `say_file:`) is a clip whose file is synthesized from `say` in
+  // `voice` (check_station sets `file` to it; empty until then). `ref` then shows the text, as
+  // journal, plan and log print it: say: "Thông báo: ngày mai…".
+  std::string say;
+  SpeechVoice voice;
 };
 
 // A yearly day of the lunar calendar, as in `lunar_dates: ["10/3", "15/8", "1/4n", "last/12"]`.
@@ -93,6 +98,7 @@ struct Programme {
   // play-now --programme): `play`, `repeat` and `gap` as in a slot, never at a time of its own.
   // A ready emergency, prepared and approved in advance.
   std::optional<Slot> on_demand;
+  std::optional<SpeechVoice> speech;  // `speech:`, for this programme's say items
   SourcePos pos;
 
   // Within valid from/until and not an exception.

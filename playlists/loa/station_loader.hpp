@@ -17,6 +17,10 @@ struct FileOverlay {
   std::string text;
 };
 
+// Gives every distinct clip file one index (PlayItem::clip into Station::clips), each spelt as it
+// is on disk; said again once spoken items have their files (check_station).
+void index_clips(Station& st);
+
 // Reads a station file and every file its `station.include` globs name, and checks everything that
 // can be checked without audio or a clock: YAML, types, ranges, unknown keys, duplicate ids and
 // references between programmes, playlists and zones. Every problem goes to `diags`; the returned

@@ -19,6 +19,7 @@ struct CheckedStation {
   Station station;
   Diagnostics diags;
   std::map<std::filesystem::path, ProbeResult> clips;
+  int speech_synthesized = 0;  // say clips spoken by this check (the others were cached)
 
   bool ok() const { return !diags.has_errors(); }
   // Lengths from the probes, for the planner.

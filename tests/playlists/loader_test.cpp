@@ -545,5 +545,99 @@ TEST(ExceptHolidays, AMisspeltWordSaysWhatToWrite) {
       << l.all();
 }
 
+// Say items: text read at its line, spoken in the station's voice unless the programme has its own.
+TEST(SayItems, ReadTextFilesVoicesAndPlaylists) {
+  test::TempDir dir;
+  dir.write("clips/thong-bao.txt", "  Thông báo: ngày 17/12 cúp điện.\n");
+  dir.write("station.yaml", kHead + R"(audio:
+  speech: {voice: vi, rate: 140}
+programmes:
+  - id: p
+    speech: {pitch: 30}
+    slots:
+      - at: "06:00"
+        play: [{say: "Xin chào bà con"}, {say_file: thong-bao.txt}, playlist:pl]
+playlists:
+  pl: {clips: [{say: "Trong playlist"}]}
+)");
+  Diagnostics d;
+  const Station st = load_station(dir / "station.yaml", d);
+  for (const auto& x : d.all()) ADD_FAILURE() << format(x);
+  ASSERT_EQ(st.programmes.size(), 1U);
+  const auto& play = st.programmes[0].slots.at(0).play;
+  ASSERT_EQ(play.size(), 3U);
+  EXPECT_EQ(play[0].say, "Xin chào bà con");
+  EXPECT_EQ(play[0].ref, "say: \"Xin chào bà con\"");
+  EXPECT_EQ(play[0].kind, PlayItem::Kind::clip);
+  EXPECT_EQ(play[1].say, "Thông báo: ngày 17/12 cúp điện.");
+  EXPECT_EQ(play[0].voice.rate, 140);
+  EXPECT_EQ(play[0].voice.pitch, 30);
+  const auto& in_playlist = st.playlists.at(0).clips.at(0);
+  EXPECT_EQ(in_playlist.say, "Trong playlist");
+  EXPECT_EQ(in_playlist.voice.rate, 140);
+  EXPECT_EQ(in_playlist.voice.pitch, 50);
+}
+
+TEST(SayItems, ALongTextIsShownShortened) {
+  auto l = load_slot(
+      R"({at: "06:00", play: [{say: "Thông báo: ngày mai cúp điện từ 7 giờ đến 11 giờ để sửa đường dây."}]})");
+  EXPECT_FALSE(l.diags.has_errors()) << l.all();
+  EXPECT_EQ(l.station.programmes.at(0).slots.at(0).play.at(0).ref,
+            "say: \"Thông báo: ngày mai cúp điện từ 7 giờ…\"");
+}
+
+TEST(SayItems, MistakesAreReportedAtTheirLineAndColumn) {
+  const std::string long_text(10'001, 'a');
+  auto l =
+      load(kHead + "programmes:\n  - id: p\n    slots:\n      - at: \"06:00\"\n        play:\n" +
+           "          - {say: \"\"}\n" +                       // line 12
+           "          - {say_file: khong-co.txt}\n" +          // line 13
+           "          - {say: \"Chúc mừng 新年 vui vẻ\"}\n" +  // line 14
+           "          - {say: " + long_text + "}\n" +          // line 15
+           "          - {say: a, say_file: b.txt}\n" +         // line 16
+           "          - {say: \"สวัสดี\"}\n");                   // line 17
+  EXPECT_TRUE(l.has("st.yaml:12:19: error: say is empty")) << l.all();
+  EXPECT_TRUE(l.has("st.yaml:13:24: error: say_file 'khong-co.txt' cannot be read")) << l.all();
+  EXPECT_TRUE(
+      l.has("st.yaml:14:19: error: character 11 of the text (U+65B0, Chinese) cannot be "
+            "spoken by voice vi"))
+      << l.all();
+  EXPECT_TRUE(
+      l.has("st.yaml:15:19: error: the text is 10001 characters long; a say item holds "
+            "at most 10000"))
+      << l.all();
+  EXPECT_TRUE(l.has("st.yaml:16:13: error: a play item is either say: TEXT or say_file: FILE"))
+      << l.all();
+  EXPECT_TRUE(l.has("st.yaml:17:19: error: character 1 of the text (U+0E2A, Thai)")) << l.all();
+}
+
+TEST(SayItems, ASayFileThatIsAFolderOrTooLongIsRefused) {
+  test::TempDir dir;
+  dir.write("clips/folder/x.txt", "x");
+  dir.write("clips/long.txt", std::string(50'000, 'a'));
+  dir.write("station.yaml", kHead + R"(programmes:
+  - id: p
+    slots:
+      - at: "06:00"
+        play: [{say_file: folder}, {say_file: long.txt}]
+)");
+  Diagnostics d;
+  load_station(dir / "station.yaml", d);
+  std::string all;
+  for (const auto& x : d.all()) all += format(x) + "\n";
+  EXPECT_NE(all.find("station.yaml:11:27: error: say_file 'folder' cannot be read"),
+            std::string::npos)
+      << all;
+  EXPECT_NE(all.find("station.yaml:11:47: error: say_file 'long.txt' is too long"),
+            std::string::npos)
+      << all;
+}
+
+TEST(SayItems, AWrongVoiceSettingIsReported) {
+  auto l = load(kHead + "audio:\n  speech: {rate: 1000, tone: 3}\n");
+  EXPECT_TRUE(l.has("st.yaml:8:18: error: rate")) << l.all();
+  EXPECT_TRUE(l.has("tone")) << l.all();
+}
+
 }  // namespace
 }  // namespace loa
