@@ -11,8 +11,8 @@
 #include "loa/air_station.hpp"
 #include "loa/checked_station.hpp"
 #include "loa/values.hpp"
-#include "schedule_rights.hpp"
 #include "loa/write_advice.hpp"
+#include "schedule_rights.hpp"
 
 namespace loa {
 

@@ -26,8 +26,8 @@ class Sink {
   virtual void drain() = 0;
 };
 
-// A 16-bit PCM WAV file, written as fast as it is fed. `live` (a recording of the air, read while it
-// grows): its header is brought up to date every second of audio, not only when it is closed.
+// A 16-bit PCM WAV file, written as fast as it is fed. `live` (a recording of the air, read while
+// it grows): its header is brought up to date every second of audio, not only when it is closed.
 // Throws std::runtime_error naming the file if it cannot be created.
 std::unique_ptr<Sink> open_wav_sink(const std::filesystem::path& file, int rate, int channels,
                                     bool live = false);
