@@ -272,9 +272,18 @@ TEST_F(NoticeApi, AtATimeItIsAProgrammeThePlanShows) {
   EXPECT_EQ(json::parse(tomorrow->body)["at"].get<std::string>().substr(0, 10),
             next_day(past.substr(0, 10)));
   const auto same_minute =
-      post("lan", "/api/notice", {{"text", "Lần hai."}, {"zones", {"ap-1"}}, {"at", at}});
+      post("lan", "/api/notice",
+           {{"text", "Lần hai: \"họp\" # 7h30\nở ấp: xong."}, {"zones", {"ap-1"}}, {"at", at}});
   ASSERT_EQ(same_minute->status, 201) << same_minute->body;
   EXPECT_EQ(json::parse(same_minute->body)["programme"], id + "-2");
+  // Quotes, '#', ':' and a line break in the text reach the programme as typed.
+  const json again = get("/api/plan?from=" + day + "&to=" + next_day(day));
+  bool verbatim = false;
+  for (const auto& b : again) {
+    if (b["programme"] == id + "-2")
+      verbatim = b["items"][0]["path"] == "say: \"Lần hai: \"họp\" # 7h30 ở ấp: xong.\"";
+  }
+  EXPECT_TRUE(verbatim) << again.dump();
 
   bool journaled = false;
   for (const auto& a : actions()) {
