@@ -8,30 +8,8 @@
 #include "loa/speech.hpp"
 #include "loa/spoken_items.hpp"
 #include "loa/station_loader.hpp"
-#include "loa/unicode_text.hpp"
 
 namespace loa {
-
-namespace {
-
-// The checks `loa check` makes of a say item, for text given on the command line.
-std::string text_problem(const std::string& text, const SpeechVoice& voice) {
-  const auto points = code_points(text);
-  if (!points) return "the text is not UTF-8";
-  if (text.find_first_not_of(" \t\r\n") == std::string::npos) return "the text is empty";
-  if (points->size() > kMaxSayCharacters) {
-    return "the text is " + std::to_string(points->size()) + " characters long; at most " +
-           std::to_string(kMaxSayCharacters);
-  }
-  PlayItem item;
-  item.say = text;
-  item.voice = voice;
-  Diagnostics d;
-  check_speakable(item, d);
-  return d.all().empty() ? "" : d.all().front().message;
-}
-
-}  // namespace
 
 int run_say(const SayArgs& args) {
   Diagnostics diags;
@@ -42,9 +20,9 @@ int run_say(const SayArgs& args) {
               << args.config.string() << ")\n";
     return kExitInvalid;
   }
-  const std::string text = to_nfc(args.text);
+  std::string text = args.text;
   const SpeechVoice& voice = station.settings.audio.speech;
-  if (const std::string why = text_problem(text, voice); !why.empty()) {
+  if (const std::string why = spoken_text_problem(text, voice); !why.empty()) {
     std::cerr << "loa say: " << why << '\n';
     return kExitInvalid;
   }

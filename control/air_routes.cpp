@@ -10,35 +10,6 @@ namespace {
 
 constexpr std::size_t kMaxClips = 50;
 
-// The zones asked for (all the caller may use when absent); throws BadRequest, or answers 403
-// and returns 0 when the account may not use one of them.
-ZoneSet requested_zones(const nlohmann::json& body, const Caller& caller,
-                        const StationSettings& settings, httplib::Response& res) {
-  const ZoneSet allowed = caller.zones(settings);
-  if (!body.contains("zones")) return allowed;
-  const ZoneSet asked = zones_of(body["zones"], settings);
-  if (asked == 0) throw BadRequest("zones is empty; name at least one zone");
-  if ((asked & ~allowed) != 0) {
-    reply_error(res, 403,
-                "your account may not use zone(s) " + settings.zone_names(asked & ~allowed));
-    return 0;
-  }
-  return asked;
-}
-
-int requested_priority(const nlohmann::json& body) {
-  if (!body.contains("priority")) return 50;
-  const auto& p = body["priority"];
-  std::string why;
-  std::optional<int> value;
-  if (p.is_string()) value = parse_priority(p.get<std::string>(), why);
-  if (p.is_number_integer()) value = parse_priority(std::to_string(p.get<long long>()), why);
-  if (!value) {
-    throw BadRequest(why.empty() ? "priority must be normal, high or emergency" : why);
-  }
-  return *value;
-}
-
 }  // namespace
 
 void add_air_routes(ControlServer::Context& c) {

@@ -78,6 +78,16 @@ nlohmann::json json_body(const httplib::Request& req);
 // Zone ids (array of strings, or "all") of `settings`; throws BadRequest naming an unknown one.
 ZoneSet zones_of(const nlohmann::json& ids, const StationSettings& settings);
 
+// The zones of the body's "zones" (all the caller may use when absent); throws BadRequest, or
+// answers 403 and returns 0 when the account may not use one of them.
+ZoneSet requested_zones(const nlohmann::json& body, const Caller& caller,
+                        const StationSettings& settings, httplib::Response& res);
+// The body's "priority" (normal, high, emergency or 0..100; normal when absent); throws
+// BadRequest.
+int requested_priority(const nlohmann::json& body);
+// The ids of `zones`, in the station's order.
+nlohmann::json zone_ids_json(ZoneSet zones, const StationSettings& settings);
+
 void add_session_routes(ControlServer::Context& c);
 void add_status_routes(ControlServer::Context& c);
 void add_programme_routes(ControlServer::Context& c);
@@ -85,5 +95,6 @@ void add_clip_routes(ControlServer::Context& c);
 void add_air_routes(ControlServer::Context& c);
 void add_user_routes(ControlServer::Context& c);
 void add_page_routes(ControlServer::Context& c);
+void add_notice_routes(ControlServer::Context& c);
 
 }  // namespace loa

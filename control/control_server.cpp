@@ -343,7 +343,7 @@ std::string ControlServer::start() {
     res.set_header("X-Frame-Options", "DENY");
     res.set_header("Referrer-Policy", "no-referrer");
     res.set_header("Content-Security-Policy",
-                   "default-src 'self'; img-src 'self' data:; media-src 'self'; "
+                   "default-src 'self'; img-src 'self' data:; media-src 'self' blob:; "
                    "style-src 'self'; frame-ancestors 'none'");
     if (tls) res.set_header("Strict-Transport-Security", "max-age=31536000");
     if (req.path.starts_with("/api/")) res.set_header("Cache-Control", "no-store");
@@ -376,6 +376,7 @@ std::string ControlServer::start() {
   add_programme_routes(c);
   add_clip_routes(c);
   add_air_routes(c);
+  add_notice_routes(c);
   add_user_routes(c);
   add_page_routes(c);
 

@@ -5,6 +5,7 @@
 
 #include "control_context.hpp"
 #include "loa/log_output.hpp"
+#include "loa/lunar_calendar.hpp"
 #include "loa/plan_output.hpp"
 #include "loa/planner.hpp"
 #include "loa/time_window.hpp"
@@ -54,6 +55,7 @@ nlohmann::json status_json(const AirSnapshot& s, UtcTime now) {
   nlohmann::json j;
   j["station"] = {{"name", settings.name}, {"timezone", settings.timezone}};
   j["now"] = format_iso(now, zone);
+  j["lunar"] = format_lunar_day_month(to_lunar(local_date(now, zone)));
   j["version"] = {{"id", s.version},
                   {"loaded_at", format_iso(s.loaded_at, zone)},
                   {"programmes", s.air->station->programmes.size()}};
@@ -80,6 +82,7 @@ nlohmann::json status_json(const AirSnapshot& s, UtcTime now) {
     b["zones"] = zone_ids(n.zones, settings);
     b["priority"] = n.priority;
     b["waiting"] = n.waiting;
+    b["lunar"] = format_lunar_day_month(to_lunar(local_date(n.key.scheduled, zone)));
     j["next"].push_back(std::move(b));
   }
   return j;

@@ -157,4 +157,22 @@ void check_speakable(const PlayItem& item, Diagnostics& d) {
   }
 }
 
+std::string spoken_text_problem(std::string& text, const SpeechVoice& voice) {
+  if (!code_points(text)) return "the text is not UTF-8";
+  text = trimmed(to_nfc(text));
+  if (text.empty()) return "the text is empty; write the notice to be read";
+  const auto points = code_points(text).value_or(std::u32string{});
+  if (points.size() > kMaxSayCharacters) {
+    return "the text is " + std::to_string(points.size()) +
+           " characters long; a notice holds at most " + std::to_string(kMaxSayCharacters) +
+           ": split it into several";
+  }
+  PlayItem item;
+  item.say = text;
+  item.voice = voice;
+  Diagnostics d;
+  check_speakable(item, d);
+  return d.all().empty() ? "" : d.all().front().message;
+}
+
 }  // namespace loa

@@ -29,4 +29,10 @@ std::string say_item_name(std::string_view text);
 // known non-Latin list) are checked; any voice may read digits and punctuation.
 void check_speakable(const PlayItem& item, Diagnostics& d);
 
+// The checks read_spoken_item and check_speakable make, for text given outside a programme file
+// (`loa say`, a notice from the control page): "" when `voice` can speak `text`, or what is wrong
+// in plain words (not UTF-8, empty, longer than kMaxSayCharacters, a character the voice cannot
+// speak). On return `text` is as a say item keeps it: Unicode NFC with its ends trimmed.
+std::string spoken_text_problem(std::string& text, const SpeechVoice& voice);
+
 }  // namespace loa

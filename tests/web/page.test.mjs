@@ -790,6 +790,16 @@ test('timeline: close broadcasts stay apart, emergencies carry a label, other da
     await next.waitFor();
     assert.equal((await next.locator('[data-testid="next-day"]').textContent()).trim(), 'Ngày mai');
     assert.match(await next.textContent(), /06:00/);
+
+    // Beside the solar dates, the lunar ones as /api/plan gives them ("âm lịch 24/10").
+    const plan = (await apiGet(page, `/api/plan?from=${slot.date}&to=${nextDay(nextDay(slot.date))}`)).data;
+    const lunarOf = (id) => plan.find((b) => b.programme === id).lunar;
+    assert.match(lunarOf('ngay-mai'), /^\d{1,2}\/\d{1,2}n?$/, 'the plan carries the lunar day/month');
+    assert.equal(await next.locator('[data-testid="next-lunar"]').textContent(), ` · âm lịch ${lunarOf('ngay-mai')}`,
+      'tomorrow\'s heading has its lunar date');
+    assert.equal(await page.textContent('#timeline-date'), `${slot.date} · âm lịch ${lunarOf(PROGRAMME_ID)}`,
+      'the timeline\'s day has its lunar date beside it');
+    assert.notEqual(lunarOf(PROGRAMME_ID), lunarOf('ngay-mai'), 'two days, two lunar dates');
     if (slot.time !== '00:05') {
       assert.equal(await page.locator(`[data-testid="next-${PROGRAMME_ID}"] [data-testid="next-day"]`).count(), 0,
         'today\'s broadcasts carry no date');
@@ -875,6 +885,7 @@ test('language: English on the switch, remembered after a reload', async () => {
     assert.equal(await page.locator('html').getAttribute('lang'), 'en');
     assert.equal((await page.textContent('#tab-play')).trim(), 'Play now');
     assert.equal((await page.textContent('#tab-journal')).trim(), 'Broadcast log');
+    assert.equal((await page.textContent('#tab-notice')).trim(), 'Quick notice');
     assert.equal((await page.textContent('#stop-all')).trim(), 'Stop all');
     await page.reload();
     await page.locator('body.signed-in').waitFor();
@@ -897,6 +908,7 @@ test('a viewer sees everything but gets no operator buttons', async () => {
     assert.equal(await page.locator('#stop-all').isVisible(), false);
     assert.equal(await page.locator('[data-testid^="stop-"]:visible').count(), 0);
     assert.equal(await page.locator('#tab-play').isVisible(), false);
+    assert.equal(await page.locator('#tab-notice').isVisible(), false, 'no quick notice for a viewer');
     await page.click('#tab-clips');
     await page.locator('[data-testid="clip-row-tin-thu.wav"]').waitFor();
     assert.equal(await page.locator('#upload-form').isVisible(), false);
@@ -967,6 +979,102 @@ test('phone: 360 px wide, nothing wider than the screen but the timeline, which 
       const width = await page.evaluate(() => document.documentElement.scrollWidth);
       assert.ok(width <= 360, `the ${tab} screen fits the screen (${width}px)`);
       await shot(page, `phone-${tab}`);
+    }
+  } finally {
+    await closePage(page);
+  }
+});
+
+// ---------------------------------------------------------------------------------------------
+// Quick notice ("Thông báo nhanh")
+
+const NOTICE = 'Thông báo: chiều nay lúc 15 giờ, mời bà con ấp Một đến nhà văn hoá họp bàn việc làm đường giao thông nông thôn. Đề nghị bà con đến đúng giờ.';
+
+test('notice: type it, listen, air it now; it is on air and in the journal', async () => {
+  const page = await loggedInPage();
+  try {
+    await page.click('#tab-notice');
+    assert.equal((await page.textContent('#tab-notice')).trim(), 'Thông báo nhanh');
+    await page.fill('#notice-text', NOTICE);
+    assert.match(await page.textContent('#notice-count'), new RegExp(`^${[...NOTICE].length} / 10000`));
+    for (const z of ZONES) if (z.id !== 'ap-1') await page.uncheck(`[data-testid="notice-zone-${z.id}"]`);
+
+    // Something the voice cannot read: the server's words, in place, and nothing aired.
+    await page.fill('#notice-text', 'Thông báo 通知');
+    const refused = page.waitForResponse((r) => r.url().endsWith('/api/notice/preview'));
+    await page.click('#notice-preview');
+    assert.equal((await refused).status(), 422);
+    await page.locator('#notice-msg.msg-error').waitFor();
+    assert.match(await page.textContent('#notice-msg'), /cannot be spoken/);
+
+    // Listen: the <audio> element gets the spoken notice, and it loads.
+    await page.fill('#notice-text', NOTICE);
+    const preview = page.waitForResponse((r) => r.url().endsWith('/api/notice/preview'));
+    await page.click('#notice-preview');
+    const heard = await preview;
+    assert.equal(heard.status(), 200);
+    assert.equal(heard.headers()['content-type'], 'audio/wav');
+    const audio = await until('the preview has loaded in the audio element', () => page.evaluate(() => {
+      const a = document.getElementById('notice-audio');
+      return a.src.startsWith('blob:') && a.readyState >= 1 && isFinite(a.duration) ? {duration: a.duration} : null;
+    }));
+    assert.ok(audio.duration > 4, `a notice of ${NOTICE.split(' ').length} words lasts seconds: ${audio.duration}`);
+    await shot(page, 'notice');
+
+    const sent = page.waitForResponse((r) => r.url().endsWith('/api/notice'));
+    await page.click('#notice-now');
+    const answer = await sent;
+    assert.equal(answer.status(), 202);
+    assert.deepEqual(JSON.parse(answer.request().postData()), {text: NOTICE, zones: ['ap-1'], priority: 'normal'});
+    await page.locator('#notice-msg.msg-ok').waitFor();
+
+    await page.click('#tab-status');
+    const card = page.locator('[data-testid="zone-ap-1"].zone-on-air');
+    await card.waitFor();
+    assert.match(await card.textContent(), /say: "Thông báo: chiều nay lúc 15 giờ/);
+    await page.click('#tab-journal');
+    const row = page.locator('[data-testid="log-row"][data-programme="play-now"]', {hasText: 'Thông báo: chiều nay'});
+    await until('the journal lists the notice', async () => {
+      if (await row.count()) return true;
+      await page.click('#journal-refresh');
+      return false;
+    });
+    assert.deepEqual(cspProblems(page), [], 'the preview breaks no rule of the Content-Security-Policy');
+  } finally {
+    await closePage(page);
+  }
+});
+
+test('notice: at a time it is saved as a programme the timeline shows; others\' zones are not offered', async () => {
+  const page = await loggedInPage(AP2_OPERATOR);
+  try {
+    await page.click('#tab-notice');
+    const offered = await page.locator('[data-testid="notice-zones"] input').evaluateAll((l) => l.map((i) => i.value));
+    assert.deepEqual(offered, ['ap-2'], 'an operator of ap-2 is offered ap-2 only');
+    assert.equal(await page.isDisabled('#notice-priority-emergency'), true, 'emergency is for admins');
+    await page.fill('#notice-text', 'Ngày mai tiêm chủng cho trẻ em tại trạm y tế xã.');
+    await page.click('#notice-schedule');
+    await page.locator('#notice-msg.msg-error').waitFor();
+    assert.equal(await page.textContent('#notice-msg'), 'Hãy chọn ngày giờ phát.', 'no time, nothing sent');
+
+    const when = stationTime(Date.now() + 90 * 60 * 1000);
+    await page.fill('#notice-at', `${when.date}T${when.time}`);
+    const sent = page.waitForResponse((r) => r.url().endsWith('/api/notice'));
+    await page.click('#notice-schedule');
+    const answer = await sent;
+    assert.equal(answer.status(), 201);
+    const {programme} = await answer.json();
+    assert.equal(programme, `thong-bao-nhanh-${when.date.replaceAll('-', '')}-${when.time.replace(':', '')}`);
+    await page.locator('#notice-msg.msg-ok').waitFor();
+    assert.match(await page.textContent('#notice-msg'), new RegExp(programme));
+    assert.ok(fs.existsSync(path.join(dir, 'programmes', `${programme}.yaml`)), 'a programme file of its own');
+
+    if (when.date === slot.date) {
+      await page.click('#tab-status');
+      const block = page.locator(`[data-testid="timeline"] [data-testid="block-${programme}"]`);
+      await until('the timeline shows the scheduled notice', async () => (await block.count()) === 1);
+      assert.equal(await block.getAttribute('data-zone'), 'ap-2');
+      assert.match(await block.locator('title').textContent(), /Thông báo nhanh: Ngày mai tiêm chủng/);
     }
   } finally {
     await closePage(page);

@@ -2,7 +2,7 @@
 //
 // Plain ES2020, no framework, nothing fetched from outside this server. Everything goes through
 // the HTTP API of `loa run` (docs/api.md). The page is organised by screen: login, status (with
-// today's timeline), play now, clip library, programmes (the editor) and the journal, one ES
+// today's timeline), play now, quick notice, clip library, programmes (the editor) and the journal, one ES
 // module each beside this one, which starts the page. All the words people read are in STRINGS
 // (strings.js), one table per language.
 
@@ -10,6 +10,7 @@ import {clipFileChosen, refreshClips, renderClips, uploadClip} from './clips.js'
 import {$, canControl, t} from './dom.js';
 import {refreshJournal, renderJournal} from './journal.js';
 import {screenFromHash, showScreen} from './nav.js';
+import {bindNotice, renderNoticeForm} from './notice.js';
 import {renderPlayForm, renderPriorityHint, submitPlayNow} from './play.js';
 import {deleteProgramme, isEditorDirty, newProgramme, renderEditorProblems, renderEditorTitle, renderGutter, renderProgrammeList, revertProgramme, saveProgramme} from './programmes.js';
 import {loadSession, logout, renderUserBadge, submitLogin} from './session.js';
@@ -36,6 +37,7 @@ function renderAll() {
   renderStatus();
   renderTimeline();
   renderPlayForm();
+  renderNoticeForm();
   renderClips();
   renderProgrammeList();
   renderEditorTitle();
@@ -55,6 +57,7 @@ function bindEvents() {
   window.addEventListener('hashchange', () => state.session && showScreen(screenFromHash()));
   $('stop-all').addEventListener('click', () => stopZones(null));
   $('play-form').addEventListener('submit', submitPlayNow);
+  bindNotice();
   for (const radio of document.querySelectorAll('input[name=priority]')) radio.addEventListener('change', renderPriorityHint);
   $('clip-file').addEventListener('change', clipFileChosen);
   $('upload-form').addEventListener('submit', (e) => uploadClip(e, false));

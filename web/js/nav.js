@@ -7,7 +7,7 @@ import {refreshProgrammes} from './programmes.js';
 import {state} from './state.js';
 import {renderTimeline, scrollTimelineToNow} from './timeline.js';
 
-export const SCREENS = ['status', 'play', 'clips', 'programmes', 'journal'];
+export const SCREENS = ['status', 'play', 'notice', 'clips', 'programmes', 'journal'];
 
 export function screenFromHash() {
   const name = location.hash.replace('#', '');
@@ -15,7 +15,7 @@ export function screenFromHash() {
 }
 
 export function showScreen(name) {
-  if (!SCREENS.includes(name) || (name === 'play' && !canControl())) name = 'status';
+  if (!SCREENS.includes(name) || ((name === 'play' || name === 'notice') && !canControl())) name = 'status';
   state.screen = name;
   for (const s of document.querySelectorAll('.screen')) s.hidden = s.id !== `screen-${name}`;
   for (const tab of document.querySelectorAll('.tab')) {

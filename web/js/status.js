@@ -3,9 +3,10 @@
 import {api} from './api.js';
 import {$, canControl, el, mayUseZone, showMsg, t, zoneNames} from './dom.js';
 import {setJournalDate} from './journal.js';
+import {renderNoticeForm} from './notice.js';
 import {renderPlayForm} from './play.js';
 import {STATUS_INTERVAL_MS, state} from './state.js';
-import {clockOf, dateOf, dayLabel, formatSeconds, todayOfStation} from './time.js';
+import {clockOf, dateOf, dayLabel, formatSeconds, lunarLabel, todayOfStation} from './time.js';
 import {maybeRefreshTimeline, renderTimeline} from './timeline.js';
 
 export function startPolling() {
@@ -30,7 +31,10 @@ export async function refreshStatus() {
     $('station-name').textContent = r.data.station.name || 'loa';
     document.title = `loa · ${r.data.station.name || ''}`;
     renderStatus();
-    if (first || reloaded) renderPlayForm();  // the zones may have changed
+    if (first || reloaded) {  // the zones may have changed
+      renderPlayForm();
+      renderNoticeForm();
+    }
     if (first && !state.journalDate) setJournalDate(todayOfStation());
     maybeRefreshTimeline();
     renderTimeline();
@@ -115,7 +119,10 @@ export function renderNext(next) {
   list.replaceChildren(...next.map((b) => el('li', {class: 'next-item', dataset: {testid: `next-${b.programme}`}}, [
     // Not today: the day goes before the time, so 06:00 tomorrow is not read as 06:00 today.
     el('span', {class: 'next-time'}, [
-      dateOf(b.scheduled) !== today ? el('span', {class: 'next-day', dataset: {testid: 'next-day'}, text: dayLabel(dateOf(b.scheduled))}) : null,
+      // ...and its lunar date beside it.
+      dateOf(b.scheduled) !== today ? el('span', {class: 'next-day'}, [
+        el('span', {dataset: {testid: 'next-day'}, text: dayLabel(dateOf(b.scheduled))}),
+        b.lunar ? el('span', {class: 'lunar-date', dataset: {testid: 'next-lunar'}, text: ` · ${lunarLabel(dateOf(b.scheduled), b.lunar)}`}) : null]) : null,
       clockOf(b.scheduled, false)]),
     el('span', {class: 'next-title'}, [b.title || b.programme, el('span', {class: 'muted small', text: ` · ${zoneNames(b.zones)}`})]),
     el('span', {class: `pill prio-${priorityClassOf(b.priority)}`, text: priorityLabel(b.priority)}),

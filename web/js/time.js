@@ -46,3 +46,17 @@ export function dayLabel(date) {
   const weekday = new Date(`${date}T00:00:00Z`).getUTCDay();
   return `${t(`weekday_${weekday}`)} ${date.slice(8, 10)}/${date.slice(5, 7)}`;
 }
+
+// The lunar date ("24/10") of a station date: /api/status's for today, else that of a broadcast
+// of the day (/api/plan and the next broadcasts carry theirs). '' when none is known.
+export function lunarOf(date) {
+  const st = state.status;
+  if (st && st.lunar && dateOf(st.now) === date) return st.lunar;
+  const known = [...state.timeline.plan, ...((st && st.next) || [])].find((b) => b.lunar && dateOf(b.scheduled) === date);
+  return known ? known.lunar : '';
+}
+
+// "âm lịch 24/10" for a date, or ''.
+export function lunarLabel(date, lunar = lunarOf(date)) {
+  return lunar ? t('lunar_short', {d: lunar}) : '';
+}

@@ -4,7 +4,7 @@ import {api} from './api.js';
 import {$, el, showMsg, svgEl, t, zoneName} from './dom.js';
 import {renderJournal} from './journal.js';
 import {TIMELINE_INTERVAL_MS, state} from './state.js';
-import {addDays, clockOf, dateOf, dayLabel, offsetOf, todayOfStation} from './time.js';
+import {addDays, clockOf, dateOf, dayLabel, lunarLabel, offsetOf, todayOfStation} from './time.js';
 
 export const TL = {rowHeight: 40, headHeight: 36, minPxPerMinute: 0.75, minBlockPx: 4, blockGap: 2, maxLanes: 3};
 export const TL_STATUSES = ['aired', 'interrupted', 'failed', 'missed', 'playing', 'upcoming', 'unrecorded'];
@@ -74,7 +74,9 @@ export function renderTimeline() {
   if (!st) return;
   const tl = state.timeline;
   const date = tl.date || todayOfStation();
-  $('timeline-date').textContent = date;
+  // The solar date, and the lunar one beside it (the commune's year runs partly on it).
+  const lunar = lunarLabel(date);
+  $('timeline-date').replaceChildren(date, lunar ? el('span', {class: 'lunar-date', dataset: {testid: 'timeline-lunar'}, text: ` · ${lunar}`}) : '');
   const zones = st.zones;
   const scroll = $('timeline-scroll');
   if (scroll.clientWidth === 0) return;  // not on screen; drawn when shown
@@ -199,7 +201,9 @@ export function renderTimelineBlock(item, row, date, onAir) {
   const y = TL.headHeight + row * TL.rowHeight + 6 + (item.lane || 0) * laneHeight;
   const height = Math.max(laneHeight - (item.lanes > 1 ? 1 : 0), 2);
   // A broadcast of another day than the one drawn (one that runs over midnight) says its date.
-  const day = dateOf(b.scheduled) !== date ? `${dayLabel(dateOf(b.scheduled))} ` : '';
+  const other = dateOf(b.scheduled);
+  const lunar = lunarLabel(other, b.lunar);
+  const day = other !== date ? `${dayLabel(other)}${lunar ? ` (${lunar})` : ''} ` : '';
   const tip = [
     `${day}${clockOf(b.scheduled)}${b.start && b.end ? ` (${clockOf(b.start)}–${clockOf(b.end)})` : ''}`,
     `${b.title || b.programme} [${b.programme}]`,
