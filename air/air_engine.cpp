@@ -185,6 +185,11 @@ class AirEngine::Impl final : public AirControl {
 void AirEngine::Impl::watch_files() {
   std::set<std::filesystem::path> dirs;
   for (const auto& f : files_) dirs.insert(std::filesystem::absolute(f).parent_path());
+  // A campaign from the district arrives as a new folder here (loa campaign install).
+  const auto campaigns = onair_.station().settings.state / "campaigns";
+  std::error_code ec;
+  std::filesystem::create_directories(campaigns, ec);
+  if (!ec) dirs.insert(std::filesystem::absolute(campaigns));
   for (const auto& d : dirs) {
     // Editors save by writing a new file and renaming it: watch the folders, not the files.
     ::inotify_add_watch(inotify_.fd, d.c_str(),
@@ -493,6 +498,9 @@ void AirEngine::Impl::handle_events() {
       const auto* ev = reinterpret_cast<const inotify_event*>(buffer + at);
       const std::string_view name = ev->len > 0 ? std::string_view(ev->name) : std::string_view();
       if (name.ends_with(".yaml") || name.ends_with(".yml")) changed = true;
+      // A campaign folder renamed into place, or removed (not an install's hidden staging).
+      const bool folder = (ev->mask & IN_ISDIR) != 0 && !name.starts_with(".");
+      if (folder && (ev->mask & (IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE)) != 0) changed = true;
       at += static_cast<ssize_t>(sizeof(inotify_event) + ev->len);
     }
   }

@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "command_campaign.hpp"
 #include "command_client.hpp"
 #include "command_devices.hpp"
 #include "command_log.hpp"
@@ -161,6 +162,38 @@ int main(int argc, char** argv) {
   auto* ul = us->add_subcommand("list", "List the people who may log in, with role and zones");
   ul->add_option("--config", user.config, "The station file (YAML)")->required();
 
+  loa::KeyArgs key;
+  auto* ky = app.add_subcommand("key", "Make the district's signing keys");
+  ky->require_subcommand(1);
+  auto* kn = ky->add_subcommand("new", "Make an ed25519 key pair: NAME.key (secret) and NAME.pub");
+  kn->add_option("NAME", key.name, "The key's name, e.g. district-lap-vo")->required();
+  kn->add_option("--dir", key.dir, "Folder to write the two files in (default: here)");
+
+  loa::SignArgs sign;
+  auto* sg = app.add_subcommand(
+      "sign", "Sign a campaign bundle for a district's stations: a programme file and its clips");
+  sg->add_option("--key", sign.key, "The district's secret key (NAME.key)")->required();
+  sg->add_option("--district", sign.district, "The district's id (station.district)")->required();
+  sg->add_option("--campaign", sign.campaign, "The campaign's id: it airs as campaign/ID")
+      ->required();
+  sg->add_option("--version", sign.version, "1, then higher for every change")->required();
+  sg->add_option("--valid-from", sign.valid_from, "First day it may air (YYYY-MM-DD)")->required();
+  sg->add_option("--valid-until", sign.valid_until, "Last day it may air (YYYY-MM-DD)")->required();
+  sg->add_option("--clips", sign.clips_dir, "The clips' folder (default: the programme's)");
+  sg->add_option("--out", sign.out, "The bundle folder to write (must not exist)")->required();
+  sg->add_option("PROGRAMME", sign.programme, "The campaign's programme file (YAML)")->required();
+  sg->add_option("CLIP", sign.clips, "Each clip the programme plays, as it names them");
+
+  loa::CampaignArgs campaign;
+  auto* cp = app.add_subcommand("campaign", "The district's signed campaigns on this station");
+  cp->require_subcommand(1);
+  auto* ci = cp->add_subcommand(
+      "install", "Verify a signed bundle and install it (refused, and journaled, if it is not)");
+  ci->add_option("--config", campaign.config, "The station file (YAML)")->required();
+  ci->add_option("BUNDLE", campaign.bundle, "The bundle folder made by loa sign")->required();
+  auto* cl = cp->add_subcommand("list", "List the campaigns held and whether each airs");
+  cl->add_option("--config", campaign.config, "The station file (YAML)")->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -187,6 +220,10 @@ int main(int argc, char** argv) {
     if (*st) return loa::run_status(client);
     if (*pn) return loa::run_play_now(client);
     if (*sp) return loa::run_stop(client);
+    if (*kn) return loa::run_key_new(key);
+    if (*sg) return loa::run_sign(sign);
+    if (*ci) return loa::run_campaign_install(campaign);
+    if (*cl) return loa::run_campaign_list(campaign);
     if (*us) {
       if (*ua) user.action = loa::UserAction::add;
       if (*ur) user.action = loa::UserAction::remove;

@@ -89,7 +89,9 @@ const date::time_zone* find_zone(const YamlNode& n, const std::string& name, Dia
 }
 
 void read_station(const YamlNode& n, StationSettings& s, Diagnostics& d) {
-  MapReader r(n, "station", {"name", "timezone", "clips", "include", "state", "holidays"}, d);
+  MapReader r(n, "station",
+              {"name", "timezone", "clips", "include", "state", "holidays", "district", "trust"},
+              d);
   if (const auto* v = r.get("name")) s.name = read_text(*v, "station name", d).value_or("");
   if (const auto* v = r.get("timezone")) {
     if (auto name = read_text(*v, "timezone", d)) {
@@ -114,6 +116,19 @@ void read_station(const YamlNode& n, StationSettings& s, Diagnostics& d) {
     }
     std::sort(s.holidays.begin(), s.holidays.end());
     s.holidays.erase(std::unique(s.holidays.begin(), s.holidays.end()), s.holidays.end());
+  }
+  if (const auto* v = r.get("district")) {
+    if (auto id = read_text(*v, "district id", d)) {
+      s.district = *id;
+      s.district_pos = v->pos;
+    }
+  }
+  if (const auto* v = r.get("trust")) {
+    for (const YamlNode* k : read_list(*v, "trust (a list of public key files)", true, d)) {
+      if (auto p = read_text(*k, "public key file", d)) {
+        s.trust.emplace_back(relative_to(s.file, *p), k->pos);
+      }
+    }
   }
 }
 

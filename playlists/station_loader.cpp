@@ -8,6 +8,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "loa/campaign_programmes.hpp"
 #include "loa/clip_files.hpp"
 #include "loa/did_you_mean.hpp"
 #include "loa/programme_reader.hpp"
@@ -152,7 +153,10 @@ Station finish(const YamlNode& root, const std::filesystem::path& file, bool rea
   st.settings = read_station_settings(file, r.get("station"), r.get("audio"), r.get("zones"),
                                       r.get("amplifiers"), d);
   read_content(r.get("programmes"), r.get("playlists"), st, d);
-  if (read_includes) load_includes(st, overlay, d);
+  if (read_includes) {
+    load_includes(st, overlay, d);
+    load_campaigns(st, d);
+  }
   check_unique_ids(st.programmes, "programme", d);
   check_unique_ids(st.playlists, "playlist", d);
   check_references(st, d);

@@ -53,4 +53,15 @@ build/fuzz/fuzz/fuzz_clip_names -max_total_time="${LOA_FUZZ_CLIP_SECONDS:-20}" -
   || { tail -50 build/fuzz/fuzz-clips.log; echo "fuzzing found a crash (see above)"; exit 1; }
 grep -E "^stat::number_of_executed_units" build/fuzz/fuzz-clips.log || tail -3 build/fuzz/fuzz-clips.log
 
+step "fuzzing campaign manifests for ${LOA_FUZZ_MANIFEST_SECONDS:-20} s"
+run=build/fuzz/corpus-manifest-run
+rm -rf "$run" && mkdir -p "$run"
+cp fuzz/corpus-manifest/* "$run"/
+build/fuzz/fuzz/fuzz_campaign_manifest -max_total_time="${LOA_FUZZ_MANIFEST_SECONDS:-20}" \
+  -max_len=65536 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 "$run" \
+  2>build/fuzz/fuzz-manifest.log \
+  || { tail -50 build/fuzz/fuzz-manifest.log; echo "fuzzing found a crash (see above)"; exit 1; }
+grep -E "^stat::number_of_executed_units" build/fuzz/fuzz-manifest.log ||
+  tail -3 build/fuzz/fuzz-manifest.log
+
 step "all tests passed"

@@ -64,6 +64,11 @@ struct StationSettings {
   // `station.holidays`: the station's own days off, beside the built-in public holidays
   // (is_public_holiday), skipped by programmes with `except: holidays`. Sorted, unique.
   std::vector<Date> holidays;
+  // `station.district`: the district whose signed campaigns this station airs (issue 13), and
+  // `station.trust`: the public key files (`loa key new`) whose signatures it accepts.
+  std::string district;
+  SourcePos district_pos;
+  std::vector<std::pair<std::filesystem::path, SourcePos>> trust;
 
   ZoneSet all_zones() const;
   // Index of the zone with this id, or -1.
