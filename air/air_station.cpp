@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "loa/checked_station.hpp"
+#include "loa/house_cache.hpp"
 #include "loa/loudness.hpp"
 
 namespace loa {
@@ -22,10 +23,18 @@ AirStation make_air_station(std::shared_ptr<Station> station, const ClipLengths&
     }
     if (save_loudness_cache) cache.save();
   }
+  // Clips decoded and resampled once, on the first render or broadcast that plays them whole;
+  // what the others need is loaded now, not in the middle of a broadcast.
+  auto house = std::make_shared<const HouseCache>(station->settings.state / "house");
+  for (std::size_t i = 0; i < station->clips.size(); ++i) {
+    if (playable(i)) house->prepare(station->clips[i], rate);
+  }
   AirStation air;
   air.lengths = clip_table(*station, lengths);
-  air.open = [station, gains, rate](const BroadcastItem& item) -> std::unique_ptr<MonoSource> {
-    return open_sound(item.sound(), rate, item.clip == nullptr ? 1.0F : (*gains)[item.clip->clip]);
+  air.open = [station, gains, house,
+              rate](const BroadcastItem& item) -> std::unique_ptr<MonoSource> {
+    return open_sound(item.sound(), rate, item.clip == nullptr ? 1.0F : (*gains)[item.clip->clip],
+                      house.get());
   };
   air.station = std::move(station);
   return air;

@@ -15,6 +15,7 @@
 #include "loa/air_timeline.hpp"
 #include "loa/as_run.hpp"
 #include "loa/checked_station.hpp"
+#include "loa/house_cache.hpp"
 #include "loa/loudness.hpp"
 #include "loa/loudness_pass.hpp"
 #include "loa/planner.hpp"
@@ -108,9 +109,11 @@ int run_render(const RenderArgs& args) {
       plan(c.station, c.lengths(), window->from, window->to, start, PlanWindow::on_air);
   // Declared before the prefetch, which opens voices with its gains: destroyed after it.
   LoudnessGains gains(c, broadcasts);
+  // Clips decoded and resampled once, on the first render or broadcast that plays them whole.
+  const HouseCache house(c.station.settings.state / "house");
   const auto open = [&](const BroadcastItem& item) -> std::unique_ptr<MonoSource> {
-    return open_sound(item.sound(), rate,
-                      item.clip == nullptr ? 1.0F : gains.gain(item.clip->file));
+    return open_sound(item.sound(), rate, item.clip == nullptr ? 1.0F : gains.gain(item.clip->file),
+                      &house);
   };
   AirVoices air = air_voices(c.station, broadcasts, window->from, window->to, rate, open);
   // Decoding and resampling are most of a render: the voices are decoded ahead, in the order they

@@ -88,6 +88,14 @@ std::variant<Checked, ClipError> check_file(const fs::path& file) {
 
 }  // namespace
 
+void prepare_decoder_for(const fs::path& file) {
+  const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return;  // opening it to air will say why
+  const Kind kind = sniff(fd);
+  ::close(fd);
+  if (kind != Kind::other) prepare_decoder("M4A");
+}
+
 ClipError clip_error(std::string reason) {
   return ClipError{std::move(reason)};
 }

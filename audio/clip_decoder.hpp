@@ -18,6 +18,7 @@
 #include <variant>
 
 #include "loa/clip_probe.hpp"
+#include "loa/mono_source.hpp"
 
 namespace loa::detail {
 
@@ -74,6 +75,13 @@ std::optional<OpenedDecoder> open_ffmpeg_decoder(const std::filesystem::path& fi
 // clips were probed from the cache does not load FFmpeg's libraries (100 ms, seconds from a cold
 // SD card) in the middle of a broadcast. Thread-safe; cheap once loaded.
 void prepare_decoder(std::string_view format);
+// The same for `file`, by its first bytes (clip_decoder.cpp). Never throws.
+void prepare_decoder_for(const std::filesystem::path& file);
+
+// What open_clip_stream (clip_stream.cpp) makes of an opened decoder: its clip at `rate`, times
+// `gain`; for the house cache, which looks at the decoder first. Throws ClipStreamError.
+std::unique_ptr<MonoSource> stream_decoder(std::unique_ptr<ClipDecoder> decoder, int rate,
+                                           float gain);
 
 // Shared wording.
 ClipError clip_error(std::string reason);

@@ -152,8 +152,14 @@ std::unique_ptr<MonoSource> open_clip_stream(const fs::path& file, int rate, flo
   check_rate(rate);
   auto opened = detail::open_decoder(file);
   if (auto* error = std::get_if<ClipError>(&opened)) throw ClipStreamError(error->reason);
-  return std::make_unique<ClipStream>(
-      std::move(std::get<std::unique_ptr<detail::ClipDecoder>>(opened)), rate, gain);
+  return detail::stream_decoder(std::move(std::get<std::unique_ptr<detail::ClipDecoder>>(opened)),
+                                rate, gain);
+}
+
+std::unique_ptr<MonoSource> detail::stream_decoder(std::unique_ptr<ClipDecoder> decoder, int rate,
+                                                   float gain) {
+  check_rate(rate);
+  return std::make_unique<ClipStream>(std::move(decoder), rate, gain);
 }
 
 std::unique_ptr<MonoSource> open_builtin_chime(int rate, float gain) {

@@ -193,10 +193,7 @@ ProbeResult ProbeCache::probe(const std::filesystem::path& clip) {
         hit = found->second.second;
       }
     }
-    if (hit) {
-      if (const auto* info = std::get_if<ClipInfo>(&*hit)) detail::prepare_decoder(info->format);
-      return std::move(*hit);
-    }
+    if (hit) return std::move(*hit);
   }
   // Decoding can take seconds; other threads keep using the cache meanwhile.
   ProbeResult result = probe_clip(clip);

@@ -1,6 +1,7 @@
 #include "loa/sound.hpp"
 
 #include "loa/clip_stream.hpp"
+#include "loa/house_cache.hpp"
 
 namespace loa {
 
@@ -16,10 +17,14 @@ Overloaded(Ts...) -> Overloaded<Ts...>;
 
 }  // namespace
 
-std::unique_ptr<MonoSource> open_sound(const Sound& sound, int rate, float gain) {
+std::unique_ptr<MonoSource> open_sound(const Sound& sound, int rate, float gain,
+                                       const HouseCache* house) {
   return std::visit(Overloaded{
                         [&](const ChimeSound&) { return open_builtin_chime(rate, gain); },
-                        [&](const ClipSound& c) { return open_clip_stream(c.file, rate, gain); },
+                        [&](const ClipSound& c) {
+                          return house != nullptr ? house->open(c.file, rate, gain)
+                                                  : open_clip_stream(c.file, rate, gain);
+                        },
                     },
                     sound);
 }

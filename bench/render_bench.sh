@@ -9,9 +9,13 @@
 #   example  the example station's 16 clips (WAV 22.05/44.1 kHz, FLAC, Ogg Vorbis) on one zone,
 #            repeated until the hour is full: the figure before issue 15
 # Each is rendered by
-#   loa_warm   loa render, the loudness and probe caches filled by an earlier render
-#   loa_cold   loa render without the loudness cache (every clip measured first; probes cached)
+#   loa_warm   loa render, the loudness and probe caches and the house copies (state/house) made
+#              by an earlier render
+#   loa_cold   loa render without the loudness cache and the house copies (every clip measured,
+#              decoded, resampled and imported; probes cached: the clips were checked, never aired)
 #   loa_fresh  loa render with an empty state folder (every clip probed and measured first)
+#   base_warm, base_cold  the same with the loa in LOA_BASE (another build, for before and after
+#              in one run), when set
 #   sox        each item through `rate -v` to 48 kHz mono, then joined per zone (and merged)
 #   ffmpeg     one graph: each item through aresample=soxr, concat per zone (and join)
 #   ffmpeg_loudnorm  ffmpeg with loudnorm=I=-16 per zone (LOA_BENCH_LOUDNORM=1 only: ~1 min a run)
@@ -56,7 +60,9 @@ bench_station() {
   local title=$1 nzones=${#zone_lists[@]}
   local from=2026-12-01T06:00Z to=2026-12-01T07:00Z
   loa_warm() { measure loa_warm "$loa" render --config "$work/station.yaml" --from $from --to $to --out "$work/loa.wav"; }
-  loa_cold() { rm -f "$work/state/loudness.tsv"; measure loa_cold "$loa" render --config "$work/station.yaml" --from $from --to $to --out "$work/loa.wav"; }
+  loa_cold() { rm -rf "$work/state/loudness.tsv" "$work/state/house"; measure loa_cold "$loa" render --config "$work/station.yaml" --from $from --to $to --out "$work/loa.wav"; }
+  base_warm() { measure base_warm "$LOA_BASE" render --config "$work/station.yaml" --from $from --to $to --out "$work/loa.wav"; }
+  base_cold() { rm -f "$work/state/loudness.tsv"; measure base_cold "$LOA_BASE" render --config "$work/station.yaml" --from $from --to $to --out "$work/loa.wav"; }
   loa_fresh() { rm -rf "$work/state"; measure loa_fresh "$loa" render --config "$work/station.yaml" --from $from --to $to --out "$work/loa.wav"; }
   sox_plain() {
     local script="$work/sox.sh" z i=0 zone_files
@@ -98,13 +104,23 @@ bench_station() {
   }
 
   local tools=(loa_fresh loa_cold loa_warm sox ffmpeg)
+  [ -n "${LOA_BASE:-}" ] && tools+=(base_cold base_warm)
   [ "${LOA_BENCH_LOUDNORM:-}" = 1 ] && tools+=(ffmpeg_loudnorm)
   declare -A results=()
+  local same=""
   loa_warm >/dev/null  # fills the caches and the page cache
   for ((run = 0; run < runs; run++)); do
+    if [ -n "${LOA_BASE:-}" ]; then
+      results[base_cold]+="$(base_cold)|"
+      results[base_warm]+="$(base_warm)|"
+      mv "$work/loa.wav" "$work/base.wav"
+    fi
     results[loa_fresh]+="$(loa_fresh)|"
     results[loa_cold]+="$(loa_cold)|"
     results[loa_warm]+="$(loa_warm)|"
+    if [ -n "${LOA_BASE:-}" ]; then
+      if cmp -s "$work/loa.wav" "$work/base.wav"; then same="the same bytes"; else same="DIFFERENT bytes"; fi
+    fi
     results[sox]+="$(sox_plain)|"
     results[ffmpeg]+="$(ffmpeg_run ffmpeg "")|"
     [ "${LOA_BENCH_LOUDNORM:-}" = 1 ] && results[ffmpeg_loudnorm]+="$(ffmpeg_run ffmpeg_loudnorm ",loudnorm=I=-16")|"
@@ -126,6 +142,12 @@ bench_station() {
     sx=$(echo "${results[sox]}" | median 1); ff=$(echo "${results[ffmpeg]}" | median 1)
     awk -v lw="$lw" -v lc="$lc" -v lf="$lf" -v sx="$sx" -v ff="$ff" 'BEGIN{
       printf "ratio ffmpeg/loa_warm %.2fx, ffmpeg/loa_cold %.2fx, ffmpeg/loa_fresh %.2fx; sox/loa_warm %.2fx, sox/loa_cold %.2fx, sox/loa_fresh %.2fx\n", ff/lw, ff/lc, ff/lf, sx/lw, sx/lc, sx/lf}'
+    if [ -n "${LOA_BASE:-}" ]; then
+      local bw bc; bw=$(echo "${results[base_warm]}" | median 1); bc=$(echo "${results[base_cold]}" | median 1)
+      awk -v lw="$lw" -v lc="$lc" -v bw="$bw" -v bc="$bc" -v ff="$ff" -v sx="$sx" 'BEGIN{
+        printf "before (LOA_BASE): ffmpeg/base_warm %.2fx, ffmpeg/base_cold %.2fx, sox/base_warm %.2fx; base_warm/loa_warm %.2fx, base_cold/loa_cold %.2fx\n", ff/bw, ff/bc, sx/bw, bw/lw, bc/lc}'
+      echo "output of loa_warm against base_warm (last run): $same"
+    fi
     echo "resamplers: loa soxr HQ (20-bit), sox rate -v (soxr VHQ), ffmpeg aresample=soxr (default precision 20-bit)"
     echo "loa normalizes loudness to -16 LUFS; sox and ffmpeg do not"
     echo

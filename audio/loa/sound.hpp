@@ -8,6 +8,8 @@
 
 namespace loa {
 
+class HouseCache;
+
 // What an item sounds like, as audio/ knows it: one alternative per kind of source. The scheduler
 // says which sound an item is; the mixer and the engine only ever see a MonoSource. A new kind of
 // sound (a relay, a capture input, spoken text) is a new alternative here and a file of its own
@@ -18,9 +20,10 @@ struct ClipSound {
 };
 using Sound = std::variant<ChimeSound, ClipSound>;
 
-// Opens `sound` for airing: mono at `rate`, times `gain` (linear). Throws ClipStreamError
-// (clip_stream.hpp) when it cannot be opened. Not real-time safe: the producer thread calls it
-// when a voice is due.
-std::unique_ptr<MonoSource> open_sound(const Sound& sound, int rate, float gain);
+// Opens `sound` for airing: mono at `rate`, times `gain` (linear); a clip through `house`, the
+// station's house cache (house_cache.hpp), if given. Throws ClipStreamError (clip_stream.hpp)
+// when it cannot be opened. Not real-time safe: the producer thread calls it when a voice is due.
+std::unique_ptr<MonoSource> open_sound(const Sound& sound, int rate, float gain,
+                                       const HouseCache* house = nullptr);
 
 }  // namespace loa

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 #include <sndfile.h>
 
+#include <chrono>
 #include <cmath>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -235,6 +236,55 @@ programmes: [{id: p, slots: [{at: '06:00', play: [quiet.wav]}]}]
   ASSERT_TRUE(std::holds_alternative<Loudness>(r));
   EXPECT_NEAR(std::get<Loudness>(r).integrated_lufs, -16.0, 0.5);
   EXPECT_TRUE(std::filesystem::exists(dir / "state/loudness.tsv"));
+}
+
+// Clips imported into the house cache (state/house) on the first render play from it on the
+// next: the same bytes as decoding them again; a clip replaced since is imported again.
+TEST_F(Render, TheHouseCacheGivesTheSameBytesAndFollowsAChangedClip) {
+  test::write_tone(dir / "clips/news.mp3", 3.0, 44100, 2, test::AudioFormat::mp3, 440.0, 0.1);
+  test::write_tone(dir / "clips/bell.ogg", 2.0, 22050, 1, test::AudioFormat::ogg_vorbis, 660.0,
+                   0.2);
+  dir.write("station.yaml", std::string(R"(station: {timezone: UTC, clips: clips/, state: state/}
+audio: {sample_rate: 48000, loudness: -16, chime: none}
+zones: [{id: z, channel: 1}]
+programmes: [{id: p, slots: [{at: '06:00', play: [news.mp3, bell.ogg, news.mp3]}]}]
+)"));
+  const auto render_to = [&](const std::string& out) {
+    std::string err;
+    EXPECT_EQ(run("render --config station.yaml --from 2026-12-01T06:00Z --to "
+                  "2026-12-01T06:00:09Z --out " +
+                      out,
+                  dir, &err),
+              0)
+        << err;
+    return slurp(dir / out);
+  };
+  const auto copies = [&] {
+    std::size_t n = 0;
+    if (!std::filesystem::exists(dir / "state/house")) return n;
+    for (const auto& e : std::filesystem::directory_iterator(dir / "state/house")) {
+      n += e.path().extension() == ".wav" ? 1 : 0;
+    }
+    return n;
+  };
+  const std::string first = render_to("first.wav");
+  EXPECT_EQ(copies(), 2U);
+  const std::string warm = render_to("warm.wav");
+  EXPECT_EQ(warm, first);
+  std::filesystem::remove(dir / "state/loudness.tsv");
+  EXPECT_EQ(render_to("cold.wav"), first);
+
+  // The news replaced by a louder recording of another pitch: heard, not the old copy.
+  test::write_tone(dir / "clips/news.mp3", 3.0, 44100, 2, test::AudioFormat::mp3, 880.0, 0.4);
+  std::filesystem::last_write_time(
+      dir / "clips/news.mp3",
+      std::filesystem::last_write_time(dir / "clips/news.mp3") + std::chrono::seconds(5));
+  std::filesystem::remove_all(dir / "state/loudness.tsv");
+  const std::string changed = render_to("changed.wav");
+  EXPECT_NE(changed, first);
+  EXPECT_EQ(copies(), 2U);  // the old copy of the news removed
+  std::filesystem::remove_all(dir / "state/house");
+  EXPECT_EQ(render_to("uncached.wav"), changed);
 }
 
 }  // namespace
