@@ -332,7 +332,8 @@ std::string ControlServer::start() {
 
   // Before a body is read: unknown callers and oversized bodies are refused at once.
   s.set_pre_routing_handler([&c](const httplib::Request& req, httplib::Response& res) {
-    if (req.path.starts_with("/api/") && req.path != "/api/login" && !c.authenticate(req)) {
+    const bool open = req.path == "/api/login" || req.path == "/api/messages";
+    if (req.path.starts_with("/api/") && !open && !c.authenticate(req)) {
       reply_error(res, 401, Message{"api.login_first"});
       return httplib::Server::HandlerResponse::Handled;
     }

@@ -17,6 +17,8 @@ Message reason_message(std::string_view reason) {
   if (reason == kCutIn) return {"journal.reason.cut_in"};
   if (reason == kUnreadable) return {"journal.reason.unreadable"};
   if (reason == kCrashed) return {"journal.reason.crashed"};
+  if (reason == kNotBack) return {"journal.reason.not_back"};
+  if (reason == kNoResume) return {"journal.reason.no_resume"};
   if (reason == kChanged) return {"journal.reason.changed"};
   if (reason == kTooLate) return {"journal.reason.too_late"};
   if (reason == kResumed) return {"journal.reason.resumed"};

@@ -320,9 +320,8 @@ void OnAir::resume_cut(const JournalBroadcast& jb, UtcTime now, const RotationSt
   }
   if (now - cut_at > b.late || next >= b.items.size()) {
     const bool whole = next >= b.items.size();
-    journal_.end_broadcast(
-        jb.id, cut_at, whole ? AirStatus::aired : AirStatus::interrupted,
-        whole ? std::string{} : "cut when loa stopped; loa was not back within its late");
+    journal_.end_broadcast(jb.id, cut_at, whole ? AirStatus::aired : AirStatus::interrupted,
+                           whole ? std::string{} : std::string(kNotBack));
     return;
   }
   b.items.erase(b.items.begin(), b.items.begin() + static_cast<std::ptrdiff_t>(next));
@@ -502,7 +501,7 @@ void OnAir::broadcast_done(std::size_t b) {
     case BroadcastStatus::missed:
       if (track->resumed) {
         post_item(now, Event::Kind::broadcast_end, track, nullptr, AirStatus::interrupted,
-                  "cut when loa stopped; could not resume within its late", {});
+                  std::string(kNoResume), {});
       } else {
         post_begin(now, track, br);
         events_.back().kind = Event::Kind::missed;

@@ -19,6 +19,10 @@ inline constexpr std::string_view kHaltStopped = "loa was stopped";
 inline constexpr std::string_view kCutIn = "a higher priority broadcast cut in";
 inline constexpr std::string_view kUnreadable = "the clip could not be read (see loa check)";
 inline constexpr std::string_view kCrashed = "cut when loa stopped (crash or power cut)";
+inline constexpr std::string_view kNotBack =
+    "cut when loa stopped; loa was not back within its late";
+inline constexpr std::string_view kNoResume =
+    "cut when loa stopped; could not resume within its late";
 inline constexpr std::string_view kChanged = "its programme changed before it could resume";
 inline constexpr std::string_view kTooLate = "could not start within its late";
 inline constexpr std::string_view kResumed = "resumed after an interruption";
