@@ -537,7 +537,7 @@ test('programmes: a file is deleted after a confirmation, within the account\'s 
     await page.click('#confirm-ok');
     assert.equal((await refused).status(), 403);
     await page.locator('#editor-msg.msg-error').waitFor();
-    assert.match(await page.textContent('#editor-errors'), /emergency/);
+    assert.match(await page.textContent('#editor-errors'), /mức ưu tiên khẩn cấp, chỉ quản trị viên/, 'why, in Vietnamese');
     assert.ok(fs.existsSync(path.join(dir, 'programmes', 'san-sang.yaml')));
   } finally {
     await closePage(page);

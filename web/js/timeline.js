@@ -3,6 +3,7 @@
 import {api} from './api.js';
 import {$, el, showMsg, svgEl, t, zoneName} from './dom.js';
 import {renderJournal} from './journal.js';
+import {say} from './messages.js';
 import {TIMELINE_INTERVAL_MS, state} from './state.js';
 import {addDays, clockOf, dateOf, dayLabel, offsetOf, todayOfStation} from './time.js';
 
