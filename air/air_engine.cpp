@@ -20,6 +20,7 @@
 
 #include "loa/air_control.hpp"
 #include "loa/air_output.hpp"
+#include "loa/air_reasons.hpp"
 #include "loa/air_snapshot.hpp"
 #include "loa/air_station.hpp"
 #include "loa/air_timeline.hpp"
@@ -252,7 +253,7 @@ void AirEngine::Impl::close_output() {
 void AirEngine::Impl::device_failed(const std::string& what) {
   log_error("the air output failed: " + what + "; what was on air is journaled as cut, and loa " +
             "retries the output");
-  onair_.halt("the sound device failed");
+  onair_.halt(std::string(air_reason::kHaltDevice));
   output_error_ = what;
   output_.reset();
   retry_at_ = wall_now() + retry_delay_;
@@ -280,7 +281,7 @@ void AirEngine::Impl::check_clock(UtcTime now) {
   log_warning("the system clock moved by " + std::to_string(drift.count() / 1000) +
               " ms; what was on air is journaled as cut, and broadcasts are reconsidered at " +
               local(now, onair_.station()));
-  onair_.halt("the system clock was set");
+  onair_.halt(std::string(air_reason::kHaltClock));
   go_on_air(now);
 }
 
@@ -559,7 +560,7 @@ void AirEngine::Impl::wait(std::optional<UtcTime> until, bool precise) {
 
 void AirEngine::Impl::shut_down() {
   system_notify::stopping();
-  onair_.halt("loa was stopped");
+  onair_.halt(std::string(air_reason::kHaltStopped));
   if (output_) {
     // The cut fades out within a few blocks; let it play out, then close.
     for (int i = 0; i < 100 && onair_.sounding(); ++i) render_block();

@@ -19,14 +19,22 @@ int run_check(const CheckArgs& args) {
   CheckOptions options;
   options.today = today;
   CheckedStation c = check_station(args.config, options);
-  c.diags.print(std::cout);
+  const Language lang = language_from_environment();
+  c.diags.print(std::cout, lang);
   const auto& st = c.station;
   std::size_t slots = 0;
   for (const auto& p : st.programmes) slots += p.slots.size();
-  std::cerr << args.config.string() << ": " << c.diags.error_count() << " error(s), "
-            << c.diags.warning_count() << " warning(s); " << st.programmes.size()
-            << " programme(s), " << slots << " slot(s), " << st.playlists.size() << " playlist(s), "
-            << c.clips.size() << " clip(s) in " << st.files.size() << " file(s)\n";
+  std::cerr << args.config.string() << ": "
+            << Message{"check.summary",
+                       {{"errors", c.diags.error_count()},
+                        {"warnings", c.diags.warning_count()},
+                        {"programmes", st.programmes.size()},
+                        {"slots", slots},
+                        {"playlists", st.playlists.size()},
+                        {"clips", c.clips.size()},
+                        {"files", st.files.size()}}}
+                   .text(lang)
+            << '\n';
   return c.ok() ? kExitOk : kExitInvalid;
 }
 

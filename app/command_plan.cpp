@@ -14,7 +14,7 @@ int run_plan(const PlanArgs& args) {
   options.command_problems_are_errors = false;
   CheckedStation c = check_station(args.config, options);
   if (!c.ok()) {
-    c.diags.print(std::cerr);
+    c.diags.print(std::cerr, language_from_environment());
     std::cerr << "loa plan: the station has errors; fix them (loa check --config "
               << args.config.string() << ") and plan again\n";
     return kExitInvalid;

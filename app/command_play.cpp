@@ -147,7 +147,7 @@ int run_play(const PlayArgs& args) {
     Diagnostics diags;
     Station station = load_station(args.config, diags);
     if (diags.has_errors()) {
-      diags.print(std::cerr);
+      diags.print(std::cerr, language_from_environment());
       std::cerr << "loa play: the station has errors; fix them (loa check --config "
                 << args.config.string() << "), or play without --config\n";
       return kExitInvalid;

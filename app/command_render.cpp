@@ -82,7 +82,7 @@ int run_render(const RenderArgs& args) {
   options.clip_problems_are_errors = false;
   options.command_problems_are_errors = false;
   CheckedStation c = check_station(args.config, options);
-  c.diags.print(std::cerr);
+  c.diags.print(std::cerr, language_from_environment());
   if (!c.ok()) {
     std::cerr << "loa render: the station has errors; fix them (loa check --config "
               << args.config.string() << ") and render again\n";

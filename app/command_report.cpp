@@ -49,11 +49,11 @@ int run_report(const ReportArgs& args) {
       station->settings.name.empty() ? args.config.stem().string() : station->settings.name;
   const ReportPeriod period{name, station->settings.timezone, *from, *to};
   if (args.format == "csv") {
-    print_report_csv(std::cout, report);
+    print_report_csv(std::cout, report, language_from_environment());
   } else if (args.format == "json") {
     print_report_json(std::cout, period, report);
   } else {
-    print_report_text(std::cout, period, report);
+    print_report_text(std::cout, period, report, language_from_environment());
   }
   return kExitOk;
 }

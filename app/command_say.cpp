@@ -15,7 +15,7 @@ int run_say(const SayArgs& args) {
   Diagnostics diags;
   const Station station = load_station(args.config, diags);
   if (diags.has_errors()) {
-    diags.print(std::cerr);
+    diags.print(std::cerr, language_from_environment());
     std::cerr << "loa say: the station has errors; fix them first (loa check --config "
               << args.config.string() << ")\n";
     return kExitInvalid;

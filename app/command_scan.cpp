@@ -240,7 +240,7 @@ std::optional<ScanSetup> station_setup(const ScanArgs& args) {
   Diagnostics diags;
   Station station = load_station(args.config, diags);
   if (diags.has_errors()) {
-    diags.print(std::cerr);
+    diags.print(std::cerr, language_from_environment());
     std::cerr << "loa scan: the station has errors; fix them (loa check --config "
               << args.config.string() << ") and scan again\n";
     return std::nullopt;

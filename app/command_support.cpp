@@ -11,7 +11,7 @@ std::optional<Station> station_for_journal(const std::filesystem::path& config,
   Diagnostics diags;
   Station station = load_station(config, diags);
   if (station.settings.zone == nullptr) {
-    diags.print(std::cerr);
+    diags.print(std::cerr, language_from_environment());
     std::cerr << command << ": cannot read the station's settings; fix them (loa check --config "
               << config.string() << ")\n";
     return std::nullopt;

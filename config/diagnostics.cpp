@@ -21,16 +21,33 @@ std::string SourcePos::str() const {
   return s;
 }
 
-std::string format(const Diagnostic& d) {
-  return d.where.str() + (d.severity == Severity::error ? ": error: " : ": warning: ") + d.message;
+std::string Diagnostic::text(Language lang) const {
+  if (lang == Language::en || find_message(code) == nullptr) return message;
+  return render_message(code, params, lang);
 }
 
-void Diagnostics::error(const SourcePos& where, std::string message) {
-  add({Severity::error, where, std::move(message)});
+std::string format(const Diagnostic& d, Language lang) {
+  const bool vi = lang == Language::vi;
+  const char* kind = d.severity == Severity::error ? (vi ? ": lỗi: " : ": error: ")
+                                                   : (vi ? ": cảnh báo: " : ": warning: ");
+  return d.where.str() + kind + d.text(lang);
 }
 
-void Diagnostics::warning(const SourcePos& where, std::string message) {
-  add({Severity::warning, where, std::move(message)});
+namespace {
+
+Diagnostic make(Severity severity, const SourcePos& where, Message m) {
+  std::string english = m.text(Language::en);
+  return {severity, where, std::move(english), std::move(m.code), std::move(m.params)};
+}
+
+}  // namespace
+
+void Diagnostics::error(const SourcePos& where, Message message) {
+  add(make(Severity::error, where, std::move(message)));
+}
+
+void Diagnostics::warning(const SourcePos& where, Message message) {
+  add(make(Severity::warning, where, std::move(message)));
 }
 
 void Diagnostics::add(Diagnostic d) {
@@ -42,7 +59,7 @@ void Diagnostics::add(Diagnostic d) {
   items_.push_back(std::move(d));
 }
 
-void Diagnostics::print(std::ostream& out) const {
+void Diagnostics::print(std::ostream& out, Language lang) const {
   std::vector<const Diagnostic*> sorted;
   sorted.reserve(items_.size());
   for (const auto& d : items_) sorted.push_back(&d);
@@ -51,8 +68,10 @@ void Diagnostics::print(std::ostream& out) const {
     if (a->where.line != b->where.line) return a->where.line < b->where.line;
     return a->where.column < b->where.column;
   });
-  for (const auto* d : sorted) out << format(*d) << '\n';
-  if (dropped_ > 0) {
+  for (const auto* d : sorted) out << format(*d, lang) << '\n';
+  if (dropped_ > 0 && lang == Language::vi) {
+    out << "loa: còn " << dropped_ << " lỗi khác chưa hiện; hãy sửa các lỗi trên trước\n";
+  } else if (dropped_ > 0) {
     out << "loa: " << dropped_ << " more problems not shown; fix the ones above first\n";
   }
 }

@@ -69,7 +69,13 @@ std::string did_you_mean(std::string_view typed, const std::vector<std::string>&
   return m.empty() ? std::string{} : " (did you mean '" + m + "'?)";
 }
 
-std::string did_you_mean_id(std::string_view typed, const std::vector<NamedId>& known) {
+MessageParam suggestion(std::string_view typed, const std::vector<std::string>& known) {
+  std::string m = closest_match(typed, known);
+  if (m.empty()) return {"suggestion", ""};
+  return {"suggestion", Message{"hint.did_you_mean", {{"meant", std::move(m)}}}};
+}
+
+MessageParam suggestion_id(std::string_view typed, const std::vector<NamedId>& known) {
   const NamedId* found = nullptr;
   bool by_name = false;
   const std::string wanted = plain(typed);
@@ -95,12 +101,17 @@ std::string did_you_mean_id(std::string_view typed, const std::vector<NamedId>& 
       by_name = true;
     }
   }
-  if (found == nullptr) return {};
-  std::string out = " (did you mean '" + found->id + "'";
+  if (found == nullptr) return {"suggestion", ""};
   if ((by_name || !is_ascii(typed)) && !found->name.empty() && found->name != found->id) {
-    out += " (" + found->name + ")";
+    return {"suggestion",
+            Message{"hint.did_you_mean_named", {{"meant", found->id}, {"name", found->name}}}};
   }
-  return out + "?)";
+  return {"suggestion", Message{"hint.did_you_mean", {{"meant", found->id}}}};
+}
+
+std::string did_you_mean_id(std::string_view typed, const std::vector<NamedId>& known) {
+  const MessageParam p = suggestion_id(typed, known);
+  return p.nested ? p.nested->text() : std::string{};
 }
 
 }  // namespace loa

@@ -13,7 +13,7 @@ SpeechVoice read_speech_voice(const YamlNode& n, const SpeechVoice& base, Diagno
   if (const auto* x = r.get("voice")) {
     if (auto name = read_text(*x, "voice (an espeak-ng voice such as vi)", d)) {
       if (name->empty()) {
-        d.error(x->pos, "voice is empty; write voice: vi for Vietnamese");
+        d.error(x->pos, "speech.voice.empty");
       } else {
         v.voice = *name;
         v.pos = x->pos;

@@ -32,6 +32,13 @@ std::string StationSettings::zone_suggestion(std::string_view typed) const {
   return did_you_mean_id(typed, known);
 }
 
+MessageParam StationSettings::zone_hint(std::string_view typed) const {
+  std::vector<NamedId> known;
+  known.reserve(zones.size());
+  for (const auto& z : zones) known.push_back({z.id, z.name});
+  return suggestion_id(typed, known);
+}
+
 std::string StationSettings::zone_names(ZoneSet set) const {
   std::string out;
   for (std::size_t i = 0; i < zones.size(); ++i) {
@@ -52,15 +59,14 @@ std::optional<ZoneSet> read_zone_set(const YamlNode& n, const StationSettings& s
     }
     const int i = s.zone_index(*id);
     if (i < 0) {
-      d.error(z->pos, "unknown zone '" + *id + "'" + s.zone_suggestion(*id) +
-                          "; zones are declared under zones:");
+      d.error(z->pos, {"zone.unknown", {{"zone", *id}, s.zone_hint(*id)}});
       ok = false;
       continue;
     }
     set |= ZoneSet{1} << i;
   }
   if (ok && set == 0) {
-    d.error(n.pos, "no zones given; list zone ids or write all");
+    d.error(n.pos, "zone.none_given");
     ok = false;
   }
   return ok ? std::optional<ZoneSet>(set) : std::nullopt;
@@ -82,8 +88,7 @@ const date::time_zone* find_zone(const YamlNode& n, const std::string& name, Dia
       for (const auto& z : date::get_tzdb().zones) names.emplace_back(z.name());
     } catch (const std::exception&) {  // NOLINT(bugprone-empty-catch): no database, no suggestion
     }
-    d.error(n.pos, "unknown time zone '" + name + "'" + did_you_mean(name, names) +
-                       "; use an IANA name such as Asia/Ho_Chi_Minh");
+    d.error(n.pos, {"station.time_zone.unknown", {{"name", name}, suggestion(name, names)}});
     return nullptr;
   }
 }
@@ -180,10 +185,10 @@ void read_zones(const YamlNode& n, StationSettings& s, Diagnostics& d) {
     if (!ident) continue;
     zone.id = *ident;
     if (s.zone_index(zone.id) >= 0) {
-      d.error(id->pos, "duplicate zone id '" + zone.id + "' (first at line " +
-                           std::to_string(
-                               s.zones[static_cast<std::size_t>(s.zone_index(zone.id))].pos.line) +
-                           ")");
+      d.error(id->pos,
+              {"zone.duplicate",
+               {{"zone", zone.id},
+                {"line", s.zones[static_cast<std::size_t>(s.zone_index(zone.id))].pos.line}}});
       continue;
     }
     if (const auto* v = r.get("name")) zone.name = read_text(*v, "zone name", d).value_or("");
@@ -193,14 +198,13 @@ void read_zones(const YamlNode& n, StationSettings& s, Diagnostics& d) {
       for (const auto& other : s.zones) {
         if (!channel) break;
         if (other.channel == zone.channel) {
-          d.warning(v->pos, "zone '" + zone.id + "' shares channel " +
-                                std::to_string(zone.channel) + " with zone '" + other.id +
-                                "'; they will always sound together");
+          d.warning(v->pos, {"zone.shares_channel",
+                             {{"zone", zone.id}, {"channel", zone.channel}, {"other", other.id}}});
         }
       }
     }
     if (s.zones.size() >= kMaxZones) {
-      d.error(z->pos, "a station has at most 64 zones");
+      d.error(z->pos, "zone.too_many");
       break;
     }
     s.zones.push_back(std::move(zone));
@@ -217,7 +221,7 @@ std::vector<std::string> read_command(const YamlNode& n, std::string_view what, 
     if (auto t = read_text(*a, what, d)) argv.push_back(*t);
   }
   if (n.is_sequence() && argv.empty())
-    d.error(n.pos, std::string(what) + " is empty; give the program and its arguments");
+    d.error(n.pos, {"amplifier.command.empty", {{"what", what}}});
   return argv;
 }
 
@@ -230,7 +234,7 @@ void read_amplifiers(const YamlNode& n, StationSettings& s, Diagnostics& d) {
     if (const auto* v = r.require("id")) amp.id = read_id(*v, "amplifier id", d).value_or("");
     for (const auto& other : s.amplifiers) {
       if (!amp.id.empty() && other.id == amp.id)
-        d.error(a->pos, "duplicate amplifier id '" + amp.id + "'");
+        d.error(a->pos, {"amplifier.duplicate", {{"amplifier", amp.id}}});
     }
     if (const auto* v = r.require("zones")) amp.zones = read_zone_set(*v, s, d).value_or(0);
     if (const auto* v = r.get("on"))
@@ -269,7 +273,7 @@ StationSettings read_station_settings(const std::filesystem::path& file, const Y
     diags.error(zones != nullptr
                     ? zones->pos
                     : SourcePos{std::make_shared<const std::string>(file.string()), 0, 0},
-                "the station has no zones; declare at least one under zones: (id, name, channel)");
+                "station.no_zones");
   }
   if (amplifiers != nullptr) read_amplifiers(*amplifiers, s, diags);
   return s;

@@ -24,14 +24,13 @@ std::optional<int> parse_digits(std::string_view s, std::size_t pos, std::size_t
   return v;
 }
 
-std::optional<Duration> parse_duration(std::string_view text, std::string& why) {
-  const std::string_view example = "write it like 500ms, 30s, 10m, 2h or 1h30m";
+std::optional<Duration> parse_duration(std::string_view text, Message& why) {
   if (text.empty()) {
-    why = "empty duration; " + std::string(example);
+    why = {"value.duration.empty"};
     return std::nullopt;
   }
   if (text.front() == '-') {
-    why = "a duration cannot be negative";
+    why = {"value.duration.negative"};
     return std::nullopt;
   }
   std::int64_t total_ms = 0;
@@ -46,7 +45,7 @@ std::optional<Duration> parse_duration(std::string_view text, std::string& why) 
     std::size_t start = i;
     while (i < text.size() && is_digit(text[i])) ++i;
     if (start == i || i - start > 9) {
-      why = "'" + std::string(text) + "' is not a duration; " + std::string(example);
+      why = {"value.duration.bad", {{"text", text}}};
       return std::nullopt;
     }
     std::int64_t n = 0;
@@ -69,12 +68,12 @@ std::optional<Duration> parse_duration(std::string_view text, std::string& why) 
       rank = 0;
       scale = 1;
     } else {
-      why = unit.empty() ? "'" + std::string(text) + "' has no unit; " + std::string(example)
-                         : "unknown unit '" + std::string(unit) + "'; " + std::string(example);
+      why = unit.empty() ? Message{"value.duration.no_unit", {{"text", text}}}
+                         : Message{"value.duration.bad_unit", {{"unit", unit}}};
       return std::nullopt;
     }
     if (rank >= last_rank) {
-      why = "'" + std::string(text) + "': put larger units first, once each (1h30m)";
+      why = {"value.duration.unit_order", {{"text", text}}};
       return std::nullopt;
     }
     last_rank = rank;
@@ -82,20 +81,19 @@ std::optional<Duration> parse_duration(std::string_view text, std::string& why) 
     any = true;
   }
   if (!any) {
-    why = "'" + std::string(text) + "' is not a duration; " + std::string(example);
+    why = {"value.duration.bad", {{"text", text}}};
     return std::nullopt;
   }
   if (total_ms > std::int64_t{366} * 24 * 3'600'000) {
-    why = "'" + std::string(text) + "' is longer than a year";
+    why = {"value.duration.too_long", {{"text", text}}};
     return std::nullopt;
   }
   return Duration{total_ms};
 }
 
-std::optional<TimeOfDay> parse_time_of_day(std::string_view text, std::string& why) {
+std::optional<TimeOfDay> parse_time_of_day(std::string_view text, Message& why) {
   const auto bad = [&]() -> std::optional<TimeOfDay> {
-    why = "'" + std::string(text) +
-          "' is not a time of day; write HH:MM or HH:MM:SS, for example 06:00";
+    why = {"value.time.bad", {{"text", text}}};
     return std::nullopt;
   };
   if (text.size() != 5 && text.size() != 8) return bad();
@@ -109,31 +107,30 @@ std::optional<TimeOfDay> parse_time_of_day(std::string_view text, std::string& w
     s = *sec;
   }
   if (*h > 23 || *m > 59 || s > 59) {
-    why = "'" + std::string(text) +
-          "' is not a time of day: hours go 00-23, minutes and seconds 00-59";
+    why = {"value.time.out_of_range", {{"text", text}}};
     return std::nullopt;
   }
   return TimeOfDay{*h * 3600 + *m * 60 + s};
 }
 
-std::optional<Date> parse_date(std::string_view text, std::string& why) {
+std::optional<Date> parse_date(std::string_view text, Message& why) {
   const auto y = parse_digits(text, 0, 4);
   const auto m = parse_digits(text, 5, 2);
   const auto d = parse_digits(text, 8, 2);
   if (text.size() != 10 || !y || !m || !d || text[4] != '-' || text[7] != '-') {
-    why = "'" + std::string(text) + "' is not a date; write YYYY-MM-DD, for example 2024-02-10";
+    why = {"value.date.bad", {{"text", text}}};
     return std::nullopt;
   }
   const Date date{date::year{*y}, date::month{static_cast<unsigned>(*m)},
                   date::day{static_cast<unsigned>(*d)}};
   if (!date.ok() || *y < 1970) {
-    why = "'" + std::string(text) + "' is not a real date";
+    why = {"value.date.not_real", {{"text", text}}};
     return std::nullopt;
   }
   return date;
 }
 
-std::optional<int> parse_priority(std::string_view text, std::string& why) {
+std::optional<int> parse_priority(std::string_view text, Message& why) {
   if (text == "low") return 20;
   if (text == "normal") return 50;
   if (text == "high" || text == "priority") return 80;
@@ -141,8 +138,37 @@ std::optional<int> parse_priority(std::string_view text, std::string& why) {
   int v = -1;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
   if (ec == std::errc{} && end == text.data() + text.size() && v >= 0 && v <= 100) return v;
-  why = "'" + std::string(text) + "' is not a priority; use low, normal, high, emergency or 0..100";
+  why = {"value.priority.bad", {{"text", text}}};
   return std::nullopt;
+}
+
+namespace {
+
+template <typename T>
+std::optional<T> in_english(std::optional<T> (*parse)(std::string_view, Message&),
+                            std::string_view text, std::string& why) {
+  Message m;
+  auto v = parse(text, m);
+  if (!v) why = m.text();
+  return v;
+}
+
+}  // namespace
+
+std::optional<Duration> parse_duration(std::string_view text, std::string& why) {
+  return in_english(parse_duration, text, why);
+}
+
+std::optional<TimeOfDay> parse_time_of_day(std::string_view text, std::string& why) {
+  return in_english(parse_time_of_day, text, why);
+}
+
+std::optional<Date> parse_date(std::string_view text, std::string& why) {
+  return in_english(parse_date, text, why);
+}
+
+std::optional<int> parse_priority(std::string_view text, std::string& why) {
+  return in_english(parse_priority, text, why);
 }
 
 std::string_view priority_class(int priority) {

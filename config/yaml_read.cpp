@@ -15,8 +15,8 @@ MapReader::MapReader(const YamlNode& node, std::string what,
   for (auto k : keys) keys_.emplace_back(k);
   ok_ = node.is_mapping();
   if (!ok_) {
-    diags_.error(node.pos, "expected the " + what_ + " as a mapping (key: value), found " +
-                               std::string(node.kind_name()));
+    diags_.error(node.pos,
+                 {"yaml.expected_mapping", {{"what", what_}, {"found", node.kind_message()}}});
   }
 }
 
@@ -30,9 +30,12 @@ MapReader::~MapReader() {
       if (known) continue;
       // A word from another tool says more about the intent than the spelling does.
       const std::string meant = key_meant(k.value, keys_);
-      diags_.error(k.pos, "unknown key '" + k.value + "' in " + what_ +
-                              (meant.empty() ? did_you_mean(k.value, keys_)
-                                             : " (did you mean '" + meant + "'?)"));
+      MessageParam hint =
+          meant.empty()
+              ? suggestion(k.value, keys_)
+              : MessageParam{"suggestion", Message{"hint.did_you_mean", {{"meant", meant}}}};
+      diags_.error(k.pos,
+                   {"yaml.unknown_key", {{"key", k.value}, {"what", what_}, std::move(hint)}});
     }
   } catch (...) {  // NOLINT(bugprone-empty-catch): out of memory while reporting; nothing to add
   }
@@ -47,7 +50,7 @@ const YamlNode* MapReader::get(std::string_view key) const {
 const YamlNode* MapReader::require(std::string_view key) const {
   if (!ok_) return nullptr;
   const YamlNode* v = get(key);
-  if (v == nullptr) diags_.error(node_.pos, "the " + what_ + " needs '" + std::string(key) + "'");
+  if (v == nullptr) diags_.error(node_.pos, {"yaml.missing_key", {{"what", what_}, {"key", key}}});
   return v;
 }
 
@@ -55,18 +58,17 @@ namespace {
 
 bool expect_scalar(const YamlNode& n, std::string_view what, Diagnostics& d) {
   if (n.is_scalar()) return true;
-  d.error(n.pos, "expected " + std::string(what) + " as a single value, found " +
-                     std::string(n.kind_name()));
+  d.error(n.pos, {"yaml.expected_value", {{"what", what}, {"found", n.kind_message()}}});
   return false;
 }
 
-template <typename Parse>
-auto read_with(const YamlNode& n, std::string_view what, Diagnostics& d, Parse parse)
-    -> decltype(parse(std::string_view{}, std::declval<std::string&>())) {
+template <typename T>
+std::optional<T> read_with(const YamlNode& n, std::string_view what, Diagnostics& d,
+                           std::optional<T> (*parse)(std::string_view, Message&)) {
   if (!expect_scalar(n, what, d)) return std::nullopt;
-  std::string why;
+  Message why;
   auto v = parse(n.value, why);
-  if (!v) d.error(n.pos, std::string(what) + ": " + why);
+  if (!v) d.error(n.pos, {"yaml.bad_value", {{"what", what}, {"why", std::move(why)}}});
   return v;
 }
 
@@ -86,10 +88,7 @@ std::optional<std::string> read_id(const YamlNode& n, std::string_view what, Dia
                 c == '-' || c == '_' || c == '.');
   }
   if (!ok) {
-    d.error(n.pos,
-            std::string(what) + " '" + v +
-                "' is not a valid id; use up to 64 letters a-z, digits, '-', '_' or '.' (no spaces "
-                "or accents; put the readable name in 'name' or 'title')");
+    d.error(n.pos, {"yaml.bad_id", {{"what", what}, {"value", v}}});
     return std::nullopt;
   }
   return v;
@@ -103,8 +102,8 @@ std::optional<long> read_integer(const YamlNode& n, std::string_view what, long 
   const auto* e = b + n.value.size();
   const auto [end, ec] = std::from_chars(b, e, v);
   if (ec != std::errc{} || end != e || v < min || v > max) {
-    d.error(n.pos, std::string(what) + " must be a whole number from " + std::to_string(min) +
-                       " to " + std::to_string(max) + ", not '" + n.value + "'");
+    d.error(n.pos,
+            {"yaml.bad_integer", {{"what", what}, {"min", min}, {"max", max}, {"value", n.value}}});
     return std::nullopt;
   }
   return v;
@@ -117,9 +116,11 @@ std::optional<double> read_number(const YamlNode& n, std::string_view what, doub
   const double v = std::strtod(n.value.c_str(), &end);
   if (n.value.empty() || end != n.value.c_str() + n.value.size() || !std::isfinite(v) || v < min ||
       v > max) {
-    d.error(n.pos, std::string(what) + " must be a number from " +
-                       std::to_string(static_cast<long>(min)) + " to " +
-                       std::to_string(static_cast<long>(max)) + ", not '" + n.value + "'");
+    d.error(n.pos, {"yaml.bad_number",
+                    {{"what", what},
+                     {"min", static_cast<long long>(min)},
+                     {"max", static_cast<long long>(max)},
+                     {"value", n.value}}});
     return std::nullopt;
   }
   return v;
@@ -150,8 +151,9 @@ std::optional<std::string> read_choice(const YamlNode& n, std::string_view what,
   }
   std::string list;
   for (const auto& c : choices) list += (list.empty() ? "" : ", ") + c;
-  d.error(n.pos, std::string(what) + " '" + n.value + "' is not one of " + list +
-                     did_you_mean(n.value, choices));
+  d.error(n.pos,
+          {"yaml.bad_choice",
+           {{"what", what}, {"value", n.value}, {"choices", list}, suggestion(n.value, choices)}});
   return std::nullopt;
 }
 
@@ -163,8 +165,7 @@ std::vector<const YamlNode*> read_list(const YamlNode& n, std::string_view what,
   } else if (single_ok && n.is_scalar()) {
     out.push_back(&n);
   } else {
-    d.error(n.pos,
-            "expected " + std::string(what) + " as a list, found " + std::string(n.kind_name()));
+    d.error(n.pos, {"yaml.expected_list", {{"what", what}, {"found", n.kind_message()}}});
   }
   return out;
 }

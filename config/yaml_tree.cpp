@@ -17,6 +17,20 @@ const YamlNode* YamlNode::find(std::string_view key) const {
   return nullptr;
 }
 
+Message YamlNode::kind_message() const {
+  switch (kind) {
+    case Kind::null:
+      return {"kind.nothing"};
+    case Kind::scalar:
+      return {"kind.value"};
+    case Kind::sequence:
+      return {"kind.list"};
+    case Kind::mapping:
+      break;
+  }
+  return {"kind.mapping"};
+}
+
 std::string_view YamlNode::kind_name() const {
   switch (kind) {
     case Kind::null:
@@ -35,7 +49,7 @@ namespace {
 
 struct LimitExceeded {
   SourcePos where;
-  std::string message;
+  Message message;
 };
 
 std::size_t count_nodes(const YamlNode& n) {
@@ -65,14 +79,11 @@ class TreeBuilder final : public YAML::EventHandler {
   void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
     auto it = anchors_.find(anchor);
     if (it == anchors_.end()) {
-      throw LimitExceeded{at(mark),
-                          "this alias refers to a node that contains it; remove the loop"};
+      throw LimitExceeded{at(mark), {"yaml.alias_loop"}};
     }
     alias_nodes_ += it->second.second;
     if (alias_nodes_ > limits_.max_alias_nodes) {
-      throw LimitExceeded{at(mark), "aliases (*name) expand to more than " +
-                                        std::to_string(limits_.max_alias_nodes) +
-                                        " values; write the content out or use fewer aliases"};
+      throw LimitExceeded{at(mark), {"yaml.alias_too_many", {{"max", limits_.max_alias_nodes}}}};
     }
     YamlNode copy = it->second.first;
     copy.pos = at(mark);
@@ -123,8 +134,7 @@ class TreeBuilder final : public YAML::EventHandler {
 
   void open(const YAML::Mark& mark, YamlNode::Kind kind, YAML::anchor_t anchor) {
     if (static_cast<int>(stack_.size()) >= limits_.max_depth) {
-      throw LimitExceeded{at(mark), "nested more than " + std::to_string(limits_.max_depth) +
-                                        " levels deep; a station file never needs that"};
+      throw LimitExceeded{at(mark), {"yaml.too_deep", {{"max", limits_.max_depth}}}};
     }
     Frame f;
     f.node.kind = kind;
@@ -194,13 +204,13 @@ class TreeBuilder final : public YAML::EventHandler {
     std::unordered_map<std::string_view, const YamlNode*> seen;
     for (const auto& [k, v] : map.entries) {
       if (!k.is_scalar()) {
-        diags_.error(k.pos, "a key must be plain text, not " + std::string(k.kind_name()));
+        diags_.error(k.pos, {"yaml.key_not_text", {{"found", k.kind_message()}}});
         continue;
       }
       auto [it, fresh] = seen.emplace(k.value, &k);
       if (!fresh) {
-        diags_.error(k.pos, "duplicate key '" + k.value + "' (first set at line " +
-                                std::to_string(it->second->pos.line) + "); keep only one");
+        diags_.error(k.pos,
+                     {"yaml.duplicate_key", {{"key", k.value}, {"line", it->second->pos.line}}});
       }
     }
   }
@@ -253,16 +263,14 @@ bool check_text(std::string_view text, const std::shared_ptr<const std::string>&
   for (std::size_t i = 0; i < text.size();) {
     const char c = text[i];
     if (c == '\0') {
-      diags.error({file, line, column},
-                  "the file contains NUL bytes; is it really a YAML text file?");
+      diags.error({file, line, column}, "yaml.nul_bytes");
       return false;
     }
     const std::size_t len = utf8_length(text, i);
     if (len == 0) {
       char hex[8];
       std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned char>(c));
-      diags.error({file, line, column},
-                  std::string("invalid UTF-8 (byte ") + hex + "); save the file as UTF-8");
+      diags.error({file, line, column}, {"yaml.invalid_utf8", {{"byte", std::string(hex)}}});
       return false;
     }
     if (c == '\n') {
@@ -271,7 +279,7 @@ bool check_text(std::string_view text, const std::shared_ptr<const std::string>&
       at_indent = true;
     } else {
       if (c == '\t' && at_indent) {
-        diags.error({file, line, column}, "tab used for indentation; YAML needs spaces");
+        diags.error({file, line, column}, "yaml.tab_indent");
         ok = false;
         at_indent = false;
       } else if (c != ' ') {
@@ -284,15 +292,17 @@ bool check_text(std::string_view text, const std::shared_ptr<const std::string>&
   return ok;
 }
 
-std::string friendly(const std::string& yaml_cpp_message) {
-  std::string m = yaml_cpp_message;
-  if (m == "illegal map value")
-    m += " (a ':' where a value was expected; quote text that contains ': ')";
+Message friendly(const std::string& m) {
+  if (m == "illegal map value") return {"yaml.syntax.map_value"};
   if (m == "end of map not found" || m == "end of map flow not found")
-    m += " (check the indentation and braces)";
+    return {"yaml.syntax.map_end", {{"detail", m}}};
   if (m == "end of sequence not found" || m == "end of sequence flow not found")
-    m += " (a '[' without its ']'?)";
-  return "invalid YAML: " + m;
+    return {"yaml.syntax.sequence_end", {{"detail", m}}};
+  return {"yaml.syntax", {{"detail", m}}};
+}
+
+Message too_large(std::size_t max_bytes) {
+  return {"yaml.too_large", {{"mib", max_bytes >> 20}}};
 }
 
 }  // namespace
@@ -301,8 +311,7 @@ std::optional<YamlNode> load_yaml_text(std::string_view text, const std::string&
                                        Diagnostics& diags, const YamlLimits& limits) {
   auto file = std::make_shared<const std::string>(shown_as);
   if (text.size() > limits.max_bytes) {
-    diags.error({file, 0, 0}, "file is larger than " + std::to_string(limits.max_bytes >> 20) +
-                                  " MiB; split it with station.include");
+    diags.error({file, 0, 0}, too_large(limits.max_bytes));
     return std::nullopt;
   }
   if (!check_text(text, file, diags)) return std::nullopt;
@@ -316,8 +325,7 @@ std::optional<YamlNode> load_yaml_text(std::string_view text, const std::string&
       return YamlNode{YamlNode::Kind::null, {file, 1, 1}, {}, true, {}, {}};
     TreeBuilder rest(file, limits, diags);
     if (parser.HandleNextDocument(rest)) {
-      diags.error(rest.result ? rest.result->pos : SourcePos{file, 0, 0},
-                  "a second YAML document ('---'); a file holds one document");
+      diags.error(rest.result ? rest.result->pos : SourcePos{file, 0, 0}, "yaml.second_document");
       return std::nullopt;
     }
   } catch (const LimitExceeded& e) {
@@ -337,19 +345,19 @@ std::optional<YamlNode> load_yaml_file(const std::filesystem::path& path,
   auto file = std::make_shared<const std::string>(shown_as);
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) {
-    diags.error({file, 0, 0}, "is a folder, not a YAML file");
+    diags.error({file, 0, 0}, "file.is_folder");
     return std::nullopt;
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     diags.error({file, 0, 0},
-                "cannot open: " + std::error_code(errno, std::generic_category()).message());
+                {"file.cannot_open",
+                 {{"reason", std::error_code(errno, std::generic_category()).message()}}});
     return std::nullopt;
   }
   const auto size = std::filesystem::file_size(path, ec);
   if (!ec && size > limits.max_bytes) {
-    diags.error({file, 0, 0}, "file is larger than " + std::to_string(limits.max_bytes >> 20) +
-                                  " MiB; split it with station.include");
+    diags.error({file, 0, 0}, too_large(limits.max_bytes));
     return std::nullopt;
   }
   std::string text;

@@ -1,5 +1,6 @@
 // POST /api/play-now and POST /api/stop (docs/api.md).
 #include "control_context.hpp"
+#include "loa/air_reasons.hpp"
 #include "loa/clip_library.hpp"
 #include "loa/play_now.hpp"
 #include "loa/values.hpp"
@@ -108,7 +109,7 @@ void add_air_routes(ControlServer::Context& c) {
         const ZoneSet zones = requested_zones(body, caller, settings, res);
         if (zones == 0) return;
         auto stopped = std::make_shared<ZoneSet>(0);
-        const std::string reason = "stopped by " + caller.who();
+        const std::string reason = std::string(air_reason::kStoppedBy) + caller.who();
         std::string error;
         if (!c.queue.call(
                 [zones, stopped, reason](AirControl& air) { *stopped = air.stop(zones, reason); },

@@ -140,7 +140,7 @@ void add_clip_routes(ControlServer::Context& c) {
         std::error_code ec;
         const auto size = file ? std::filesystem::file_size(*file, ec) : 0;
         if (!file || ec) {
-          reply_error(res, 404, "no clip named '" + name + "'");
+          reply_error(res, 404, Message{"clip.not_found", {{"name", name}}});
           return;
         }
         auto in = std::make_shared<std::ifstream>(*file, std::ios::binary);
@@ -167,7 +167,7 @@ void add_clip_routes(ControlServer::Context& c) {
     const Station& station = *snapshot->air->station;
     const auto file = clip_file(station.settings.clips, name);
     if (!file) {
-      reply_error(res, 404, "no clip named '" + name + "'");
+      reply_error(res, 404, Message{"clip.not_found", {{"name", name}}});
       return;
     }
     const auto users = clip_users(station, *file);

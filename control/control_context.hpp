@@ -11,6 +11,7 @@
 #include "loa/accounts.hpp"
 #include "loa/control_server.hpp"
 #include "loa/login_throttle.hpp"
+#include "loa/messages.hpp"
 #include "loa/sessions.hpp"
 
 namespace loa {
@@ -70,6 +71,10 @@ bool foreign_origin(const httplib::Request& req);
 // Answers.
 void reply_json(httplib::Response& res, int status, const nlohmann::json& body);
 void reply_error(httplib::Response& res, int status, const std::string& message);
+// {"error": the English text, "code": ..., "params": {...}} (docs/api.md, "Messages").
+void reply_error(httplib::Response& res, int status, const Message& message);
+// The fields "error", "code" and "params" of `message`, to add others to.
+nlohmann::json error_json(const Message& message);
 // The JSON body of a request; throws BadRequest when it is not a JSON object.
 struct BadRequest : std::runtime_error {
   using std::runtime_error::runtime_error;
@@ -96,5 +101,6 @@ void add_air_routes(ControlServer::Context& c);
 void add_user_routes(ControlServer::Context& c);
 void add_page_routes(ControlServer::Context& c);
 void add_notice_routes(ControlServer::Context& c);
+void add_message_routes(ControlServer::Context& c);
 
 }  // namespace loa

@@ -12,6 +12,7 @@
 #include "loa/api_token.hpp"
 #include "loa/clip_library.hpp"
 #include "loa/log.hpp"
+#include "loa/message_json.hpp"
 
 namespace loa {
 
@@ -126,6 +127,15 @@ void reply_error(httplib::Response& res, int status, const std::string& message)
   reply_json(res, status, {{"error", message}});
 }
 
+nlohmann::json error_json(const Message& message) {
+  return {
+      {"error", message.text()}, {"code", message.code}, {"params", params_json(message.params)}};
+}
+
+void reply_error(httplib::Response& res, int status, const Message& message) {
+  reply_json(res, status, error_json(message));
+}
+
 nlohmann::json json_body(const httplib::Request& req) {
   if (req.body.empty()) return nlohmann::json::object();
   nlohmann::json j = nlohmann::json::parse(req.body, nullptr, false);
@@ -206,19 +216,18 @@ std::optional<Caller> admit(ControlServer::Context& c, Role need, const httplib:
                             httplib::Response& res) {
   auto caller = c.authenticate(req);
   if (!caller) {
-    reply_error(res, 401, "log in first (or send the API token as Authorization: Bearer)");
+    reply_error(res, 401, Message{"api.login_first"});
     return std::nullopt;
   }
   if (caller->account.role < need) {
     reply_error(res, 403,
-                "your account (" + std::string(role_name(caller->account.role)) +
-                    ") may not do this; ask an administrator for the " +
-                    std::string(role_name(need)) + " role");
+                Message{"api.role",
+                        {{"role", role_name(caller->account.role)}, {"need", role_name(need)}}});
     return std::nullopt;
   }
   if (changes_something(req) && !caller->by_token &&
       (foreign_origin(req) || !same_secret(req.get_header_value("X-CSRF-Token"), caller->csrf))) {
-    reply_error(res, 403, "missing or wrong X-CSRF-Token; reload the page and try again");
+    reply_error(res, 403, Message{"api.csrf"});
     return std::nullopt;
   }
   return caller;
@@ -323,8 +332,9 @@ std::string ControlServer::start() {
 
   // Before a body is read: unknown callers and oversized bodies are refused at once.
   s.set_pre_routing_handler([&c](const httplib::Request& req, httplib::Response& res) {
-    if (req.path.starts_with("/api/") && req.path != "/api/login" && !c.authenticate(req)) {
-      reply_error(res, 401, "log in first (or send the API token as Authorization: Bearer)");
+    const bool open = req.path == "/api/login" || req.path == "/api/messages";
+    if (req.path.starts_with("/api/") && !open && !c.authenticate(req)) {
+      reply_error(res, 401, Message{"api.login_first"});
       return httplib::Server::HandlerResponse::Handled;
     }
     const bool upload = req.method == "POST" && req.path == "/api/clips";
@@ -379,6 +389,7 @@ std::string ControlServer::start() {
   add_notice_routes(c);
   add_user_routes(c);
   add_page_routes(c);
+  add_message_routes(c);
 
   int bound = port;
   if (port == 0) {

@@ -6,6 +6,7 @@
 
 #include "loa/air_station.hpp"
 #include "loa/checked_station.hpp"
+#include "loa/message_json.hpp"
 #include "loa/write_advice.hpp"
 #include "schedule_rights.hpp"
 
@@ -59,7 +60,9 @@ nlohmann::json diagnostics_json(const Diagnostics& diags, const StationSettings&
                    {"line", d.where.line},
                    {"column", d.where.column},
                    {"severity", d.severity == Severity::error ? "error" : "warning"},
-                   {"message", d.message}});
+                   {"message", d.message},
+                   {"code", d.code},
+                   {"params", params_json(d.params)}});
   }
   return out;
 }
@@ -129,18 +132,18 @@ std::optional<SavedProgrammeFile> save_programme_file(ControlServer::Context& c,
   const CheckedStation checked = check_station(c.options.config, options);
   if (!checked.ok()) {
     const auto n = checked.diags.error_count();
-    reply_json(res, 422,
-               {{"error", "the programme has " + std::to_string(n) +
-                              (n == 1 ? " error" : " errors") + "; nothing was changed"},
-                {"errors", diagnostics_json(checked.diags, settings, Severity::error)},
-                {"warnings", diagnostics_json(checked.diags, settings, Severity::warning)}});
+    nlohmann::json j = error_json(n == 1 ? Message{"programme.save.invalid_one"}
+                                         : Message{"programme.save.invalid", {{"errors", n}}});
+    j["errors"] = diagnostics_json(checked.diags, settings, Severity::error);
+    j["warnings"] = diagnostics_json(checked.diags, settings, Severity::warning);
+    reply_json(res, 422, j);
     return std::nullopt;
   }
   if (const Diagnostics refused = schedule_rights(caller, checked.station, file);
       refused.has_errors()) {
-    reply_json(res, 403,
-               {{"error", "your account may not schedule this; nothing was changed"},
-                {"errors", diagnostics_json(refused, settings, Severity::error)}});
+    nlohmann::json j = error_json(Message{"programme.save.refused"});
+    j["errors"] = diagnostics_json(refused, settings, Severity::error);
+    reply_json(res, 403, j);
     return std::nullopt;
   }
   write_atomically(file, text);

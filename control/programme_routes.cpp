@@ -5,6 +5,7 @@
 
 #include "control_context.hpp"
 #include "loa/checked_station.hpp"
+#include "loa/message_json.hpp"
 #include "loa/values.hpp"
 #include "programme_files.hpp"
 #include "schedule_rights.hpp"
@@ -59,7 +60,7 @@ void add_programme_routes(ControlServer::Context& c) {
                                         : std::nullopt;
                   std::ifstream in(file.value_or(""), std::ios::binary);
                   if (!file || !in) {
-                    reply_error(res, 404, "no programme file named '" + name + "'");
+                    reply_error(res, 404, Message{"programme.file.not_found", {{"name", name}}});
                     return;
                   }
                   std::ostringstream text;
@@ -116,14 +117,14 @@ void add_programme_routes(ControlServer::Context& c) {
             valid_programme_name(name) ? programme_file(settings, name) : std::nullopt;
         std::error_code ec;
         if (!file || !std::filesystem::is_regular_file(*file, ec)) {
-          reply_error(res, 404, "no programme file named '" + name + "'");
+          reply_error(res, 404, Message{"programme.file.not_found", {{"name", name}}});
           return;
         }
         if (const Diagnostics refused = schedule_rights(caller, station, *file, true);
             refused.has_errors()) {
-          reply_json(res, 403,
-                     {{"error", "your account may not delete this file; nothing was changed"},
-                      {"errors", diagnostics_json(refused, settings, Severity::error)}});
+          nlohmann::json j = error_json(Message{"programme.delete.refused"});
+          j["errors"] = diagnostics_json(refused, settings, Severity::error);
+          reply_json(res, 403, j);
           return;
         }
         const std::filesystem::path aside =
@@ -137,11 +138,11 @@ void add_programme_routes(ControlServer::Context& c) {
         if (!checked.ok()) {
           std::filesystem::rename(aside, *file, ec);
           const auto n = checked.diags.error_count();
-          reply_json(res, 422,
-                     {{"error", "without this file the station has " + std::to_string(n) +
-                                    (n == 1 ? " error" : " errors") +
-                                    " (something else uses what it defines); nothing was changed"},
-                      {"errors", diagnostics_json(checked.diags, settings, Severity::error)}});
+          nlohmann::json j =
+              error_json(n == 1 ? Message{"programme.delete.invalid_one"}
+                                : Message{"programme.delete.invalid", {{"errors", n}}});
+          j["errors"] = diagnostics_json(checked.diags, settings, Severity::error);
+          reply_json(res, 422, j);
           return;
         }
         std::filesystem::remove(aside, ec);

@@ -10,17 +10,18 @@ Diagnostics schedule_rights(const Caller& caller, const Station& station,
   for (const Programme& p : station.programmes) {
     if (p.pos.path() != file.string()) continue;
     if (const ZoneSet beyond = p.zones & ~allowed; beyond != 0) {
-      out.error(p.pos, "programme '" + p.id + "' airs on " + settings.zone_names(beyond) +
-                           ", which your account may not use; " +
-                           (deleting ? std::string("ask an admin to delete it")
-                                     : "limit its zones to " + settings.zone_names(allowed) +
-                                           ", or ask an admin to save it"));
+      std::vector<MessageParam> params{{"programme", p.id}, {"zones", settings.zone_names(beyond)}};
+      if (deleting) {
+        out.error(p.pos, {"rights.zones.delete", std::move(params)});
+      } else {
+        params.emplace_back("allowed", settings.zone_names(allowed));
+        out.error(p.pos, {"rights.zones.save", std::move(params)});
+      }
     }
     if (p.priority >= 90 && caller.account.role != Role::admin) {
-      out.error(p.pos, "programme '" + p.id + "' has emergency priority, which only an admin may " +
-                           (deleting ? "remove; ask an admin to delete it"
-                                     : "schedule; give it priority high, or ask an admin to "
-                                       "save it"));
+      out.error(p.pos, {deleting ? MessageCode{"rights.emergency.delete"}
+                                 : MessageCode{"rights.emergency.save"},
+                        {{"programme", p.id}}});
     }
   }
   return out;

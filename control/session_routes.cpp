@@ -16,7 +16,7 @@ nlohmann::json account_json(const Account& a) {
 void add_session_routes(ControlServer::Context& c) {
   c.server->Post("/api/login", [&c](const httplib::Request& req, httplib::Response& res) {
     if (foreign_origin(req)) {
-      reply_error(res, 403, "log in from loa's own page");
+      reply_error(res, 403, Message{"login.foreign_page"});
       return;
     }
     nlohmann::json body;
@@ -28,14 +28,13 @@ void add_session_routes(ControlServer::Context& c) {
     }
     if (!body.contains("name") || !body["name"].is_string() || !body.contains("password") ||
         !body["password"].is_string()) {
-      reply_error(res, 400, "give a name and a password");
+      reply_error(res, 400, Message{"login.missing"});
       return;
     }
     const auto now = LoginThrottle::Clock::now();
     if (const auto wait = c.throttle.refused(req.remote_addr, now)) {
       res.set_header("Retry-After", std::to_string(wait->count()));
-      reply_error(res, 429,
-                  "too many failed logins; wait " + std::to_string(wait->count()) + " seconds");
+      reply_error(res, 429, Message{"login.throttled", {{"seconds", wait->count()}}});
       return;
     }
     const std::string name = body["name"].get<std::string>();
@@ -46,7 +45,7 @@ void add_session_routes(ControlServer::Context& c) {
     if (!account) {
       c.throttle.failed(req.remote_addr, now);
       c.record(who, "login failed");
-      reply_error(res, 401, "wrong name or password");
+      reply_error(res, 401, Message{"login.wrong"});
       return;
     }
     c.throttle.succeeded(req.remote_addr);

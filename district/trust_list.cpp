@@ -4,16 +4,14 @@ namespace loa {
 
 std::vector<PublicKey> read_trust_list(const StationSettings& s, Diagnostics& d) {
   if (!s.district.empty() && !is_campaign_id(s.district)) {
-    d.error(s.district_pos, "district id '" + s.district +
-                                "' is not valid: use lowercase letters, digits and '-', as the "
-                                "district's bundles name it (for example lap-vo)");
+    d.error(s.district_pos, {"district.bad_id", {{"id", s.district}}});
   }
   std::vector<PublicKey> keys;
   for (const auto& [file, pos] : s.trust) {
     try {
       keys.push_back(read_public_key(file));
     } catch (const KeyError& e) {
-      d.error(pos, e.what());
+      d.error(pos, {"trust.bad_key", {{"why", e.what()}}});
     }
   }
   return keys;

@@ -23,20 +23,17 @@ void rename_playlists(std::vector<PlayItem>& items, const std::string& prefix,
   for (auto& item : items) {
     if (item.kind != PlayItem::Kind::playlist) continue;
     if (own.count(item.ref) == 0) {
-      d.error(item.pos, "unknown playlist '" + item.ref +
-                            "': a campaign plays its own playlists, declared in its file");
+      d.error(item.pos, {"campaign.playlist.unknown", {{"playlist", item.ref}}});
     }
     item.ref = prefix + item.ref;
   }
 }
 
 template <typename T>
-void check_unique(const std::vector<T>& things, std::string_view what, Diagnostics& d) {
+void check_unique(const std::vector<T>& things, MessageCode code, Diagnostics& d) {
   std::set<std::string> seen;
   for (const auto& t : things) {
-    if (!t.id.empty() && !seen.insert(t.id).second) {
-      d.error(t.pos, "duplicate " + std::string(what) + " id '" + t.id + "' in the campaign");
-    }
+    if (!t.id.empty() && !seen.insert(t.id).second) d.error(t.pos, {code, {{"id", t.id}}});
   }
 }
 
@@ -56,8 +53,8 @@ void read_campaign(const HeldCampaign& held, Station& st, Diagnostics& d) {
   if (const auto* v = r.get("programmes")) read_programmes(*v, settings, programmes, d);
   if (const auto* v = r.get("playlists")) read_playlists(*v, settings, playlists, d);
 
-  check_unique(programmes, "programme", d);
-  check_unique(playlists, "playlist", d);
+  check_unique(programmes, "campaign.programme.duplicate", d);
+  check_unique(playlists, "campaign.playlist.duplicate", d);
   std::set<std::string> own;
   for (const auto& p : playlists) own.insert(p.id);
   const std::string prefix = "campaign/" + held.manifest.campaign + "/";
@@ -79,12 +76,14 @@ void load_campaigns(Station& st, Diagnostics& d) {
   const auto held = held_campaigns(st.settings.state);
   const auto trusted = read_trust_list(st.settings, d);
   for (const auto& c : held) {
-    const std::string name = "campaign " + c.manifest.campaign + " (version " +
-                             std::to_string(c.manifest.version) + ", " + c.dir.string() + ")";
+    const std::vector<MessageParam> which = {
+        {"campaign", c.manifest.campaign}, {"version", c.manifest.version}, {"dir", c.dir.string()}};
     try {
       check_held_campaign(c, trusted, st.settings.district);
     } catch (const BundleRefused& e) {
-      d.warning(st.settings.district_pos, name + " is left out: " + e.what());
+      auto params = which;
+      params.emplace_back("why", e.what());
+      d.warning(st.settings.district_pos, {"campaign.left_out", std::move(params)});
       continue;
     }
     Diagnostics own;
@@ -95,9 +94,10 @@ void load_campaigns(Station& st, Diagnostics& d) {
       const auto first = std::find_if(own.all().begin(), own.all().end(), [](const Diagnostic& x) {
         return x.severity == Severity::error;
       });
-      d.warning(st.settings.district_pos, name + " is left out: its programme has " +
-                                              std::to_string(own.error_count()) +
-                                              " error(s), the first: " + format(*first));
+      auto params = which;
+      params.emplace_back("errors", own.error_count());
+      params.emplace_back("first", first->where.str() + ": " + first->message);
+      d.warning(st.settings.district_pos, {"campaign.left_out_errors", std::move(params)});
       continue;
     }
     for (auto& p : read.programmes) st.programmes.push_back(std::move(p));

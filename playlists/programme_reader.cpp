@@ -55,17 +55,12 @@ bool add_day_word(const YamlNode& n, DayRule& rule, Diagnostics& d) {
       if (kOrdinals[k] == ord || kOrdinalWords[k] == ord) ordinal = static_cast<int>(k) + 1;
     }
     if (ordinal == 0) {
-      d.error(n.pos, "'" + w +
-                         "' is not a day; write 1st-mon .. 5th-mon (or first-mon) or last-mon" +
-                         did_you_mean(w, day_words()));
+      d.error(n.pos, {"day.bad_nth", {{"word", w}, suggestion(w, day_words())}});
       return false;
     }
     rule.nth_weekdays.emplace_back(ordinal, *day_index(w.substr(dash + 1)));
   } else {
-    d.error(n.pos,
-            "'" + w +
-                "' is not a day; use daily, weekdays, weekends, mon..sun, 1st-mon or last-sun" +
-                did_you_mean(w, day_words()));
+    d.error(n.pos, {"day.bad", {{"word", w}, suggestion(w, day_words())}});
     return false;
   }
   return true;
@@ -76,7 +71,7 @@ void read_days(const YamlNode& n, DayRule& rule, Diagnostics& d) {
   rule.weekdays = 0;
   for (const YamlNode* w : read_list(n, "days", true, d)) {
     if (!w->is_scalar()) {
-      d.error(w->pos, "expected a day such as mon, found " + std::string(w->kind_name()));
+      d.error(w->pos, {"day.expected", {{"found", w->kind_message()}}});
       continue;
     }
     add_day_word(*w, rule, d);
@@ -105,21 +100,16 @@ void read_monthdays(const YamlNode& n, DayRule& rule, Diagnostics& d) {
 }
 
 // "1".."30" or "last" (-1): a day of a lunar month. Reports and returns nullopt otherwise.
-std::optional<int> lunar_day(const YamlNode& n, std::string_view text, std::string_view example,
+std::optional<int> lunar_day(const YamlNode& n, std::string_view text, const Message& example,
                              Diagnostics& d) {
   if (text == "last") return -1;
   const auto digits = parse_digits(text, 0, text.size());
   if (text.empty() || text.size() > 3 || !digits) {
-    d.error(n.pos, "'" + std::string(text) +
-                       "' is not a lunar day; write 1 (mùng 1) to 30, or last, " +
-                       std::string(example));
+    d.error(n.pos, {"lunar.day.bad", {{"text", text}, {"example", example}}});
     return std::nullopt;
   }
   if (*digits < 1 || *digits > 30) {
-    d.error(n.pos, "lunar day " + std::to_string(*digits) +
-                       " does not exist; a lunar month has 29 or 30 days: write 1 (mùng 1) to 30, "
-                       "or last, " +
-                       std::string(example));
+    d.error(n.pos, {"lunar.day.out_of_range", {{"day", *digits}, {"example", example}}});
     return std::nullopt;
   }
   return *digits;
@@ -129,24 +119,20 @@ void read_lunar_days(const YamlNode& n, DayRule& rule, Diagnostics& d) {
   rule.kind = DayRule::Kind::lunar_days;
   for (const YamlNode* v : read_list(n, "lunar_days", true, d)) {
     if (!v->is_scalar()) {
-      d.error(v->pos, "expected a lunar day such as 15, found " + std::string(v->kind_name()));
+      d.error(v->pos, {"lunar.day.expected", {{"found", v->kind_message()}}});
       continue;
     }
-    if (auto day = lunar_day(*v, v->value, "for example lunar_days: [1, 15]", d))
+    if (auto day = lunar_day(*v, v->value, {"hint.lunar_days_example"}, d))
       rule.lunar_days.push_back(*day);
   }
 }
 
 // "10/3", "1/4n" (the leap month 4), "last/12".
 std::optional<LunarDayOfYear> lunar_date(const YamlNode& n, Diagnostics& d) {
-  const std::string how =
-      R"(write day/month, for example "10/3" (10 tháng 3), or "1/4n" for the leap month 4)";
   const auto slash = n.is_scalar() ? n.value.find('/') : std::string::npos;
   if (slash == std::string::npos) {
-    d.error(n.pos,
-            (n.is_scalar() ? "'" + n.value + "' is not a lunar date; "
-                           : "expected a lunar date, found " + std::string(n.kind_name()) + "; ") +
-                how);
+    d.error(n.pos, n.is_scalar() ? Message{"lunar.date.bad", {{"text", n.value}}}
+                                 : Message{"lunar.date.expected", {{"found", n.kind_message()}}});
     return std::nullopt;
   }
   std::string month_text = n.value.substr(slash + 1);
@@ -157,18 +143,16 @@ std::optional<LunarDayOfYear> lunar_date(const YamlNode& n, Diagnostics& d) {
   }
   const auto month = parse_digits(month_text, 0, month_text.size());
   if (month_text.empty() || month_text.size() > 2 || !month) {
-    d.error(n.pos, "'" + n.value + "' is not a lunar date; " + how);
+    d.error(n.pos, {"lunar.date.bad", {{"text", n.value}}});
     return std::nullopt;
   }
   if (*month < 1 || *month > 12) {
-    d.error(n.pos, "'" + n.value + "': month " + std::to_string(*month) +
-                       " is not a lunar month; the lunar year has months 1 to 12 (a leap month "
-                       "is written with n, as 4n)");
+    d.error(n.pos, {"lunar.date.bad_month", {{"text", n.value}, {"month", *month}}});
     return std::nullopt;
   }
   out.month = *month;
-  const auto day = lunar_day(n, std::string_view(n.value).substr(0, slash),
-                             "before the /, for example \"15/8\"", d);
+  const auto day =
+      lunar_day(n, std::string_view(n.value).substr(0, slash), {"hint.lunar_date_day"}, d);
   if (!day) return std::nullopt;
   out.day = *day;
   return out;
@@ -192,9 +176,8 @@ void read_except(const YamlNode& n, Programme& p, const StationSettings& s, Diag
       p.except.insert(p.except.end(), s.holidays.begin(), s.holidays.end());
     } else if (v->is_scalar() && !v->value.empty() &&
                std::isalpha(static_cast<unsigned char>(v->value[0])) != 0) {
-      d.error(v->pos, "except: '" + v->value +
-                          "' is not a date; write YYYY-MM-DD, for example 2027-02-08, or holidays" +
-                          did_you_mean(v->value, {"holidays"}));
+      d.error(v->pos,
+              {"except.bad_date", {{"text", v->value}, suggestion(v->value, {"holidays"})}});
     } else if (auto date = read_date(*v, "except", d)) {
       p.except.push_back(*date);
     }
@@ -209,13 +192,9 @@ PlayItem playlist_item(const YamlNode& n, std::string ref, Diagnostics& d) {
   item.pos = n.pos;
   item.ref = std::move(ref);
   while (!item.ref.empty() && item.ref.front() == ' ') item.ref.erase(0, 1);
-  if (item.ref.empty())
-    d.error(n.pos, "playlist: needs the playlist's id, for example playlist:canh-bao");
+  if (item.ref.empty()) d.error(n.pos, "play.playlist_needs_id");
   return item;
 }
-
-constexpr std::string_view kPlayItemForms =
-    "a play item is a clip path, playlist:ID, {silence: 3s}, {say: TEXT} or {say_file: FILE}";
 
 // {silence: 3s}, {say: TEXT}, {say_file: FILE}, or {playlist: ID}: what `- playlist: ID` (with a
 // space) reads as in YAML.
@@ -226,8 +205,8 @@ std::optional<PlayItem> read_play_mapping(const YamlNode& n, const StationSettin
   const YamlNode* silence = r.get("silence");
   const YamlNode* playlist = r.get("playlist");
   if ((silence == nullptr) == (playlist == nullptr)) {
-    d.error(n.pos, silence != nullptr ? "a play item is either silence or a playlist, not both"
-                                      : std::string(kPlayItemForms));
+    d.error(n.pos, silence != nullptr ? MessageCode{"play.silence_and_playlist"}
+                                      : MessageCode{"play.item_forms"});
     return std::nullopt;
   }
   if (playlist != nullptr) {
@@ -240,7 +219,7 @@ std::optional<PlayItem> read_play_mapping(const YamlNode& n, const StationSettin
   auto len = read_duration(*silence, "silence", d);
   if (!len) return std::nullopt;
   if (len->count() == 0) {
-    d.error(silence->pos, "silence of 0s does nothing; remove it or give a length such as 3s");
+    d.error(silence->pos, "play.silence_zero");
     return std::nullopt;
   }
   PlayItem item;
@@ -254,7 +233,7 @@ std::optional<PlayItem> read_play_item(const YamlNode& n, const StationSettings&
                                        Diagnostics& d) {
   if (n.is_mapping()) return read_play_mapping(n, s, d);
   if (!n.is_scalar() || n.value.empty()) {
-    d.error(n.pos, std::string(kPlayItemForms) + "; found " + std::string(n.kind_name()));
+    d.error(n.pos, {"play.item_forms_found", {{"found", n.kind_message()}}});
     return std::nullopt;
   }
   if (n.value.starts_with("playlist:")) {
@@ -284,14 +263,14 @@ void read_every(const MapReader& r, Slot& slot, Diagnostics& d) {
   const YamlNode* every = r.get("every");
   auto period = read_duration(*every, "every", d);
   if (period && *period < std::chrono::minutes(1)) {
-    d.error(every->pos, "every: " + every->value + " is too often; the shortest period is 1m");
+    d.error(every->pos, {"slot.every.too_often", {{"every", every->value}}});
     period.reset();
   }
   slot.every = period;
   if (const auto* b = r.get("between")) {
     const auto ends = read_list(*b, "between (a list of two times)", false, d);
     if (b->is_sequence() && ends.size() != 2) {
-      d.error(b->pos, R"(between takes two times, for example ["07:00", "20:00"])");
+      d.error(b->pos, "slot.between.two_times");
       return;
     }
     if (ends.size() != 2) return;
@@ -299,7 +278,7 @@ void read_every(const MapReader& r, Slot& slot, Diagnostics& d) {
     auto to = read_time_of_day(*ends[1], "between", d);
     if (from && to && *to < *from) {
       d.error(ends[1]->pos,
-              "between ends (" + ends[1]->value + ") before it starts (" + ends[0]->value + ")");
+              {"slot.between.reversed", {{"to", ends[1]->value}, {"from", ends[0]->value}}});
       return;
     }
     if (from) slot.between_from = *from;
@@ -317,8 +296,7 @@ void read_day_rule(const MapReader& r, const YamlNode& n, DayRule& rule, Diagnos
     const YamlNode* v = r.get(key);
     if (v == nullptr) continue;
     if (form != nullptr) {
-      d.error(n.pos,
-              "a slot takes one of 'days', 'dates', 'monthdays', 'lunar_days' or 'lunar_dates'");
+      d.error(n.pos, "slot.one_day_rule");
       return;
     }
     form = v;
@@ -353,14 +331,12 @@ std::optional<Slot> read_slot(const YamlNode& n, const Programme& p, const Stati
   const YamlNode* at = r.get("at");
   const YamlNode* every = r.get("every");
   if ((at != nullptr) == (every != nullptr)) {
-    d.error(n.pos, at != nullptr ? "a slot has either 'at' or 'every', not both"
-                                 : "the slot needs 'at' (times of day) or 'every' (a period)");
+    d.error(n.pos,
+            at != nullptr ? MessageCode{"slot.at_and_every"} : MessageCode{"slot.at_or_every"});
   } else if (at != nullptr) {
     slot.at = read_times(*at, d);
-    if (at->is_sequence() && at->items.empty())
-      d.error(at->pos, "at is empty; give at least one time, for example \"06:00\"");
-    if (r.get("between") != nullptr)
-      d.error(r.get("between")->pos, "'between' goes with 'every', not with 'at'");
+    if (at->is_sequence() && at->items.empty()) d.error(at->pos, "slot.at.empty");
+    if (r.get("between") != nullptr) d.error(r.get("between")->pos, "slot.between_without_every");
   } else {
     read_every(r, slot, d);
   }
@@ -369,8 +345,7 @@ std::optional<Slot> read_slot(const YamlNode& n, const Programme& p, const Stati
     for (const YamlNode* item : read_list(*play, "play", true, d)) {
       if (auto i = read_play_item(*item, s, d)) slot.play.push_back(std::move(*i));
     }
-    if (play->is_sequence() && play->items.empty())
-      d.error(play->pos, "play is empty; list what this slot airs");
+    if (play->is_sequence() && play->items.empty()) d.error(play->pos, "play.empty_slot");
   }
   if (const auto* v = r.get("repeat"))
     slot.repeat = static_cast<int>(read_integer(*v, "repeat", 1, 100, d).value_or(1));
@@ -397,8 +372,9 @@ void read_validity(const YamlNode& n, Programme& p, Diagnostics& d) {
   if (const auto* v = r.get("until")) {
     p.valid_until = read_date(*v, "valid until", d);
     if (p.valid_from && p.valid_until && *p.valid_until < *p.valid_from) {
-      d.error(v->pos, "valid until " + format_date(*p.valid_until) + " is before from " +
-                          format_date(*p.valid_from) + "; the programme would never air");
+      d.error(v->pos,
+              {"programme.valid.reversed",
+               {{"until", format_date(*p.valid_until)}, {"from", format_date(*p.valid_from)}}});
     }
   }
 }
@@ -444,11 +420,9 @@ Slot read_on_demand(const MapReader& r, const Programme& p, const StationSetting
     for (const YamlNode* item : read_list(*play, "play", true, d)) {
       if (auto i = read_play_item(*item, s, d)) slot.play.push_back(std::move(*i));
     }
-    if (play->is_sequence() && play->items.empty())
-      d.error(play->pos, "play is empty; list what this programme airs when asked");
+    if (play->is_sequence() && play->items.empty()) d.error(play->pos, "play.empty_on_demand");
   } else {
-    d.error(r.node().pos,
-            "an on_demand programme needs play: what it airs when asked (clips, playlist:ID)");
+    d.error(r.node().pos, "programme.on_demand.needs_play");
   }
   if (const auto* v = r.get("repeat"))
     slot.repeat = static_cast<int>(read_integer(*v, "repeat", 1, 100, d).value_or(1));
@@ -491,9 +465,7 @@ std::optional<Programme> read_programme(const YamlNode& n, const StationSettings
   if (!p.on_demand) {
     for (const char* key : {"play", "repeat", "gap"}) {
       if (const auto* v = r.get(key)) {
-        d.error(v->pos, std::string(key) +
-                            " goes in a slot, or beside on_demand: true for a programme aired "
-                            "when asked");
+        d.error(v->pos, {"programme.key_in_slot", {{"key", key}}});
       }
     }
   }
@@ -504,7 +476,7 @@ std::optional<Programme> read_programme(const YamlNode& n, const StationSettings
       if (auto sl = read_slot(*slot, p, s, d)) p.slots.push_back(std::move(*sl));
     }
     if (slots->is_sequence() && slots->items.empty() && !p.on_demand)
-      d.error(slots->pos, "slots is empty; the programme would never air");
+      d.error(slots->pos, "programme.slots.empty");
   }
   if (p.speech) use_programme_voice(p);
   return p;
@@ -534,7 +506,7 @@ std::optional<Playlist> read_playlist(const YamlNode& key, const YamlNode& n,
         continue;
       }
       if (!c->is_scalar() || c->value.empty() || c->value.starts_with("playlist:")) {
-        d.error(c->pos, "a playlist holds clip paths, {say: TEXT} and {say_file: FILE} only");
+        d.error(c->pos, "playlist.bad_item");
         continue;
       }
       PlayItem item;
@@ -545,17 +517,15 @@ std::optional<Playlist> read_playlist(const YamlNode& key, const YamlNode& n,
       pl.clips.push_back(std::move(item));
     }
     if (clips->is_sequence() && clips->items.empty()) {
-      d.warning(clips->pos,
-                "playlist '" + pl.id + "' is empty; slots that play it air nothing from it");
+      d.warning(clips->pos, {"playlist.empty", {{"playlist", pl.id}}});
     }
   }
   if (const auto* v = r.get("pick")) {
     if (auto pick = read_integer(*v, "pick", 1, 1000, d)) {
       pl.pick = static_cast<int>(*pick);
       if (!pl.clips.empty() && pl.pick > static_cast<int>(pl.clips.size())) {
-        d.warning(v->pos, "pick " + std::to_string(pl.pick) + " is more than the " +
-                              std::to_string(pl.clips.size()) +
-                              " clips; each broadcast plays them all");
+        d.warning(v->pos,
+                  {"playlist.pick.too_many", {{"pick", pl.pick}, {"clips", pl.clips.size()}}});
         pl.pick = static_cast<int>(pl.clips.size());
       }
     }
@@ -575,8 +545,7 @@ void read_programmes(const YamlNode& list, const StationSettings& settings,
 void read_playlists(const YamlNode& map, const StationSettings& settings,
                     std::vector<Playlist>& out, Diagnostics& diags) {
   if (!map.is_mapping()) {
-    diags.error(map.pos, "expected playlists as a mapping of id: {order, pick, clips}, found " +
-                             std::string(map.kind_name()));
+    diags.error(map.pos, {"playlists.expected_mapping", {{"found", map.kind_message()}}});
     return;
   }
   for (const auto& [k, v] : map.entries) {

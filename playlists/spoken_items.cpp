@@ -84,7 +84,7 @@ std::optional<PlayItem> read_spoken_item(const YamlNode& n, const StationSetting
   const YamlNode* say = r.get("say");
   const YamlNode* file = r.get("say_file");
   if (say != nullptr && file != nullptr) {
-    d.error(n.pos, "a play item is either say: TEXT or say_file: FILE, not both");
+    d.error(n.pos, "say.and_say_file");
     return std::nullopt;
   }
   const YamlNode& v = say != nullptr ? *say : *file;
@@ -97,14 +97,12 @@ std::optional<PlayItem> read_spoken_item(const YamlNode& n, const StationSetting
     const bool is_file = std::filesystem::is_regular_file(path, ec);
     // UTF-8 takes at most 4 bytes a character: a larger file is too long without reading it.
     if (is_file && std::filesystem::file_size(path, ec) > 4 * kMaxSayCharacters + 4096) {
-      d.error(v.pos, "say_file '" + *written + "' is too long for a say item (at most " +
-                         std::to_string(kMaxSayCharacters) + " characters): split it into several");
+      d.error(v.pos, {"say.file.too_long", {{"file", *written}, {"max", kMaxSayCharacters}}});
       return std::nullopt;
     }
     std::ifstream in(path, std::ios::binary);
     if (written->empty() || !is_file || !in) {
-      d.error(v.pos, "say_file '" + *written + "' cannot be read (" + path.string() +
-                         "); put the text file in the clips folder, or write say: \"...\"");
+      d.error(v.pos, {"say.file.unreadable", {{"file", *written}, {"path", path.string()}}});
       return std::nullopt;
     }
     std::ostringstream all;
@@ -113,20 +111,18 @@ std::optional<PlayItem> read_spoken_item(const YamlNode& n, const StationSetting
   }
   const auto points = code_points(text);
   if (!points) {
-    d.error(v.pos, "the text is not UTF-8; save the file as UTF-8 (Unicode)");
+    d.error(v.pos, "say.not_utf8");
     return std::nullopt;
   }
   text = trimmed(to_nfc(text));
   if (text.empty()) {
-    d.error(v.pos, file != nullptr ? "say_file '" + *written + "' is empty; write the notice in it"
-                                   : "say is empty; write the notice to be read");
+    d.error(v.pos, file != nullptr ? Message{"say.file.empty", {{"file", *written}}}
+                                   : Message{"say.empty"});
     return std::nullopt;
   }
   const auto nfc_points = code_points(text).value_or(*points);
   if (nfc_points.size() > kMaxSayCharacters) {
-    d.error(v.pos, "the text is " + std::to_string(nfc_points.size()) +
-                       " characters long; a say item holds at most " +
-                       std::to_string(kMaxSayCharacters) + ": split it into several");
+    d.error(v.pos, {"say.too_long", {{"length", nfc_points.size()}, {"max", kMaxSayCharacters}}});
     return std::nullopt;
   }
   PlayItem item;
@@ -150,9 +146,9 @@ void check_speakable(const PlayItem& item, Diagnostics& d) {
   for (std::size_t i = 0; i < points->size(); ++i) {
     const char32_t c = (*points)[i];
     if (latin_speakable(c)) continue;
-    d.error(item.pos, "character " + std::to_string(i + 1) + " of the text (" + hex(c) + ", " +
-                          script_of(c) + ") cannot be spoken by voice " + voice +
-                          "; write it in Vietnamese words, or remove it");
+    d.error(item.pos,
+            {"say.unspeakable",
+             {{"index", i + 1}, {"char", hex(c)}, {"script", script_of(c)}, {"voice", voice}}});
     return;
   }
 }

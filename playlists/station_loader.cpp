@@ -62,7 +62,7 @@ void load_includes(Station& st, const FileOverlay* overlay, Diagnostics& d) {
       files.push_back(overlay->file.string());
       std::sort(files.begin(), files.end());
     }
-    if (files.empty()) d.warning(pos, "include '" + pattern + "' matches no file");
+    if (files.empty()) d.warning(pos, {"include.no_match", {{"pattern", pattern}}});
     for (const auto& f : files) {
       if (!seen.insert(std::filesystem::weakly_canonical(f, ec)).second) continue;
       st.files.emplace_back(f);
@@ -72,14 +72,13 @@ void load_includes(Station& st, const FileOverlay* overlay, Diagnostics& d) {
 }
 
 template <typename T>
-void check_unique_ids(const std::vector<T>& things, std::string_view what, Diagnostics& d) {
+void check_unique_ids(const std::vector<T>& things, MessageCode duplicate, Diagnostics& d) {
   std::unordered_map<std::string_view, const T*> seen;
   for (const auto& t : things) {
     if (t.id.empty()) continue;  // its missing id is reported already
     auto [it, fresh] = seen.emplace(t.id, &t);
     if (!fresh) {
-      d.error(t.pos, "duplicate " + std::string(what) + " id '" + t.id + "' (first defined at " +
-                         it->second->pos.str() + ")");
+      d.error(t.pos, {duplicate, {{"id", t.id}, {"first", it->second->pos.str()}}});
     }
   }
 }
@@ -94,8 +93,8 @@ void check_references(const Station& st, Diagnostics& d) {
       if (item.kind != PlayItem::Kind::playlist) continue;
       used.insert(item.ref);
       if (st.playlist(item.ref) == nullptr) {
-        d.error(item.pos, "unknown playlist '" + item.ref + "'" + did_you_mean(item.ref, names) +
-                              "; playlists are declared under playlists:");
+        d.error(item.pos,
+                {"playlist.unknown", {{"playlist", item.ref}, suggestion(item.ref, names)}});
       }
     }
   };
@@ -104,8 +103,7 @@ void check_references(const Station& st, Diagnostics& d) {
     if (prog.on_demand) check(*prog.on_demand);
   }
   for (const auto& p : st.playlists) {
-    if (used.count(p.id) == 0)
-      d.warning(p.pos, "playlist '" + p.id + "' is not played by any programme");
+    if (used.count(p.id) == 0) d.warning(p.pos, {"playlist.unused", {{"playlist", p.id}}});
   }
 }
 
@@ -157,15 +155,15 @@ Station finish(const YamlNode& root, const std::filesystem::path& file, bool rea
     load_includes(st, overlay, d);
     load_campaigns(st, d);
   }
-  check_unique_ids(st.programmes, "programme", d);
-  check_unique_ids(st.playlists, "playlist", d);
+  check_unique_ids(st.programmes, "programme.duplicate", d);
+  check_unique_ids(st.playlists, "playlist.duplicate", d);
   check_references(st, d);
   for_each_clip(st, [&](const PlayItem& item) {
     if (!item.say.empty()) check_speakable(item, d);
   });
   index_clips(st);
   if (st.programmes.empty()) {
-    d.warning(root.pos, "the station has no programmes yet; nothing will air");
+    d.warning(root.pos, "station.no_programmes");
   }
   return st;
 }
@@ -181,7 +179,7 @@ Station load_station(const std::filesystem::path& file, Diagnostics& diags,
     return st;
   }
   if (root->is_null()) {
-    diags.error(root->pos, "the station file is empty; see examples/station.yaml for a start");
+    diags.error(root->pos, "station.file_empty");
     Station st;
     st.settings.file = file;
     return st;
@@ -203,8 +201,8 @@ Station load_station_text(std::string_view text, const std::filesystem::path& fi
 void warn_expired(const Station& station, const Date& today, Diagnostics& diags) {
   for (const auto& p : station.programmes) {
     if (p.valid_until && *p.valid_until < today) {
-      diags.warning(p.pos, "programme '" + p.id + "' ended on " + format_date(*p.valid_until) +
-                               "; it no longer airs (remove it or extend valid.until)");
+      diags.warning(p.pos, {"programme.expired",
+                            {{"programme", p.id}, {"until", format_date(*p.valid_until)}}});
     }
   }
 }

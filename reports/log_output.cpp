@@ -2,6 +2,8 @@
 
 #include <ostream>
 
+#include "loa/air_reasons.hpp"
+#include "loa/message_json.hpp"
 #include "loa/text_columns.hpp"
 
 namespace loa {
@@ -68,6 +70,20 @@ void print_log_text(std::ostream& out, const Station& st,
   }
 }
 
+namespace {
+
+// "reason" as the journal keeps it, and beside it its code for the page (docs/api.md).
+void add_reason(nlohmann::json& j, const std::string& reason) {
+  if (reason.empty()) return;
+  j["reason"] = reason;
+  const Message m = reason_message(reason);
+  if (m.code.empty()) return;
+  j["reason_code"] = m.code;
+  j["reason_params"] = params_json(m.params);
+}
+
+}  // namespace
+
 // The contract of `loa log --json` (docs/operator-guide.md lists the fields).
 nlohmann::json log_json(const JournalBroadcast& b, const date::time_zone* zone) {
   auto items = nlohmann::json::array();
@@ -77,7 +93,7 @@ nlohmann::json log_json(const JournalBroadcast& b, const date::time_zone* zone) 
                         {"start", format_iso(i.start, zone)},
                         {"end", optional_time(i.end, zone)},
                         {"status", air_status_name(i.status)}};
-    if (!i.reason.empty()) j["reason"] = i.reason;
+    add_reason(j, i.reason);
     items.push_back(std::move(j));
   }
   nlohmann::json j = {{"programme", b.key.programme},
@@ -92,7 +108,7 @@ nlohmann::json log_json(const JournalBroadcast& b, const date::time_zone* zone) 
                       {"class", priority_class(b.priority)},
                       {"status", air_status_name(b.status)},
                       {"items", std::move(items)}};
-  if (!b.reason.empty()) j["reason"] = b.reason;
+  add_reason(j, b.reason);
   return j;
 }
 

@@ -38,7 +38,7 @@ Micros zone_time(const AirTally& t, const std::string& zone) {
 // Text.
 
 void print_table(std::ostream& out, const std::string& heading, const std::vector<ReportRow>& rows,
-                 const Report& report, bool programmes) {
+                 const Report& report, bool programmes, Language lang) {
   const auto key = [&](const ReportRow& r) {
     if (programmes) return r.programme;
     return r.reference.empty() ? std::string(kNoReference) : r.reference;
@@ -46,8 +46,12 @@ void print_table(std::ostream& out, const std::string& heading, const std::vecto
   std::size_t key_width = display_width(heading);
   for (const auto& r : rows) key_width = std::max(key_width, display_width(key(r)));
 
-  std::vector<std::string> heads = {"planned",     "aired",  "missed",
-                                    "interrupted", "failed", "airtime"};
+  std::vector<std::string> heads;
+  for (const MessageCode code : {MessageCode{"report.planned"}, MessageCode{"report.aired"},
+                                 MessageCode{"report.missed"}, MessageCode{"report.interrupted"},
+                                 MessageCode{"report.failed"}, MessageCode{"report.airtime"}}) {
+    heads.push_back(Message{code}.text(lang));
+  }
   for (const auto& z : report.zones) heads.push_back(z);
   std::vector<std::vector<std::string>> cells;
   for (const auto& r : rows) {
@@ -70,7 +74,7 @@ void print_table(std::ostream& out, const std::string& heading, const std::vecto
     if (!last.empty()) text += "  " + last;
     out << text << '\n';
   };
-  print(heading, heads, programmes ? "title" : "");
+  print(heading, heads, programmes ? Message{"report.title"}.text(lang) : "");
   for (std::size_t i = 0; i < rows.size(); ++i) {
     print(key(rows[i]), cells[i], programmes ? rows[i].title : "");
   }
@@ -112,32 +116,51 @@ nlohmann::json json_of(const AirTally& t, const Report& report) {
 
 }  // namespace
 
-void print_report_text(std::ostream& out, const ReportPeriod& period, const Report& report) {
+void print_report_text(std::ostream& out, const ReportPeriod& period, const Report& report,
+                       Language lang) {
   const AirTally& t = report.total;
   out << period.station << '\n'
-      << "What aired from " << format_date(period.from) << " to " << format_date(period.to)
-      << " (whole days, " << period.timezone << ")\n";
+      << Message{"report.period",
+                 {{"from", format_date(period.from)},
+                  {"to", format_date(period.to)},
+                  {"timezone", period.timezone}}}
+             .text(lang)
+      << '\n';
   if (t.planned == 0) {
-    out << "Nothing was recorded in this period.\n";
+    out << Message{"report.nothing"}.text(lang) << '\n';
     return;
   }
-  out << t.planned << " broadcast(s) planned: " << t.aired << " aired, " << t.missed << " missed, "
-      << t.interrupted << " interrupted, " << t.failed << " failed";
-  if (t.playing > 0) out << ", " << t.playing << " still playing or cut by a power cut";
-  out << "; " << hms(t.airtime) << " on air\n\n";
-  print_table(out, "programme", report.programmes, report, true);
+  out << Message{"report.totals",
+                 {{"planned", t.planned},
+                  {"aired", t.aired},
+                  {"missed", t.missed},
+                  {"interrupted", t.interrupted},
+                  {"failed", t.failed}}}
+             .text(lang);
+  if (t.playing > 0) out << Message{"report.totals.playing", {{"playing", t.playing}}}.text(lang);
+  out << Message{"report.totals.airtime", {{"airtime", hms(t.airtime)}}}.text(lang) << "\n\n";
+  print_table(out, Message{"report.programme"}.text(lang), report.programmes, report, true, lang);
   out << '\n';
-  print_table(out, "reference", report.references, report, false);
+  print_table(out, Message{"report.reference"}.text(lang), report.references, report, false, lang);
 }
 
-void print_report_csv(std::ostream& out, const Report& report) {
+void print_report_csv(std::ostream& out, const Report& report, Language lang) {
   out << "\xEF\xBB\xBF";
-  std::vector<std::string> head = {"kind",    "programme",      "title",  "reference",
-                                   "planned", "aired",          "missed", "interrupted",
-                                   "failed",  "airtime_seconds"};
-  for (const auto& z : report.zones) head.push_back("zone_" + z + "_seconds");
+  std::vector<std::string> head;
+  for (const MessageCode code :
+       {MessageCode{"report.csv.kind"}, MessageCode{"report.csv.programme"},
+        MessageCode{"report.csv.title"}, MessageCode{"report.csv.reference"},
+        MessageCode{"report.csv.planned"}, MessageCode{"report.csv.aired"},
+        MessageCode{"report.csv.missed"}, MessageCode{"report.csv.interrupted"},
+        MessageCode{"report.csv.failed"}, MessageCode{"report.csv.airtime_seconds"}}) {
+    head.push_back(Message{code}.text(lang));
+  }
+  for (const auto& z : report.zones)
+    head.push_back(Message{"report.csv.zone_seconds", {{"zone", z}}}.text(lang));
   csv_row(out, head);
-  const auto row = [&](const char* kind, const ReportRow& r) {
+  const std::string programme = Message{"report.csv.kind.programme"}.text(lang);
+  const std::string reference = Message{"report.csv.kind.reference"}.text(lang);
+  const auto row = [&](const std::string& kind, const ReportRow& r) {
     const AirTally& t = r.tally;
     std::vector<std::string> fields = {kind,
                                        r.programme,
@@ -153,8 +176,8 @@ void print_report_csv(std::ostream& out, const Report& report) {
       fields.push_back(std::to_string(whole_seconds(zone_time(t, z))));
     csv_row(out, fields);
   };
-  for (const auto& r : report.programmes) row("programme", r);
-  for (const auto& r : report.references) row("reference", r);
+  for (const auto& r : report.programmes) row(programme, r);
+  for (const auto& r : report.references) row(reference, r);
 }
 
 void print_report_json(std::ostream& out, const ReportPeriod& period, const Report& report) {

@@ -38,7 +38,7 @@ void speak_items(CheckedStation& c) {
       if (synthesized && it->second.empty()) ++c.speech_synthesized;
     }
     if (!it->second.empty()) {
-      c.diags.error(item.pos, "cannot speak " + item.ref + ": " + it->second);
+      c.diags.error(item.pos, {"say.cannot_speak", {{"item", item.ref}, {"reason", it->second}}});
     }
   });
   if (any) index_clips(c.station);
@@ -58,17 +58,18 @@ void probe_clips(CheckedStation& c, bool as_errors) {
     if (const auto* err = std::get_if<ClipError>(&it->second)) {
       std::error_code unspoken;
       if (!use.say.empty() && !std::filesystem::exists(use.file, unspoken)) return;  // reported
-      std::string message = "clip '" + use.ref + "' cannot be played: " + err->reason + " (" +
-                            use.file.string() + ")";
+      MessageParam hint{"suggestion", ""};
       std::error_code ec;
       if (!std::filesystem::exists(use.file, ec)) {
-        if (const std::string meant = suggest_clip(use.file, use.ref); !meant.empty())
-          message += "; did you mean '" + meant + "'?";
+        if (std::string meant = suggest_clip(use.file, use.ref); !meant.empty())
+          hint = {"suggestion", Message{"hint.clip_did_you_mean", {{"meant", std::move(meant)}}}};
       }
+      std::vector<MessageParam> params{
+          {"clip", use.ref}, {"reason", err->reason}, {"file", use.file.string()}, hint};
       if (as_errors) {
-        c.diags.error(use.pos, std::move(message));
+        c.diags.error(use.pos, {"clip.cannot_play", std::move(params)});
       } else {
-        c.diags.warning(use.pos, message + "; it will be skipped");
+        c.diags.warning(use.pos, {"clip.cannot_play.skipped", std::move(params)});
       }
     }
   });
@@ -84,13 +85,15 @@ void check_commands(CheckedStation& c, bool as_errors) {
       if (argv.empty()) continue;
       const std::string why = command_problem(argv.front(), path);
       if (why.empty()) continue;
-      const std::string message = "amplifier '" + amp.id + "': " + (on ? "on" : "off") +
-                                  " command '" + argv.front() + "' " + why;
+      std::vector<MessageParam> params{{"amplifier", amp.id},
+                                       {"switch", on ? "on" : "off"},
+                                       {"command", argv.front()},
+                                       {"reason", why}};
       if (as_errors) {
-        c.diags.error(on ? amp.on_pos : amp.off_pos, message);
+        c.diags.error(on ? amp.on_pos : amp.off_pos, {"amplifier.command.problem", params});
       } else {
         c.diags.warning(on ? amp.on_pos : amp.off_pos,
-                        message + "; until then broadcasts go on without switching it");
+                        {"amplifier.command.problem.warning", params});
       }
     }
   }
@@ -178,10 +181,8 @@ void warn_always_blocked(CheckedStation& c, const Date& today, int days) {
     for (const auto& s : p.slots) {
       auto it = tally.find(&s);
       if (it == tally.end() || it->second.blocked < it->second.total) continue;
-      c.diags.warning(s.pos, "every broadcast of this slot in the next " + std::to_string(days) +
-                                 " days (" + std::to_string(it->second.total) +
-                                 ") is delayed or missed because other broadcasts hold its zones; "
-                                 "see loa plan");
+      c.diags.warning(s.pos,
+                      {"slot.always_blocked", {{"days", days}, {"total", it->second.total}}});
     }
   }
 }

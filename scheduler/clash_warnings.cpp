@@ -67,16 +67,18 @@ void warn_clashes(const Station& station, const Date& today, Diagnostics& diags)
   for (const auto& [pair, m] : meetings) {
     const Programme& later = station.programmes[pair.first.first];
     const Slot& slot = later.slots[pair.first.second];
-    const std::string days = m.days == 1 ? "on " + format_date(m.from)
-                                         : "on " + std::to_string(m.days) + " days from " +
-                                               format_date(m.from) + " to " + format_date(m.to);
-    const std::string in_the_way =
-        m.first == &later ? "another slot of this programme" : "programme '" + m.first->id + "'";
-    diags.warning(slot.pos, "this slot is due at the same time as " + in_the_way +
-                                " (same priority, on " + station.settings.zone_names(m.zones) +
-                                ") " + days +
-                                "; that one is written first and airs first, this "
-                                "one waits for it. Give one a higher priority or another time");
+    Message days =
+        m.days == 1
+            ? Message{"clash.on_day", {{"date", format_date(m.from)}}}
+            : Message{"clash.on_days",
+                      {{"days", m.days}, {"from", format_date(m.from)}, {"to", format_date(m.to)}}};
+    Message in_the_way = m.first == &later
+                             ? Message{"clash.other_slot"}
+                             : Message{"clash.programme", {{"programme", m.first->id}}};
+    diags.warning(slot.pos, {"clash.same_time",
+                             {{"other", std::move(in_the_way)},
+                              {"zones", station.settings.zone_names(m.zones)},
+                              {"days", std::move(days)}}});
   }
 }
 

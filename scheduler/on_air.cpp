@@ -5,17 +5,14 @@
 #include <set>
 #include <unordered_map>
 
+#include "loa/air_reasons.hpp"
 #include "loa/air_timeline.hpp"
 
 namespace loa {
 
 namespace {
 
-// Why a broadcast was cut when loa itself stopped airing it (shutdown, device lost, clock set):
-// such a broadcast resumes at the next start() if it is still within its `late`.
-constexpr std::string_view kHaltPrefix = "stopped on air: ";
-constexpr std::string_view kCutIn = "a higher priority broadcast cut in";
-constexpr std::string_view kUnreadable = "the clip could not be read (see loa check)";
+using namespace air_reason;
 
 std::vector<std::string> zone_list(const StationSettings& settings, ZoneSet zones) {
   std::vector<std::string> out;
@@ -294,8 +291,7 @@ void OnAir::resume_cut(const JournalBroadcast& jb, UtcTime now, const RotationSt
   // The item a crash cut was left playing in the journal: it ended when loa stopped.
   for (const auto& item : jb.items) {
     if (item.status == AirStatus::playing && item.id != 0) {
-      journal_.end_item(item.id, cut_at, AirStatus::cut,
-                        "cut when loa stopped (crash or power cut)");
+      journal_.end_item(item.id, cut_at, AirStatus::cut, std::string(kCrashed));
     }
   }
   const auto slot = find_slot(jb.key);
@@ -324,9 +320,8 @@ void OnAir::resume_cut(const JournalBroadcast& jb, UtcTime now, const RotationSt
   }
   if (now - cut_at > b.late || next >= b.items.size()) {
     const bool whole = next >= b.items.size();
-    journal_.end_broadcast(
-        jb.id, cut_at, whole ? AirStatus::aired : AirStatus::interrupted,
-        whole ? std::string{} : "cut when loa stopped; loa was not back within its late");
+    journal_.end_broadcast(jb.id, cut_at, whole ? AirStatus::aired : AirStatus::interrupted,
+                           whole ? std::string{} : std::string(kNotBack));
     return;
   }
   b.items.erase(b.items.begin(), b.items.begin() + static_cast<std::ptrdiff_t>(next));
@@ -499,19 +494,18 @@ void OnAir::broadcast_done(std::size_t b) {
     case BroadcastStatus::withdrawn:
       if (track->resumed) {
         // Withdrawn by halt(): journaled with its reason, so the next start() resumes it again.
-        post_item(
-            now, Event::Kind::broadcast_end, track, nullptr, AirStatus::interrupted,
-            cut_reason_.empty() ? "its programme changed before it could resume" : cut_reason_, {});
+        post_item(now, Event::Kind::broadcast_end, track, nullptr, AirStatus::interrupted,
+                  cut_reason_.empty() ? std::string(kChanged) : cut_reason_, {});
       }
       return;
     case BroadcastStatus::missed:
       if (track->resumed) {
         post_item(now, Event::Kind::broadcast_end, track, nullptr, AirStatus::interrupted,
-                  "cut when loa stopped; could not resume within its late", {});
+                  std::string(kNoResume), {});
       } else {
         post_begin(now, track, br);
         events_.back().kind = Event::Kind::missed;
-        events_.back().reason = "could not start within its late";
+        events_.back().reason = kTooLate;
       }
       return;
     case BroadcastStatus::interrupted: {
@@ -520,7 +514,7 @@ void OnAir::broadcast_done(std::size_t b) {
           !o.aired.empty() && !o.aired.back().cut && o.aired.back().item + 1 == br.items.size();
       if (completed) {
         post_item(o.end.value_or(now), Event::Kind::broadcast_end, track, nullptr, AirStatus::aired,
-                  "resumed after an interruption", {});
+                  std::string(kResumed), {});
         return;
       }
       const std::string reason = cut_reason_.empty() ? std::string(kCutIn) : cut_reason_;
@@ -532,7 +526,7 @@ void OnAir::broadcast_done(std::size_t b) {
     case BroadcastStatus::delayed:
       if (track->removed) {
         post_item(o.end.value_or(now), Event::Kind::broadcast_end, track, nullptr,
-                  AirStatus::interrupted, "its programme was removed", {});
+                  AirStatus::interrupted, std::string(kRemoved), {});
         return;
       }
       // Whether every item failed is known once their journal rows are written (flush).
@@ -576,7 +570,7 @@ void OnAir::flush(UtcTime now) {
         if (e.status == AirStatus::aired && t.items_played > 0 &&
             t.items_failed == t.items_played) {
           e.status = AirStatus::failed;
-          e.reason = "none of its items could be played";
+          e.reason = kNothingPlayed;
         }
         if (t.journal_id != 0) journal_.end_broadcast(t.journal_id, e.at, e.status, e.reason);
         // Its draw is kept while a restart may still resume it.
@@ -618,7 +612,7 @@ void OnAir::reload(AirStation station) {
       arbiter_.withdraw(i, now);
     } else if (!find_slot(tracks_[i]->key)) {
       tracks_[i]->removed = true;
-      cut_reason_ = "its programme was removed";
+      cut_reason_ = std::string(kRemoved);
       arbiter_.withdraw(i, now);
       cut_reason_.clear();
     }

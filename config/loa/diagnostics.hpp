@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "loa/messages.hpp"
 #include "loa/source_pos.hpp"
 
 namespace loa {
@@ -14,11 +15,17 @@ enum class Severity { error, warning };
 struct Diagnostic {
   Severity severity = Severity::error;
   SourcePos where;
-  std::string message;
+  std::string message;  // in English, as it has always been printed
+  std::string code;     // the message's code in the catalog (message_catalog.inc)
+  std::vector<MessageParam> params;
+
+  // The message in `lang`.
+  std::string text(Language lang) const;
 };
 
-// "PATH:LINE:COL: error: MESSAGE", the form editors and compilers use.
-std::string format(const Diagnostic& d);
+// "PATH:LINE:COL: error: MESSAGE", the form editors and compilers use; in Vietnamese
+// "PATH:LINE:COL: lỗi: ..." / "cảnh báo: ...".
+std::string format(const Diagnostic& d, Language lang = Language::en);
 
 // Collects every problem found while reading a station, so an operator sees them all at once.
 // Not thread-safe. Keeps at most `limit` diagnostics and counts the rest, so hostile input cannot
@@ -27,8 +34,10 @@ class Diagnostics {
  public:
   explicit Diagnostics(std::size_t limit = 1000) : limit_(limit) {}
 
-  void error(const SourcePos& where, std::string message);
-  void warning(const SourcePos& where, std::string message);
+  void error(const SourcePos& where, Message message);
+  void warning(const SourcePos& where, Message message);
+  void error(const SourcePos& where, MessageCode code) { error(where, Message{code}); }
+  void warning(const SourcePos& where, MessageCode code) { warning(where, Message{code}); }
   void add(Diagnostic d);
 
   bool has_errors() const { return errors_ > 0; }
@@ -39,7 +48,7 @@ class Diagnostics {
 
   // Sorted by file, line and column (stable), each on its own line, then a summary if any were
   // dropped.
-  void print(std::ostream& out) const;
+  void print(std::ostream& out, Language lang = Language::en) const;
 
  private:
   std::size_t limit_;

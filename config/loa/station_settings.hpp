@@ -77,6 +77,7 @@ struct StationSettings {
   // For a zone id not found: " (did you mean 'cho' (Chợ)?)" when `typed` is a zone's name, or its
   // id with accents, or close to either; else "".
   std::string zone_suggestion(std::string_view typed) const;
+  MessageParam zone_hint(std::string_view typed) const;  // the same, as a message param
   // The zone ids of a set, comma separated: "ap-1,ap-2".
   std::string zone_names(ZoneSet set) const;
 };

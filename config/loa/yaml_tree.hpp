@@ -37,6 +37,7 @@ struct YamlNode {
   const YamlNode* find(std::string_view key) const;
   // "a mapping", "a list", "text", "nothing": for messages such as "expected a list, found text".
   std::string_view kind_name() const;
+  Message kind_message() const;  // the same, as a message (kind.*)
 };
 
 struct YamlEntry {

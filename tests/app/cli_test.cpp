@@ -230,6 +230,45 @@ TEST_F(Cli, CheckReportsEveryMistakeAtOnce) {
   EXPECT_NE(r.err.find("4 error(s)"), std::string::npos) << r.out << r.err;
 }
 
+// The same mistakes with LANG=vi_VN.UTF-8: each at its place, said in Vietnamese; LANGUAGE, then
+// LC_ALL, LC_MESSAGES and LANG choose, as gettext does.
+TEST_F(Cli, CheckSpeaksVietnameseWhenTheLocaleAsks) {
+  station(std::string(kStation) + R"(  - id: hong
+    zones: [cho]
+    slots:
+      - at: "25:00"
+        play: [missing.wav]
+)");
+  ::setenv("LANG", "vi_VN.UTF-8", 1);
+  ::unsetenv("LANGUAGE");
+  ::unsetenv("LC_ALL");
+  ::unsetenv("LC_MESSAGES");
+  auto vi = run("check --config station.yaml --today 2026-12-01", dir);
+  ::setenv("LC_MESSAGES", "en_US.UTF-8", 1);
+  auto en = run("check --config station.yaml --today 2026-12-01", dir);
+  ::unsetenv("LC_MESSAGES");
+  ::unsetenv("LANG");
+  EXPECT_EQ(vi.exit, 1);
+  EXPECT_NE(vi.out.find("station.yaml:21:13: lỗi: không có vùng 'cho'; các vùng được khai báo "
+                        "trong zones:"),
+            std::string::npos)
+      << vi.out;
+  EXPECT_NE(vi.out.find("station.yaml:23:13: lỗi: at: '25:00' không phải là giờ trong ngày: giờ "
+                        "từ 00 đến 23, phút và giây từ 00 đến 59"),
+            std::string::npos)
+      << vi.out;
+  EXPECT_NE(vi.out.find("lỗi: không phát được tệp âm thanh 'missing.wav': file not found "
+                        "(clips/missing.wav)"),
+            std::string::npos)
+      << vi.out;
+  EXPECT_NE(vi.err.find("3 lỗi, 0 cảnh báo"), std::string::npos) << vi.err;
+  EXPECT_EQ(en.exit, 1);
+  EXPECT_NE(en.out.find("station.yaml:23:13: error: at: '25:00' is not a time of day"),
+            std::string::npos)
+      << en.out;
+  EXPECT_EQ(en.out.find("lỗi"), std::string::npos) << en.out;
+}
+
 TEST_F(Cli, AMissingClipSaysWhatIsThere) {
   test::write_tone(dir / "clips/tin/sáng.wav", 1.0);
   test::write_tone(dir / "clips/b\u00E1o b\u00E3o.wav", 1.0);

@@ -230,6 +230,14 @@ TEST_F(ControlApi, ThePageItselfNeedsNoLogin) {
   EXPECT_NE(script->get_header_value("Content-Type").find("text/javascript"), std::string::npos);
   EXPECT_EQ(script->get_header_value("X-Content-Type-Options"), "nosniff");
   EXPECT_EQ(c.Get("/js/mainXjs")->status, 404);
+  EXPECT_EQ(c.Get("/js/messages.js")->status, 200);
+  // A wrong password is said with its code, which the page translates.
+  const auto refused =
+      c.Post("/api/login", R"({"name":"nobody","password":"x"})", "application/json");
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 401);
+  EXPECT_EQ(body_of(refused)["code"], "login.wrong") << refused->body;
+  EXPECT_EQ(body_of(refused)["error"], "wrong name or password") << refused->body;
 }
 
 TEST_F(ControlApi, RolesLimitWhatEachMayDo) {
@@ -498,6 +506,24 @@ TEST_F(ControlApi, AProgrammeWithErrorsIs422AtItsLinesAndChangesNothing) {
   EXPECT_NE(std::find(lines.begin(), lines.end(), 4), lines.end()) << j.dump();
   EXPECT_NE(std::find(lines.begin(), lines.end(), 6), lines.end()) << j.dump();
   EXPECT_EQ(test::slurp(*dir_ / "programmes/notices.yaml"), before);
+  // Each message has a code and its placeholders beside the English (docs/api.md, "Messages").
+  EXPECT_EQ(j["code"], "programme.save.invalid") << j.dump();
+  EXPECT_EQ(j["params"]["errors"], "2") << j.dump();
+  bool zone_coded = false;
+  for (const auto& e : j["errors"]) {
+    if (e["code"] != "zone.unknown") continue;
+    zone_coded = true;
+    EXPECT_EQ(e["params"]["zone"], "nowhere") << e.dump();
+    EXPECT_EQ(e["message"], "unknown zone 'nowhere'; zones are declared under zones:") << e.dump();
+  }
+  EXPECT_TRUE(zone_coded) << j.dump();
+  // And the page can say it in Vietnamese: the catalog, without logging in.
+  const auto vi = c.Get("/api/messages?lang=vi");
+  ASSERT_TRUE(vi);
+  ASSERT_EQ(vi->status, 200) << vi->body;
+  EXPECT_EQ(body_of(vi)["messages"]["zone.unknown"],
+            "không có vùng '{zone}'{suggestion}; các vùng được khai báo trong zones:");
+  EXPECT_EQ(c.Get("/api/messages?lang=fr")->status, 400);
 
   // Not YAML at all: also 422, at its line.
   const auto yaml =

@@ -153,6 +153,7 @@ TEST_F(LogReport, LogJsonHasEveryFieldAndStatus) {
   EXPECT_EQ(lines[3]["end"], nullptr);
   EXPECT_EQ(lines[3]["items"], nlohmann::json::array());
   EXPECT_EQ(lines[3]["reason"], "could not start within 5m");
+  EXPECT_FALSE(lines[3].contains("reason_code")) << "a reason loa does not know has no code";
   EXPECT_EQ(lines[5]["end"], nullptr);
   EXPECT_EQ(lines[5]["items"][1]["end"], nullptr);
   EXPECT_EQ(lines[5]["items"][1]["status"], "playing");
@@ -240,6 +241,29 @@ TEST_F(LogReport, ReportCsvOpensInASpreadsheet) {
             "reference,,,Công văn 12/UBND,3,1,0,1,1,18,18,18,0\r\n"
             "reference,,,Kế hoạch 5/TYT,2,0,1,0,0,2,2,2,2\r\n"
             "reference,,,,1,1,0,0,0,30,30,0,0\r\n");
+}
+
+// With LANG=vi_VN.UTF-8 the headings and kinds are Vietnamese; the figures are the same.
+TEST_F(LogReport, ReportCsvAndTextInVietnameseWhenTheLocaleAsks) {
+  write_journal(dir / "state/journal.db");
+  ::setenv("LANG", "vi_VN.UTF-8", 1);
+  const auto csv =
+      run("report --config station.yaml --from 2026-12-01 --to 2026-12-02 --format csv");
+  const auto text = run("report --config station.yaml --from 2026-12-01 --to 2026-12-02");
+  ::unsetenv("LANG");
+  ASSERT_EQ(csv.exit, 0) << csv.err;
+  EXPECT_EQ(csv.out.substr(0, csv.out.find("\r\n") + 2),
+            "\xEF\xBB\xBF"
+            "loại,chương trình,tên,mã tham chiếu,số lần theo lịch,đã phát,bỏ lỡ,bị ngắt,lỗi,"
+            "thời gian phát (giây),vùng ap-1 (giây),vùng ap-2 (giây),vùng cho (giây)\r\n");
+  EXPECT_NE(
+      csv.out.find("\r\nchương trình,sang,Chương trình buổi sáng,Công văn 12/UBND,3,1,0,1,1,18,"),
+      std::string::npos)
+      << csv.out;
+  ASSERT_EQ(text.exit, 0) << text.err;
+  EXPECT_NE(text.out.find("Những gì đã phát từ 2026-12-01 đến 2026-12-02"), std::string::npos)
+      << text.out;
+  EXPECT_NE(text.out.find("đã phát"), std::string::npos) << text.out;
 }
 
 TEST_F(LogReport, ReportJsonAndOneDayByDefault) {

@@ -10,6 +10,7 @@
 #include <map>
 #include <stdexcept>
 
+#include "loa/air_reasons.hpp"
 #include "loa/planner.hpp"
 #include "loa/station_loader.hpp"
 #include "loa_test/temp_dir.hpp"
@@ -285,6 +286,8 @@ TEST(OnAir, AHardEmergencyCutsOnItsFrameAndTheSessionResumesTheCutItem) {
   EXPECT_EQ(sang->items[1].status, AirStatus::cut);
   EXPECT_EQ(sang->items[1].end, local(6, 1, 30));
   EXPECT_EQ(sang->items[1].reason, "a higher priority broadcast cut in");
+  EXPECT_EQ(reason_message(sang->items[1].reason).text(Language::vi),
+            "một buổi phát ưu tiên cao hơn đã chen vào");
   EXPECT_EQ(sang->items[2].index, 1);
   EXPECT_EQ(sang->items[2].status, AirStatus::aired);
   EXPECT_EQ(sang->items[2].start, local(6, 2));
@@ -507,6 +510,11 @@ TEST(OnAir, StoppedForLongerThanLateTheBroadcastIsInterrupted) {
   ASSERT_TRUE(sang);
   EXPECT_EQ(sang->status, AirStatus::interrupted);
   EXPECT_EQ(sang->reason, "cut when loa stopped; loa was not back within its late");
+  // The page says it in its language by the code the reason is read back as.
+  EXPECT_EQ(reason_message(sang->reason).code, "journal.reason.not_back");
+  EXPECT_EQ(
+      reason_message(sang->reason).text(Language::vi),
+      "bị ngắt khi loa ngừng chạy; loa không chạy lại kịp trong thời gian cho phép trễ (late)");
   EXPECT_EQ(aired_indices(*sang), std::vector<int>{0});
   EXPECT_EQ(sang->items.size(), 2U);
 }
@@ -601,6 +609,7 @@ TEST(OnAir, AnOperatorsStopCutsABroadcastOnAllItsZonesAndItDoesNotComeBack) {
   ASSERT_TRUE(sang);
   EXPECT_EQ(sang->status, AirStatus::interrupted);
   EXPECT_EQ(sang->reason, "stopped by an operator");
+  EXPECT_EQ(reason_message(sang->reason).code, "journal.reason.stopped_by");
   EXPECT_EQ(sang->end, at);
   const auto cut = rows(*sang, 1, AirStatus::cut);
   ASSERT_EQ(cut.size(), 1U);

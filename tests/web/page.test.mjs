@@ -300,7 +300,7 @@ function cspProblems(page) {
 // ---------------------------------------------------------------------------------------------
 // Tests
 
-test('login: a wrong password shows the server\'s error; the right one opens the page; logout', async () => {
+test('login: a wrong password shows the server\'s error in Vietnamese; the right one opens the page; logout', async () => {
   const page = await openPage();
   try {
     await page.locator('#login-form').waitFor();
@@ -314,10 +314,13 @@ test('login: a wrong password shows the server\'s error; the right one opens the
     await page.click('#login-submit');
     const answer = await refused;
     assert.equal(answer.status(), 401);
-    const {error} = await answer.json();
+    const {error, code} = await answer.json();
     assert.ok(error, 'the server says why');
+    assert.equal(code, 'login.wrong', 'with the code of its message');
     await page.locator('#login-error').waitFor();
-    assert.ok((await page.textContent('#login-error')).includes(error), 'the page shows the server\'s message');
+    const said = await page.textContent('#login-error');
+    assert.ok(said.includes('sai tên hoặc mật khẩu'), `the page says it in Vietnamese: ${said}`);
+    assert.ok(!said.includes(error), `not in the server's English: ${said}`);
     await shot(page, 'login-error');
     assert.equal(await page.locator('body.signed-in').count(), 0);
 
@@ -396,14 +399,21 @@ test('programmes: an error is marked at its line and changes nothing; the fix is
     await page.click('#editor-save');
     const answer = await put;
     assert.equal(answer.status(), 422);
-    const {error, errors} = await answer.json();
-    assert.ok(errors.some((e) => e.line === 7), `the server places an error on line 7: ${JSON.stringify(errors)}`);
+    const {errors, code} = await answer.json();
+    assert.equal(code, 'programme.save.invalid_one');
+    assert.ok(errors.some((e) => e.line === 7 && e.code === 'yaml.bad_value'), `the server places an error on line 7, with its code: ${JSON.stringify(errors)}`);
     await page.locator('#editor-gutter .error-line').first().waitFor();
     const marked = await page.locator('#editor-gutter .error-line').evaluateAll((n) => n.map((x) => x.dataset.line));
     assert.ok(marked.includes('7'), `line 7 is marked in the gutter (marked: ${marked})`);
     const problem = page.locator('[data-testid="editor-problem"]').filter({hasText: /Dòng 7, cột \d+/});
     assert.equal(await problem.count() >= 1, true, 'the list says "Dòng 7, cột N: ..."');
-    assert.ok((await page.textContent('#editor-msg')).includes(error), 'the server\'s message is shown');
+    const said = await problem.first().textContent();
+    assert.ok(said.includes("'25:99' không phải là giờ trong ngày"), `loa check's message in Vietnamese: ${said}`);
+    assert.ok(!said.includes('is not a time of day'), `and not in English: ${said}`);
+    assert.match(await page.textContent('#editor-msg'), /chương trình có 1 lỗi; chưa thay đổi gì/, 'the refusal in Vietnamese');
+    await page.click('#lang-switch');
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="editor-problem"]')].some((n) => n.textContent.includes('is not a time of day')));
+    await page.click('#lang-switch');
     assert.equal(await page.inputValue('#editor'), broken, 'what the operator typed is kept');
     await shot(page, 'editor-error');
     assert.equal((await apiGet(page, `/api/programmes/${PROGRAMME_FILE}`)).text, onServer.text, 'nothing changed on the server');
@@ -527,7 +537,7 @@ test('programmes: a file is deleted after a confirmation, within the account\'s 
     await page.click('#confirm-ok');
     assert.equal((await refused).status(), 403);
     await page.locator('#editor-msg.msg-error').waitFor();
-    assert.match(await page.textContent('#editor-errors'), /emergency/);
+    assert.match(await page.textContent('#editor-errors'), /mức ưu tiên khẩn cấp, chỉ quản trị viên/, 'why, in Vietnamese');
     assert.ok(fs.existsSync(path.join(dir, 'programmes', 'san-sang.yaml')));
   } finally {
     await closePage(page);
@@ -947,9 +957,8 @@ test('login: after repeated failures the server says to wait, and the page says 
     assert.equal(answer.status(), 429, 'the server refuses further attempts');
     const wait = Number(answer.headers()['retry-after']);
     assert.ok(wait >= 1, 'with a Retry-After');
-    const {error} = await answer.json();
     const shown = await page.textContent('#login-error');
-    assert.ok(shown.includes(error), `the server's message is shown: ${shown}`);
+    assert.ok(shown.includes('đăng nhập sai quá nhiều lần'), `the server's message is shown in Vietnamese: ${shown}`);
     assert.ok(shown.includes(`${wait} giây`), `the page says how many seconds to wait: ${shown}`);
     assert.equal(await page.isDisabled('#login-submit'), true, 'the button waits too');
     await shot(page, 'login-wait');

@@ -1,6 +1,7 @@
 // The HTTP API of loa run (docs/api.md).
 
 import {t} from './dom.js';
+import {say} from './messages.js';
 import {sessionEnded} from './session.js';
 import {state} from './state.js';
 
@@ -32,7 +33,7 @@ export async function api(method, path, {json, body, headers = {}, text = false}
   }
   let error = '';
   if (!response.ok) {
-    error = (data && typeof data === 'object' && data.error) || errorForStatus(response.status);
+    error = (data && typeof data === 'object' && say(data.code, data.params, data.error)) || errorForStatus(response.status);
   }
   const result = {ok: response.ok, status: response.status, data, error, headers: response.headers};
   if (response.status === 401 && !path.startsWith('/api/login') && !path.startsWith('/api/session')) {

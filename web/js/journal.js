@@ -2,6 +2,7 @@
 
 import {api} from './api.js';
 import {$, el, showMsg, t, zoneNames} from './dom.js';
+import {say} from './messages.js';
 import {state} from './state.js';
 import {addDays, clockOf, todayOfStation} from './time.js';
 
@@ -38,6 +39,6 @@ export function renderJournal() {
       el('div', {class: 'muted small', text: b.programme})])),
     el('td', {text: zoneNames(b.zones), dataset: {label: t('col_zones')}}),
     el('td', {dataset: {label: t('col_status')}}, el('span', {class: `status-chip status-${b.status}`, text: t(`st_${b.status}`)})),
-    el('td', {class: b.reason ? 'reason' : 'reason empty-on-phone', text: b.reason || '', dataset: {label: t('col_reason')}}),
+    el('td', {class: b.reason ? 'reason' : 'reason empty-on-phone', text: say(b.reason_code, b.reason_params, b.reason), dataset: {label: t('col_reason')}}),
   ])));
 }

@@ -14,6 +14,7 @@ import {bindNotice, renderNoticeForm} from './notice.js';
 import {renderPlayForm, renderPriorityHint, submitPlayNow} from './play.js';
 import {deleteProgramme, isEditorDirty, newProgramme, renderEditorProblems, renderEditorTitle, renderGutter, renderProgrammeList, revertProgramme, saveProgramme} from './programmes.js';
 import {loadSession, logout, renderUserBadge, submitLogin} from './session.js';
+import {loadMessages} from './messages.js';
 import {LANG_KEY, state} from './state.js';
 import {renderStatus, stopZones} from './status.js';
 import {STRINGS} from './strings.js';
@@ -29,6 +30,7 @@ function setLanguage(lang) {
   for (const node of document.querySelectorAll('[data-i18n]')) node.textContent = t(node.dataset.i18n);
   $('lang-switch').textContent = t('lang_switch');
   renderAll();
+  loadMessages(state.lang).then(renderAll);  // the server's messages, once its catalog is here
 }
 
 function renderAll() {

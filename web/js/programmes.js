@@ -3,6 +3,7 @@
 import {api} from './api.js';
 import {confirmDialog} from './dialogs.js';
 import {$, canControl, el, showMsg, t} from './dom.js';
+import {say} from './messages.js';
 import {renderOnDemand} from './play.js';
 import {state} from './state.js';
 import {addDays, clockOf, dateOf} from './time.js';
@@ -109,6 +110,11 @@ export function editorFileMatches(file) {
 }
 
 // One number per line; lines with a problem of this file are marked.
+// A problem of the editor (a diagnostic of docs/api.md) in the page's language.
+function problemText(p) {
+  return say(p.code, p.params, p.message);
+}
+
 export function renderGutter() {
   const editor = $('editor');
   const count = editor.value.split('\n').length;
@@ -123,7 +129,7 @@ export function renderGutter() {
   for (let i = 1; i <= count; i++) {
     const mark = marks.get(i);
     const cls = mark ? (mark.severity === 'warning' ? 'gutter-line warning-line' : 'gutter-line error-line') : 'gutter-line';
-    lines.push(el('div', {class: cls, text: String(i), title: mark ? mark.message : null, dataset: {line: String(i)}}));
+    lines.push(el('div', {class: cls, text: String(i), title: mark ? problemText(mark) : null, dataset: {line: String(i)}}));
   }
   gutter.replaceChildren(...lines);
   gutter.scrollTop = editor.scrollTop;
@@ -134,8 +140,8 @@ export function renderEditorProblems() {
   list.replaceChildren(...state.editor.problems.map((p) => {
     const here = editorFileMatches(p.file);
     const text = here
-      ? t('editor_line', {line: p.line, column: p.column, message: p.message})
-      : t('editor_other_file', {file: p.file, line: p.line, column: p.column, message: p.message});
+      ? t('editor_line', {line: p.line, column: p.column, message: problemText(p)})
+      : t('editor_other_file', {file: p.file, line: p.line, column: p.column, message: problemText(p)});
     const button = el('button', {type: 'button', class: 'problem-link', disabled: !here, dataset: {line: String(p.line || '')},
       on: {click: () => gotoLine(p.line, p.column)}}, [
       el('span', {class: `pill sev-${p.severity}`, text: t(`severity_${p.severity === 'warning' ? 'warning' : 'error'}`)}), ' ', text]);

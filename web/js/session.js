@@ -56,9 +56,8 @@ export async function submitLogin(event) {
     signedIn(r.data);
     return;
   }
-  // The server's words are English; in Vietnamese the usual case is said in Vietnamese first.
+  // In the page's language by its code (messages.js); the server's English where it has none.
   let message = r.error;
-  if (r.status === 401 && state.lang !== 'en') message = `${t('login_wrong')} (${r.error})`;
   if (r.status === 429) {
     const wait = parseInt(r.headers.get('Retry-After') || '0', 10);
     if (wait > 0) {

@@ -3,6 +3,7 @@
 import {api} from './api.js';
 import {$, el, showMsg, svgEl, t, zoneName} from './dom.js';
 import {renderJournal} from './journal.js';
+import {say} from './messages.js';
 import {TIMELINE_INTERVAL_MS, state} from './state.js';
 import {addDays, clockOf, dateOf, dayLabel, lunarLabel, offsetOf, todayOfStation} from './time.js';
 
@@ -209,7 +210,7 @@ export function renderTimelineBlock(item, row, date, onAir) {
     `${b.title || b.programme} [${b.programme}]`,
     `${zoneName(zoneId)} · ${t(`st_${block.status}`)}${block.planned && block.planned !== 'planned' ? ` · ${t(`st_${block.planned}`)}` : ''}` +
       (emergency ? ` · ${t('prio_emergency')}` : ''),
-    b.reason ? b.reason : null,
+    b.reason ? say(b.reason_code, b.reason_params, b.reason) : null,
   ].filter(Boolean).join('\n');
   const children = [svgEl('title', {text: tip}), svgEl('rect', {x, y, width: w, height, rx: 3})];
   // An emergency is marked by more than its colour: a label on the block ("!" when it is narrow).
