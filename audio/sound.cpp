@@ -20,6 +20,7 @@ std::unique_ptr<MonoSource> open_sound(const Sound& sound, int rate, float gain)
   return std::visit(Overloaded{
                         [&](const ChimeSound&) { return open_builtin_chime(rate, gain); },
                         [&](const ClipSound& c) { return open_clip_stream(c.file, rate, gain); },
+                        [&](const RelaySound& r) { return open_relay(r, rate, gain); },
                     },
                     sound);
 }
