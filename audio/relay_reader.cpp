@@ -136,6 +136,12 @@ class Reader {
 
   std::string open_failure(int code) {
     if (stopping()) return "";
+    if (timed_out_ && url_.find(".m3u8") != std::string::npos) {
+      return "stream too slow: the HLS playlist did not load within " +
+             seconds_text(settings_.open_timeout) +
+             " (the server is too slow, or the playlist "
+             "never ends)";
+    }
     if (timed_out_) {
       return "stream too slow: no playable audio within " + seconds_text(settings_.open_timeout) +
              " of connecting (the server is too slow, or sends without end something that is "

@@ -50,10 +50,13 @@ std::vector<float> melody(std::size_t frames, int rate, std::size_t from) {
 }
 
 std::string encoded_melody(const std::string& folder, const std::string& extension,
-                           const std::string& options, double seconds) {
+                           const std::string& options, double seconds, double quiet) {
   const int rate = 44100;
   const auto frames = static_cast<std::size_t>(seconds * rate);
-  const auto mono = melody(frames, rate);
+  auto mono = melody(frames, rate);
+  for (std::size_t i = 0; i < frames && static_cast<double>(i) < quiet * rate; ++i) {
+    mono[i] *= 0.003f;
+  }
   std::vector<float> stereo(frames * 2);
   for (std::size_t i = 0; i < frames; ++i) stereo[2 * i] = stereo[2 * i + 1] = mono[i];
   const std::string wav = folder + "/melody.wav";
@@ -145,7 +148,8 @@ std::string describe(const std::vector<RelayEvent>& events) {
   std::string out;
   for (const auto& e : events) {
     out += std::string(relay_event_name(e.kind)) + ": " + e.reason +
-           (e.codec.empty() ? "" : " " + e.codec) + "\n";
+           (e.codec.empty() ? "" : " " + e.codec) +
+           (e.frame >= 0 ? " at frame " + std::to_string(e.frame) : "") + "\n";
   }
   return out;
 }

@@ -19,9 +19,11 @@ std::vector<float> melody(std::size_t frames, int rate, std::size_t from = 0);
 constexpr double kMelodySeconds = 4.0;
 
 // The melody encoded by the ffmpeg program with `options` ("-c:a libmp3lame -b:a 128k"), at 44.1
-// kHz stereo, into a file of `extension` in `folder`; the file's bytes.
+// kHz stereo, into a file of `extension` in `folder`; the file's bytes. Its first `quiet` seconds
+// are 50 dB down (at -60 dBFS: dead air to a relay).
 std::string encoded_melody(const std::string& folder, const std::string& extension,
-                           const std::string& options, double seconds = kMelodySeconds);
+                           const std::string& options, double seconds = kMelodySeconds,
+                           double quiet = 0.0);
 
 // Reads `source` as the air does: a block of 20 ms every 20 ms (deadlines absolute), until it
 // ends or `max_frames` were read. `each` (if set) is called before each block with the frames read
