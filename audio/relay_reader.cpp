@@ -24,6 +24,8 @@ constexpr int kMaxBadPacketsInRow = 50;
 // The stream's speed is judged over windows this long (of time not spent waiting for room).
 constexpr auto kSpeedWindow = std::chrono::seconds(4);
 constexpr double kTooSlow = 0.9;  // of real time
+// A jump in the stream's timestamps longer than this is reported (seconds).
+constexpr double kMaxGap = 0.5;
 
 class Reader {
  public:
@@ -156,6 +158,7 @@ class Reader {
     FramePtr frame(av().av_frame_alloc());
     if (!packet || !frame) return "out of memory";
     swr_.reset();
+    next_pts_ = -1;
     bad_in_row_ = 0;
     warned_damage_ = false;
     while (!stopping()) {
@@ -170,6 +173,7 @@ class Reader {
         return relay_read_failure(result, ffmpeg_last_log());
       }
       if (packet->stream_index == audio.stream) {
+        check_continuity(*packet, format.streams[audio.stream]->time_base);
         const int sent = av().avcodec_send_packet(audio.codec.get(), packet.get());
         if (sent < 0 && sent != AVERROR(EAGAIN) && !bad_packet(sent)) {
           av().av_packet_unref(packet.get());
@@ -195,6 +199,21 @@ class Reader {
       av().av_packet_unref(packet.get());
     }
     return "";
+  }
+
+  // A forward jump in the packets' timestamps is audio the listener does not hear: a damaged
+  // part the demuxer dropped, or a segment lost. Reported; the stream plays on.
+  void check_continuity(const AVPacket& packet, AVRational time_base) {
+    if (packet.pts == AV_NOPTS_VALUE || time_base.den == 0) return;
+    const double at = static_cast<double>(packet.pts) * time_base.num / time_base.den;
+    const double length = static_cast<double>(packet.duration) * time_base.num / time_base.den;
+    if (next_pts_ >= 0 && at - next_pts_ > kMaxGap) {
+      const auto tenths = static_cast<long long>((at - next_pts_) * 10 + 0.5);
+      report(RelayEvent::Kind::warning, "damaged or missing data: " + std::to_string(tenths / 10) +
+                                            "." + std::to_string(tenths % 10) +
+                                            " s of the stream skipped");
+    }
+    next_pts_ = at + length;
   }
 
   // A packet that did not decode: skipped (and reported once per connection), unless too many
@@ -331,6 +350,7 @@ class Reader {
   int in_format_ = -1;
   std::vector<float> converted_;
   std::vector<float> mono_;
+  double next_pts_ = -1;  // where the next packet should start, in seconds of the stream
   int bad_in_row_ = 0;
   bool warned_damage_ = false;
   Clock::time_point window_start_{};

@@ -122,8 +122,11 @@ std::string relay_open_failure(const std::string& url, int code, const std::stri
       return "redirect loop: the server sends loa from address to address without end";
     }
   }
-  if (code == AVERROR_INVALIDDATA) {
-    return "not audio: what the server sends is not a stream loa can play (" + log + ")";
+  // The connection was made (else an error above): what came through is not an audio stream.
+  if (code != AVERROR(EIO) && code != AVERROR(ECONNRESET) && code != AVERROR(EPIPE) &&
+      code != AVERROR_EOF) {
+    const std::string detail = log.empty() ? ffmpeg_error_text(code) : log;
+    return "not audio: what the server sends cannot be read as an audio stream (" + detail + ")";
   }
   const std::string detail = log.empty() ? ffmpeg_error_text(code) : log;
   return "the stream cannot be opened (" + detail + ")";
