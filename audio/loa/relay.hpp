@@ -92,8 +92,9 @@ struct RelaySettings {
   bool return_now = false;
   // Audio held before the stream sounds (and again after it ran dry): evens out the network.
   std::chrono::milliseconds jitter{2'000};
-  // The most the ring holds (memory: 4 bytes a frame; 20 s at 48 kHz is 3.8 MB).
-  std::chrono::milliseconds buffer{20'000};
+  // The most the ring holds besides `jitter`: how far the network may run ahead of the air. The
+  // ring's frames are rounded up to a power of two, 4 bytes each: 4 MB at 48 kHz by default.
+  std::chrono::milliseconds buffer{10'000};
   // Opening (connection, HTTP, the first bytes of the stream) must finish in this time, and a
   // read must bring data within `stall`: else the attempt fails as too slow.
   std::chrono::milliseconds open_timeout{10'000};

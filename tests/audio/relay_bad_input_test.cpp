@@ -12,7 +12,7 @@
 #include "loa_test/audio_fixtures.hpp"
 #include "loa_test/temp_dir.hpp"
 #include "relay_test_support.hpp"
-#include "stream_server.hpp"
+#include "loa_test/stream_server.hpp"
 
 namespace loa {
 namespace {
@@ -28,6 +28,10 @@ struct BadSource {
   std::function<std::string(test::StreamServer&, const test::TempDir&)> serve;
   std::string reason;  // part of the reason reported
 };
+
+void PrintTo(const BadSource& source, std::ostream* out) {
+  *out << source.name;
+}
 
 std::string mp3_melody(const test::TempDir& dir) {
   return test::encoded_melody(dir.path().string(), "mp3",

@@ -10,7 +10,7 @@
 #include "loa/sound.hpp"
 #include "loa_test/temp_dir.hpp"
 #include "relay_test_support.hpp"
-#include "stream_server.hpp"
+#include "loa_test/stream_server.hpp"
 
 namespace loa {
 namespace {

@@ -1,4 +1,4 @@
-#include "stream_server.hpp"
+#include "loa_test/stream_server.hpp"
 
 #include <httplib.h>
 
