@@ -38,11 +38,11 @@ std::optional<Address> split(const std::string& url) {
 
 // What the address answers, looked at again over plain HTTP: "web page", "redirect loop" or "".
 // (FFmpeg says only "invalid data" for a web page and "I/O error" for a redirect loop.) Reads at
-// most the headers and the first bytes of the body. HTTPS is not looked at.
+// most the headers and the first bytes of the body.
 std::string look_again(std::string url, int timeout_ms) {
   std::set<std::string> seen;
   for (int hop = 0; hop <= kMaxRedirects + 1; ++hop) {
-    if (!url.starts_with("http://")) return "";
+    if (!url.starts_with("http://") && !url.starts_with("https://")) return "";
     const auto address = split(url);
     if (!address) return "";
     if (!seen.insert(url).second) return "redirect loop";

@@ -8,9 +8,9 @@
 #include <fstream>
 
 #include "loa/sound.hpp"
+#include "loa_test/stream_server.hpp"
 #include "loa_test/temp_dir.hpp"
 #include "relay_test_support.hpp"
-#include "loa_test/stream_server.hpp"
 
 namespace loa {
 namespace {
@@ -96,6 +96,35 @@ TEST_F(RelayStreamTest, RelaysHlsWithAacInTsSegments) {
                 playlist ? "application/vnd.apple.mpegurl" : "video/mp2t");
   }
   expect_relayed(relay("/hls/index.m3u8", 3 * kRelayRate), "aac");
+}
+
+TEST_F(RelayStreamTest, FollowsASampleRateChangeMidStream) {
+  // Two seconds at 44.1 kHz, then the melody at 32 kHz mono (as when a station switches its
+  // encoder): the relay says so and sounds both.
+  const auto first = test::encoded_melody(dir.path().string(), "mp3",
+                                          "-c:a libmp3lame -b:a 128k -write_xing 0 "
+                                          "-id3v2_version 0 -t 2");
+  const auto second = test::encoded_melody(dir.path().string(), "mp3",
+                                           "-c:a libmp3lame -b:a 64k -ar 32000 -ac 1 "
+                                           "-write_xing 0 -id3v2_version 0");
+  const std::string both = first + second;
+  server.live("/switch.mp3", both, static_cast<double>(both.size()) / 6.0, 0, "audio/mpeg");
+  auto source = open_sound(relay("/switch.mp3", 5 * kRelayRate), kRelayRate, 1.0f);
+  const auto heard = test::air(*source, 6 * kRelayRate);
+  source.reset();
+  std::vector<RelayEvent> seen;
+  for (auto& e : events->drain()) seen.push_back(std::move(e));
+  SCOPED_TRACE(test::describe(seen));
+  ASSERT_EQ(heard.size(), 5u * kRelayRate);
+  bool changed = false;
+  for (const auto& e : seen) {
+    changed |= e.kind == RelayEvent::Kind::warning &&
+               e.reason.find("changed from 44100 Hz") != std::string::npos;
+    EXPECT_NE(e.kind, RelayEvent::Kind::dead_air_started);
+  }
+  EXPECT_TRUE(changed);
+  const std::vector<float> last(heard.end() - kRelayRate, heard.end());
+  EXPECT_GT(test::melody_correlation(last), 0.9) << "the stream after the change sounds";
 }
 
 TEST(RelayOpen, RefusesAnAddressThatIsNotHttp) {
