@@ -7,9 +7,9 @@
 
 #include "loa/sound.hpp"
 #include "loa_test/audio_fixtures.hpp"
+#include "loa_test/stream_server.hpp"
 #include "loa_test/temp_dir.hpp"
 #include "relay_test_support.hpp"
-#include "loa_test/stream_server.hpp"
 
 namespace loa {
 namespace {
