@@ -15,13 +15,10 @@
 // A packet that does not decode is skipped, as FFmpeg's own tools do (a glitch of a frame); more
 // than a few (kMaxBadPackets plus 1 % of the packets) make the clip damaged.
 
-#include <cstdarg>
-#include <cstdio>
-#include <mutex>
 #include <vector>
 
 #include "clip_decoder.hpp"
-#include "ffmpeg_library.hpp"
+#include "ffmpeg_common.hpp"
 
 namespace loa::detail {
 
@@ -33,71 +30,6 @@ namespace fs = std::filesystem;
 // take for something else (an image, a playlist) is left to libsndfile.
 constexpr const char* kFormats = "aac,mov,mp4,m4a,3gp,3g2,mj2";
 constexpr int kMaxBadPackets = 3;
-constexpr std::size_t kMaxDetail = 80;
-
-// FFmpeg logs through one process-wide callback. loa words its own messages, so nothing is
-// printed; the last error FFmpeg logged on this thread is kept as the detail of a reason (opening
-// and decoding run on the calling thread: the decoder gets no threads of its own).
-thread_local std::string last_log;
-
-void keep_last_error(void* /*context*/, int level, const char* format, va_list args) {
-  if (level > AV_LOG_ERROR) return;
-  char text[256];
-  std::vsnprintf(text, sizeof text, format, args);
-  std::string_view message = text;
-  while (!message.empty() &&
-         (message.back() == '\n' || message.back() == '.' || message.back() == ' ')) {
-    message.remove_suffix(1);
-  }
-  if (!message.empty()) last_log = std::string(message.substr(0, kMaxDetail));
-}
-
-// The libraries, quiet, once loaded; nullptr if they cannot be.
-const FfmpegLibrary* loaded_library() {
-  static const FfmpegLibrary* const library = [] {
-    const FfmpegLibrary* l = ffmpeg_library();
-    if (l != nullptr) l->av_log_set_callback(keep_last_error);
-    return l;
-  }();
-  return library;
-}
-
-// Only once open_ffmpeg_decoder has found the libraries loaded.
-const FfmpegLibrary& av() {
-  return *loaded_library();
-}
-
-std::string error_text(int code) {
-  char text[AV_ERROR_MAX_STRING_SIZE] = {};
-  av().av_strerror(code, text, sizeof text);
-  return text;
-}
-
-// FFmpeg's own detail if it logged one, else the error code's text.
-std::string detail_of(int code) {
-  return last_log.empty() ? error_text(code) : last_log;
-}
-
-struct FormatCloser {
-  void operator()(AVFormatContext* context) const { av().avformat_close_input(&context); }
-};
-struct CodecCloser {
-  void operator()(AVCodecContext* context) const { av().avcodec_free_context(&context); }
-};
-struct PacketFreer {
-  void operator()(AVPacket* packet) const { av().av_packet_free(&packet); }
-};
-struct FrameFreer {
-  void operator()(AVFrame* frame) const { av().av_frame_free(&frame); }
-};
-struct SwrFreer {
-  void operator()(SwrContext* context) const { av().swr_free(&context); }
-};
-using FormatPtr = std::unique_ptr<AVFormatContext, FormatCloser>;
-using CodecPtr = std::unique_ptr<AVCodecContext, CodecCloser>;
-using PacketPtr = std::unique_ptr<AVPacket, PacketFreer>;
-using FramePtr = std::unique_ptr<AVFrame, FrameFreer>;
-using SwrPtr = std::unique_ptr<SwrContext, SwrFreer>;
 
 bool is_mp4(const AVFormatContext& context) {
   return std::string_view(context.iformat->name).starts_with("mov,");
@@ -182,7 +114,7 @@ class FfmpegDecoder final : public ClipDecoder {
   bool next_frame() {
     offset_ = frame_frames_ = 0;
     while (!finished_) {
-      last_log.clear();
+      ffmpeg_last_log().clear();
       int result = av().avcodec_receive_frame(codec_.get(), frame_.get());
       if (result == 0) {
         if (!take_frame()) return false;
@@ -201,7 +133,7 @@ class FfmpegDecoder final : public ClipDecoder {
       if (result < 0) {
         // The end of the file, or a read that fails (a cut file's index points past its end):
         // either way the decoder gives what it still holds. Only the length tells a cut.
-        if (result != AVERROR_EOF) problem_ = detail_of(result);
+        if (result != AVERROR_EOF) problem_ = ffmpeg_detail(result);
         av().avcodec_send_packet(codec_.get(), nullptr);
         continue;
       }
@@ -221,7 +153,7 @@ class FfmpegDecoder final : public ClipDecoder {
   // A packet that did not decode: skipped, unless there have been too many. False if the clip
   // has failed.
   bool bad_packet(int code) {
-    problem_ = detail_of(code);
+    problem_ = ffmpeg_detail(code);
     if (++bad_packets_ <= kMaxBadPackets + packets_ / 100) return true;
     failed_ = finished_ = true;
     return false;
@@ -319,7 +251,7 @@ class FfmpegDecoder final : public ClipDecoder {
 
 // Why an MP4 file does not open, for the operator.
 ClipError mp4_open_failure(int code) {
-  const std::string detail = detail_of(code);
+  const std::string detail = ffmpeg_detail(code);
   if (detail.find("moov atom not found") != std::string::npos) {
     return clip_error(
         "truncated or unfinished: the M4A/MP4 file has no index (moov atom), as when a recording "
@@ -331,11 +263,11 @@ ClipError mp4_open_failure(int code) {
 }  // namespace
 
 void prepare_decoder(std::string_view format) {
-  if (format == "M4A" || format == "AAC") loaded_library();
+  if (format == "M4A" || format == "AAC") quiet_ffmpeg();
 }
 
 std::optional<OpenedDecoder> open_ffmpeg_decoder(const fs::path& file, bool container_known) {
-  if (loaded_library() == nullptr) {
+  if (quiet_ffmpeg() == nullptr) {
     std::string why;
     ffmpeg_library(&why);
     return OpenedDecoder{clip_error(
@@ -343,7 +275,7 @@ std::optional<OpenedDecoder> open_ffmpeg_decoder(const fs::path& file, bool cont
         "; install them (Debian: apt install libavformat59) or convert the clip to WAV, FLAC or "
         "MP3 (e.g. ffmpeg -i clip.m4a clip.flac)")};
   }
-  last_log.clear();
+  ffmpeg_last_log().clear();
   AVDictionary* options = nullptr;
   av().av_dict_set(&options, "format_whitelist", kFormats, 0);
   av().av_dict_set(&options, "protocol_whitelist", "file", 0);
@@ -358,34 +290,11 @@ std::optional<OpenedDecoder> open_ffmpeg_decoder(const fs::path& file, bool cont
   }
   FormatPtr format(raw);
 
-  // The first audio stream (av_find_best_stream would skip an MP3's: its rate and channels are
-  // known only once a frame is decoded, and loa does not read ahead to find out).
-  int stream = -1;
-  for (unsigned i = 0; i < format->nb_streams && stream < 0; ++i) {
-    if (format->streams[i]->codecpar->codec_type == AVMEDIA_TYPE_AUDIO)
-      stream = static_cast<int>(i);
-  }
-  if (stream < 0) return OpenedDecoder{clip_error("not an audio file (no audio stream found)")};
-  const AVCodec* codec = av().avcodec_find_decoder(format->streams[stream]->codecpar->codec_id);
-  if (codec == nullptr) {
-    return OpenedDecoder{clip_error(
-        "unsupported audio (no decoder for " +
-        std::string(av().avcodec_get_name(format->streams[stream]->codecpar->codec_id)) + ")")};
-  }
-  for (unsigned i = 0; i < format->nb_streams; ++i) {
-    if (static_cast<int>(i) != stream) format->streams[i]->discard = AVDISCARD_ALL;
-  }
-  CodecPtr context(av().avcodec_alloc_context3(codec));
-  if (!context) return OpenedDecoder{clip_error("cannot decode: out of memory")};
-  context->thread_count = 1;  // the caller owns the threading
-  context->pkt_timebase = format->streams[stream]->time_base;
-  if (av().avcodec_parameters_to_context(context.get(), format->streams[stream]->codecpar) < 0 ||
-      av().avcodec_open2(context.get(), codec, nullptr) < 0) {
-    return OpenedDecoder{clip_error("unsupported audio (" +
-                                    std::string(codec->long_name ? codec->long_name : "") + ": " +
-                                    detail_of(AVERROR_INVALIDDATA) + ")")};
-  }
-  auto decoder = std::make_unique<FfmpegDecoder>(std::move(format), std::move(context), stream);
+  auto codec = open_audio_codec(*format);
+  if (auto* why = std::get_if<std::string>(&codec)) return OpenedDecoder{clip_error(*why)};
+  auto& audio = std::get<AudioCodec>(codec);
+  auto decoder =
+      std::make_unique<FfmpegDecoder>(std::move(format), std::move(audio.codec), audio.stream);
   if (auto error = decoder->start()) return OpenedDecoder{std::move(*error)};
   return OpenedDecoder{std::move(decoder)};
 }

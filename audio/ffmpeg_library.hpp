@@ -40,6 +40,8 @@ namespace loa::detail {
   X(avcodec, av_packet_alloc)               \
   X(avcodec, av_packet_free)                \
   X(avcodec, av_packet_unref)               \
+  X(avformat, avformat_alloc_context)       \
+  X(avformat, avformat_find_stream_info)    \
   X(avformat, avformat_open_input)          \
   X(avformat, avformat_close_input)         \
   X(avformat, av_read_frame)                \

@@ -25,6 +25,7 @@ std::unique_ptr<MonoSource> open_sound(const Sound& sound, int rate, float gain,
                           return house != nullptr ? house->open(c.file, rate, gain)
                                                   : open_clip_stream(c.file, rate, gain);
                         },
+                        [&](const RelaySound& r) { return open_relay(r, rate, gain); },
                     },
                     sound);
 }

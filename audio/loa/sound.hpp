@@ -5,6 +5,7 @@
 #include <variant>
 
 #include "loa/mono_source.hpp"
+#include "loa/relay.hpp"
 
 namespace loa {
 
@@ -18,11 +19,14 @@ struct ChimeSound {};  // the built-in chime
 struct ClipSound {
   std::filesystem::path file;
 };
-using Sound = std::variant<ChimeSound, ClipSound>;
+// RelaySound (relay.hpp): an http(s) stream for a known length, with its fallback.
+using Sound = std::variant<ChimeSound, ClipSound, RelaySound>;
 
 // Opens `sound` for airing: mono at `rate`, times `gain` (linear); a clip through `house`, the
 // station's house cache (house_cache.hpp), if given. Throws ClipStreamError (clip_stream.hpp)
-// when it cannot be opened. Not real-time safe: the producer thread calls it when a voice is due.
+// when a clip cannot be opened, std::invalid_argument for a relay whose address is not http(s)
+// (a relay never fails for the network: open_relay). Not real-time safe: the producer thread
+// calls it when a voice is due.
 std::unique_ptr<MonoSource> open_sound(const Sound& sound, int rate, float gain,
                                        const HouseCache* house = nullptr);
 

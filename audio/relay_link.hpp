@@ -1,0 +1,51 @@
+#pragma once
+
+// Private to audio/: what a relay's network thread (relay_reader.cpp) and its read()
+// (relay_stream.cpp) share. Held by both through a shared_ptr, so that either may go first.
+
+#include <atomic>
+#include <condition_variable>
+#include <cstddef>
+#include <mutex>
+#include <string>
+
+#include "loa/spsc_ring.hpp"
+
+namespace loa::detail {
+
+struct RelayLink {
+  explicit RelayLink(std::size_t ring_frames) : ring(ring_frames) {}
+
+  // The jitter buffer: mono samples at the station's rate, the stream's (times its gain). The
+  // network thread writes, read() reads; neither ever blocks on the other.
+  SpscRing ring;
+  // Set by read()'s owner when the relay ends: the network thread stops at its next deadline
+  // check (FFmpeg's interrupt callback) or at once if it is waiting.
+  std::atomic<bool> stop{false};
+  // Whether a stream is open and decoding now.
+  std::atomic<bool> playing{false};
+
+  // Why the stream is not airing now, or is airing badly ("" when all is well): the reason given
+  // when dead air starts. Under `mutex`; read() takes it only when dead air starts.
+  std::string problem;
+  // The network thread has ended (under `mutex`, signalled on `changed`).
+  bool finished = false;
+  std::mutex mutex;
+  std::condition_variable changed;  // stop requested, or the thread finished
+
+  void set_problem(std::string why) {
+    std::lock_guard lock(mutex);
+    problem = std::move(why);
+  }
+  std::string current_problem() {
+    std::lock_guard lock(mutex);
+    return problem;
+  }
+  void request_stop() {
+    stop.store(true, std::memory_order_release);
+    std::lock_guard lock(mutex);
+    changed.notify_all();
+  }
+};
+
+}  // namespace loa::detail

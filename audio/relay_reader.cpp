@@ -1,0 +1,372 @@
+#include "relay_reader.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <vector>
+
+#include "clip_decoder.hpp"
+#include "ffmpeg_common.hpp"
+#include "relay_reasons.hpp"
+
+namespace loa::detail {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+// What FFmpeg may open for a relay: streams over HTTP(S) (and the TLS and TCP beneath, and AES
+// for encrypted HLS segments), in the containers stations stream in; nothing local.
+constexpr const char* kProtocols = "http,https,tls,tcp,crypto";
+constexpr const char* kFormats = "mp3,aac,ogg,hls,mpegts,mov,mp4,m4a,flac,wav";
+// How many packets in a row may fail to decode before the stream counts as broken.
+constexpr int kMaxBadPacketsInRow = 50;
+// The stream's speed is judged over windows this long (of time not spent waiting for room).
+constexpr auto kSpeedWindow = std::chrono::seconds(4);
+constexpr double kTooSlow = 0.9;  // of real time
+// A jump in the stream's timestamps longer than this is reported (seconds).
+constexpr double kMaxGap = 0.5;
+
+class Reader {
+ public:
+  Reader(std::shared_ptr<RelayLink> link, std::string url, int rate, float gain,
+         const RelaySettings& settings, std::shared_ptr<RelayEvents> events)
+      : link_(std::move(link)),
+        url_(std::move(url)),
+        rate_(rate),
+        gain_(gain),
+        settings_(settings),
+        events_(std::move(events)) {}
+
+  void run() noexcept {
+    try {
+      reconnect_loop();
+    } catch (const std::exception& e) {
+      link_->set_problem(std::string("the relay failed: ") + e.what());
+      report(RelayEvent::Kind::lost, link_->current_problem());
+    }
+    link_->playing.store(false);
+    std::lock_guard lock(link_->mutex);
+    link_->finished = true;
+    link_->changed.notify_all();
+  }
+
+ private:
+  bool stopping() const { return link_->stop.load(std::memory_order_acquire); }
+
+  void report(RelayEvent::Kind kind, std::string reason) {
+    if (!events_) return;
+    RelayEvent event{};
+    event.kind = kind;
+    event.reason = std::move(reason);
+    events_->push(std::move(event));
+  }
+
+  void reconnect_loop() {
+    if (quiet_ffmpeg() == nullptr) {
+      std::string why;
+      ffmpeg_library(&why);
+      link_->set_problem("the relay cannot play: " + why + " (Debian: apt install libavformat59)");
+      report(RelayEvent::Kind::lost, link_->current_problem());
+      return;
+    }
+    milliseconds backoff = settings_.first_backoff;
+    for (int attempt = 1; !stopping(); ++attempt) {
+      played_ = false;
+      const std::string why = play_once();
+      link_->playing.store(false);
+      if (stopping()) return;
+      link_->set_problem(why);
+      report(RelayEvent::Kind::lost, why);
+      if (played_) backoff = settings_.first_backoff;
+      report(RelayEvent::Kind::reconnecting,
+             "attempt " + std::to_string(attempt + 1) + " in " + seconds_text(backoff));
+      std::unique_lock lock(link_->mutex);
+      link_->changed.wait_for(lock, backoff, [&] { return stopping(); });
+      backoff = std::min(backoff * 2, settings_.max_backoff);
+    }
+  }
+
+  static std::string seconds_text(milliseconds ms) {
+    const auto tenths = (ms.count() + 50) / 100;
+    return std::to_string(tenths / 10) + (tenths % 10 ? "." + std::to_string(tenths % 10) : "") +
+           " s";
+  }
+
+  static int interrupt(void* opaque) {
+    auto* self = static_cast<Reader*>(opaque);
+    if (self->stopping()) return 1;
+    if (Clock::now() < self->deadline_) return 0;
+    self->timed_out_ = true;
+    return 1;
+  }
+
+  void arm(milliseconds within) {
+    deadline_ = Clock::now() + within;
+    timed_out_ = false;
+  }
+
+  // One connection: opens, plays until the stream fails; why it failed.
+  std::string play_once() {
+    ffmpeg_last_log().clear();
+    AVFormatContext* raw = av().avformat_alloc_context();
+    if (raw == nullptr) return "out of memory";
+    raw->interrupt_callback = AVIOInterruptCB{&Reader::interrupt, this};
+    AVDictionary* options = nullptr;
+    av().av_dict_set(&options, "protocol_whitelist", kProtocols, 0);
+    av().av_dict_set(&options, "format_whitelist", kFormats, 0);
+    av().av_dict_set(&options, "user_agent", "loa (commune loudspeaker station)", 0);
+    const auto stall_us = std::to_string(settings_.stall.count() * 1000);
+    av().av_dict_set(&options, "rw_timeout", stall_us.c_str(), 0);
+    arm(settings_.open_timeout);
+    const int opened = av().avformat_open_input(&raw, url_.c_str(), nullptr, &options);
+    av().av_dict_free(&options);
+    if (opened < 0) return open_failure(opened);
+    FormatPtr format(raw);
+    bool has_audio = false;
+    for (unsigned i = 0; i < format->nb_streams; ++i) {
+      has_audio |= format->streams[i]->codecpar->codec_type == AVMEDIA_TYPE_AUDIO;
+    }
+    if (!has_audio) {
+      const int found = av().avformat_find_stream_info(format.get(), nullptr);
+      if (found < 0) return open_failure(found);
+    }
+    auto codec = open_audio_codec(*format);
+    if (auto* why = std::get_if<std::string>(&codec)) return "not audio: " + *why;
+    return decode(*format, std::get<AudioCodec>(codec));
+  }
+
+  std::string open_failure(int code) {
+    if (stopping()) return "";
+    if (timed_out_ && url_.find(".m3u8") != std::string::npos) {
+      return "stream too slow: the HLS playlist did not load within " +
+             seconds_text(settings_.open_timeout) +
+             " (the server is too slow, or the playlist "
+             "never ends)";
+    }
+    if (timed_out_) {
+      return "stream too slow: no playable audio within " + seconds_text(settings_.open_timeout) +
+             " of connecting (the server is too slow, or sends without end something that is "
+             "not audio)";
+    }
+    const int look_ms = static_cast<int>(std::min<long long>(settings_.open_timeout.count(), 3000));
+    return relay_open_failure(url_, code, ffmpeg_last_log(), look_ms);
+  }
+
+  std::string decode(AVFormatContext& format, AudioCodec& audio) {
+    PacketPtr packet(av().av_packet_alloc());
+    FramePtr frame(av().av_frame_alloc());
+    if (!packet || !frame) return "out of memory";
+    swr_.reset();
+    next_pts_ = -1;
+    bad_in_row_ = 0;
+    warned_damage_ = false;
+    while (!stopping()) {
+      ffmpeg_last_log().clear();
+      arm(settings_.stall);
+      const int result = av().av_read_frame(&format, packet.get());
+      if (result < 0) {
+        if (stopping()) return "";
+        if (timed_out_) {
+          return "stream too slow: no data for " + seconds_text(settings_.stall);
+        }
+        return relay_read_failure(result, ffmpeg_last_log());
+      }
+      if (packet->stream_index == audio.stream) {
+        check_continuity(*packet, format.streams[audio.stream]->time_base);
+        const int sent = av().avcodec_send_packet(audio.codec.get(), packet.get());
+        if (sent < 0 && sent != AVERROR(EAGAIN) && !bad_packet(sent)) {
+          av().av_packet_unref(packet.get());
+          return "the stream does not decode (" + ffmpeg_detail(sent) + ")";
+        }
+        while (!stopping()) {
+          const int got = av().avcodec_receive_frame(audio.codec.get(), frame.get());
+          if (got == AVERROR(EAGAIN) || got == AVERROR_EOF) break;
+          if (got < 0) {
+            if (!bad_packet(got)) {
+              av().av_packet_unref(packet.get());
+              return "the stream does not decode (" + ffmpeg_detail(got) + ")";
+            }
+            break;
+          }
+          bad_in_row_ = 0;
+          if (!take_frame(*frame, *audio.codec)) {
+            av().av_packet_unref(packet.get());
+            return stopping() ? "" : "the stream's audio cannot be converted";
+          }
+        }
+      }
+      av().av_packet_unref(packet.get());
+    }
+    return "";
+  }
+
+  // A forward jump in the packets' timestamps is audio the listener does not hear: a damaged
+  // part the demuxer dropped, or a segment lost. Reported; the stream plays on.
+  void check_continuity(const AVPacket& packet, AVRational time_base) {
+    if (packet.pts == AV_NOPTS_VALUE || time_base.den == 0) return;
+    const double at = static_cast<double>(packet.pts) * time_base.num / time_base.den;
+    const double length = static_cast<double>(packet.duration) * time_base.num / time_base.den;
+    if (next_pts_ >= 0 && at - next_pts_ > kMaxGap) {
+      const auto tenths = static_cast<long long>((at - next_pts_) * 10 + 0.5);
+      report(RelayEvent::Kind::warning, "damaged or missing data: " + std::to_string(tenths / 10) +
+                                            "." + std::to_string(tenths % 10) +
+                                            " s of the stream skipped");
+    }
+    next_pts_ = at + length;
+  }
+
+  // A packet that did not decode: skipped (and reported once per connection), unless too many
+  // fail in a row. False if the stream counts as broken.
+  bool bad_packet(int code) {
+    if (!warned_damage_) {
+      warned_damage_ = true;
+      report(RelayEvent::Kind::warning,
+             "damaged data in the stream: parts that do not decode are skipped (" +
+                 ffmpeg_detail(code) + ")");
+    }
+    return ++bad_in_row_ < kMaxBadPacketsInRow;
+  }
+
+  // Converts a decoded frame to mono at the station's rate and writes it to the ring. False if
+  // it cannot be converted, or the relay stops while waiting for room.
+  bool take_frame(const AVFrame& frame, const AVCodecContext& codec) {
+    const int channels = frame.ch_layout.nb_channels;
+    if (channels <= 0 || frame.nb_samples <= 0 || frame.sample_rate <= 0) return true;
+    if (!swr_ || frame.sample_rate != in_rate_ || channels != in_channels_ ||
+        frame.format != in_format_) {
+      if (!make_converter(frame)) return false;
+      if (!played_) {
+        played_ = true;
+        link_->playing.store(true);
+        link_->set_problem("");
+        RelayEvent event{};
+        event.kind = RelayEvent::Kind::connected;
+        event.codec = av().avcodec_get_name(codec.codec_id);
+        event.rate = frame.sample_rate;
+        event.channels = channels;
+        if (events_) events_->push(std::move(event));
+        window_start_ = Clock::now();
+        window_frames_ = 0;
+        waited_ = Clock::duration::zero();
+      }
+    }
+    const std::size_t room = static_cast<std::size_t>(
+        static_cast<std::int64_t>(frame.nb_samples) * rate_ / frame.sample_rate + 1024);
+    converted_.resize(room * static_cast<std::size_t>(channels));
+    auto* out = reinterpret_cast<std::uint8_t*>(converted_.data());
+    const int made =
+        av().swr_convert(swr_.get(), &out, static_cast<int>(room),
+                         const_cast<const std::uint8_t**>(frame.extended_data), frame.nb_samples);
+    if (made < 0) return false;
+    const auto n = static_cast<std::size_t>(made);
+    mono_.resize(n);
+    downmix_interleaved(converted_.data(), n, static_cast<std::size_t>(channels), mono_.data());
+    if (gain_ != 1.0f) {
+      for (float& sample : mono_) sample *= gain_;
+    }
+    if (!push(mono_)) return false;
+    judge_speed(n);
+    return true;
+  }
+
+  bool make_converter(const AVFrame& frame) {
+    if (swr_ && (frame.sample_rate != in_rate_ || frame.ch_layout.nb_channels != in_channels_)) {
+      report(RelayEvent::Kind::warning, "the stream changed from " + std::to_string(in_rate_) +
+                                            " Hz, " + std::to_string(in_channels_) +
+                                            " channels to " + std::to_string(frame.sample_rate) +
+                                            " Hz, " + std::to_string(frame.ch_layout.nb_channels) +
+                                            " channels");
+    }
+    SwrContext* raw = nullptr;
+    const auto format = static_cast<AVSampleFormat>(frame.format);
+    AVChannelLayout layout = frame.ch_layout;  // a copy: FFmpeg 5.1 takes it non-const
+    if (av().swr_alloc_set_opts2(&raw, &layout, AV_SAMPLE_FMT_FLT, rate_, &layout, format,
+                                 frame.sample_rate, 0, nullptr) < 0 ||
+        av().swr_init(raw) < 0) {
+      av().swr_free(&raw);
+      return false;
+    }
+    swr_.reset(raw);
+    in_rate_ = frame.sample_rate;
+    in_channels_ = frame.ch_layout.nb_channels;
+    in_format_ = frame.format;
+    return true;
+  }
+
+  // Writes all of `samples`, waiting for room (the ring is full when read() is behind or has not
+  // started). False if the relay stops meanwhile.
+  bool push(const std::vector<float>& samples) {
+    std::size_t written = 0;
+    while (written < samples.size()) {
+      written += link_->ring.write(std::span(samples).subspan(written));
+      if (written == samples.size()) break;
+      const auto before = Clock::now();
+      std::unique_lock lock(link_->mutex);
+      link_->changed.wait_for(lock, milliseconds(10), [&] { return stopping(); });
+      waited_ += Clock::now() - before;
+      if (stopping()) return false;
+    }
+    return true;
+  }
+
+  // Whether the stream arrives as fast as it plays, over windows of kSpeedWindow of time not
+  // spent waiting for room: a stream that keeps up is fine however its packets come.
+  void judge_speed(std::size_t frames) {
+    window_frames_ += frames;
+    const auto active = Clock::now() - window_start_ - waited_;
+    if (active < kSpeedWindow) return;
+    const double audio = static_cast<double>(window_frames_) / rate_;
+    const double real = std::chrono::duration<double>(active).count();
+    const bool slow = audio < kTooSlow * real;
+    if (slow && !slow_) {
+      const int percent = static_cast<int>(100 * audio / real);
+      const std::string why = "stream too slow: the audio arrives at " + std::to_string(percent) +
+                              " % of the speed it plays (the network or the server is too slow)";
+      link_->set_problem(why);
+      report(RelayEvent::Kind::warning, why);
+    } else if (!slow && slow_) {
+      link_->set_problem("");
+    }
+    slow_ = slow;
+    window_start_ = Clock::now();
+    window_frames_ = 0;
+    waited_ = Clock::duration::zero();
+  }
+
+  std::shared_ptr<RelayLink> link_;
+  std::string url_;
+  int rate_;
+  float gain_;
+  RelaySettings settings_;
+  std::shared_ptr<RelayEvents> events_;
+
+  Clock::time_point deadline_{};
+  bool timed_out_ = false;
+  bool played_ = false;  // this connection has decoded audio
+  SwrPtr swr_;
+  int in_rate_ = 0;
+  int in_channels_ = 0;
+  int in_format_ = -1;
+  std::vector<float> converted_;
+  std::vector<float> mono_;
+  double next_pts_ = -1;  // where the next packet should start, in seconds of the stream
+  int bad_in_row_ = 0;
+  bool warned_damage_ = false;
+  Clock::time_point window_start_{};
+  std::size_t window_frames_ = 0;
+  Clock::duration waited_{};
+  bool slow_ = false;
+};
+
+}  // namespace
+
+std::thread start_relay_reader(std::shared_ptr<RelayLink> link, std::string url, int rate,
+                               float gain, const RelaySettings& settings,
+                               std::shared_ptr<RelayEvents> events) {
+  auto reader = std::make_unique<Reader>(std::move(link), std::move(url), rate, gain, settings,
+                                         std::move(events));
+  return std::thread([reader = std::move(reader)] { reader->run(); });
+}
+
+}  // namespace loa::detail

@@ -1,0 +1,252 @@
+// The relay as the mixer sees it: a MonoSource that pops the stream from the jitter buffer, never
+// waiting on the network, watches for dead air, and covers it with the fallback, crossfading at
+// each switch; it ends exactly at the relay's length.
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+#include "loa/clip_stream.hpp"
+#include "loa/relay.hpp"
+#include "relay_link.hpp"
+#include "relay_reader.hpp"
+
+namespace loa {
+
+namespace {
+
+using std::chrono::milliseconds;
+
+// Dead air and the stream's return are judged on chunks this long (21 ms at 48 kHz).
+constexpr std::size_t kChunk = 1024;
+// Quieter than this (the peak of a chunk) is silence: -50 dBFS.
+const float kSilence = std::pow(10.0f, -50.0f / 20.0f);
+// The stream counts as back once it has sounded this long without a gap.
+constexpr milliseconds kBackAfter{1'000};
+// How long the destructor waits for the network thread to finish.
+constexpr milliseconds kStopWait{1'000};
+
+std::int64_t frames_of(milliseconds duration, int rate) {
+  return duration.count() * rate / 1000;
+}
+
+class RelayStream final : public MonoSource {
+ public:
+  RelayStream(const RelaySound& relay, int rate, float gain)
+      : settings_(relay.settings),
+        events_(relay.events),
+        rate_(rate),
+        length_(std::max<std::int64_t>(relay.frames, 0)),
+        dead_air_(std::max<std::int64_t>(frames_of(settings_.dead_air, rate), 1)),
+        back_after_(frames_of(kBackAfter, rate)),
+        jitter_(static_cast<std::size_t>(frames_of(settings_.jitter, rate))),
+        crossfade_(std::max<std::int64_t>(frames_of(settings_.crossfade, rate), 1)),
+        link_(std::make_shared<detail::RelayLink>(
+            static_cast<std::size_t>(frames_of(settings_.buffer, rate)) + jitter_ + kChunk)),
+        stream_(kChunk),
+        fallback_(kChunk) {
+    thread_ = detail::start_relay_reader(link_, relay.url, rate, gain, settings_, events_);
+  }
+
+  ~RelayStream() override {
+    link_->request_stop();
+    std::unique_lock lock(link_->mutex);
+    const bool finished = link_->changed.wait_for(lock, kStopWait, [&] { return link_->finished; });
+    lock.unlock();
+    if (finished) {
+      thread_.join();
+    } else {
+      thread_.detach();  // stuck in a DNS lookup: it ends by itself, holding its own link
+    }
+  }
+
+  std::size_t read(std::span<float> out) override {
+    const auto n = static_cast<std::size_t>(
+        std::min<std::int64_t>(static_cast<std::int64_t>(out.size()), length_ - position_));
+    for (std::size_t done = 0; done < n;) {
+      const std::size_t chunk = std::min(kChunk, n - done);
+      play_chunk(out.subspan(done, chunk));
+      done += chunk;
+      position_ += static_cast<std::int64_t>(chunk);
+    }
+    if (position_ == length_ && !ended_) {
+      ended_ = true;
+      link_->request_stop();
+      report(RelayEvent::Kind::ended, "", length_);
+    }
+    return n;
+  }
+
+ private:
+  enum class Airing { stream, fallback };
+
+  void report(RelayEvent::Kind kind, std::string reason, std::int64_t frame) {
+    if (!events_) return;
+    RelayEvent event{};
+    event.kind = kind;
+    event.reason = std::move(reason);
+    event.frame = frame;
+    events_->push(std::move(event));
+  }
+
+  void play_chunk(std::span<float> out) {
+    const std::size_t n = out.size();
+    const bool sounding = pull_stream(n) == n && peak(n) >= kSilence;
+    bad_ = sounding ? 0 : bad_ + static_cast<std::int64_t>(n);
+    good_ = sounding ? good_ + static_cast<std::int64_t>(n) : 0;
+
+    if (airing_ == Airing::stream && fade_left_ == 0 && bad_ >= dead_air_) {
+      report(RelayEvent::Kind::dead_air_started, dead_air_reason(), position_);
+      start_fade(Airing::fallback);
+      clip_ended_ = false;
+    } else if (airing_ == Airing::fallback && fade_left_ == 0 && good_ >= back_after_ &&
+               (settings_.return_now || clip_ended_ || no_clips())) {
+      report(RelayEvent::Kind::dead_air_ended, "", position_);
+      start_fade(Airing::stream);
+    }
+
+    const bool fallback_heard = airing_ == Airing::fallback || fade_left_ > 0;
+    if (fallback_heard) pull_fallback(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      if (fade_left_ > 0) {
+        const float g =
+            static_cast<float>(crossfade_ - fade_left_) / static_cast<float>(crossfade_);
+        const float from = airing_ == Airing::stream ? fallback_[i] : stream_[i];
+        const float to = airing_ == Airing::stream ? stream_[i] : fallback_[i];
+        out[i] = from * (1.0f - g) + to * g;
+        if (--fade_left_ == 0 && airing_ == Airing::stream) clip_.reset();
+      } else {
+        out[i] = airing_ == Airing::stream ? stream_[i] : fallback_[i];
+      }
+    }
+  }
+
+  // The switch to `to` starts now, with a crossfade from what airs.
+  void start_fade(Airing to) {
+    airing_ = to;
+    fade_left_ = crossfade_;
+  }
+
+  std::string dead_air_reason() {
+    std::string problem = link_->current_problem();
+    if (!problem.empty()) return problem;
+    if (!link_->playing.load()) return "the stream is not connected";
+    if (starved_) return "stream too slow: the audio stopped arriving";
+    return "the stream is silent (quieter than -50 dBFS)";
+  }
+
+  // Fills stream_[0, n) from the ring; the samples that were there (the rest is silence). After
+  // the ring ran dry, nothing is taken until it holds the jitter allowance again.
+  std::size_t pull_stream(std::size_t n) {
+    std::span<float> chunk(stream_.data(), n);
+    if (buffering_) {
+      if (link_->ring.readable() < std::max<std::size_t>(jitter_, n)) {
+        std::fill(chunk.begin(), chunk.end(), 0.0f);
+        return 0;
+      }
+      buffering_ = false;
+    }
+    const std::size_t got = link_->ring.read(chunk);
+    if (got < n) {
+      std::fill(chunk.begin() + static_cast<std::ptrdiff_t>(got), chunk.end(), 0.0f);
+      buffering_ = true;
+      starved_ = link_->playing.load();
+    } else {
+      starved_ = false;
+    }
+    return got;
+  }
+
+  float peak(std::size_t n) const {
+    float p = 0.0f;
+    for (std::size_t i = 0; i < n; ++i) p = std::max(p, std::abs(stream_[i]));
+    return p;
+  }
+
+  bool no_clips() const { return settings_.fallback.empty() || all_clips_fail_; }
+
+  // Fills fallback_[0, n) with the fallback clips in turn (silence if there are none or none
+  // plays). Once the stream is back, the clip that ends is the last.
+  void pull_fallback(std::size_t n) {
+    std::span<float> chunk(fallback_.data(), n);
+    std::size_t got = 0;
+    int failures = 0;
+    while (got < n && !no_clips() && !(clip_ended_ && airing_ == Airing::stream)) {
+      if (!clip_ && !open_next_clip(failures)) continue;
+      std::size_t read = 0;
+      try {
+        read = clip_->read(chunk.subspan(got));
+      } catch (const std::exception& e) {
+        report(RelayEvent::Kind::warning,
+               "the fallback clip " + current_clip_name() + " fails: " + e.what(), position_);
+      }
+      got += read;
+      if (got < n) {
+        clip_.reset();
+        clip_ended_ = true;
+        if (good_ >= back_after_) break;  // the stream is back: switch at this clip's end
+      }
+    }
+    std::fill(chunk.begin() + static_cast<std::ptrdiff_t>(got), chunk.end(), 0.0f);
+  }
+
+  bool open_next_clip(int& failures) {
+    const auto& clips = settings_.fallback;
+    clip_index_ = (clip_index_ + 1) % clips.size();
+    try {
+      clip_ = open_clip_stream(clips[clip_index_].file, rate_, clips[clip_index_].gain);
+      clip_ended_ = false;
+      return true;
+    } catch (const std::exception& e) {
+      report(RelayEvent::Kind::warning,
+             "the fallback clip " + current_clip_name() + " cannot play: " + e.what(), position_);
+      if (++failures >= static_cast<int>(clips.size())) all_clips_fail_ = true;
+      return false;
+    }
+  }
+
+  std::string current_clip_name() const {
+    return settings_.fallback[clip_index_].file.filename().string();
+  }
+
+  RelaySettings settings_;
+  std::shared_ptr<RelayEvents> events_;
+  int rate_;
+  std::int64_t length_;
+  std::int64_t dead_air_;
+  std::int64_t back_after_;
+  std::size_t jitter_;
+  std::int64_t crossfade_;
+  std::shared_ptr<detail::RelayLink> link_;
+  std::thread thread_;
+  std::vector<float> stream_;
+  std::vector<float> fallback_;
+
+  std::int64_t position_ = 0;
+  bool ended_ = false;
+  Airing airing_ = Airing::stream;
+  std::int64_t fade_left_ = 0;
+  std::int64_t bad_ = 0;   // frames in a row without the stream sounding
+  std::int64_t good_ = 0;  // frames in a row with it sounding
+  bool buffering_ = true;
+  bool starved_ = false;
+  std::unique_ptr<MonoSource> clip_;
+  std::size_t clip_index_ = static_cast<std::size_t>(-1);
+  bool clip_ended_ = false;
+  bool all_clips_fail_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<MonoSource> open_relay(const RelaySound& relay, int rate, float gain) {
+  if (rate <= 0) throw std::invalid_argument("output sample rate must be positive");
+  if (!relay.url.starts_with("http://") && !relay.url.starts_with("https://")) {
+    throw std::invalid_argument("a relay's address must start with http:// or https://: " +
+                                relay.url);
+  }
+  return std::make_unique<RelayStream>(relay, rate, gain);
+}
+
+}  // namespace loa

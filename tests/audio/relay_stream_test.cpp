@@ -1,0 +1,139 @@
+// A relay sounds the stream it reads, from a real HTTP server on loopback: Icecast-like MP3 and
+// Ogg Vorbis streams paced in real time, and HLS (AAC in TS segments), each resampled from 44.1 to
+// 48 kHz and downmixed; and it ends exactly at its length.
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "loa/sound.hpp"
+#include "loa_test/stream_server.hpp"
+#include "loa_test/temp_dir.hpp"
+#include "relay_test_support.hpp"
+
+namespace loa {
+namespace {
+
+using namespace std::chrono_literals;
+using test::kRelayRate;
+
+class RelayStreamTest : public ::testing::Test {
+ protected:
+  RelaySound relay(const std::string& path, std::int64_t frames) {
+    RelaySound r{server.url(path), frames, {}, events};
+    r.settings.jitter = 300ms;
+    r.settings.dead_air = 5s;
+    return r;
+  }
+
+  // Airs `r` in real time and checks what a listener would: the stream's melody, the exact length,
+  // a connection naming the codec, no dead air.
+  void expect_relayed(const RelaySound& r, const std::string& codec) {
+    auto source = open_sound(r, kRelayRate, 1.0f);
+    const auto heard = test::air(*source, static_cast<std::size_t>(r.frames) + kRelayRate);
+    std::vector<float> more(100);
+    EXPECT_EQ(source->read(more), 0u) << "a relay stays ended";
+    source.reset();
+
+    std::vector<RelayEvent> seen;
+    for (auto& e : events->drain()) seen.push_back(std::move(e));
+    SCOPED_TRACE(test::describe(seen));
+    EXPECT_EQ(static_cast<std::int64_t>(heard.size()), r.frames);
+    EXPECT_GT(test::melody_correlation(heard), 0.9) << "the relay sounds the stream's audio";
+    bool connected = false, ended = false;
+    for (const auto& e : seen) {
+      if (e.kind == RelayEvent::Kind::connected) {
+        connected = true;
+        EXPECT_EQ(e.codec, codec);
+        EXPECT_EQ(e.rate, 44100);
+        EXPECT_EQ(e.channels, 2);
+      }
+      if (e.kind == RelayEvent::Kind::ended) {
+        ended = true;
+        EXPECT_EQ(e.frame, r.frames);
+      }
+      EXPECT_NE(e.kind, RelayEvent::Kind::dead_air_started);
+    }
+    EXPECT_TRUE(connected);
+    EXPECT_TRUE(ended);
+  }
+
+  test::TempDir dir;
+  test::StreamServer server;
+  std::shared_ptr<RelayEvents> events = std::make_shared<RelayEvents>();
+};
+
+TEST_F(RelayStreamTest, RelaysAnMp3StreamToItsExactLength) {
+  const auto mp3 = test::encoded_melody(dir.path().string(), "mp3",
+                                        "-c:a libmp3lame -b:a 128k -write_xing 0 -id3v2_version 0");
+  server.live("/vov1.mp3", mp3, static_cast<double>(mp3.size()) / test::kMelodySeconds, 16000,
+              "audio/mpeg");
+  expect_relayed(relay("/vov1.mp3", 3 * kRelayRate + 123), "mp3");
+}
+
+TEST_F(RelayStreamTest, RelaysAnOggVorbisStream) {
+  const auto ogg = test::encoded_melody(dir.path().string(), "ogg", "-c:a libvorbis -q:a 4");
+  server.live("/tinh.ogg", ogg, static_cast<double>(ogg.size()) / test::kMelodySeconds, 16000,
+              "audio/ogg");
+  expect_relayed(relay("/tinh.ogg", 2 * kRelayRate + 7), "vorbis");
+}
+
+TEST_F(RelayStreamTest, RelaysHlsWithAacInTsSegments) {
+  const auto hls = dir / "hls";
+  std::filesystem::create_directories(hls);
+  test::encoded_melody(hls.string(), "m3u8",
+                       "-c:a aac -b:a 128k -f hls -hls_time 1 -hls_list_size 0 -hls_playlist_type "
+                       "vod -hls_segment_filename " +
+                           (hls / "seg%d.ts").string());
+  for (const auto& entry : std::filesystem::directory_iterator(hls)) {
+    const auto name = entry.path().filename().string();
+    if (name == "melody.wav") continue;
+    std::ifstream in(entry.path(), std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const bool playlist = entry.path().extension() == ".m3u8";
+    server.file("/hls/" + (playlist ? std::string("index.m3u8") : name), bytes,
+                playlist ? "application/vnd.apple.mpegurl" : "video/mp2t");
+  }
+  expect_relayed(relay("/hls/index.m3u8", 3 * kRelayRate), "aac");
+}
+
+TEST_F(RelayStreamTest, FollowsASampleRateChangeMidStream) {
+  // Two seconds at 44.1 kHz, then the melody at 32 kHz mono (as when a station switches its
+  // encoder): the relay says so and sounds both.
+  const auto first = test::encoded_melody(dir.path().string(), "mp3",
+                                          "-c:a libmp3lame -b:a 128k -write_xing 0 "
+                                          "-id3v2_version 0 -t 2");
+  const auto second = test::encoded_melody(dir.path().string(), "mp3",
+                                           "-c:a libmp3lame -b:a 64k -ar 32000 -ac 1 "
+                                           "-write_xing 0 -id3v2_version 0");
+  const std::string both = first + second;
+  server.live("/switch.mp3", both, static_cast<double>(both.size()) / 6.0, 0, "audio/mpeg");
+  auto source = open_sound(relay("/switch.mp3", 5 * kRelayRate), kRelayRate, 1.0f);
+  const auto heard = test::air(*source, 6 * kRelayRate);
+  source.reset();
+  std::vector<RelayEvent> seen;
+  for (auto& e : events->drain()) seen.push_back(std::move(e));
+  SCOPED_TRACE(test::describe(seen));
+  ASSERT_EQ(heard.size(), 5u * kRelayRate);
+  bool changed = false;
+  for (const auto& e : seen) {
+    changed |= e.kind == RelayEvent::Kind::warning &&
+               e.reason.find("changed from 44100 Hz") != std::string::npos;
+    EXPECT_NE(e.kind, RelayEvent::Kind::dead_air_started);
+  }
+  EXPECT_TRUE(changed);
+  const std::vector<float> last(heard.end() - kRelayRate, heard.end());
+  EXPECT_GT(test::melody_correlation(last), 0.9) << "the stream after the change sounds";
+}
+
+TEST(RelayOpen, RefusesAnAddressThatIsNotHttp) {
+  EXPECT_THROW(open_relay(RelaySound{"file:///etc/passwd", 100, {}, nullptr}, kRelayRate, 1.0f),
+               std::invalid_argument);
+  EXPECT_THROW(
+      open_relay(RelaySound{"rtmp://example.invalid/x", 100, {}, nullptr}, kRelayRate, 1.0f),
+      std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace loa
