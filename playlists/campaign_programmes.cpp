@@ -76,8 +76,9 @@ void load_campaigns(Station& st, Diagnostics& d) {
   const auto held = held_campaigns(st.settings.state);
   const auto trusted = read_trust_list(st.settings, d);
   for (const auto& c : held) {
-    const std::vector<MessageParam> which = {
-        {"campaign", c.manifest.campaign}, {"version", c.manifest.version}, {"dir", c.dir.string()}};
+    const std::vector<MessageParam> which = {{"campaign", c.manifest.campaign},
+                                             {"version", c.manifest.version},
+                                             {"dir", c.dir.string()}};
     try {
       check_held_campaign(c, trusted, st.settings.district);
     } catch (const BundleRefused& e) {
