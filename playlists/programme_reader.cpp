@@ -205,8 +205,12 @@ std::optional<PlayItem> read_play_mapping(const YamlNode& n, const StationSettin
   const YamlNode* silence = r.get("silence");
   const YamlNode* playlist = r.get("playlist");
   if ((silence == nullptr) == (playlist == nullptr)) {
-    d.error(n.pos, silence != nullptr ? MessageCode{"play.silence_and_playlist"}
-                                      : MessageCode{"play.item_forms"});
+    // Two calls, not one with ?: between consteval codes: that crashes clang 14 (fuzz preset).
+    if (silence != nullptr) {
+      d.error(n.pos, "play.silence_and_playlist");
+    } else {
+      d.error(n.pos, "play.item_forms");
+    }
     return std::nullopt;
   }
   if (playlist != nullptr) {
@@ -331,8 +335,11 @@ std::optional<Slot> read_slot(const YamlNode& n, const Programme& p, const Stati
   const YamlNode* at = r.get("at");
   const YamlNode* every = r.get("every");
   if ((at != nullptr) == (every != nullptr)) {
-    d.error(n.pos,
-            at != nullptr ? MessageCode{"slot.at_and_every"} : MessageCode{"slot.at_or_every"});
+    if (at != nullptr) {
+      d.error(n.pos, "slot.at_and_every");
+    } else {
+      d.error(n.pos, "slot.at_or_every");
+    }
   } else if (at != nullptr) {
     slot.at = read_times(*at, d);
     if (at->is_sequence() && at->items.empty()) d.error(at->pos, "slot.at.empty");
