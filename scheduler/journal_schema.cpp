@@ -1,5 +1,6 @@
 #include "journal_schema.hpp"
 
+#include <array>
 #include <stdexcept>
 #include <string>
 
@@ -49,11 +50,25 @@ CREATE TABLE actions(
   what TEXT NOT NULL);
 )sql";
 
+// What each later version adds, in order: kUpgrades[0] takes version 1 to 2, and so on. A step
+// only adds (tables, columns with defaults, indexes, triggers), so that every row a station
+// journaled before stays, and readers of a newer journal find what they expect. Steps run inside
+// the writer's transaction in prepare_journal: a power cut mid-upgrade leaves the old version.
+constexpr std::array<const char*, kJournalSchemaVersion - 1> kUpgrades{};
+
+// Runs the steps from the journal's version up to `version`, in the caller's transaction.
+void upgrade(sqlite::Db& db, std::int64_t version) {
+  for (std::int64_t from = db.query_int("PRAGMA user_version"); from < version; ++from) {
+    db.exec(kUpgrades.at(static_cast<std::size_t>(from - 1)));
+    db.exec(("PRAGMA user_version=" + std::to_string(from + 1)).c_str());
+  }
+}
+
 [[noreturn]] void not_a_journal(const sqlite::Db& db, const std::string& why) {
   throw std::runtime_error(db.file().string() + " is not a loa journal (" + why + ")");
 }
 
-enum class Identity { empty, journal };
+enum class Identity { empty, older_journal, journal };
 
 // What the file holds; throws for anything but an empty database or a journal of this version.
 Identity identify(sqlite::Db& db) {
@@ -73,12 +88,12 @@ Identity identify(sqlite::Db& db) {
   }
   if (application_id == 0 && version == 0 && objects == 0) return Identity::empty;
   if (application_id != kApplicationId) not_a_journal(db, "an SQLite database of another program");
-  if (version != kJournalSchemaVersion) {
+  if (version < 1 || version > kJournalSchemaVersion) {
     not_a_journal(db, "schema version " + std::to_string(version) + "; this loa reads version " +
                           std::to_string(kJournalSchemaVersion) +
                           (version > kJournalSchemaVersion ? ": a newer loa wrote it" : ""));
   }
-  return Identity::journal;
+  return version < kJournalSchemaVersion ? Identity::older_journal : Identity::journal;
 }
 
 void use_wal(sqlite::Db& db) {
@@ -99,19 +114,35 @@ void prepare_journal(sqlite::Db& db, bool read_only) {
   const Identity found = identify(db);
   if (read_only) {
     if (found == Identity::empty) not_a_journal(db, "it is empty");
+    if (found == Identity::older_journal) {
+      throw std::runtime_error(db.file().string() +
+                               " was written by an older loa (schema version " +
+                               std::to_string(db.query_int("PRAGMA user_version")) +
+                               "); start `loa run` once to upgrade it, then try again");
+    }
     return;
   }
   use_wal(db);
   db.exec("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON");
   if (found == Identity::journal) return;
   sqlite::Transaction t(db, sqlite::Transaction::Kind::write);
-  // Another process may have created it since identify().
-  if (identify(db) == Identity::empty) {
+  // Another process may have created or upgraded it since identify().
+  const Identity now = identify(db);
+  if (now == Identity::empty) {
     db.exec(kSchema);
-    db.exec(("PRAGMA application_id=" + std::to_string(kApplicationId) +
-             "; PRAGMA user_version=" + std::to_string(kJournalSchemaVersion))
+    db.exec(("PRAGMA application_id=" + std::to_string(kApplicationId) + "; PRAGMA user_version=1")
                 .c_str());
   }
+  if (now != Identity::journal) upgrade(db, kJournalSchemaVersion);
+  t.commit();
+}
+
+void create_journal_for_test(sqlite::Db& db, std::int64_t version) {
+  sqlite::Transaction t(db, sqlite::Transaction::Kind::write);
+  db.exec(kSchema);
+  db.exec(("PRAGMA application_id=" + std::to_string(kApplicationId) + "; PRAGMA user_version=1")
+              .c_str());
+  upgrade(db, version);
   t.commit();
 }
 

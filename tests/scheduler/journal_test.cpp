@@ -5,7 +5,9 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include "journal_schema.hpp"
 #include "loa_test/temp_dir.hpp"
+#include "sqlite_db.hpp"
 
 namespace loa {
 namespace {
@@ -259,10 +261,43 @@ TEST_F(JournalTest, AnotherProgramsDatabaseIsNotAJournalAndIsLeftAlone) {
 
 TEST_F(JournalTest, ANewerJournalIsRefused) {
   { Journal j(file); }
-  sql(file, "PRAGMA user_version = 2");
+  const std::string newer = std::to_string(kJournalSchemaVersion + 1);
+  sql(file, ("PRAGMA user_version = " + newer).c_str());
   const auto message = error_of([&] { Journal(file, true); });
-  EXPECT_NE(message.find("is not a loa journal (schema version 2"), std::string::npos) << message;
+  EXPECT_NE(message.find("is not a loa journal (schema version " + newer), std::string::npos)
+      << message;
   EXPECT_NE(message.find("newer loa"), std::string::npos) << message;
+}
+
+// A station upgraded to a newer loa keeps every row its journal holds, from every older version:
+// the writer upgrades the file in place; a reader alone refuses it and says what to do.
+TEST_F(JournalTest, AnOlderJournalIsUpgradedInPlaceAndKeepsItsRows) {
+  for (std::int64_t version = 1; version <= kJournalSchemaVersion; ++version) {
+    std::filesystem::remove(file);
+    std::filesystem::create_directories(file.parent_path());
+    {
+      sqlite::Db db(file, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+      create_journal_for_test(db, version);
+    }
+    sql(file,
+        "INSERT INTO broadcasts(programme, slot, scheduled_us, priority, status) "
+        "VALUES('tin-sang', 0, 1000000, 1, 'aired')");
+    if (version < kJournalSchemaVersion) {
+      const auto message = error_of([&] { Journal(file, true); });
+      EXPECT_NE(message.find("was written by an older loa"), std::string::npos) << message;
+      EXPECT_NE(message.find("loa run"), std::string::npos) << message;
+    }
+    {
+      Journal writer(file);
+      writer.record_missed(morning());
+    }
+    Journal reader(file, true);
+    const auto rows = reader.broadcasts(UtcTime{}, kSix + seconds(1));
+    ASSERT_EQ(rows.size(), 2U) << "from version " << version;
+    EXPECT_EQ(rows.front().key.programme, "tin-sang");
+    sqlite::Db db(file, SQLITE_OPEN_READONLY);
+    EXPECT_EQ(db.query_int("PRAGMA user_version"), kJournalSchemaVersion);
+  }
 }
 
 TEST_F(JournalTest, EndingAnUnknownIdIsAnError) {
