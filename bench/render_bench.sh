@@ -49,6 +49,15 @@ out=bench/out/render.txt
 
 seconds_of() { ffprobe -v error -show_entries format=duration -of csv=p=0 "$1"; }
 
+# state_of PID: its State letter (R, S, Z, ...); fails when there is no such process.
+state_of() {
+  local key value
+  { while read -r key value _; do
+      [ "$key" = State: ] && { echo "$value"; return 0; }
+    done <"/proc/$1/status"; } 2>/dev/null
+  return 1
+}
+
 # measure NAME CMD...: prints "seconds max_rss_kb own_kb". max_rss_kb is ru_maxrss as wait4 gives
 # it: the largest of the process and of every process it started (loa's decoding helper, which
 # decodes AAC clips with FFmpeg's libraries); own_kb is the process's own peak (VmHWM, read
@@ -56,14 +65,15 @@ seconds_of() { ffprobe -v error -show_entries format=duration -of csv=p=0 "$1"; 
 measure() {
   local name=$1; shift
   /usr/bin/time -f "%e %M" -o "$work/$name.time" "$@" >/dev/null 2>"$work/$name.err" &
-  local timer=$! pid="" own=0 key value tick
+  local timer=$! pid="" own=0 key value tick state
   exec {tick}<> <(:)
-  while kill -0 "$timer" 2>/dev/null; do
+  # Until `time` has ended (a zombie still answers kill -0: its State is looked at instead).
+  while state=$(state_of "$timer") && [ "$state" != Z ]; do
     [ -z "$pid" ] && pid=$(pgrep -P "$timer" | head -1)
     if [ -n "$pid" ]; then
-      while read -r key value _; do
-        [ "$key" = VmHWM: ] && own=$value
-      done <"/proc/$pid/status" 2>/dev/null || true
+      { while read -r key value _; do
+          [ "$key" = VmHWM: ] && own=$value
+        done <"/proc/$pid/status"; } 2>/dev/null || true
     fi
     read -rt 0.02 -u "$tick" _ || true
   done
