@@ -1,6 +1,11 @@
 // loa: a broadcast scheduler for loudspeaker radio stations.
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <filesystem>
 #include <iostream>
+#include <string_view>
 
 #include "command_campaign.hpp"
 #include "command_client.hpp"
@@ -13,6 +18,7 @@
 #include "command_scan.hpp"
 #include "command_user.hpp"
 #include "commands.hpp"
+#include "loa/decoding_helper.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -194,6 +200,12 @@ int main(int argc, char** argv) {
   auto* cl = cp->add_subcommand("list", "List the campaigns held and whether each airs");
   cl->add_option("--config", campaign.config, "The station file (YAML)")->required();
 
+  // Hidden (no group): the decoding helper that render and run start for an AAC clip
+  // (loa/decoding_helper.hpp), writing the clip's samples on its standard output.
+  std::filesystem::path decode_clip;
+  auto* dc = app.add_subcommand("decode-clip", "")->group("");
+  dc->add_option("CLIP", decode_clip)->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -205,6 +217,14 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     app.exit(e);
     return loa::kExitUsage;
+  }
+  if (*dc) return loa::serve_clip_decoding(decode_clip, STDOUT_FILENO);
+  // The processes that render or air decode AAC clips in a helper, this executable again, so that
+  // they do not keep FFmpeg's 21-28 MB for the rest of their lives. LOA_DECODE_IN_PROCESS=1
+  // decodes them here (to compare, or where /proc is not mounted).
+  const char* in_process = std::getenv("LOA_DECODE_IN_PROCESS");
+  if ((*r || *u) && (in_process == nullptr || std::string_view(in_process) != "1")) {
+    loa::use_decoding_helper({"/proc/self/exe", "decode-clip"});
   }
   try {
     if (*c) return loa::run_check(check);

@@ -88,7 +88,17 @@ std::variant<Checked, ClipError> check_file(const fs::path& file) {
 
 }  // namespace
 
+bool decoded_by_helper(const fs::path& file) {
+  if (!decoding_helper_set()) return false;
+  const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  const Kind kind = sniff(fd);
+  ::close(fd);
+  return kind != Kind::other;
+}
+
 void prepare_decoder_for(const fs::path& file) {
+  if (decoding_helper_set()) return;  // FFmpeg is loaded by the helper, never here
   const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return;  // opening it to air will say why
   const Kind kind = sniff(fd);
@@ -172,6 +182,17 @@ void downmix_planar(const float* const* planes, std::size_t offset, std::size_t 
 }
 
 OpenedDecoder open_decoder(const fs::path& file) {
+  auto checked = check_file(file);
+  if (auto* error = std::get_if<ClipError>(&checked)) return std::move(*error);
+  const Kind kind = std::get<Checked>(checked).kind;
+  if (kind != Kind::other && decoding_helper_set()) return open_helper_decoder(file);
+  if (kind != Kind::other) {
+    if (auto opened = open_ffmpeg_decoder(file, kind == Kind::mp4)) return std::move(*opened);
+  }
+  return open_sndfile_decoder(file);
+}
+
+OpenedDecoder open_decoder_here(const fs::path& file) {
   auto checked = check_file(file);
   if (auto* error = std::get_if<ClipError>(&checked)) return std::move(*error);
   const Kind kind = std::get<Checked>(checked).kind;

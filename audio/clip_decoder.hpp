@@ -59,9 +59,19 @@ class ClipDecoder {
 using OpenedDecoder = std::variant<std::unique_ptr<ClipDecoder>, ClipError>;
 
 // Checks the file (found, a regular file, readable, not empty), opens it with the library that
-// decodes its format and checks its shape (channels, sample rate). Thread-safe. Never throws for
-// bad files.
+// decodes its format and checks its shape (channels, sample rate). A clip that needs FFmpeg is
+// decoded by the decoding helper when one is set (loa/decoding_helper.hpp). Thread-safe. Never
+// throws for bad files.
 OpenedDecoder open_decoder(const std::filesystem::path& file);
+// The same, always in this process (the helper's side).
+OpenedDecoder open_decoder_here(const std::filesystem::path& file);
+// Whether `file` is decoded by the helper: one is set and its first bytes say AAC (M4A/MP4 or
+// ADTS). Never throws.
+bool decoded_by_helper(const std::filesystem::path& file);
+
+// The helper (helper_decoder.cpp): whether one is set, and a decoder reading `file` through it.
+bool decoding_helper_set();
+OpenedDecoder open_helper_decoder(const std::filesystem::path& file);
 
 // The two libraries, for open_decoder (the file has been checked).
 OpenedDecoder open_sndfile_decoder(const std::filesystem::path& file);

@@ -263,7 +263,8 @@ ClipError mp4_open_failure(int code) {
 }  // namespace
 
 void prepare_decoder(std::string_view format) {
-  if (format == "M4A" || format == "AAC") quiet_ffmpeg();
+  // With a decoding helper, FFmpeg is loaded there, never here.
+  if ((format == "M4A" || format == "AAC") && !decoding_helper_set()) quiet_ffmpeg();
 }
 
 std::optional<OpenedDecoder> open_ffmpeg_decoder(const fs::path& file, bool container_known) {

@@ -9,6 +9,7 @@
 #include <string>
 #include <system_error>
 #include <variant>
+#include <vector>
 
 #include "clip_decoder.hpp"
 #include "house_import.hpp"
@@ -124,8 +125,18 @@ std::unique_ptr<MonoSource> HouseCache::open(const fs::path& clip, int rate, flo
 
 void HouseCache::prepare(const fs::path& clip, int rate) const noexcept {
   try {
-    if (!copy_of(clip, rate)) detail::prepare_decoder_for(clip);
-  } catch (...) {  // out of memory: the clip loads what it needs when it airs
+    if (folder_.empty() || copy_of(clip, rate)) return;
+    if (!detail::decoded_by_helper(clip)) {
+      detail::prepare_decoder_for(clip);
+      return;
+    }
+    // Imported now, through the helper: on air it is then read from its copy, with no helper
+    // process starting in the middle of a broadcast.
+    auto source = open(clip, rate, 1.0F);
+    std::vector<float> block(8192);
+    while (source->read(block) == block.size()) {
+    }
+  } catch (...) {  // a clip that fails, or out of memory: airing it says why
   }
 }
 

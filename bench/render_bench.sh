@@ -14,8 +14,10 @@
 #   loa_cold   loa render without the loudness cache and the house copies (every clip measured,
 #              decoded, resampled and imported; probes cached: the clips were checked, never aired)
 #   loa_fresh  loa render with an empty state folder (every clip probed and measured first)
-#   base_warm, base_cold  the same with the loa in LOA_BASE (another build, for before and after
-#              in one run), when set
+#   base_fresh, base_cold, base_warm  the same with the loa in LOA_BASE (another build, for
+#              before and after in one run), when set
+# Peak memory twice: ru_maxrss of the command and every process it starts (loa's decoding helper,
+# which decodes AAC clips with FFmpeg's libraries), and loa's own process (VmHWM).
 #   sox        each item through `rate -v` to 48 kHz mono, then joined per zone (and merged)
 #   ffmpeg     one graph: each item through aresample=soxr, concat per zone (and join)
 #   ffmpeg_loudnorm  ffmpeg with loudnorm=I=-16 per zone (LOA_BENCH_LOUDNORM=1 only: ~1 min a run)
@@ -47,11 +49,37 @@ out=bench/out/render.txt
 
 seconds_of() { ffprobe -v error -show_entries format=duration -of csv=p=0 "$1"; }
 
-measure() {  # measure NAME CMD...: prints "seconds max_rss_kb"
+# state_of PID: its State letter (R, S, Z, ...); fails when there is no such process.
+state_of() {
+  local key value
+  { while read -r key value _; do
+      [ "$key" = State: ] && { echo "$value"; return 0; }
+    done <"/proc/$1/status"; } 2>/dev/null
+  return 1
+}
+
+# measure NAME CMD...: prints "seconds max_rss_kb own_kb". max_rss_kb is ru_maxrss as wait4 gives
+# it: the largest of the process and of every process it started (loa's decoding helper, which
+# decodes AAC clips with FFmpeg's libraries); own_kb is the process's own peak (VmHWM, read
+# every 20 ms until it ends).
+measure() {
   local name=$1; shift
-  /usr/bin/time -f "%e %M" -o "$work/$name.time" "$@" >/dev/null 2>"$work/$name.err" || {
-    cat "$work/$name.err" >&2; exit 1; }
-  cat "$work/$name.time"
+  /usr/bin/time -f "%e %M" -o "$work/$name.time" "$@" >/dev/null 2>"$work/$name.err" &
+  local timer=$! pid="" own=0 key value tick state
+  exec {tick}<> <(:)
+  # Until `time` has ended (a zombie still answers kill -0: its State is looked at instead).
+  while state=$(state_of "$timer") && [ "$state" != Z ]; do
+    [ -z "$pid" ] && pid=$(pgrep -P "$timer" | head -1)
+    if [ -n "$pid" ]; then
+      { while read -r key value _; do
+          [ "$key" = VmHWM: ] && own=$value
+        done <"/proc/$pid/status"; } 2>/dev/null || true
+    fi
+    read -rt 0.02 -u "$tick" _ || true
+  done
+  exec {tick}>&-
+  wait "$timer" || { cat "$work/$name.err" >&2; exit 1; }
+  echo "$(cat "$work/$name.time") $own"
 }
 
 # bench_station TITLE: renders $work/station.yaml's hour and the zone lists zone_1.. (arrays of
@@ -62,7 +90,8 @@ bench_station() {
   loa_warm() { measure loa_warm "$loa" render --config "$work/station.yaml" --from $from --to $to --out "$work/loa.wav"; }
   loa_cold() { rm -rf "$work/state/loudness.tsv" "$work/state/house"; measure loa_cold "$loa" render --config "$work/station.yaml" --from $from --to $to --out "$work/loa.wav"; }
   base_warm() { measure base_warm "$LOA_BASE" render --config "$work/station.yaml" --from $from --to $to --out "$work/loa.wav"; }
-  base_cold() { rm -f "$work/state/loudness.tsv"; measure base_cold "$LOA_BASE" render --config "$work/station.yaml" --from $from --to $to --out "$work/loa.wav"; }
+  base_cold() { rm -rf "$work/state/loudness.tsv" "$work/state/house"; measure base_cold "$LOA_BASE" render --config "$work/station.yaml" --from $from --to $to --out "$work/loa.wav"; }
+  base_fresh() { rm -rf "$work/state"; measure base_fresh "$LOA_BASE" render --config "$work/station.yaml" --from $from --to $to --out "$work/loa.wav"; }
   loa_fresh() { rm -rf "$work/state"; measure loa_fresh "$loa" render --config "$work/station.yaml" --from $from --to $to --out "$work/loa.wav"; }
   sox_plain() {
     local script="$work/sox.sh" z i=0 zone_files
@@ -104,13 +133,14 @@ bench_station() {
   }
 
   local tools=(loa_fresh loa_cold loa_warm sox ffmpeg)
-  [ -n "${LOA_BASE:-}" ] && tools+=(base_cold base_warm)
+  [ -n "${LOA_BASE:-}" ] && tools+=(base_fresh base_cold base_warm)
   [ "${LOA_BENCH_LOUDNORM:-}" = 1 ] && tools+=(ffmpeg_loudnorm)
   declare -A results=()
   local same=""
   loa_warm >/dev/null  # fills the caches and the page cache
   for ((run = 0; run < runs; run++)); do
     if [ -n "${LOA_BASE:-}" ]; then
+      results[base_fresh]+="$(base_fresh)|"
       results[base_cold]+="$(base_cold)|"
       results[base_warm]+="$(base_warm)|"
       mv "$work/loa.wav" "$work/base.wav"
@@ -131,11 +161,15 @@ bench_station() {
   {
     echo "$title"
     echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), runs: $runs, load average before: $load_before"
-    printf "%-38s %10s %14s %12s\n" "tool" "median s" "min..max s" "peak MB"
+    printf "%-38s %10s %14s %12s %12s\n" "tool" "median s" "min..max s" "peak MB" "own MB"
     for k in "${tools[@]}"; do
-      printf "%-38s %10s %14s %12s\n" "$k" "$(echo "${results[$k]}" | median 1)" "$(echo "${results[$k]}" | minmax)" \
-        "$(awk -v kb="$(echo "${results[$k]}" | median 2)" 'BEGIN{printf "%.1f", kb/1024}')"
+      local own=-
+      case "$k" in loa_*|base_*) own=$(awk -v kb="$(echo "${results[$k]}" | median 3)" 'BEGIN{printf "%.1f", kb/1024}') ;; esac
+      printf "%-38s %10s %14s %12s %12s\n" "$k" "$(echo "${results[$k]}" | median 1)" "$(echo "${results[$k]}" | minmax)" \
+        "$(awk -v kb="$(echo "${results[$k]}" | median 2)" 'BEGIN{printf "%.1f", kb/1024}')" "$own"
     done
+    echo "peak MB: ru_maxrss, the largest of the command and the processes it starts (loa's decoding"
+    echo "helper for AAC clips); own MB: loa's own process (VmHWM, the render process)"
     local lw lc lf sx ff
     lw=$(echo "${results[loa_warm]}" | median 1); lc=$(echo "${results[loa_cold]}" | median 1)
     lf=$(echo "${results[loa_fresh]}" | median 1)
@@ -143,9 +177,10 @@ bench_station() {
     awk -v lw="$lw" -v lc="$lc" -v lf="$lf" -v sx="$sx" -v ff="$ff" 'BEGIN{
       printf "ratio ffmpeg/loa_warm %.2fx, ffmpeg/loa_cold %.2fx, ffmpeg/loa_fresh %.2fx; sox/loa_warm %.2fx, sox/loa_cold %.2fx, sox/loa_fresh %.2fx\n", ff/lw, ff/lc, ff/lf, sx/lw, sx/lc, sx/lf}'
     if [ -n "${LOA_BASE:-}" ]; then
-      local bw bc; bw=$(echo "${results[base_warm]}" | median 1); bc=$(echo "${results[base_cold]}" | median 1)
-      awk -v lw="$lw" -v lc="$lc" -v bw="$bw" -v bc="$bc" -v ff="$ff" -v sx="$sx" 'BEGIN{
-        printf "before (LOA_BASE): ffmpeg/base_warm %.2fx, ffmpeg/base_cold %.2fx, sox/base_warm %.2fx; base_warm/loa_warm %.2fx, base_cold/loa_cold %.2fx\n", ff/bw, ff/bc, sx/bw, bw/lw, bc/lc}'
+      local bw bc bf; bw=$(echo "${results[base_warm]}" | median 1); bc=$(echo "${results[base_cold]}" | median 1)
+      bf=$(echo "${results[base_fresh]}" | median 1)
+      awk -v lw="$lw" -v lc="$lc" -v lf="$lf" -v bw="$bw" -v bc="$bc" -v bf="$bf" -v ff="$ff" -v sx="$sx" 'BEGIN{
+        printf "before (LOA_BASE): ffmpeg/base_warm %.2fx, ffmpeg/base_cold %.2fx, sox/base_warm %.2fx; base_warm/loa_warm %.2fx, base_cold/loa_cold %.2fx, base_fresh/loa_fresh %.2fx\n", ff/bw, ff/bc, sx/bw, bw/lw, bc/lc, bf/lf}'
       echo "output of loa_warm against base_warm (last run): $same"
     fi
     echo "resamplers: loa soxr HQ (20-bit), sox rate -v (soxr VHQ), ffmpeg aresample=soxr (default precision 20-bit)"
@@ -244,7 +279,7 @@ zones: [{id: z, channel: 1}]
 programmes: [{id: hour, slots: [{at: '06:00', play: [hour.mp3]}]}]
 YAML
 rm -rf "$work/state-hour"
-read -r secs kb < <(measure mp3_render "$loa" render --config "$work/hour.yaml" \
+read -r secs kb _ < <(measure mp3_render "$loa" render --config "$work/hour.yaml" \
   --from 2026-12-01T06:00Z --to 2026-12-01T07:00Z --out "$work/hour.wav")
 printf "%-38s %10s s %12.1f MB peak\n" "loa render, one-hour MP3" "$secs" "$(awk -v k="$kb" 'BEGIN{print k/1024}')" | tee -a "$out"
 if scripts/jack-dummy.sh status >/dev/null 2>&1; then

@@ -35,19 +35,18 @@ bool valid_name(std::string_view name) {
 constexpr long kMinPassword = 10;
 
 void check_password(std::string_view password) {
-  if (password.empty()) throw std::invalid_argument("the password is empty; give one");
+  if (password.empty()) throw InvalidAccount(Message{"user.password.empty"});
   // Characters, not bytes: "mật khẩu" is as strong as it looks. Ten, because the control page
   // can put anything on every loudspeaker of the commune.
   const auto characters = std::count_if(password.begin(), password.end(), [](char c) {
     return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
   });
   if (characters < kMinPassword) {
-    throw std::invalid_argument(
-        "the password has " + std::to_string(characters) + " characters; choose one of at least " +
-        std::to_string(kMinPassword) + " (a few words are easy to remember and hard to guess)");
+    throw InvalidAccount(
+        Message{"user.password.too_short", {{"characters", characters}, {"min", kMinPassword}}});
   }
   if (password.size() > kMaxPassword) {
-    throw std::invalid_argument("the password is longer than 1024 bytes; choose a shorter one");
+    throw InvalidAccount(Message{"user.password.too_long"});
   }
 }
 
@@ -78,7 +77,7 @@ std::string joined(const std::vector<std::string>& zones) {
   std::string out;
   for (const auto& z : zones) {
     if (z.empty() || z.find(',') != std::string::npos) {
-      throw std::invalid_argument("the zone id '" + z + "' is not valid");
+      throw InvalidAccount(Message{"user.zone_invalid", {{"zone", z}}});
     }
     out += (out.empty() ? "" : ",") + z;
   }
@@ -116,9 +115,7 @@ void create_private_file(const std::filesystem::path& file) {
 
 void check_account_name(std::string_view name) {
   if (valid_name(name)) return;
-  throw std::invalid_argument("the user name '" + std::string(name) +
-                              "' is not valid: use 1 to 64 letters (a-z, A-Z), digits, '.', '_' "
-                              "or '-', starting with a letter or digit");
+  throw InvalidAccount(Message{"user.name_invalid", {{"name", name}}});
 }
 
 std::string_view role_name(Role r) {
@@ -189,9 +186,7 @@ void AccountStore::add(const Account& account, std::string_view password, bool r
   check_password(password);
   const std::string zones = joined(account.zones);
   const std::string_view role = role_name(account.role);
-  auto exists = [&] {
-    return std::invalid_argument("user '" + account.name + "' exists; use --replace to change it");
-  };
+  auto exists = [&] { return InvalidAccount(Message{"user.exists", {{"name", account.name}}}); };
   // Refused before hashing, which takes a good part of a second; checked again when writing.
   if (!replace && find(account.name)) throw exists();
   const std::string hash = hash_password(password);

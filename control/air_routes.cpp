@@ -27,11 +27,11 @@ void add_air_routes(ControlServer::Context& c) {
     std::string what;  // for the journal's actions
     if (body.contains("programme")) {
       // A programme prepared for it (on_demand: true): its own play list, chime and priority.
-      if (!body["programme"].is_string()) throw BadRequest("programme must be a programme id");
+      if (!body["programme"].is_string()) throw BadRequest(Message{"play_now.programme_not_id"});
       const std::string id = body["programme"].get<std::string>();
       const Programme* p = station.programme(id);
       if (p == nullptr || !p->on_demand) {
-        reply_error(res, 404, "no on-demand programme '" + id + "' (GET /api/programmes)");
+        reply_error(res, 404, Message{"play_now.no_programme", {{"id", id}}});
         return;
       }
       const bool all = !body.contains("zones") || body["zones"] == "all";
@@ -40,14 +40,14 @@ void add_air_routes(ControlServer::Context& c) {
       if (!all && zones == 0) return;
       if (zones == 0) {
         reply_error(res, 403,
-                    "your account may not use the zones of programme '" + id + "' (" +
-                        settings.zone_names(p->zones) + ")");
+                    Message{"play_now.programme_zones_not_yours",
+                            {{"id", id}, {"zones", settings.zone_names(p->zones)}}});
         return;
       }
       if ((zones & ~p->zones) != 0) {
         reply_error(res, 422,
-                    "programme '" + id + "' airs on " + settings.zone_names(p->zones) +
-                        " only; choose among them");
+                    Message{"play_now.programme_zones_only",
+                            {{"id", id}, {"zones", settings.zone_names(p->zones)}}});
         return;
       }
       priority = p->priority;
@@ -55,18 +55,17 @@ void add_air_routes(ControlServer::Context& c) {
       what = "programme " + id;
     } else {
       if (!body.contains("clips") || !body["clips"].is_array() || body["clips"].empty()) {
-        throw BadRequest(
-            "clips must be a list of clip names, e.g. [\"canh-bao-lu.mp3\"], or programme an "
-            "on-demand programme's id");
+        throw BadRequest(Message{"play_now.clips_missing"});
       }
-      if (body["clips"].size() > kMaxClips) throw BadRequest("at most 50 clips at a time");
+      if (body["clips"].size() > kMaxClips) {
+        throw BadRequest(Message{"play_now.too_many_clips", {{"max", kMaxClips}}});
+      }
       std::vector<std::filesystem::path> files;
       std::vector<std::string> names;
       for (const auto& n : body["clips"]) {
-        if (!n.is_string()) throw BadRequest("clips must be a list of clip names");
+        if (!n.is_string()) throw BadRequest(Message{"play_now.clips_not_names"});
         const auto file = clip_file(settings.clips, n.get<std::string>());
-        if (!file)
-          throw BadRequest("no clip named '" + n.get<std::string>() + "' (GET /api/clips)");
+        if (!file) throw BadRequest(Message{"play_now.no_clip", {{"name", n.get<std::string>()}}});
         files.push_back(*file);
         names.push_back(n.get<std::string>());
       }
@@ -76,7 +75,7 @@ void add_air_routes(ControlServer::Context& c) {
       try {
         adhoc = play_now_station(station, files, names, zones, priority);
       } catch (const std::invalid_argument& e) {
-        reply_error(res, 422, e.what());
+        reply_error(res, 422, Message{"play_now.refused", {{"reason", e.what()}}});
         return;
       }
       for (const auto& n : names) what += (what.empty() ? "" : ", ") + n;
@@ -87,7 +86,7 @@ void add_air_routes(ControlServer::Context& c) {
     if (!c.queue.call(
             [shared, scheduled](AirControl& air) { *scheduled = air.play_now(std::move(*shared)); },
             std::chrono::seconds(5), error)) {
-      reply_error(res, 503, error);
+      reply_error(res, 503, engine_failure(error));
       return;
     }
     const std::string klass(priority_class(priority));
@@ -114,7 +113,7 @@ void add_air_routes(ControlServer::Context& c) {
         if (!c.queue.call(
                 [zones, stopped, reason](AirControl& air) { *stopped = air.stop(zones, reason); },
                 std::chrono::seconds(5), error)) {
-          reply_error(res, 503, error);
+          reply_error(res, 503, engine_failure(error));
           return;
         }
         c.record(caller, "stop on " + settings.zone_names(zones));

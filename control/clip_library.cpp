@@ -30,7 +30,6 @@ constexpr std::size_t kMaxNameBytes = 120;
 constexpr std::array<std::string_view, 7> kExtensions = {".wav", ".flac", ".ogg", ".opus",
                                                          ".mp3", ".m4a",  ".aac"};
 constexpr std::string_view kExample = "canh-bao-lu.mp3";
-constexpr std::string_view kAllowed = "use letters, digits, spaces, '.', '-' and '_'";
 
 char ascii_lower(char c) {
   return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
@@ -144,43 +143,30 @@ std::string code_point_text(char32_t code) {
   return text.data();
 }
 
-std::string refused_character(std::string_view bytes, char32_t code) {
+// The messages name kAllowed and kExample in their templates (clip.name.*).
+Message refused_character(std::string_view bytes, char32_t code) {
   std::string shown = code_point_text(code);
   if (unicode().graphic(code)) shown = "'" + std::string(bytes) + "' (" + shown + ")";
-  return "a clip name may not contain " + shown + "; " + std::string(kAllowed) + ", as in " +
-         std::string(kExample);
+  return Message{"clip.name.character", {{"shown", shown}}};
 }
 
-// Why `name` (already trimmed) holds a character that is not allowed, or "".
-std::string character_problem(std::string_view name) {
+// Why `name` (already trimmed) holds a character that is not allowed, or a message without code.
+Message character_problem(std::string_view name) {
   // The characters with a meaning of their own first: their messages say more.
-  if (name.find('\0') != std::string_view::npos) {
-    return "a clip name may not contain a NUL character; use a plain file name such as " +
-           std::string(kExample);
-  }
+  if (name.find('\0') != std::string_view::npos) return Message{"clip.name.nul"};
   for (const char c : {'/', '\\'}) {
     if (name.find(c) != std::string_view::npos) {
-      return "a clip name may not contain '" + std::string(1, c) +
-             "'; use a plain file name such as " + std::string(kExample);
+      return Message{"clip.name.separator", {{"character", std::string(1, c)}}};
     }
   }
   if (std::ranges::any_of(name, [](char c) {
         const auto byte = static_cast<unsigned char>(c);
         return byte < 0x20 || byte == 0x7F;
       })) {
-    return "a clip name may not contain control characters (tabs, line breaks); use a plain file "
-           "name such as " +
-           std::string(kExample);
+    return Message{"clip.name.control"};
   }
-  if (name.front() == '.') {
-    return "a clip name may not start with '.' (such files are hidden); use a plain file name "
-           "such as " +
-           std::string(kExample);
-  }
-  if (!valid_utf8(name)) {
-    return "the clip name is not valid UTF-8 text; rename the file (for example " +
-           std::string(kExample) + ") and upload it again";
-  }
+  if (name.front() == '.') return Message{"clip.name.hidden"};
+  if (!valid_utf8(name)) return Message{"clip.name.not_utf8"};
   bool after_letter = false;
   for (std::string_view rest = name; !rest.empty();) {
     const auto [code, length] = *decode_utf8(rest);
@@ -199,14 +185,12 @@ std::string character_problem(std::string_view name) {
       continue;
     }
     if (latin_combining_accent(code)) {  // left over after composing: no letter takes it
-      return "the clip name has an accent (" + code_point_text(code) +
-             ") that does not go with the letter before it; type the name again, e.g. Cảnh báo "
-             "lũ.mp3";
+      return Message{"clip.name.stray_accent", {{"code_point", code_point_text(code)}}};
     }
     if (after_letter && unicode().mark(code) && !variation_selector(code)) continue;
     return refused_character(bytes, code);
   }
-  return "";
+  return Message{};
 }
 
 std::string size_text(std::uintmax_t bytes) {
@@ -353,17 +337,21 @@ void sync_folder(const fs::path& folder) {
   ::close(fd);
 }
 
-UploadResult refuse(UploadResult result, UploadOutcome outcome, std::string message) {
+UploadResult refuse(UploadResult result, UploadOutcome outcome, Message message) {
   result.outcome = outcome;
-  result.message = std::move(message);
+  result.message = message.text();
+  result.error = std::move(message);
   return result;
 }
 
-std::string too_large_message(const std::string& quoted, std::uintmax_t bytes,
-                              std::uintmax_t max_bytes) {
-  return "the clip " + quoted + " is " + (bytes > max_bytes ? size_text(bytes) : "larger") +
-         ", more than the " + size_text(max_bytes) +
-         " allowed; shorten it or export it at a lower bit rate (as MP3 or Ogg)";
+Message too_large_message(const std::string& quoted, std::uintmax_t bytes,
+                          std::uintmax_t max_bytes) {
+  if (bytes > max_bytes) {
+    return Message{"clip.upload.too_large",
+                   {{"name", quoted}, {"size", size_text(bytes)}, {"max", size_text(max_bytes)}}};
+  }
+  return Message{"clip.upload.too_large_unknown",
+                 {{"name", quoted}, {"max", size_text(max_bytes)}}};
 }
 
 }  // namespace
@@ -379,20 +367,18 @@ struct ClipUpload::Impl {
   UploadFile file;
   bool failed = false;
 
-  void fail(UploadOutcome outcome, std::string message) {
+  void fail(UploadOutcome outcome, Message message) {
     failed = true;
     result = refuse(std::move(result), outcome, std::move(message));
   }
-  std::string exists_message() const {
-    return "a clip named " + quoted + " already exists; choose another name, or replace it";
-  }
+  Message exists_message() const { return Message{"clip.upload.exists", {{"name", quoted}}}; }
   void start(std::string_view name);
   void append(std::string_view bytes);
   void finish();
 };
 
 void ClipUpload::Impl::start(std::string_view name) {
-  std::string why;
+  Message why;
   auto cleaned = clean_clip_name(name, why);
   if (!cleaned) return fail(UploadOutcome::bad_name, std::move(why));
   result.name = *cleaned;
@@ -401,7 +387,8 @@ void ClipUpload::Impl::start(std::string_view name) {
   fs::create_directories(folder, ec);
   if (ec) {
     return fail(UploadOutcome::failed,
-                "cannot create the clips folder: " + cannot_write_advice(folder, ec.value()));
+                Message{"clip.upload.cannot_create_folder",
+                        {{"advice", cannot_write_message(folder, ec.value())}}});
   }
   // The same name written decomposed by hand (from a Mac) is the same clip to an operator.
   if (!replace && exists_no_follow(file_on_disk(folder / result.name))) {
@@ -409,8 +396,8 @@ void ClipUpload::Impl::start(std::string_view name) {
   }
   extension = *clip_extension(result.name);
   if (const int error = file.create(folder, extension); error != 0) {
-    return fail(UploadOutcome::failed,
-                "cannot write to the clips folder: " + cannot_write_advice(folder, error));
+    return fail(UploadOutcome::failed, Message{"clip.upload.cannot_write",
+                                               {{"advice", cannot_write_message(folder, error)}}});
   }
 }
 
@@ -419,36 +406,36 @@ void ClipUpload::Impl::append(std::string_view bytes) {
   if (written > max_bytes)
     return fail(UploadOutcome::too_large, too_large_message(quoted, 0, max_bytes));
   if (const int error = file.write(bytes); error != 0) {
-    return fail(UploadOutcome::failed, "cannot save the clip " + quoted + ": " + errno_text(error) +
-                                           "; make room on the disk and upload it again");
+    return fail(UploadOutcome::failed,
+                Message{"clip.upload.disk", {{"name", quoted}, {"reason", errno_text(error)}}});
   }
 }
 
 void ClipUpload::Impl::finish() {
   if (const int error = file.finish_writing(); error != 0) {
-    return fail(UploadOutcome::failed, "cannot save the clip " + quoted + ": " + errno_text(error) +
-                                           "; make room on the disk and upload it again");
+    return fail(UploadOutcome::failed,
+                Message{"clip.upload.disk", {{"name", quoted}, {"reason", errno_text(error)}}});
   }
   const ProbeResult probed = probe_clip(file.path());
   if (const auto* error = std::get_if<ClipError>(&probed)) {
     // Our own fresh file unreadable says nothing of the upload: a fault of this computer.
     if (error->reason.starts_with("cannot read")) {
-      return fail(UploadOutcome::failed, "cannot check the clip " + quoted + ": " + error->reason);
+      return fail(UploadOutcome::failed, Message{"clip.upload.cannot_check",
+                                                 {{"name", quoted}, {"reason", error->reason}}});
     }
     return fail(UploadOutcome::undecodable,
-                "the clip " + quoted + " cannot be played: " + error->reason +
-                    "; check it plays on a computer, or export it again as WAV, FLAC, Ogg or "
-                    "MP3, and upload it again");
+                Message{"clip.upload.unplayable", {{"name", quoted}, {"reason", error->reason}}});
   }
   const ClipInfo& info = std::get<ClipInfo>(probed);
   // A name that says another format misleads players, the page's preview (served by extension)
   // and whoever copies the file on.
   if (const auto fits = extension_for(info.format, extension); !fits.empty()) {
     const std::string stem = result.name.substr(0, result.name.size() - extension.size());
-    return fail(UploadOutcome::undecodable,
-                "the clip " + quoted + " is " + info.format + " audio, but its name ends in " +
-                    std::string(extension) + ": name it '" + stem + std::string(fits) +
-                    "' (or export it again in the format its name says) and upload it again");
+    return fail(UploadOutcome::undecodable, Message{"clip.upload.wrong_extension",
+                                                    {{"name", quoted},
+                                                     {"format", info.format},
+                                                     {"extension", std::string(extension)},
+                                                     {"fits", stem + std::string(fits)}}});
   }
   const double duration = seconds_of(info);
 
@@ -457,9 +444,10 @@ void ClipUpload::Impl::finish() {
     case Moved::exists:
       return fail(UploadOutcome::exists, exists_message());
     case Moved::failed:
-      return fail(UploadOutcome::failed,
-                  "cannot put the clip " + quoted +
-                      " in the clips folder: " + cannot_write_advice(folder, moved.error));
+      return fail(
+          UploadOutcome::failed,
+          Message{"clip.upload.cannot_place",
+                  {{"name", quoted}, {"advice", cannot_write_message(folder, moved.error)}}});
     case Moved::added:
     case Moved::replaced:
       break;
@@ -509,12 +497,12 @@ void ClipUpload::guarded(Step step) noexcept {
     step();
   } catch (const std::exception& e) {
     impl_->failed = true;
-    impl_->result.outcome = UploadOutcome::failed;
-    impl_->result.message = std::string("cannot save the clip: ") + e.what();
+    impl_->result = refuse(std::move(impl_->result), UploadOutcome::failed,
+                           Message{"clip.upload.failed", {{"detail", e.what()}}});
   } catch (...) {
     impl_->failed = true;
-    impl_->result.outcome = UploadOutcome::failed;
-    impl_->result.message = "cannot save the clip";
+    impl_->result = refuse(std::move(impl_->result), UploadOutcome::failed,
+                           Message{"clip.upload.failed_plain"});
   }
 }
 
@@ -551,10 +539,17 @@ std::optional<LibraryClip> listed_clip(const fs::path& folder, const fs::path& f
 }  // namespace
 
 std::optional<std::string> clean_clip_name(std::string_view name, std::string& why) {
-  why.clear();
+  Message message;
+  auto cleaned = clean_clip_name(name, message);
+  why = cleaned ? std::string() : message.text();
+  return cleaned;
+}
+
+std::optional<std::string> clean_clip_name(std::string_view name, Message& why) {
+  why = Message{};
   const auto first = name.find_first_not_of(' ');
   if (first == std::string_view::npos) {
-    why = "a clip needs a name, such as " + std::string(kExample);
+    why = Message{"clip.name.empty"};
     return std::nullopt;
   }
   // Composed (NFC), as programmes are typed: a Mac sends "Cảnh" as "Ca" + U+0309 + "nh", which
@@ -562,15 +557,13 @@ std::optional<std::string> clean_clip_name(std::string_view name, std::string& w
   const std::string composed = to_nfc(name.substr(first, name.find_last_not_of(' ') - first + 1));
   name = composed;
   if (name.size() > kMaxNameBytes) {
-    why = "the clip name is " + std::to_string(name.size()) +
-          " bytes long; shorten it to at most 120 (a letter with an accent counts 2 or 3)";
+    why = Message{"clip.name.too_long", {{"bytes", name.size()}}};
     return std::nullopt;
   }
-  if (why = character_problem(name); !why.empty()) return std::nullopt;
+  if (why = character_problem(name); !why.code.empty()) return std::nullopt;
   const auto extension = clip_extension(name);
   if (!extension) {
-    why = "a clip name must end in .wav, .flac, .ogg, .opus, .mp3, .m4a or .aac, as in " +
-          std::string(kExample);
+    why = Message{"clip.name.extension"};
     return std::nullopt;
   }
   std::string cleaned(name.substr(0, name.size() - extension->size()));
@@ -641,7 +634,7 @@ UploadResult install_clip(const std::filesystem::path& folder, std::string_view 
                           std::string_view bytes, bool replace, std::uintmax_t max_bytes) {
   if (bytes.size() > max_bytes) {
     // Before anything is written; a bad name is the first thing to say.
-    std::string why;
+    Message why;
     UploadResult result;
     const auto cleaned = clean_clip_name(name, why);
     if (!cleaned) return refuse(std::move(result), UploadOutcome::bad_name, std::move(why));

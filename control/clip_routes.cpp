@@ -112,17 +112,17 @@ void add_clip_routes(ControlServer::Context& c) {
           return received <= c.options.max_upload;
         });
         if (!named) {
-          reply_error(res, 400, "give the clip's name: POST /api/clips?name=canh-bao-lu.mp3");
+          reply_error(res, 400, Message{"clip.upload.no_name"});
           return;
         }
         if (!whole && !upload.failed()) {
-          reply_error(res, 400, "the upload was cut short; send the file again");
+          reply_error(res, 400, Message{"clip.upload.cut_short"});
           return;
         }
         const UploadResult r = upload.failed() ? upload.result() : upload.finish();
         const int status = status_of(r.outcome);
         if (status != 201) {
-          reply_error(res, status, r.message);
+          reply_error(res, status, r.error);
           return;
         }
         c.record(caller, std::string(r.outcome == UploadOutcome::replaced ? "replaced" : "added") +
@@ -174,15 +174,15 @@ void add_clip_routes(ControlServer::Context& c) {
     if (!users.empty()) {
       std::string list;
       for (const auto& u : users) list += (list.empty() ? "" : ", ") + u;
-      reply_json(res, 409,
-                 {{"error", "clip '" + name + "' is used by " + list +
-                                "; take it out of them first (nothing was deleted)"},
-                  {"used_by", users}});
+      nlohmann::json j = error_json(Message{"clip.in_use", {{"name", name}, {"users", list}}});
+      j["used_by"] = users;
+      reply_json(res, 409, j);
       return;
     }
     std::error_code ec;
     if (!std::filesystem::remove(*file, ec) || ec) {
-      reply_error(res, 500, "cannot delete clip '" + name + "': " + ec.message());
+      reply_error(res, 500,
+                  Message{"clip.delete_failed", {{"name", name}, {"reason", ec.message()}}});
       return;
     }
     c.record(caller, "deleted clip " + name);

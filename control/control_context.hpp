@@ -70,15 +70,23 @@ bool foreign_origin(const httplib::Request& req);
 
 // Answers.
 void reply_json(httplib::Response& res, int status, const nlohmann::json& body);
-void reply_error(httplib::Response& res, int status, const std::string& message);
 // {"error": the English text, "code": ..., "params": {...}} (docs/api.md, "Messages").
 void reply_error(httplib::Response& res, int status, const Message& message);
 // The fields "error", "code" and "params" of `message`, to add others to.
 nlohmann::json error_json(const Message& message);
-// The JSON body of a request; throws BadRequest when it is not a JSON object.
+// A request the route cannot take: answered 400 with its message (by the route's guard).
 struct BadRequest : std::runtime_error {
-  using std::runtime_error::runtime_error;
+  explicit BadRequest(Message m) : std::runtime_error(m.text()), message(std::move(m)) {}
+  Message message;
 };
+// A failure of this computer (a folder not writable): answered 500 with its message.
+struct CodedFailure : std::runtime_error {
+  explicit CodedFailure(Message m) : std::runtime_error(m.text()), message(std::move(m)) {}
+  Message message;
+};
+// The engine's queue did not run a call: its timeout or what the call threw, as a message.
+Message engine_failure(const std::string& error);
+// The JSON body of a request; throws BadRequest when it is not a JSON object.
 nlohmann::json json_body(const httplib::Request& req);
 // Zone ids (array of strings, or "all") of `settings`; throws BadRequest naming an unknown one.
 ZoneSet zones_of(const nlohmann::json& ids, const StationSettings& settings);

@@ -123,8 +123,10 @@ void reply_json(httplib::Response& res, int status, const nlohmann::json& body) 
                   "application/json; charset=utf-8");
 }
 
-void reply_error(httplib::Response& res, int status, const std::string& message) {
-  reply_json(res, status, {{"error", message}});
+Message engine_failure(const std::string& error) {
+  // AirControlQueue::call's words when the engine did not run the call in time.
+  if (error == Message{"air.engine_timeout"}.text()) return Message{"air.engine_timeout"};
+  return Message{"air.engine_failed", {{"reason", error}}};
 }
 
 nlohmann::json error_json(const Message& message) {
@@ -139,24 +141,25 @@ void reply_error(httplib::Response& res, int status, const Message& message) {
 nlohmann::json json_body(const httplib::Request& req) {
   if (req.body.empty()) return nlohmann::json::object();
   nlohmann::json j = nlohmann::json::parse(req.body, nullptr, false);
-  if (j.is_discarded()) throw BadRequest("the request body is not valid JSON");
-  if (!j.is_object()) throw BadRequest("the request body must be a JSON object ({...})");
+  if (j.is_discarded()) throw BadRequest(Message{"api.body.not_json"});
+  if (!j.is_object()) throw BadRequest(Message{"api.body.not_object"});
   return j;
 }
 
 ZoneSet zones_of(const nlohmann::json& ids, const StationSettings& settings) {
   if (ids.is_string() && ids.get<std::string>() == "all") return settings.all_zones();
-  if (!ids.is_array()) throw BadRequest("zones must be a list of zone ids, or \"all\"");
+  if (!ids.is_array()) throw BadRequest(Message{"api.zones.not_list"});
   ZoneSet set = 0;
   for (const auto& id : ids) {
-    if (!id.is_string()) throw BadRequest("zones must be a list of zone ids, or \"all\"");
+    if (!id.is_string()) throw BadRequest(Message{"api.zones.not_list"});
     const int i = settings.zone_index(id.get<std::string>());
     if (i < 0) {
       std::string known;
       for (const auto& z : settings.zone_ids()) known += (known.empty() ? "" : ", ") + z;
-      throw BadRequest("unknown zone '" + id.get<std::string>() + "'" +
-                       settings.zone_suggestion(id.get<std::string>()) + "; the zones are " +
-                       known);
+      MessageParam suggestion = settings.zone_hint(id.get<std::string>());
+      suggestion.name = "suggestion";
+      throw BadRequest(Message{"api.zones.unknown",
+                               {{"zone", id.get<std::string>()}, suggestion, {"known", known}}});
     }
     set |= ZoneSet{1} << static_cast<unsigned>(i);
   }
@@ -239,12 +242,15 @@ void answer(const httplib::Request& req, httplib::Response& res, Run run) {
   try {
     run();
   } catch (const BadRequest& e) {
-    reply_error(res, 400, e.what());
+    reply_error(res, 400, e.message);
   } catch (const nlohmann::json::exception& e) {
-    reply_error(res, 400, std::string("malformed request: ") + e.what());
+    reply_error(res, 400, Message{"api.malformed", {{"detail", e.what()}}});
+  } catch (const CodedFailure& e) {
+    log_error(std::string("control: ") + req.method + " " + req.path + ": " + e.what());
+    reply_error(res, 500, e.message);
   } catch (const std::exception& e) {
     log_error(std::string("control: ") + req.method + " " + req.path + ": " + e.what());
-    reply_error(res, 500, e.what());
+    reply_error(res, 500, Message{"api.failed", {{"detail", e.what()}}});
   }
 }
 
@@ -341,9 +347,11 @@ std::string ControlServer::start() {
     const std::uintmax_t limit = upload ? c.options.max_upload : kMaxSmallBody;
     if (req.get_header_value_count("Content-Length") > 0 &&
         std::strtoull(req.get_header_value("Content-Length").c_str(), nullptr, 10) > limit) {
-      reply_error(res, 413,
-                  upload ? "the file is too large (loa run --max-upload-mb sets the limit)"
-                         : "the request is too large");
+      if (upload) {
+        reply_error(res, 413, Message{"api.too_large.upload"});
+      } else {
+        reply_error(res, 413, Message{"api.too_large"});
+      }
       return httplib::Server::HandlerResponse::Handled;
     }
     return httplib::Server::HandlerResponse::Unhandled;
@@ -361,11 +369,11 @@ std::string ControlServer::start() {
   s.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return;
     if (res.status == 413) {
-      reply_error(res, 413, "the file is too large (loa run --max-upload-mb sets the limit)");
+      reply_error(res, 413, Message{"api.too_large.upload"});
     } else if (res.status == 404) {
-      reply_error(res, 404, "no such page: " + req.path);
+      reply_error(res, 404, Message{"api.no_such_page", {{"path", req.path}}});
     } else if (res.status == 400) {
-      reply_error(res, 400, "malformed request");
+      reply_error(res, 400, Message{"api.malformed_request"});
     }
   });
   s.set_exception_handler(
@@ -378,7 +386,7 @@ std::string ControlServer::start() {
         } catch (...) {
         }
         log_error("control: " + req.method + " " + req.path + ": " + what);
-        reply_error(res, 500, what);
+        reply_error(res, 500, Message{"api.failed", {{"detail", what}}});
       });
 
   add_session_routes(c);

@@ -62,7 +62,7 @@ std::string read_voice(const nlohmann::json& speech, SpeechVoice& voice) {
 bool read_notice_text(const nlohmann::json& body, const StationSettings& s, Notice& n,
                       httplib::Response& res) {
   if (!body.contains("text") || !body["text"].is_string()) {
-    reply_error(res, 422, "text must be the notice to read, as a string");
+    reply_error(res, 422, Message{"notice.text_missing"});
     return false;
   }
   n.text = body["text"].get<std::string>();
@@ -74,7 +74,7 @@ bool read_notice_text(const nlohmann::json& body, const StationSettings& s, Noti
   }
   if (why.empty()) why = spoken_text_problem(n.text, n.voice);
   if (!why.empty()) {
-    reply_error(res, 422, why + "; nothing was changed");
+    reply_error(res, 422, Message{"notice.text_refused", {{"reason", why}}});
     return false;
   }
   return true;
@@ -88,7 +88,7 @@ bool speak(const StationSettings& s, const Notice& n, std::filesystem::path& fil
   file = speech_clip_file(s.state, n.text, p);
   bool synthesized = false;
   if (const std::string why = ensure_speech_clip(file, n.text, p, synthesized); !why.empty()) {
-    reply_error(res, 422, "cannot speak the notice: " + why);
+    reply_error(res, 422, Message{"notice.cannot_speak", {{"reason", why}}});
     return false;
   }
   return true;
@@ -102,13 +102,11 @@ bool read_audience(const nlohmann::json& body, const Caller& caller, const Stati
     if (n.zones == 0) return false;
     n.priority = requested_priority(body);
   } catch (const BadRequest& e) {
-    reply_error(res, 422, std::string(e.what()) + "; nothing was changed");
+    reply_error(res, 422, Message{"notice.audience_refused", {{"reason", e.message}}});
     return false;
   }
   if (n.priority >= kEmergency && caller.account.role != Role::admin) {
-    reply_error(res, 403,
-                "only an admin may air a notice at emergency priority (it cuts in on every "
-                "broadcast); choose normal or high, or ask an admin");
+    reply_error(res, 403, Message{"notice.emergency_admin_only"});
     return false;
   }
   return true;
@@ -130,7 +128,7 @@ void air_now(ControlServer::Context& c, const Caller& caller, const Station& sta
     adhoc = std::make_shared<AirStation>(
         play_now_station(station, {file}, {say_item_name(n.text)}, n.zones, n.priority));
   } catch (const std::invalid_argument& e) {
-    reply_error(res, 422, e.what());
+    reply_error(res, 422, Message{"play_now.refused", {{"reason", e.what()}}});
     return;
   }
   auto scheduled = std::make_shared<UtcTime>();
@@ -138,7 +136,7 @@ void air_now(ControlServer::Context& c, const Caller& caller, const Station& sta
   if (!c.queue.call(
           [adhoc, scheduled](AirControl& air) { *scheduled = air.play_now(std::move(*adhoc)); },
           std::chrono::seconds(5), error)) {
-    reply_error(res, 503, error);
+    reply_error(res, 503, engine_failure(error));
     return;
   }
   c.record(caller, "play now " + journal_text(n, s));
@@ -159,17 +157,14 @@ void air_at(ControlServer::Context& c, const Caller& caller, const Station& stat
     const std::string name = k == 1 ? base : base + "-" + std::to_string(k);
     file = programme_file(s, name);
     if (!file) {
-      reply_error(res, 409,
-                  "the station file includes no programmes folder (e.g. include: "
-                  "[programmes/*.yaml]); add one to schedule notices");
+      reply_error(res, 409, Message{"notice.no_programmes_folder"});
       return;
     }
     std::error_code ec;
     if (!std::filesystem::exists(*file, ec) && station.programme(name) == nullptr) id = name;
   }
   if (id.empty()) {
-    reply_error(res, 409,
-                "too many notices at " + format_time_of_day(at.time) + "; choose another minute");
+    reply_error(res, 409, Message{"notice.too_many", {{"time", format_time_of_day(at.time)}}});
     return;
   }
   const std::string text = notice_programme_yaml(n, id, at, s, caller.who());
@@ -190,25 +185,25 @@ void air_at(ControlServer::Context& c, const Caller& caller, const Station& stat
 }  // namespace
 
 void add_notice_routes(ControlServer::Context& c) {
-  c.server->Post("/api/notice/preview",
-                 c.guard(Role::operator_, [&c](const httplib::Request& req, httplib::Response& res,
-                                               const Caller&) {
-                   const nlohmann::json body = json_body(req);
-                   const auto snapshot = c.snapshot();
-                   const StationSettings& s = snapshot->air->station->settings;
-                   Notice n;
-                   if (!read_notice_text(body, s, n, res)) return;
-                   std::filesystem::path file;
-                   if (!speak(s, n, file, res)) return;
-                   std::ifstream in(file, std::ios::binary);
-                   std::ostringstream wav;
-                   wav << in.rdbuf();
-                   if (!in) {
-                     reply_error(res, 500, "cannot read the spoken notice " + file.string());
-                     return;
-                   }
-                   res.set_content(wav.str(), "audio/wav");
-                 }));
+  c.server->Post(
+      "/api/notice/preview", c.guard(Role::operator_, [&c](const httplib::Request& req,
+                                                           httplib::Response& res, const Caller&) {
+        const nlohmann::json body = json_body(req);
+        const auto snapshot = c.snapshot();
+        const StationSettings& s = snapshot->air->station->settings;
+        Notice n;
+        if (!read_notice_text(body, s, n, res)) return;
+        std::filesystem::path file;
+        if (!speak(s, n, file, res)) return;
+        std::ifstream in(file, std::ios::binary);
+        std::ostringstream wav;
+        wav << in.rdbuf();
+        if (!in) {
+          reply_error(res, 500, Message{"notice.cannot_read", {{"file", file.string()}}});
+          return;
+        }
+        res.set_content(wav.str(), "audio/wav");
+      }));
 
   c.server->Post("/api/notice",
                  c.guard(Role::operator_, [&c](const httplib::Request& req, httplib::Response& res,
@@ -228,10 +223,12 @@ void add_notice_routes(ControlServer::Context& c) {
                                        ? parse_notice_time(body["at"].get<std::string>(),
                                                            wall_now(), station.settings.zone, why)
                                        : std::nullopt;
+                   if (!at && why.empty()) {
+                     reply_error(res, 422, Message{"notice.time_missing"});
+                     return;
+                   }
                    if (!at) {
-                     reply_error(res, 422,
-                                 (why.empty() ? "at must be a time such as \"17:30\"" : why) +
-                                     "; nothing was changed");
+                     reply_error(res, 422, Message{"notice.time_refused", {{"reason", why}}});
                      return;
                    }
                    air_at(c, caller, station, n, *at, res);

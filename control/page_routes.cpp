@@ -12,7 +12,7 @@ void add_page_routes(ControlServer::Context& c) {
     return [name](const httplib::Request&, httplib::Response& res) {
       const auto asset = web_asset(name);
       if (!asset) {
-        reply_error(res, 404, "the page is missing from this build");
+        reply_error(res, 404, Message{"api.page_missing"});
         return;
       }
       res.set_content(asset->body.data(), asset->body.size(), std::string(asset->content_type));

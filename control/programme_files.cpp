@@ -71,8 +71,9 @@ void write_atomically(const std::filesystem::path& file, const std::string& text
   std::string tmp = (file.parent_path() / ("." + file.filename().string() + ".XXXXXX")).string();
   const int fd = ::mkstemp(tmp.data());
   if (fd < 0) {
-    throw std::runtime_error("cannot save " + file.filename().string() + ": " +
-                             cannot_write_advice(file.parent_path(), errno));
+    throw CodedFailure(Message{"programme.file.cannot_save",
+                               {{"name", file.filename().string()},
+                                {"advice", cannot_write_message(file.parent_path(), errno)}}});
   }
   bool ok = ::fchmod(fd, 0644) == 0;
   std::size_t done = 0;
@@ -86,18 +87,21 @@ void write_atomically(const std::filesystem::path& file, const std::string& text
   if (!ok || std::rename(tmp.c_str(), file.c_str()) != 0) {
     const int error = errno;
     ::unlink(tmp.c_str());
-    throw std::runtime_error("cannot save " + file.filename().string() + ": " +
-                             cannot_write_advice(file.parent_path(), error));
+    throw CodedFailure(Message{"programme.file.cannot_save",
+                               {{"name", file.filename().string()},
+                                {"advice", cannot_write_message(file.parent_path(), error)}}});
   }
 }
 
 std::mutex saving_programmes;
 
-bool reload_engine(ControlServer::Context& c, httplib::Response& res, const std::string& done,
+bool reload_engine(ControlServer::Context& c, httplib::Response& res, const Message& done,
                    std::string& version) {
   LoadedStation loaded = load_air_station(c.options.config);
   if (!loaded.air) {
-    reply_error(res, 500, done + ", but the station no longer loads: " + loaded.diagnostics);
+    reply_error(res, 500,
+                Message{"programme.reload.no_longer_loads",
+                        {{"done", done}, {"diagnostics", loaded.diagnostics}}});
     return false;
   }
   version = station_version(loaded.files);
@@ -105,7 +109,8 @@ bool reload_engine(ControlServer::Context& c, httplib::Response& res, const std:
   if (!c.queue.call([l = std::make_shared<LoadedStation>(std::move(loaded))](
                         AirControl& air) mutable { air.reload(std::move(*l)); },
                     std::chrono::seconds(5), error)) {
-    reply_error(res, 503, done + " but the engine has not taken it yet: " + error);
+    reply_error(res, 503,
+                Message{"programme.reload.not_taken", {{"done", done}, {"reason", error}}});
     return false;
   }
   return true;
@@ -119,9 +124,7 @@ std::optional<SavedProgrammeFile> save_programme_file(ControlServer::Context& c,
   const std::lock_guard lock(saving_programmes);
   std::error_code ec;
   if (only_new && std::filesystem::exists(file, ec)) {
-    reply_error(
-        res, 409,
-        "a programme file " + file.filename().string() + " exists already; nothing was changed");
+    reply_error(res, 409, Message{"programme.file.exists", {{"name", file.filename().string()}}});
     return std::nullopt;
   }
   const StationSettings& settings = c.snapshot()->air->station->settings;
@@ -148,7 +151,7 @@ std::optional<SavedProgrammeFile> save_programme_file(ControlServer::Context& c,
   }
   write_atomically(file, text);
   SavedProgrammeFile saved;
-  if (!reload_engine(c, res, "the file was saved", saved.version)) return std::nullopt;
+  if (!reload_engine(c, res, Message{"programme.done.saved"}, saved.version)) return std::nullopt;
   c.record(caller,
            "saved programme file " + file.filename().string() + " (version " + saved.version + ")");
   saved.warnings = diagnostics_json(checked.diags, settings, Severity::warning);

@@ -39,7 +39,7 @@ void write_atomically(const std::filesystem::path& file, const std::string& text
 
 // Loads the station as it now is on disk and hands it to the engine; false (and the answer sent,
 // beginning with `done`) when it does not load or the engine does not take it.
-bool reload_engine(ControlServer::Context& c, httplib::Response& res, const std::string& done,
+bool reload_engine(ControlServer::Context& c, httplib::Response& res, const Message& done,
                    std::string& version);
 
 struct SavedProgrammeFile {

@@ -68,39 +68,33 @@ void add_programme_routes(ControlServer::Context& c) {
                   res.set_content(text.str(), "text/yaml; charset=utf-8");
                 }));
 
-  c.server->Put(
-      R"(/api/programmes/([^/]+))",
-      c.guard(Role::operator_, [&c](const httplib::Request& req, httplib::Response& res,
-                                    const Caller& caller) {
-        const std::string name = req.matches[1];
-        if (!valid_programme_name(name)) {
-          reply_error(
-              res, 400,
-              "a programme file name has 1 to 64 letters, digits, '-' or '_' (no folder, no "
-              ".yaml)");
-          return;
-        }
-        if (req.body.size() > kMaxProgrammeFile) {
-          reply_error(res, 413, "a programme file may be at most 1 MB");
-          return;
-        }
-        const auto current = c.snapshot();
-        const StationSettings& settings = current->air->station->settings;
-        const auto file = programme_file(settings, name);
-        if (!file) {
-          reply_error(res, 409,
-                      "the station file includes no programmes folder (e.g. include: "
-                      "[programmes/*.yaml]); add one to save programmes here");
-          return;
-        }
-        const auto saved = save_programme_file(c, caller, *file, req.body, res);
-        if (!saved) return;
-        reply_json(res, 200,
-                   {{"name", name},
-                    {"file", shown_path(file->string(), settings)},
-                    {"version", saved->version},
-                    {"warnings", saved->warnings}});
-      }));
+  c.server->Put(R"(/api/programmes/([^/]+))",
+                c.guard(Role::operator_, [&c](const httplib::Request& req, httplib::Response& res,
+                                              const Caller& caller) {
+                  const std::string name = req.matches[1];
+                  if (!valid_programme_name(name)) {
+                    reply_error(res, 400, Message{"programme.file.bad_name"});
+                    return;
+                  }
+                  if (req.body.size() > kMaxProgrammeFile) {
+                    reply_error(res, 413, Message{"programme.file.too_large"});
+                    return;
+                  }
+                  const auto current = c.snapshot();
+                  const StationSettings& settings = current->air->station->settings;
+                  const auto file = programme_file(settings, name);
+                  if (!file) {
+                    reply_error(res, 409, Message{"programme.file.no_folder"});
+                    return;
+                  }
+                  const auto saved = save_programme_file(c, caller, *file, req.body, res);
+                  if (!saved) return;
+                  reply_json(res, 200,
+                             {{"name", name},
+                              {"file", shown_path(file->string(), settings)},
+                              {"version", saved->version},
+                              {"warnings", saved->warnings}});
+                }));
 
   // The file is moved aside while the station is checked without it, so that what remains is
   // judged exactly as loa check would; it comes back when anything is wrong.
@@ -131,7 +125,9 @@ void add_programme_routes(ControlServer::Context& c) {
             file->parent_path() / ("." + file->filename().string() + ".deleting");
         std::filesystem::rename(*file, aside, ec);
         if (ec) {
-          reply_error(res, 500, "cannot delete " + file->string() + ": " + ec.message());
+          reply_error(res, 500,
+                      Message{"programme.delete.failed",
+                              {{"file", file->string()}, {"reason", ec.message()}}});
           return;
         }
         const CheckedStation checked = check_station(c.options.config, {});
@@ -147,7 +143,7 @@ void add_programme_routes(ControlServer::Context& c) {
         }
         std::filesystem::remove(aside, ec);
         std::string version;
-        if (!reload_engine(c, res, "the file was deleted", version)) return;
+        if (!reload_engine(c, res, Message{"programme.done.deleted"}, version)) return;
         c.record(caller, "deleted programme file " + file->filename().string() + " (version " +
                              version + ")");
         reply_json(

@@ -11,10 +11,10 @@ ZoneSet requested_zones(const nlohmann::json& body, const Caller& caller,
   const ZoneSet allowed = caller.zones(settings);
   if (!body.contains("zones")) return allowed;
   const ZoneSet asked = zones_of(body["zones"], settings);
-  if (asked == 0) throw BadRequest("zones is empty; name at least one zone");
+  if (asked == 0) throw BadRequest(Message{"api.zones.empty"});
   if ((asked & ~allowed) != 0) {
     reply_error(res, 403,
-                "your account may not use zone(s) " + settings.zone_names(asked & ~allowed));
+                Message{"api.zones.not_yours", {{"zones", settings.zone_names(asked & ~allowed)}}});
     return 0;
   }
   return asked;
@@ -23,12 +23,13 @@ ZoneSet requested_zones(const nlohmann::json& body, const Caller& caller,
 int requested_priority(const nlohmann::json& body) {
   if (!body.contains("priority")) return 50;
   const auto& p = body["priority"];
-  std::string why;
+  Message why;
   std::optional<int> value;
   if (p.is_string()) value = parse_priority(p.get<std::string>(), why);
   if (p.is_number_integer()) value = parse_priority(std::to_string(p.get<long long>()), why);
   if (!value) {
-    throw BadRequest(why.empty() ? "priority must be normal, high or emergency" : why);
+    if (why.code.empty()) throw BadRequest(Message{"api.priority.bad"});
+    throw BadRequest(why);
   }
   return *value;
 }

@@ -23,7 +23,7 @@ void add_session_routes(ControlServer::Context& c) {
     try {
       body = json_body(req);
     } catch (const BadRequest& e) {
-      reply_error(res, 400, e.what());
+      reply_error(res, 400, e.message);
       return;
     }
     if (!body.contains("name") || !body["name"].is_string() || !body.contains("password") ||

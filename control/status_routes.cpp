@@ -93,7 +93,7 @@ std::optional<TimeWindow> window_of(const httplib::Request& req, const date::tim
   std::string why;
   auto w = parse_time_window(req.get_param_value("from"), req.get_param_value("to"), zone, "from",
                              "to", why);
-  if (!w) reply_error(res, 400, why);
+  if (!w) reply_error(res, 400, Message{"api.window.bad", {{"reason", why}}});
   return w;
 }
 
@@ -137,7 +137,7 @@ void add_status_routes(ControlServer::Context& c) {
     const auto w = window_of(req, s->air->station->settings.zone, res);
     if (!w) return;
     if (w->to - w->from > std::chrono::hours(24 * 62)) {
-      reply_error(res, 400, "ask for at most 62 days at a time (loa plan has no limit)");
+      reply_error(res, 400, Message{"api.window.too_long"});
       return;
     }
     reply_json(res, 200, plan_json(*s->air, *w));

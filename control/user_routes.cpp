@@ -22,13 +22,13 @@ void add_user_routes(ControlServer::Context& c) {
     const nlohmann::json body = json_body(req);
     for (const char* key : {"name", "password", "role"}) {
       if (!body.contains(key) || !body[key].is_string()) {
-        throw BadRequest(std::string("give ") + key + " (a string)");
+        throw BadRequest(Message{"user.field_missing", {{"field", key}}});
       }
     }
     Account a;
     a.name = body["name"].get<std::string>();
     const auto role = parse_role(body["role"].get<std::string>());
-    if (!role) throw BadRequest("role must be viewer, operator or admin");
+    if (!role) throw BadRequest(Message{"user.bad_role"});
     a.role = *role;
     const StationSettings& settings = c.snapshot()->air->station->settings;
     if (body.contains("zones") && !body["zones"].is_null()) {
@@ -41,8 +41,8 @@ void add_user_routes(ControlServer::Context& c) {
     }
     try {
       c.accounts.add(a, body["password"].get<std::string>(), body.value("replace", false));
-    } catch (const std::invalid_argument& e) {
-      throw BadRequest(e.what());
+    } catch (const InvalidAccount& e) {
+      throw BadRequest(e.message);
     }
     c.sessions.remove_account(a.name);  // a changed account logs in again
     c.record(caller, "added user " + a.name + " (" + std::string(role_name(a.role)) + ")");
@@ -57,7 +57,7 @@ void add_user_routes(ControlServer::Context& c) {
                                              const Caller& caller) {
                      const std::string name = req.matches[1];
                      if (!c.accounts.remove(name)) {
-                       reply_error(res, 404, "no user named '" + name + "'");
+                       reply_error(res, 404, Message{"user.not_found", {{"name", name}}});
                        return;
                      }
                      c.sessions.remove_account(name);

@@ -25,6 +25,10 @@ std::string user_name() {
 }  // namespace
 
 std::string cannot_write_advice(const std::filesystem::path& folder, int error) {
+  return cannot_write_message(folder, error).text();
+}
+
+Message cannot_write_message(const std::filesystem::path& folder, int error) {
   const std::string reason = std::error_code(error, std::generic_category()).message();
   // Absolute and without a trailing '/': the operator pastes it into a command.
   std::error_code ec;
@@ -35,27 +39,19 @@ std::string cannot_write_advice(const std::filesystem::path& folder, int error) 
   const std::string where = full.string();
   switch (error) {
     case EACCES:
-    case EPERM: {
-      const std::string user = user_name();
-      return reason + ": loa runs as user '" + user + "', which may not write in " + where +
-             "; give it the folder: sudo chown -R " + user + ": " + where;
-    }
+    case EPERM:
+      return Message{"write.permission",
+                     {{"reason", reason}, {"user", user_name()}, {"folder", where}}};
     case EROFS:
-      return reason + ": " + where +
-             " is read-only for loa. As a service (loa.service) loa may write only in "
-             "/var/lib/loa and /etc/loa/programmes: keep clips and programmes there and name "
-             "them in the station file, or let loa write here with 'sudo systemctl edit loa' "
-             "and the lines [Service] ReadWritePaths=" +
-             where + " (see /usr/share/doc/loa/README.Debian.gz)";
+      return Message{"write.read_only", {{"reason", reason}, {"folder", where}}};
     case ENOSPC:
     case EDQUOT:
-      return reason + ": make room on the disk that holds " + where + ", then try again";
+      return Message{"write.disk_full", {{"reason", reason}, {"folder", where}}};
     case ENOENT:
     case ENOTDIR:
-      return reason + ": the folder " + where +
-             " is not there; create it, or correct its path in the station file";
+      return Message{"write.no_folder", {{"reason", reason}, {"folder", where}}};
     default:
-      return reason + " (in " + where + ")";
+      return Message{"write.other", {{"reason", reason}, {"folder", where}}};
   }
 }
 

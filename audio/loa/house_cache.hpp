@@ -39,9 +39,10 @@ class HouseCache {
   // The house copy of `clip` as it is now at `rate`, if there is one.
   std::optional<std::filesystem::path> copy_of(const std::filesystem::path& clip, int rate) const;
 
-  // Loads now what airing `clip` will need: nothing if it has a house copy, else the libraries
-  // that decode its format (FFmpeg's for AAC), so that they are not loaded in the middle of a
-  // broadcast. Never throws.
+  // Loads now what airing `clip` will need: nothing if it has a house copy; else, for a clip
+  // decoded by the decoding helper (loa/decoding_helper.hpp), imports it now (a full decode:
+  // seconds for a long recording), else loads the libraries that decode its format (FFmpeg's for
+  // AAC without a helper), so that neither happens in the middle of a broadcast. Never throws.
   void prepare(const std::filesystem::path& clip, int rate) const noexcept;
 
   const std::filesystem::path& folder() const { return folder_; }

@@ -5,9 +5,12 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "loa/messages.hpp"
 
 namespace loa {
 
@@ -24,7 +27,14 @@ struct Account {
   std::vector<std::string> zones;  // zone ids the account may play/stop on; empty = every zone
 };
 
-// Throws std::invalid_argument with the message AccountStore::add() gives for a bad name; for
+// What is wrong with a name, password or zone given for an account: what() in English, `message`
+// with its code (for the control page).
+struct InvalidAccount : std::invalid_argument {
+  explicit InvalidAccount(Message m) : std::invalid_argument(m.text()), message(std::move(m)) {}
+  Message message;
+};
+
+// Throws InvalidAccount with the message AccountStore::add() gives for a bad name; for
 // checking a name before asking for a password.
 void check_account_name(std::string_view name);
 
@@ -34,7 +44,7 @@ std::filesystem::path accounts_path(const std::filesystem::path& state_folder);
 // Accounts in an SQLite file (created with mode 0600, its folder too if missing), passwords stored
 // only as libsodium crypto_pwhash_str strings (Argon2id, OPSLIMIT/MEMLIMIT_INTERACTIVE). Every call
 // reads the file, so accounts changed by another process (loa user) count at once.
-// Thread-safe. Throws std::runtime_error naming the file on SQLite failures; std::invalid_argument
+// Thread-safe. Throws std::runtime_error naming the file on SQLite failures; InvalidAccount
 // with a plain operator-facing message for a bad name (1..64 chars: letters a-z A-Z, digits, . _ -;
 // starting with a letter or digit), a password of fewer than 10 characters or over 1024 bytes.
 class AccountStore {
@@ -45,7 +55,7 @@ class AccountStore {
   AccountStore& operator=(const AccountStore&) = delete;
 
   // Adds an account; if `name` exists: replaces it when `replace`, else throws
-  // std::invalid_argument ("user 'x' exists; use --replace to change it"). Zone ids must be
+  // InvalidAccount ("user 'x' exists; use --replace to change it"). Zone ids must be
   // non-empty and hold no comma (the store does not know the station's zones; the caller checks).
   void add(const Account& account, std::string_view password, bool replace);
   bool remove(std::string_view name);  // false if there was none

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "loa/messages.hpp"
 #include "loa/probe_cache.hpp"
 
 namespace loa {
@@ -28,6 +29,8 @@ namespace loa {
 // marks (Thai, Khmer, Devanagari, ...), except a Latin accent U+0300..U+036F left over after
 // composing (one no letter takes, as in "x\u0301"): such a name only looks like another.
 std::optional<std::string> clean_clip_name(std::string_view name, std::string& why);
+// The same, with why as a message with its code (clip.name.*).
+std::optional<std::string> clean_clip_name(std::string_view name, Message& why);
 
 struct LibraryClip {
   std::string name;  // relative to the clips folder, '/' separated (clips may be in subfolders)
@@ -60,6 +63,7 @@ struct UploadResult {
   std::string name;                // the cleaned name ("" when bad_name)
   std::optional<double> duration;  // seconds, when added or replaced
   std::string message;             // plain, for the operator (why not, and what to do)
+  Message error;                   // the same with its code, when not added or replaced
 };
 
 // Installs an uploaded clip as `folder`/clean_clip_name(name). Refuses more than `max_bytes`, and

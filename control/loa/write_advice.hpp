@@ -3,6 +3,8 @@
 #include <filesystem>
 #include <string>
 
+#include "loa/messages.hpp"
+
 namespace loa {
 
 // Why loa cannot write in `folder` and what the operator can do about it, for the messages of the
@@ -13,5 +15,7 @@ namespace loa {
 // (packaging/README.md): loa's service may write only in /var/lib/loa and /etc/loa/programmes.
 // Never throws but std::bad_alloc; any thread.
 std::string cannot_write_advice(const std::filesystem::path& folder, int error);
+// The same as a message with its code (write.*), for the control page.
+Message cannot_write_message(const std::filesystem::path& folder, int error);
 
 }  // namespace loa

@@ -313,7 +313,12 @@ TEST_F(ControlApi, UploadsAreCheckedAndCanBeListenedTo) {
   ASSERT_TRUE(added);
   ASSERT_EQ(added->status, 201) << added->body;
   EXPECT_EQ(body_of(added)["name"], "Cảnh báo.wav");
-  EXPECT_EQ(c.Post("/api/clips?name=Cảnh báo.wav", bearer(), wav, "audio/wav")->status, 409);
+  const auto taken = c.Post("/api/clips?name=Cảnh báo.wav", bearer(), wav, "audio/wav");
+  EXPECT_EQ(taken->status, 409);
+  EXPECT_EQ(body_of(taken)["code"], "clip.upload.exists") << taken->body;
+  EXPECT_EQ(body_of(taken)["params"]["name"], "'Cảnh báo.wav'") << taken->body;
+  EXPECT_EQ(body_of(taken)["error"],
+            "a clip named 'Cảnh báo.wav' already exists; choose another name, or replace it");
   EXPECT_EQ(c.Post("/api/clips?name=Cảnh báo.wav&replace=1", bearer(), wav, "audio/wav")->status,
             201);
 
@@ -321,6 +326,15 @@ TEST_F(ControlApi, UploadsAreCheckedAndCanBeListenedTo) {
   const auto garbage =
       c.Post("/api/clips?name=bad.mp3", bearer(), std::string(5000, 'x'), "audio/mpeg");
   EXPECT_EQ(garbage->status, 422) << garbage->body;
+  EXPECT_EQ(body_of(garbage)["code"], "clip.upload.unplayable") << garbage->body;
+  const auto hidden = c.Post("/api/clips?name=.an.wav", bearer(), wav, "audio/wav");
+  EXPECT_EQ(hidden->status, 400);
+  EXPECT_EQ(body_of(hidden)["code"], "clip.name.hidden") << hidden->body;
+  const auto nameless = c.Post("/api/clips", bearer(), wav, "audio/wav");
+  EXPECT_EQ(nameless->status, 400);
+  EXPECT_EQ(body_of(nameless)["code"], "clip.upload.no_name") << nameless->body;
+  const auto misnamed = c.Post("/api/clips?name=wav-as.mp3", bearer(), wav, "audio/mpeg");
+  EXPECT_EQ(body_of(misnamed)["code"], "clip.upload.wrong_extension") << misnamed->body;
   EXPECT_EQ(c.Post("/api/clips?name=cut.wav", bearer(), wav.substr(0, 30), "audio/wav")->status,
             422);
   EXPECT_EQ(c.Post("/api/clips?name=empty.wav", bearer(), "", "audio/wav")->status, 422);
@@ -374,6 +388,7 @@ TEST_F(ControlApi, UploadsArriveInPieces) {
   const auto taken = send("pieces.wav", wav);
   ASSERT_TRUE(taken);
   EXPECT_EQ(taken->status, 409);
+  EXPECT_EQ(body_of(taken)["code"], "clip.upload.exists") << taken->body;
   EXPECT_EQ(c.Get("/api/status", bearer())->status, 200);
 
   // Past --max-upload-mb (1 here) with no Content-Length to refuse it by: 413, or the connection
@@ -384,6 +399,7 @@ TEST_F(ControlApi, UploadsArriveInPieces) {
             << (too_big ? "answered " + std::to_string(too_big->status) : "connection cut") << "\n";
   if (too_big) {
     EXPECT_EQ(too_big->status, 413) << too_big->body;
+    EXPECT_EQ(body_of(too_big)["code"], "clip.upload.too_large_unknown") << too_big->body;
   }
   EXPECT_FALSE(std::filesystem::exists(*dir_ / "clips/big.wav"));
   for (const auto& entry : std::filesystem::directory_iterator(*dir_ / "clips")) {
@@ -392,9 +408,9 @@ TEST_F(ControlApi, UploadsArriveInPieces) {
   EXPECT_EQ(client().Get("/api/status", bearer())->status, 200);
 }
 
-// The status line of the answer to a request whose head is `head` and whose body is never sent:
-// a server that refuses a body by its announced size answers without waiting for it.
-int status_without_body(int port, const std::string& head) {
+// The answer (status line, head and body) to a request whose head is `head` and whose body is never
+// sent: a server that refuses a body by its announced size answers without waiting for it.
+std::string answer_without_body(int port, const std::string& head) {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
@@ -405,13 +421,37 @@ int status_without_body(int port, const std::string& head) {
   if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
       ::send(fd, head.data(), head.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(head.size())) {
     ::close(fd);
-    return -1;
+    return "";
   }
-  char answer[64] = {};
-  const auto n = ::recv(fd, answer, sizeof answer - 1, 0);
+  std::string answer;
+  char buffer[4096];
+  for (;;) {
+    const auto n = ::recv(fd, buffer, sizeof buffer, 0);
+    if (n <= 0) break;
+    answer.append(buffer, static_cast<std::size_t>(n));
+    const auto head_end = answer.find("\r\n\r\n");
+    const auto length = answer.find("Content-Length: ");
+    if (head_end != std::string::npos && length != std::string::npos &&
+        answer.size() >= head_end + 4 + std::stoul(answer.substr(length + 16))) {
+      break;
+    }
+  }
   ::close(fd);
-  if (n < 12) return -1;
-  return std::atoi(answer + 9);  // "HTTP/1.1 413 ..."
+  return answer;
+}
+
+int status_without_body(int port, const std::string& head) {
+  const std::string answer = answer_without_body(port, head);
+  if (answer.size() < 12) return -1;
+  return std::atoi(answer.c_str() + 9);  // "HTTP/1.1 413 ..."
+}
+
+// The "code" of the JSON body of a whole answer.
+std::string code_of(const std::string& answer) {
+  const auto body = answer.find("\r\n\r\n");
+  if (body == std::string::npos) return "";
+  const json j = json::parse(answer.substr(body + 4), nullptr, false);
+  return j.is_object() ? j.value("code", "") : "";
 }
 
 TEST_F(ControlApi, OversizedRequestsAreRefusedAndTheEngineGoesOn) {
@@ -424,6 +464,14 @@ TEST_F(ControlApi, OversizedRequestsAreRefusedAndTheEngineGoesOn) {
   EXPECT_EQ(status_without_body(port_, "POST /api/stop HTTP/1.1\r\nHost: x\r\n" + auth +
                                            "Content-Length: 3000000\r\n\r\n"),
             413);
+  EXPECT_EQ(code_of(answer_without_body(port_,
+                                        "POST /api/clips?name=big.wav HTTP/1.1\r\nHost: "
+                                        "x\r\n" +
+                                            auth + "Content-Length: 2097152\r\n\r\n")),
+            "api.too_large.upload");
+  EXPECT_EQ(code_of(answer_without_body(port_, "POST /api/stop HTTP/1.1\r\nHost: x\r\n" + auth +
+                                                   "Content-Length: 3000000\r\n\r\n")),
+            "api.too_large");
   // Unknown callers are refused before their body is read, whatever its size.
   EXPECT_EQ(status_without_body(port_,
                                 "POST /api/clips?name=big.wav HTTP/1.1\r\nHost: "
@@ -467,14 +515,39 @@ TEST_F(ControlApi, MalformedRequestsGet400WithAMessage) {
     ASSERT_TRUE(res) << body;
     EXPECT_EQ(res->status, 400) << body << ": " << res->body;
     EXPECT_FALSE(body_of(res).value("error", "").empty()) << body;
+    EXPECT_FALSE(body_of(res).value("code", "").empty()) << body << ": " << res->body;
   }
+  const auto code = [&c](const char* body) {
+    return body_of(c.Post("/api/play-now", bearer(), body, "application/json")).value("code", "");
+  };
+  EXPECT_EQ(code("{"), "api.body.not_json");
+  EXPECT_EQ(code("[1,2]"), "api.body.not_object");
+  EXPECT_EQ(code("{\"clips\": []}"), "play_now.clips_missing");
+  EXPECT_EQ(code("{\"clips\": [1]}"), "play_now.clips_not_names");
+  EXPECT_EQ(code("{\"clips\": [\"missing.wav\"]}"), "play_now.no_clip");
+  EXPECT_EQ(code("{\"clips\": [\"tone.wav\"], \"zones\": []}"), "api.zones.empty");
+  EXPECT_EQ(code("{\"clips\": [\"tone.wav\"], \"priority\": \"urgent\"}"), "value.priority.bad");
   // A zone typed by its Vietnamese name gets its id suggested.
   const auto typed = c.Post("/api/stop", bearer(), R"({"zones": ["chợ"]})", "application/json");
   ASSERT_TRUE(typed);
   EXPECT_EQ(typed->status, 400);
   EXPECT_EQ(body_of(typed).value("error", ""),
             "unknown zone 'chợ' (did you mean 'cho' (Chợ)?); the zones are ap-1, ap-2, cho");
-  EXPECT_EQ(c.Get("/api/plan?from=yesterday", bearer())->status, 400);
+  EXPECT_EQ(body_of(typed)["code"], "api.zones.unknown") << typed->body;
+  EXPECT_EQ(body_of(typed)["params"]["zone"], "chợ") << typed->body;
+  EXPECT_FALSE(body_of(typed)["params"]["suggestion"].value("code", "").empty()) << typed->body;
+  const auto yesterday = c.Get("/api/plan?from=yesterday", bearer());
+  EXPECT_EQ(yesterday->status, 400);
+  EXPECT_EQ(body_of(yesterday)["code"], "api.window.bad") << yesterday->body;
+  const auto long_plan = c.Get("/api/plan?from=2026-12-01&to=2027-03-01", bearer());
+  EXPECT_EQ(long_plan->status, 400);
+  EXPECT_EQ(body_of(long_plan)["code"], "api.window.too_long") << long_plan->body;
+  const auto nowhere = c.Get("/api/nowhere", bearer());
+  EXPECT_EQ(nowhere->status, 404);
+  EXPECT_EQ(body_of(nowhere)["code"], "api.no_such_page") << nowhere->body;
+  const auto bad_file = c.Put("/api/programmes/a.yaml", bearer(), "x: 1", "text/yaml");
+  EXPECT_EQ(bad_file->status, 400);
+  EXPECT_EQ(body_of(bad_file)["code"], "programme.file.bad_name") << bad_file->body;
   EXPECT_EQ(c.Get("/api/log?from=2026-13-45", bearer())->status, 400);
   const auto outside = c.Put("/api/programmes/..%2Fstation", bearer(), "x: 1", "text/yaml");
   EXPECT_TRUE(outside->status == 400 || outside->status == 404) << outside->status;
@@ -628,8 +701,10 @@ TEST_F(ControlApi, AnAccountLimitedToZonesCannotUseOthers) {
                    "application/json")
                 ->status,
             403);
-  EXPECT_EQ(c.Post("/api/stop", cho.headers(), R"({"zones": "all"})", "application/json")->status,
-            403);
+  const auto stop_all =
+      c.Post("/api/stop", cho.headers(), R"({"zones": "all"})", "application/json");
+  EXPECT_EQ(stop_all->status, 403);
+  EXPECT_EQ(body_of(stop_all)["code"], "api.zones.not_yours") << stop_all->body;
   const auto own =
       c.Post("/api/play-now", cho.headers(), R"({"clips": ["short.wav"]})", "application/json");
   ASSERT_EQ(own->status, 202) << own->body;
@@ -692,6 +767,8 @@ TEST_F(ControlApi, ClipsInUseAreKeptAndOthersDeleted) {
   EXPECT_NE(std::find(users.begin(), users.end(), "programme 'thong-bao'"), users.end()) << users;
   EXPECT_NE(body_of(used)["error"].get<std::string>().find("programme 'thong-bao'"),
             std::string::npos);
+  EXPECT_EQ(body_of(used)["code"], "clip.in_use") << used->body;
+  EXPECT_EQ(body_of(used)["params"]["name"], "tone.wav") << used->body;
   EXPECT_TRUE(std::filesystem::exists(*dir_ / "clips/tone.wav"));
   // Named by a playlist only: still in use.
   const auto listed = c.Delete("/api/clips/cu.wav", lan.headers());
@@ -780,7 +857,20 @@ TEST_F(ControlApi, AdminsManageUsers) {
   EXPECT_EQ(c.Get("/api/status", hoa.headers())->status, 200);
   EXPECT_EQ(c.Delete("/api/users/hoa", boss.headers())->status, 200);
   EXPECT_EQ(c.Get("/api/status", hoa.headers())->status, 401);
-  EXPECT_EQ(c.Delete("/api/users/hoa", boss.headers())->status, 404);
+  const auto gone = c.Delete("/api/users/hoa", boss.headers());
+  EXPECT_EQ(gone->status, 404);
+  EXPECT_EQ(body_of(gone)["code"], "user.not_found") << gone->body;
+  const auto add = [&](const char* body) {
+    return body_of(c.Post("/api/users", boss.headers(), body, "application/json"));
+  };
+  const json short_password = add(R"({"name": "hoa", "password": "short", "role": "viewer"})");
+  EXPECT_EQ(short_password["code"], "user.password.too_short") << short_password;
+  EXPECT_EQ(short_password["params"]["characters"], "5") << short_password;
+  EXPECT_EQ(add(R"({"name": "hoa", "password": "pw-of-hoa-long", "role": "boss"})")["code"],
+            "user.bad_role");
+  EXPECT_EQ(add(R"({"name": "hoa", "role": "viewer"})")["code"], "user.field_missing");
+  EXPECT_EQ(add(R"({"name": "-x", "password": "pw-of-hoa-long", "role": "viewer"})")["code"],
+            "user.name_invalid");
 }
 
 TEST_F(ControlApi, TheCommandLineClientUsesTheToken) {

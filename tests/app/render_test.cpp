@@ -287,5 +287,74 @@ programmes: [{id: p, slots: [{at: '06:00', play: [news.mp3, bell.ogg, news.mp3]}
   EXPECT_EQ(render_to("uncached.wav"), changed);
 }
 
+// Which shared libraries each process of a command loaded: `loa ARGS` run with the dynamic
+// linker's LD_DEBUG=files, its files (one per process) sorted into the command's own and those
+// of the processes it started.
+struct Loaded {
+  std::string own;
+  std::string children;
+};
+
+Loaded libraries_loaded(const std::string& args, const std::string& env, const test::TempDir& dir,
+                        std::string* err) {
+  std::filesystem::remove_all(dir / "ld");
+  std::filesystem::create_directories(dir / "ld");
+  const test::CliResult r =
+      test::run_cli("/bin/sh",
+                    "-c 'echo $$ >loa.pid; exec env " + env +
+                        " LD_DEBUG=files LD_DEBUG_OUTPUT=ld/trace " + LOA_BINARY + " " + args + "'",
+                    dir);
+  EXPECT_EQ(r.exit, 0) << r.err;
+  if (err != nullptr) *err = r.err;
+  const std::string pid = slurp(dir / "loa.pid").substr(0, slurp(dir / "loa.pid").find('\n'));
+  Loaded loaded;
+  for (const auto& e : std::filesystem::directory_iterator(dir / "ld")) {
+    (e.path().extension() == "." + pid ? loaded.own : loaded.children) += slurp(e.path());
+  }
+  EXPECT_NE(loaded.own, "") << "no LD_DEBUG trace of process " << pid;
+  return loaded;
+}
+
+TEST_F(Render, AnAacClipIsDecodedByAHelperWithTheSameBytesAndFfmpegNeverLoadsInTheRender) {
+  test::write_tone(dir / "clips/voice.wav", 3.0, 44100, 2, test::AudioFormat::wav16, 440.0, 0.1);
+  test::ffmpeg_encode(dir / "clips/voice.wav", dir / "clips/phone.m4a", "-c:a aac -b:a 96k");
+  test::write_tone(dir / "clips/memo.wav", 2.0, 48000, 1, test::AudioFormat::wav16, 660.0, 0.3);
+  test::ffmpeg_encode(dir / "clips/memo.wav", dir / "clips/cut.m4a", "-c:a aac -b:a 64k");
+  std::filesystem::resize_file(dir / "clips/cut.m4a",
+                               std::filesystem::file_size(dir / "clips/cut.m4a") / 2);
+  dir.write("station.yaml", std::string(R"(station: {timezone: UTC, clips: clips/, state: state/}
+audio: {sample_rate: 48000, loudness: -16, chime: none}
+zones: [{id: z, channel: 1}]
+programmes: [{id: p, slots: [{at: '06:00', play: [phone.m4a, cut.m4a, half.wav, phone.m4a]}]}]
+)"));
+  const std::string args =
+      "render --config station.yaml --from 2026-12-01T06:00Z --to 2026-12-01T06:00:09Z";
+  const auto fresh = [&] { std::filesystem::remove_all(dir / "state"); };
+
+  // Fresh (probed, measured and imported through the helper), then warm (from the house copy).
+  fresh();
+  std::string err;
+  const Loaded helped =
+      libraries_loaded(args + " --out helped.wav --as-run helped.jsonl", "", dir, &err);
+  EXPECT_EQ(helped.own.find("libavcodec"), std::string::npos);
+  EXPECT_NE(helped.children.find("libavcodec"), std::string::npos);
+  const Loaded warm = libraries_loaded(args + " --out warm.wav", "", dir, nullptr);
+  EXPECT_EQ(warm.own.find("libavcodec"), std::string::npos);
+
+  // The same render with FFmpeg in the render process itself: the same bytes, the same reasons.
+  fresh();
+  const Loaded here = libraries_loaded(args + " --out here.wav --as-run here.jsonl",
+                                       "LOA_DECODE_IN_PROCESS=1", dir, nullptr);
+  EXPECT_NE(here.own.find("libavcodec"), std::string::npos);
+  EXPECT_EQ(slurp(dir / "helped.wav"), slurp(dir / "here.wav"));
+  EXPECT_EQ(slurp(dir / "warm.wav"), slurp(dir / "here.wav"));
+  EXPECT_EQ(slurp(dir / "helped.jsonl"), slurp(dir / "here.jsonl"));
+  EXPECT_NE(slurp(dir / "helped.jsonl").find("truncated"), std::string::npos);
+  const Wav wav = read_wav(dir / "helped.wav");
+  double energy = 0;
+  for (std::int64_t i = 4800; i < 48000; ++i) energy += double{wav.at(i)} * wav.at(i);
+  EXPECT_GT(std::sqrt(energy / (48000 - 4800)), 0.05);  // the phone's voice is heard
+}
+
 }  // namespace
 }  // namespace loa

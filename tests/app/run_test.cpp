@@ -476,6 +476,33 @@ TEST_F(Run, ABrokenSaveKeepsTheOldVersionOnAirAndAValidOneTakesEffect) {
   EXPECT_EQ(time_of(q["start"]), second) << q;
 }
 
+// The air imports an AAC clip through the decoding helper before it airs, and airs it from its
+// house copy: FFmpeg's libraries (21-28 MB for the rest of its life) never load in loa run.
+TEST_F(Run, AnAacClipAirsWithoutFfmpegInTheAirProcess) {
+  test::write_tone(dir / "tone.wav", 1.0, 44100, 2, test::AudioFormat::wav16, 440.0, 0.2);
+  std::filesystem::create_directories(dir / "clips");
+  test::ffmpeg_encode(dir / "tone.wav", dir / "clips/phone.m4a", "-c:a aac -b:a 96k");
+  const Seconds at = slot_in(4s);
+  dir.write("station.yaml", header());
+  dir.write("programmes/p.yaml",
+            "programmes: [{id: p, slots: [{at: '" + hms(at) + "', play: [phone.m4a]}]}]\n");
+  Loa loa(dir, run_args());
+  ASSERT_TRUE(loa.wait_for("on air for", 10s)) << loa.err();
+  const auto maps = [&] { return slurp("/proc/" + std::to_string(loa.pid()) + "/maps"); };
+  EXPECT_TRUE(has(maps(), "libsndfile")) << "cannot read the process's maps";
+  EXPECT_FALSE(has(maps(), "libavcodec"));
+  std::size_t copies = 0;
+  for (const auto& e : std::filesystem::directory_iterator(dir / "state/house")) {
+    copies += e.path().extension() == ".wav" ? 1 : 0;
+  }
+  EXPECT_EQ(copies, 1U);
+  ASSERT_TRUE(journal_until(ended("p"), 15s)) << loa.err();
+  EXPECT_FALSE(has(maps(), "libavcodec"));
+  loa.signal(SIGTERM);
+  ASSERT_EQ(loa.wait(5s), 0) << loa.err();
+  EXPECT_EQ((*broadcast(journal(), "p"))["status"], "aired");
+}
+
 // One station, one engine: a second loa run on the same state folder would switch the amplifiers
 // off under the first one's broadcast and journal beside it.
 TEST_F(Run, ASecondLoaRunOnTheSameStationIsRefusedAndTheFirstAirsOn) {

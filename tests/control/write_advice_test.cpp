@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <filesystem>
 #include <string>
+#include <utility>
 
 namespace loa {
 namespace {
@@ -68,6 +69,23 @@ TEST(CannotWriteAdvice, AnyOtherErrorStillGivesTheReasonAndTheFolder) {
   const std::string m = cannot_write_advice("/x", EIO);
   EXPECT_TRUE(mentions(m, "Input/output error"));
   EXPECT_TRUE(mentions(m, "/x"));
+}
+
+// The control page shows the advice in the operator's language: each kind has its own code, and
+// the English text is the advice as above.
+TEST(CannotWriteAdvice, EachKindHasItsCodeForThePage) {
+  const std::pair<int, const char*> kinds[] = {{EACCES, "write.permission"},
+                                               {EROFS, "write.read_only"},
+                                               {ENOSPC, "write.disk_full"},
+                                               {ENOENT, "write.no_folder"},
+                                               {EIO, "write.other"}};
+  for (const auto& [error, code] : kinds) {
+    const Message m = cannot_write_message("/var/lib/loa/clips", error);
+    EXPECT_EQ(m.code, code);
+    EXPECT_EQ(m.text(), cannot_write_advice("/var/lib/loa/clips", error));
+    EXPECT_TRUE(mentions(m.text(Language::vi), "/var/lib/loa/clips"));
+    EXPECT_NE(m.text(Language::vi), m.text());
+  }
 }
 
 }  // namespace

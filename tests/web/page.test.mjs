@@ -567,6 +567,9 @@ test('clips: a clip is deleted after a confirmation; one a programme uses is kep
     assert.equal((await kept).status(), 409);
     await page.locator('#clips-msg.msg-error').waitFor();
     assert.match(await page.textContent('#clips-msg'), new RegExp(PROGRAMME_ID));
+    assert.equal((await (await kept).json()).code, 'clip.in_use');
+    assert.match(await page.textContent('#clips-msg'), /tệp âm thanh 'tin-thu\.wav' đang được dùng trong .*chưa xoá gì/,
+      'why it is kept, in Vietnamese');
     assert.equal(await page.locator('[data-testid="clip-row-tin-thu.wav"]').count(), 1);
   } finally {
     await closePage(page);
@@ -596,7 +599,9 @@ test('clips: upload through the form, replace on 409, and listen', async () => {
     const c = await conflict;
     assert.equal(c.status(), 409);
     await page.locator('#clip-replace').waitFor();
-    assert.ok((await page.textContent('#upload-msg')).includes((await c.json()).error));
+    assert.equal((await c.json()).code, 'clip.upload.exists');
+    assert.ok((await page.textContent('#upload-msg')).includes(`đã có tệp âm thanh tên '${name}'; hãy chọn tên khác`),
+      `the refusal in Vietnamese: ${await page.textContent('#upload-msg')}`);
     const replaced = page.waitForResponse((r) => r.url().includes('replace=1'));
     await page.click('#clip-replace');
     assert.ok((await replaced).ok(), 'the replacement is accepted');
@@ -616,15 +621,18 @@ test('clips: upload through the form, replace on 409, and listen', async () => {
     await shot(page, 'clips');
 
     // Refusals are explained: a file that is not audio (422), one over --max-upload-mb 1 (413).
-    for (const [file, buffer, status] of [['hong.wav', Buffer.from('this is not a sound file'), 422],
-      ['qua-lon.wav', wav(30, {rate: 22050}), 413]]) {
+    for (const [file, buffer, status, said] of [
+      ['hong.wav', Buffer.from('this is not a sound file'), 422, "không phát được tệp âm thanh 'hong.wav'"],
+      ['qua-lon.wav', wav(30, {rate: 22050}), 413, 'tệp quá lớn (giới hạn đặt bằng loa run --max-upload-mb)']]) {
       await page.setInputFiles('#clip-file', {name: file, mimeType: 'audio/wav', buffer});
       const refused = page.waitForResponse((r) => r.url().includes('/api/clips?') && r.request().method() === 'POST');
       await page.click('#clip-upload');
       const r = await refused;
       assert.equal(r.status(), status, `${file} is refused with ${status}`);
       await page.locator('#upload-msg.msg-error').waitFor();
-      assert.ok((await page.textContent('#upload-msg')).includes((await r.json()).error), 'the server\'s reason is shown');
+      const shown = await page.textContent('#upload-msg');
+      assert.ok(shown.includes(said), `the server's reason is shown in Vietnamese: ${shown}`);
+      assert.ok(!shown.includes((await r.json()).error), `not in English: ${shown}`);
       assert.equal(await page.locator(`[data-testid="clip-row-${file}"]`).count(), 0);
     }
   } finally {

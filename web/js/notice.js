@@ -4,6 +4,7 @@
 import {api} from './api.js';
 import {openDialog} from './dialogs.js';
 import {$, el, mayUseZone, showMsg, t, zoneNames} from './dom.js';
+import {say} from './messages.js';
 import {sessionEnded} from './session.js';
 import {state} from './state.js';
 import {refreshStatus} from './status.js';
@@ -77,7 +78,7 @@ export async function previewNotice() {
   if (response.status === 401) return sessionEnded();
   if (!response.ok) {
     const data = await response.json().catch(() => ({}));
-    return showMsg('notice-msg', data.error || t('err_status', {status: response.status}));
+    return showMsg('notice-msg', say(data.code, data.params, data.error) || t('err_status', {status: response.status}));
   }
   const blob = await response.blob();
   if (previewUrl) URL.revokeObjectURL(previewUrl);

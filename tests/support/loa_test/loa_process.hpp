@@ -87,6 +87,8 @@ class LoaProcess {
     return status_;
   }
   bool running() { return !wait(std::chrono::milliseconds(0)); }
+  // Its process id (for /proc/PID/...), while it runs.
+  pid_t pid() const { return pid_; }
   std::string err() const { return slurp(err_); }
   // Waits until stderr shows `text`; false if it does not within `timeout` or loa ends first.
   bool wait_for(std::string_view text, std::chrono::milliseconds timeout) {
