@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "loa/clip_stream.hpp"
+#include "loa/live_leveller.hpp"
 #include "loa/relay.hpp"
 #include "relay_link.hpp"
 #include "relay_reader.hpp"
@@ -47,7 +48,15 @@ class RelayStream final : public MonoSource {
             static_cast<std::size_t>(frames_of(settings_.buffer, rate)) + jitter_ + kChunk)),
         stream_(kChunk),
         fallback_(kChunk) {
-    thread_ = detail::start_relay_reader(link_, relay.url, rate, gain, settings_, events_);
+    float stream_gain = gain;
+    if (settings_.level_to_lufs) {
+      LevelSettings level;
+      level.target_lufs = *settings_.level_to_lufs;
+      level.trim_db = 20.0 * std::log10(std::max(static_cast<double>(gain), 1e-6));
+      leveller_ = std::make_unique<LiveLeveller>(rate, level);
+      stream_gain = 1.0f;  // the leveller applies it, after its rider
+    }
+    thread_ = detail::start_relay_reader(link_, relay.url, rate, stream_gain, settings_, events_);
   }
 
   ~RelayStream() override {
@@ -94,6 +103,7 @@ class RelayStream final : public MonoSource {
   void play_chunk(std::span<float> out) {
     const std::size_t n = out.size();
     const bool sounding = pull_stream(n) == n && peak(n) >= kSilence;
+    if (leveller_) leveller_->process(std::span<float>(stream_.data(), n));
     bad_ = sounding ? 0 : bad_ + static_cast<std::int64_t>(n);
     good_ = sounding ? good_ + static_cast<std::int64_t>(n) : 0;
 
@@ -219,6 +229,7 @@ class RelayStream final : public MonoSource {
   std::int64_t back_after_;
   std::size_t jitter_;
   std::int64_t crossfade_;
+  std::unique_ptr<LiveLeveller> leveller_;  // null: the stream is not levelled
   std::shared_ptr<detail::RelayLink> link_;
   std::thread thread_;
   std::vector<float> stream_;
