@@ -72,6 +72,7 @@ class RelayStream final : public MonoSource {
   }
 
   std::size_t read(std::span<float> out) override {
+    if (position_ == 0 && !started_) start();
     const auto n = static_cast<std::size_t>(
         std::min<std::int64_t>(static_cast<std::int64_t>(out.size()), length_ - position_));
     for (std::size_t done = 0; done < n;) {
@@ -131,6 +132,15 @@ class RelayStream final : public MonoSource {
         out[i] = airing_ == Airing::stream ? stream_[i] : fallback_[i];
       }
     }
+  }
+
+  // The slot starts: a relay opened ahead (preroll) sounds from the most recent audio it holds,
+  // the jitter allowance, not from what came first after it connected.
+  void start() {
+    started_ = true;
+    link_->start_reading();
+    const std::size_t held = link_->ring.readable();
+    if (held > jitter_) link_->ring.skip(held - jitter_);
   }
 
   // The switch to `to` starts now, with a crossfade from what airs.
@@ -236,6 +246,7 @@ class RelayStream final : public MonoSource {
   std::vector<float> fallback_;
 
   std::int64_t position_ = 0;
+  bool started_ = false;
   bool ended_ = false;
   Airing airing_ = Airing::stream;
   std::int64_t fade_left_ = 0;
