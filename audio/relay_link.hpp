@@ -1,7 +1,8 @@
 #pragma once
 
-// Private to audio/: what a relay's network thread (relay_reader.cpp) and its read()
-// (relay_stream.cpp) share. Held by both through a shared_ptr, so that either may go first.
+// Private to audio/: what a live source's feed thread (relay_reader.cpp: a relay's network;
+// input_reader.cpp: a capture device) and its read() (relay_stream.cpp) share. Held by both
+// through a shared_ptr, so that either may go first.
 
 #include <atomic>
 #include <condition_variable>

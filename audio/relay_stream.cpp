@@ -1,6 +1,7 @@
-// The relay as the mixer sees it: a MonoSource that pops the stream from the jitter buffer, never
-// waiting on the network, watches for dead air, and covers it with the fallback, crossfading at
-// each switch; it ends exactly at the relay's length.
+// A live source as the mixer sees it (a relay, a capture input: live_stream.hpp): a MonoSource that
+// pops the stream from the jitter buffer, never waiting on the network or the device, watches for
+// dead air, and covers it with the fallback, crossfading at each switch; it ends exactly at its
+// length.
 
 #include <algorithm>
 #include <cmath>
@@ -8,6 +9,7 @@
 #include <thread>
 #include <vector>
 
+#include "live_stream.hpp"
 #include "loa/clip_stream.hpp"
 #include "loa/live_leveller.hpp"
 #include "loa/relay.hpp"
@@ -33,13 +35,15 @@ std::int64_t frames_of(milliseconds duration, int rate) {
   return duration.count() * rate / 1000;
 }
 
-class RelayStream final : public MonoSource {
+class LiveStream final : public MonoSource {
  public:
-  RelayStream(const RelaySound& relay, int rate, float gain)
-      : settings_(relay.settings),
-        events_(relay.events),
+  LiveStream(std::int64_t frames, const RelaySettings& settings,
+              std::shared_ptr<RelayEvents> events, int rate, float gain,
+              const detail::StartFeed& start)
+      : settings_(settings),
+        events_(std::move(events)),
         rate_(rate),
-        length_(std::max<std::int64_t>(relay.frames, 0)),
+        length_(std::max<std::int64_t>(frames, 0)),
         dead_air_(std::max<std::int64_t>(frames_of(settings_.dead_air, rate), 1)),
         back_after_(frames_of(kBackAfter, rate)),
         jitter_(static_cast<std::size_t>(frames_of(settings_.jitter, rate))),
@@ -56,10 +60,10 @@ class RelayStream final : public MonoSource {
       leveller_ = std::make_unique<LiveLeveller>(rate, level);
       stream_gain = 1.0f;  // the leveller applies it, after its rider
     }
-    thread_ = detail::start_relay_reader(link_, relay.url, rate, stream_gain, settings_, events_);
+    thread_ = start(link_, stream_gain);
   }
 
-  ~RelayStream() override {
+  ~LiveStream() override {
     link_->request_stop();
     std::unique_lock lock(link_->mutex);
     const bool finished = link_->changed.wait_for(lock, kStopWait, [&] { return link_->finished; });
@@ -152,7 +156,7 @@ class RelayStream final : public MonoSource {
   std::string dead_air_reason() {
     std::string problem = link_->current_problem();
     if (!problem.empty()) return problem;
-    if (!link_->playing.load()) return "the stream is not connected";
+    if (!link_->playing.load()) return "the source is not connected";
     if (starved_) return "stream too slow: the audio stopped arriving";
     return "the stream is silent (quieter than -50 dBFS)";
   }
@@ -268,7 +272,22 @@ std::unique_ptr<MonoSource> open_relay(const RelaySound& relay, int rate, float 
     throw std::invalid_argument("a relay's address must start with http:// or https://: " +
                                 relay.url);
   }
-  return std::make_unique<RelayStream>(relay, rate, gain);
+  return detail::open_live_stream(relay.frames, relay.settings, relay.events, rate, gain,
+                                  [&](std::shared_ptr<detail::RelayLink> link, float stream_gain) {
+                                    return detail::start_relay_reader(std::move(link), relay.url,
+                                                                      rate, stream_gain,
+                                                                      relay.settings, relay.events);
+                                  });
 }
+
+namespace detail {
+
+std::unique_ptr<MonoSource> open_live_stream(std::int64_t frames, const RelaySettings& settings,
+                                             std::shared_ptr<RelayEvents> events, int rate,
+                                             float gain, const StartFeed& start) {
+  return std::make_unique<LiveStream>(frames, settings, std::move(events), rate, gain, start);
+}
+
+}  // namespace detail
 
 }  // namespace loa
