@@ -84,7 +84,8 @@ struct FallbackClip {
   float gain = 1.0f;
 };
 
-// Each relay's own settings (the programme's `dead_air:`, `fallback:`, `return:`).
+// Each relay's own settings (the programme's `dead_air:`, `fallback:`, `return:`); a capture
+// input (input_sound.hpp) has the same, the network's timeouts aside.
 struct RelaySettings {
   std::chrono::milliseconds dead_air{10'000};
   // Covering dead air, aired in turn (and again from the first); none: silence.
