@@ -98,13 +98,6 @@ TEST_F(RelayStreamTest, RelaysHlsWithAacInTsSegments) {
   expect_relayed(relay("/hls/index.m3u8", 3 * kRelayRate), "aac");
 }
 
-TEST_F(RelayStreamTest, RelaysAnOggOpusStream) {
-  const auto opus = test::encoded_melody(dir.path().string(), "opus", "-c:a libopus -b:a 96k");
-  server.live("/tinh.opus", opus, static_cast<double>(opus.size()) / test::kMelodySeconds, 12000,
-              "audio/ogg");
-  expect_relayed(relay("/tinh.opus", 2 * kRelayRate + 3), "opus", 48000);  // Opus decodes at 48k
-}
-
 TEST_F(RelayStreamTest, RelaysAnAacAdtsStream) {
   const auto aac = test::encoded_melody(dir.path().string(), "aac", "-c:a aac -b:a 128k -f adts");
   server.live("/vov2.aac", aac, static_cast<double>(aac.size()) / test::kMelodySeconds, 16000,
