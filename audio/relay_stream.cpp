@@ -38,8 +38,8 @@ std::int64_t frames_of(milliseconds duration, int rate) {
 class LiveStream final : public MonoSource {
  public:
   LiveStream(std::int64_t frames, const RelaySettings& settings,
-              std::shared_ptr<RelayEvents> events, int rate, float gain,
-              const detail::StartFeed& start)
+             std::shared_ptr<RelayEvents> events, int rate, float gain,
+             const detail::StartFeed& start)
       : settings_(settings),
         events_(std::move(events)),
         rate_(rate),
