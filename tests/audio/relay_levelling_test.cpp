@@ -1,5 +1,5 @@
 // A relay levelled live: a quiet stream and a loud one, served by a real HTTP server on loopback
-// and relayed at 10x real time, both air at the station's loudness (moved by the relay's gain),
+// and relayed at 6x real time, both air at the station's loudness (moved by the relay's gain),
 // under -1 dBTP.
 
 #include <ebur128.h>
@@ -21,7 +21,7 @@ namespace {
 using namespace std::chrono_literals;
 using test::kRelayRate;
 
-constexpr double kSpeed = 10.0;
+constexpr double kSpeed = 6.0;  // 10x starved the reader on a loaded 2-core machine
 constexpr double kLoopSeconds = 20.0;
 
 double integrated_lufs(const float* x, std::size_t n, double* true_peak = nullptr) {
