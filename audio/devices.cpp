@@ -172,6 +172,60 @@ int resolve_output(const std::string& device, std::string& why) {
   return -1;
 }
 
+int resolve_input(const std::string& device, std::string& why) {
+  const PaDeviceIndex count = Pa_GetDeviceCount();
+  if (count < 0) {
+    why = std::string("PortAudio cannot list devices: ") + Pa_GetErrorText(count);
+    return -1;
+  }
+  auto has_input = [](PaDeviceIndex i) {
+    const PaDeviceInfo* info = Pa_GetDeviceInfo(i);
+    return info != nullptr && info->maxInputChannels > 0;
+  };
+  if (device.empty() || device == "default") {
+    const PaDeviceIndex i = Pa_GetDefaultInputDevice();
+    if (i == paNoDevice || !has_input(i)) {
+      why = "there is no default capture device";
+      return -1;
+    }
+    return i;
+  }
+  if (device == "jack") {
+    const PaHostApiIndex api = Pa_HostApiTypeIdToHostApiIndex(paJACK);
+    const PaHostApiInfo* info = api >= 0 ? Pa_GetHostApiInfo(api) : nullptr;
+    if (info == nullptr) {
+      why = "no JACK server is running (start jackd first)";
+      return -1;
+    }
+    if (info->defaultInputDevice == paNoDevice || !has_input(info->defaultInputDevice)) {
+      why = "the JACK server has no capture ports";
+      return -1;
+    }
+    return info->defaultInputDevice;
+  }
+  if (all_digits(device)) {
+    const int i = std::atoi(device.c_str());
+    if (i >= count || !has_input(i)) {
+      why = "there is no capture device number " + device;
+      return -1;
+    }
+    return i;
+  }
+  for (PaDeviceIndex i = 0; i < count; ++i) {  // the exact name first, then a part of one
+    const PaDeviceInfo* d = Pa_GetDeviceInfo(i);
+    if (d != nullptr && d->name != nullptr && device == d->name && has_input(i)) return i;
+  }
+  for (PaDeviceIndex i = 0; i < count; ++i) {
+    const PaDeviceInfo* d = Pa_GetDeviceInfo(i);
+    if (d != nullptr && d->name != nullptr &&
+        std::string(d->name).find(device) != std::string::npos && has_input(i)) {
+      return i;
+    }
+  }
+  why = "no capture device has that name (is it plugged in?)";
+  return -1;
+}
+
 std::string open_error(const std::string& device, const std::string& why) {
   std::ostringstream s;
   s << "cannot open audio output \"" << device << "\": " << why << '\n';

@@ -13,6 +13,7 @@ extern "C" {
 #include <libavformat/avformat.h>
 #include <libavutil/channel_layout.h>
 #include <libavutil/mathematics.h>
+#include <libavutil/opt.h>
 #include <libswresample/swresample.h>
 }
 
@@ -27,6 +28,7 @@ namespace loa::detail {
   X(avutil, av_rescale_q)                   \
   X(avutil, av_dict_set)                    \
   X(avutil, av_dict_free)                   \
+  X(avutil, av_opt_set)                     \
   X(avutil, av_frame_alloc)                 \
   X(avutil, av_frame_free)                  \
   X(avcodec, avcodec_find_decoder)          \
@@ -45,6 +47,7 @@ namespace loa::detail {
   X(avformat, avformat_open_input)          \
   X(avformat, avformat_close_input)         \
   X(avformat, av_read_frame)                \
+  X(avformat, avio_size)                    \
   X(swresample, swr_alloc_set_opts2)        \
   X(swresample, swr_init)                   \
   X(swresample, swr_convert)                \

@@ -1,7 +1,8 @@
 #pragma once
 
-// Private to audio/: what a relay's network thread (relay_reader.cpp) and its read()
-// (relay_stream.cpp) share. Held by both through a shared_ptr, so that either may go first.
+// Private to audio/: what a live source's feed thread (relay_reader.cpp: a relay's network;
+// input_reader.cpp: a capture device) and its read() (relay_stream.cpp) share. Held by both
+// through a shared_ptr, so that either may go first.
 
 #include <atomic>
 #include <condition_variable>
@@ -32,6 +33,29 @@ struct RelayLink {
   bool finished = false;
   std::mutex mutex;
   std::condition_variable changed;  // stop requested, or the thread finished
+
+  // Until read() first takes audio the ring's reading end is idle, and the network thread may
+  // drop the oldest audio there to make room (preroll): idle -> dropping -> idle, or idle ->
+  // started, for good, by read(). read() waits out a drop in progress (a few instructions).
+  enum Reading : int { idle, dropping, started };
+  std::atomic<int> reading{idle};
+
+  // Network thread: makes room for `frames` by dropping the oldest, if read() has not started.
+  void drop_oldest_before_start(std::size_t frames) {
+    int expected = idle;
+    if (!reading.compare_exchange_strong(expected, dropping, std::memory_order_acquire)) return;
+    const std::size_t room = ring.writable();
+    if (room < frames) ring.skip(std::min(frames - room, ring.readable()));
+    reading.store(idle, std::memory_order_release);
+  }
+  // read(): from now on only read() moves the ring's reading end.
+  void start_reading() {
+    int expected = idle;
+    while (!reading.compare_exchange_weak(expected, started, std::memory_order_acq_rel)) {
+      if (expected == started) return;
+      expected = idle;
+    }
+  }
 
   void set_problem(std::string why) {
     std::lock_guard lock(mutex);

@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <chrono>
+#include <string_view>
 #include <vector>
 
 #include "clip_decoder.hpp"
 #include "ffmpeg_common.hpp"
+#include "relay_open.hpp"
 #include "relay_reasons.hpp"
 
 namespace loa::detail {
@@ -15,10 +17,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
-// What FFmpeg may open for a relay: streams over HTTP(S) (and the TLS and TCP beneath, and AES
-// for encrypted HLS segments), in the containers stations stream in; nothing local.
-constexpr const char* kProtocols = "http,https,tls,tcp,crypto";
-constexpr const char* kFormats = "mp3,aac,ogg,hls,mpegts,mov,mp4,m4a,flac,wav";
 // How many packets in a row may fail to decode before the stream counts as broken.
 constexpr int kMaxBadPacketsInRow = 50;
 // The stream's speed is judged over windows this long (of time not spent waiting for room).
@@ -78,6 +76,7 @@ class Reader {
       if (stopping()) return;
       link_->set_problem(why);
       report(RelayEvent::Kind::lost, why);
+      if (finished_recording_) return;
       if (played_) backoff = settings_.first_backoff;
       report(RelayEvent::Kind::reconnecting,
              "attempt " + std::to_string(attempt + 1) + " in " + seconds_text(backoff));
@@ -87,70 +86,15 @@ class Reader {
     }
   }
 
-  static std::string seconds_text(milliseconds ms) {
-    const auto tenths = (ms.count() + 50) / 100;
-    return std::to_string(tenths / 10) + (tenths % 10 ? "." + std::to_string(tenths % 10) : "") +
-           " s";
-  }
-
-  static int interrupt(void* opaque) {
-    auto* self = static_cast<Reader*>(opaque);
-    if (self->stopping()) return 1;
-    if (Clock::now() < self->deadline_) return 0;
-    self->timed_out_ = true;
-    return 1;
-  }
-
-  void arm(milliseconds within) {
-    deadline_ = Clock::now() + within;
-    timed_out_ = false;
-  }
-
   // One connection: opens, plays until the stream fails; why it failed.
   std::string play_once() {
-    ffmpeg_last_log().clear();
-    AVFormatContext* raw = av().avformat_alloc_context();
-    if (raw == nullptr) return "out of memory";
-    raw->interrupt_callback = AVIOInterruptCB{&Reader::interrupt, this};
-    AVDictionary* options = nullptr;
-    av().av_dict_set(&options, "protocol_whitelist", kProtocols, 0);
-    av().av_dict_set(&options, "format_whitelist", kFormats, 0);
-    av().av_dict_set(&options, "user_agent", "loa (commune loudspeaker station)", 0);
-    const auto stall_us = std::to_string(settings_.stall.count() * 1000);
-    av().av_dict_set(&options, "rw_timeout", stall_us.c_str(), 0);
-    arm(settings_.open_timeout);
-    const int opened = av().avformat_open_input(&raw, url_.c_str(), nullptr, &options);
-    av().av_dict_free(&options);
-    if (opened < 0) return open_failure(opened);
-    FormatPtr format(raw);
-    bool has_audio = false;
-    for (unsigned i = 0; i < format->nb_streams; ++i) {
-      has_audio |= format->streams[i]->codecpar->codec_type == AVMEDIA_TYPE_AUDIO;
-    }
-    if (!has_audio) {
-      const int found = av().avformat_find_stream_info(format.get(), nullptr);
-      if (found < 0) return open_failure(found);
-    }
+    int code = 0;
+    FormatPtr format =
+        open_relay_input(url_, deadline_, settings_.open_timeout, settings_.stall, code);
+    if (!format) return relay_open_reason(url_, code, deadline_, settings_.open_timeout);
     auto codec = open_audio_codec(*format);
     if (auto* why = std::get_if<std::string>(&codec)) return "not audio: " + *why;
     return decode(*format, std::get<AudioCodec>(codec));
-  }
-
-  std::string open_failure(int code) {
-    if (stopping()) return "";
-    if (timed_out_ && url_.find(".m3u8") != std::string::npos) {
-      return "stream too slow: the HLS playlist did not load within " +
-             seconds_text(settings_.open_timeout) +
-             " (the server is too slow, or the playlist "
-             "never ends)";
-    }
-    if (timed_out_) {
-      return "stream too slow: no playable audio within " + seconds_text(settings_.open_timeout) +
-             " of connecting (the server is too slow, or sends without end something that is "
-             "not audio)";
-    }
-    const int look_ms = static_cast<int>(std::min<long long>(settings_.open_timeout.count(), 3000));
-    return relay_open_failure(url_, code, ffmpeg_last_log(), look_ms);
   }
 
   std::string decode(AVFormatContext& format, AudioCodec& audio) {
@@ -163,12 +107,19 @@ class Reader {
     warned_damage_ = false;
     while (!stopping()) {
       ffmpeg_last_log().clear();
-      arm(settings_.stall);
+      deadline_.arm(settings_.stall);
       const int result = av().av_read_frame(&format, packet.get());
       if (result < 0) {
         if (stopping()) return "";
-        if (timed_out_) {
+        if (deadline_.timed_out()) {
           return "stream too slow: no data for " + seconds_text(settings_.stall);
+        }
+        if (result == AVERROR_EOF && is_recording(format)) {
+          // A recording played to its end: connecting again would air it from its beginning, so
+          // the relay stays on its fallback.
+          finished_recording_ = true;
+          return "the stream ended: the address gives a recording (a file of known length), not "
+                 "a live stream; it is not aired again";
         }
         return relay_read_failure(result, ffmpeg_last_log());
       }
@@ -199,6 +150,15 @@ class Reader {
       av().av_packet_unref(packet.get());
     }
     return "";
+  }
+
+  // A stream of known length: a finished HLS playlist (#EXT-X-ENDLIST) has a duration; a file
+  // over HTTP has a length (Content-Length), which a live Icecast stream never sends. (An HLS
+  // playlist's own length says nothing: live ones have one too.)
+  static bool is_recording(const AVFormatContext& format) {
+    if (format.duration > 0) return true;
+    const bool hls = format.iformat != nullptr && std::string_view(format.iformat->name) == "hls";
+    return !hls && format.pb != nullptr && av().avio_size(format.pb) > 0;
   }
 
   // A forward jump in the packets' timestamps is audio the listener does not hear: a damaged
@@ -281,9 +241,12 @@ class Reader {
     SwrContext* raw = nullptr;
     const auto format = static_cast<AVSampleFormat>(frame.format);
     AVChannelLayout layout = frame.ch_layout;  // a copy: FFmpeg 5.1 takes it non-const
+    // Resampled by soxr (as clips are, clip_stream.cpp) at 28 bits of precision (soxr's HQ),
+    // not swresample's own default filter.
     if (av().swr_alloc_set_opts2(&raw, &layout, AV_SAMPLE_FMT_FLT, rate_, &layout, format,
                                  frame.sample_rate, 0, nullptr) < 0 ||
-        av().swr_init(raw) < 0) {
+        av().av_opt_set(raw, "resampler", "soxr", 0) < 0 ||
+        av().av_opt_set(raw, "precision", "28", 0) < 0 || av().swr_init(raw) < 0) {
       av().swr_free(&raw);
       return false;
     }
@@ -299,6 +262,9 @@ class Reader {
   bool push(const std::vector<float>& samples) {
     std::size_t written = 0;
     while (written < samples.size()) {
+      // Before the relay's slot (preroll) nobody reads: the oldest audio makes room, so that the
+      // ring holds the most recent when the slot starts, not the first seconds after connecting.
+      link_->drop_oldest_before_start(samples.size() - written);
       written += link_->ring.write(std::span(samples).subspan(written));
       if (written == samples.size()) break;
       const auto before = Clock::now();
@@ -341,9 +307,9 @@ class Reader {
   RelaySettings settings_;
   std::shared_ptr<RelayEvents> events_;
 
-  Clock::time_point deadline_{};
-  bool timed_out_ = false;
-  bool played_ = false;  // this connection has decoded audio
+  RelayDeadline deadline_{&link_->stop};
+  bool played_ = false;              // this connection has decoded audio
+  bool finished_recording_ = false;  // a stream of known length ended: no new attempt
   SwrPtr swr_;
   int in_rate_ = 0;
   int in_channels_ = 0;

@@ -1,6 +1,7 @@
-// The relay as the mixer sees it: a MonoSource that pops the stream from the jitter buffer, never
-// waiting on the network, watches for dead air, and covers it with the fallback, crossfading at
-// each switch; it ends exactly at the relay's length.
+// A live source as the mixer sees it (a relay, a capture input: live_stream.hpp): a MonoSource that
+// pops the stream from the jitter buffer, never waiting on the network or the device, watches for
+// dead air, and covers it with the fallback, crossfading at each switch; it ends exactly at its
+// length.
 
 #include <algorithm>
 #include <cmath>
@@ -8,7 +9,9 @@
 #include <thread>
 #include <vector>
 
+#include "live_stream.hpp"
 #include "loa/clip_stream.hpp"
+#include "loa/live_leveller.hpp"
 #include "loa/relay.hpp"
 #include "relay_link.hpp"
 #include "relay_reader.hpp"
@@ -32,13 +35,15 @@ std::int64_t frames_of(milliseconds duration, int rate) {
   return duration.count() * rate / 1000;
 }
 
-class RelayStream final : public MonoSource {
+class LiveStream final : public MonoSource {
  public:
-  RelayStream(const RelaySound& relay, int rate, float gain)
-      : settings_(relay.settings),
-        events_(relay.events),
+  LiveStream(std::int64_t frames, const RelaySettings& settings,
+             std::shared_ptr<RelayEvents> events, int rate, float gain,
+             const detail::StartFeed& start)
+      : settings_(settings),
+        events_(std::move(events)),
         rate_(rate),
-        length_(std::max<std::int64_t>(relay.frames, 0)),
+        length_(std::max<std::int64_t>(frames, 0)),
         dead_air_(std::max<std::int64_t>(frames_of(settings_.dead_air, rate), 1)),
         back_after_(frames_of(kBackAfter, rate)),
         jitter_(static_cast<std::size_t>(frames_of(settings_.jitter, rate))),
@@ -47,10 +52,18 @@ class RelayStream final : public MonoSource {
             static_cast<std::size_t>(frames_of(settings_.buffer, rate)) + jitter_ + kChunk)),
         stream_(kChunk),
         fallback_(kChunk) {
-    thread_ = detail::start_relay_reader(link_, relay.url, rate, gain, settings_, events_);
+    float stream_gain = gain;
+    if (settings_.level_to_lufs) {
+      LevelSettings level;
+      level.target_lufs = *settings_.level_to_lufs;
+      level.trim_db = 20.0 * std::log10(std::max(static_cast<double>(gain), 1e-6));
+      leveller_ = std::make_unique<LiveLeveller>(rate, level);
+      stream_gain = 1.0f;  // the leveller applies it, after its rider
+    }
+    thread_ = start(link_, stream_gain);
   }
 
-  ~RelayStream() override {
+  ~LiveStream() override {
     link_->request_stop();
     std::unique_lock lock(link_->mutex);
     const bool finished = link_->changed.wait_for(lock, kStopWait, [&] { return link_->finished; });
@@ -63,6 +76,7 @@ class RelayStream final : public MonoSource {
   }
 
   std::size_t read(std::span<float> out) override {
+    if (position_ == 0 && !started_) start();
     const auto n = static_cast<std::size_t>(
         std::min<std::int64_t>(static_cast<std::int64_t>(out.size()), length_ - position_));
     for (std::size_t done = 0; done < n;) {
@@ -94,6 +108,7 @@ class RelayStream final : public MonoSource {
   void play_chunk(std::span<float> out) {
     const std::size_t n = out.size();
     const bool sounding = pull_stream(n) == n && peak(n) >= kSilence;
+    if (leveller_) leveller_->process(std::span<float>(stream_.data(), n));
     bad_ = sounding ? 0 : bad_ + static_cast<std::int64_t>(n);
     good_ = sounding ? good_ + static_cast<std::int64_t>(n) : 0;
 
@@ -123,6 +138,15 @@ class RelayStream final : public MonoSource {
     }
   }
 
+  // The slot starts: a relay opened ahead (preroll) sounds from the most recent audio it holds,
+  // the jitter allowance, not from what came first after it connected.
+  void start() {
+    started_ = true;
+    link_->start_reading();
+    const std::size_t held = link_->ring.readable();
+    if (held > jitter_) link_->ring.skip(held - jitter_);
+  }
+
   // The switch to `to` starts now, with a crossfade from what airs.
   void start_fade(Airing to) {
     airing_ = to;
@@ -132,7 +156,7 @@ class RelayStream final : public MonoSource {
   std::string dead_air_reason() {
     std::string problem = link_->current_problem();
     if (!problem.empty()) return problem;
-    if (!link_->playing.load()) return "the stream is not connected";
+    if (!link_->playing.load()) return "the source is not connected";
     if (starved_) return "stream too slow: the audio stopped arriving";
     return "the stream is silent (quieter than -50 dBFS)";
   }
@@ -219,12 +243,14 @@ class RelayStream final : public MonoSource {
   std::int64_t back_after_;
   std::size_t jitter_;
   std::int64_t crossfade_;
+  std::unique_ptr<LiveLeveller> leveller_;  // null: the stream is not levelled
   std::shared_ptr<detail::RelayLink> link_;
   std::thread thread_;
   std::vector<float> stream_;
   std::vector<float> fallback_;
 
   std::int64_t position_ = 0;
+  bool started_ = false;
   bool ended_ = false;
   Airing airing_ = Airing::stream;
   std::int64_t fade_left_ = 0;
@@ -246,7 +272,22 @@ std::unique_ptr<MonoSource> open_relay(const RelaySound& relay, int rate, float 
     throw std::invalid_argument("a relay's address must start with http:// or https://: " +
                                 relay.url);
   }
-  return std::make_unique<RelayStream>(relay, rate, gain);
+  return detail::open_live_stream(relay.frames, relay.settings, relay.events, rate, gain,
+                                  [&](std::shared_ptr<detail::RelayLink> link, float stream_gain) {
+                                    return detail::start_relay_reader(std::move(link), relay.url,
+                                                                      rate, stream_gain,
+                                                                      relay.settings, relay.events);
+                                  });
 }
+
+namespace detail {
+
+std::unique_ptr<MonoSource> open_live_stream(std::int64_t frames, const RelaySettings& settings,
+                                             std::shared_ptr<RelayEvents> events, int rate,
+                                             float gain, const StartFeed& start) {
+  return std::make_unique<LiveStream>(frames, settings, std::move(events), rate, gain, start);
+}
+
+}  // namespace detail
 
 }  // namespace loa

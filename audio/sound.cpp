@@ -26,6 +26,7 @@ std::unique_ptr<MonoSource> open_sound(const Sound& sound, int rate, float gain,
                                                   : open_clip_stream(c.file, rate, gain);
                         },
                         [&](const RelaySound& r) { return open_relay(r, rate, gain); },
+                        [&](const InputSound& i) { return open_input(i, rate, gain); },
                     },
                     sound);
 }

@@ -119,6 +119,10 @@ namespace portaudio_detail {
 // With a PortAudioSession alive: PortAudio's index of the output device `device` names, or -1 with
 // `why` set.
 int resolve_output(const std::string& device, std::string& why);
+// With a PortAudioSession alive: PortAudio's index of the capture device `device` names ("" or
+// "default", "jack" for the JACK server's, a number, or a name or part of one, as the first
+// device with input channels whose name contains it), or -1 with `why` set.
+int resolve_input(const std::string& device, std::string& why);
 // With a PortAudioSession alive: every device.
 std::vector<AudioDevice> devices();
 // The error message for `device` that cannot be opened because of `why`, listing the output

@@ -25,6 +25,7 @@
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -83,7 +84,8 @@ struct FallbackClip {
   float gain = 1.0f;
 };
 
-// Each relay's own settings (the programme's `dead_air:`, `fallback:`, `return:`).
+// Each relay's own settings (the programme's `dead_air:`, `fallback:`, `return:`); a capture
+// input (input_sound.hpp) has the same, the network's timeouts aside.
 struct RelaySettings {
   std::chrono::milliseconds dead_air{10'000};
   // Covering dead air, aired in turn (and again from the first); none: silence.
@@ -102,6 +104,11 @@ struct RelaySettings {
   std::chrono::milliseconds first_backoff{1'000};
   std::chrono::milliseconds max_backoff{30'000};
   std::chrono::milliseconds crossfade{500};
+  // The stream's loudness is not known ahead: with a target (the station's `audio.loudness`, in
+  // LUFS) it is levelled live toward it (live_leveller.hpp: gain riding within +-12 dB, a true-peak
+  // limit at -1 dBTP), in read(). The fallback clips keep their own gain. None: the stream airs
+  // as it comes, times the relay's gain.
+  std::optional<double> level_to_lufs;
 };
 
 // What a relay item sounds like (an alternative of Sound, sound.hpp).
@@ -113,11 +120,12 @@ struct RelaySound {
 };
 
 // Opens a relay for airing: mono at `rate`, the stream times `gain` (linear; the fallback clips
-// carry their own). Starts its network thread and returns at once. Throws std::invalid_argument
-// for a URL that is not http(s) or a non-positive rate; never throws for the network. Not
-// real-time safe (the producer thread calls it when a voice is due). Destroying the source stops
-// the thread; it waits up to a second for it (a DNS lookup cannot be interrupted), then leaves it
-// to end by itself.
+// carry their own); levelled, the stream airs at level_to_lufs moved by `gain` (0.5: 6 dB under),
+// the gain applied after the rider and before the limiter.
+// Starts its network thread and returns at once. Throws std::invalid_argument for a URL that is not
+// http(s) or a non-positive rate; never throws for the network. Not real-time safe (the producer
+// thread calls it when a voice is due). Destroying the source stops the thread; it waits up to a
+// second for it (a DNS lookup cannot be interrupted), then leaves it to end by itself.
 std::unique_ptr<MonoSource> open_relay(const RelaySound& relay, int rate, float gain);
 
 }  // namespace loa

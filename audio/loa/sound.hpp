@@ -4,6 +4,7 @@
 #include <memory>
 #include <variant>
 
+#include "loa/input_sound.hpp"
 #include "loa/mono_source.hpp"
 #include "loa/relay.hpp"
 
@@ -20,12 +21,14 @@ struct ClipSound {
   std::filesystem::path file;
 };
 // RelaySound (relay.hpp): an http(s) stream for a known length, with its fallback.
-using Sound = std::variant<ChimeSound, ClipSound, RelaySound>;
+// InputSound (input_sound.hpp): a capture device's channel for a known length, with its fallback.
+using Sound = std::variant<ChimeSound, ClipSound, RelaySound, InputSound>;
 
 // Opens `sound` for airing: mono at `rate`, times `gain` (linear); a clip through `house`, the
 // station's house cache (house_cache.hpp), if given. Throws ClipStreamError (clip_stream.hpp)
 // when a clip cannot be opened, std::invalid_argument for a relay whose address is not http(s)
-// (a relay never fails for the network: open_relay). Not real-time safe: the producer thread
+// or an input's channel under 1 (a relay never fails for the network, an input never for its
+// device: open_relay, open_input). Not real-time safe: the producer thread
 // calls it when a voice is due.
 std::unique_ptr<MonoSource> open_sound(const Sound& sound, int rate, float gain,
                                        const HouseCache* house = nullptr);

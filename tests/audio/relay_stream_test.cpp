@@ -29,7 +29,7 @@ class RelayStreamTest : public ::testing::Test {
 
   // Airs `r` in real time and checks what a listener would: the stream's melody, the exact length,
   // a connection naming the codec, no dead air.
-  void expect_relayed(const RelaySound& r, const std::string& codec) {
+  void expect_relayed(const RelaySound& r, const std::string& codec, int rate = 44100) {
     auto source = open_sound(r, kRelayRate, 1.0f);
     const auto heard = test::air(*source, static_cast<std::size_t>(r.frames) + kRelayRate);
     std::vector<float> more(100);
@@ -46,7 +46,7 @@ class RelayStreamTest : public ::testing::Test {
       if (e.kind == RelayEvent::Kind::connected) {
         connected = true;
         EXPECT_EQ(e.codec, codec);
-        EXPECT_EQ(e.rate, 44100);
+        EXPECT_EQ(e.rate, rate);
         EXPECT_EQ(e.channels, 2);
       }
       if (e.kind == RelayEvent::Kind::ended) {
@@ -94,6 +94,33 @@ TEST_F(RelayStreamTest, RelaysHlsWithAacInTsSegments) {
     const bool playlist = entry.path().extension() == ".m3u8";
     server.file("/hls/" + (playlist ? std::string("index.m3u8") : name), bytes,
                 playlist ? "application/vnd.apple.mpegurl" : "video/mp2t");
+  }
+  expect_relayed(relay("/hls/index.m3u8", 3 * kRelayRate), "aac");
+}
+
+TEST_F(RelayStreamTest, RelaysAnAacAdtsStream) {
+  const auto aac = test::encoded_melody(dir.path().string(), "aac", "-c:a aac -b:a 128k -f adts");
+  server.live("/vov2.aac", aac, static_cast<double>(aac.size()) / test::kMelodySeconds, 16000,
+              "audio/aac");
+  expect_relayed(relay("/vov2.aac", 2 * kRelayRate + 5), "aac");
+}
+
+TEST_F(RelayStreamTest, RelaysHlsWithAacInFmp4Segments) {
+  const auto hls = dir / "hls";
+  std::filesystem::create_directories(hls);
+  test::encoded_melody(hls.string(), "m3u8",
+                       "-c:a aac -b:a 128k -f hls -hls_time 1 -hls_list_size 0 -hls_playlist_type "
+                       "vod -hls_segment_type fmp4 -hls_fmp4_init_filename init.mp4 "
+                       "-hls_segment_filename " +
+                           (hls / "seg%d.m4s").string());
+  for (const auto& entry : std::filesystem::directory_iterator(hls)) {
+    const auto name = entry.path().filename().string();
+    if (name == "melody.wav") continue;
+    std::ifstream in(entry.path(), std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const bool playlist = entry.path().extension() == ".m3u8";
+    server.file("/hls/" + (playlist ? std::string("index.m3u8") : name), bytes,
+                playlist ? "application/vnd.apple.mpegurl" : "video/mp4");
   }
   expect_relayed(relay("/hls/index.m3u8", 3 * kRelayRate), "aac");
 }

@@ -1,0 +1,220 @@
+#include "loa/live_leveller.hpp"
+
+#include <ebur128.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+#include <stdexcept>
+
+namespace loa {
+
+struct LiveLeveller::Meter {
+  ebur128_state* state = nullptr;
+  ~Meter() {
+    if (state != nullptr) ebur128_destroy(&state);
+  }
+};
+
+namespace {
+
+constexpr double kHopSeconds = 0.1;
+constexpr double kShortTermSeconds = 3.0;  // EBU R128's short-term window
+constexpr double kLookaheadSeconds = 0.005;
+// The limiter recovers at this rate (6 dB in 60 ms): steady in dB, so that its gain barely moves
+// under the interpolator's reach even deep in limiting (a rate in linear gain would be 10 times
+// steeper, in relative terms, at -20 dB).
+constexpr double kLimiterReleaseDbPerSecond = 100.0;
+// The limiter aims this far under the ceiling: interpolation filters differ by a few tenths of a
+// dB on the worst signals, and the ceiling holds for any meter.
+constexpr double kMarginDb = 0.5;
+
+float db_to_gain(double db) {
+  return static_cast<float>(std::pow(10.0, db / 20.0));
+}
+
+// The windowed sinc (Hann, 16 samples each side) at t samples from its centre.
+double interpolation_kernel(double t) {
+  constexpr double kHalfWidth = 16.0;
+  if (std::abs(t) >= kHalfWidth) return 0.0;
+  const double window = 0.5 * (1.0 + std::cos(std::numbers::pi * t / kHalfWidth));
+  const double sinc = t == 0.0 ? 1.0 : std::sin(std::numbers::pi * t) / (std::numbers::pi * t);
+  return window * sinc;
+}
+
+}  // namespace
+
+LiveLeveller::LiveLeveller(int rate, const LevelSettings& settings)
+    : rate_(rate < 8000
+                ? throw std::invalid_argument("the live leveller needs a rate of 8 kHz or more")
+                : rate),
+      settings_(settings),
+      trim_(db_to_gain(settings.trim_db)),
+      hop_(static_cast<std::size_t>(std::lround(kHopSeconds * rate))),
+      lookahead_(static_cast<std::size_t>(std::lround(kLookaheadSeconds * rate))),
+      ceiling_(db_to_gain(settings.ceiling_dbtp - kMarginDb)),
+      release_step_(db_to_gain(kLimiterReleaseDbPerSecond / rate)),
+      fir_((kPhases - 1) * kTaps),
+      history_(2 * kTaps, 0.0f),
+      delay_(lookahead_ + 2 * kInterpolationDelay - 1, 0.0f),
+      min_value_(lookahead_ + 2 * kInterpolationDelay + 1),
+      min_index_(lookahead_ + 2 * kInterpolationDelay + 1),
+      box_(lookahead_, 1.0f),
+      box_sum_(static_cast<double>(lookahead_)) {
+  meter_ = std::make_unique<Meter>();
+  meter_->state = ebur128_init(1, static_cast<unsigned long>(rate), EBUR128_MODE_S);
+  if (meter_->state == nullptr) throw std::runtime_error("cannot measure loudness: out of memory");
+  // The history holds x[m - 15] .. x[m + 16] oldest first; phase p interpolates x at m + p/4.
+  for (std::size_t p = 1; p < kPhases; ++p) {
+    const double at = static_cast<double>(p) / kPhases;
+    double sum = 0.0;
+    for (std::size_t j = 0; j < kTaps; ++j) {
+      const double k = static_cast<double>(j) - (kInterpolationDelay - 1);
+      sum += interpolation_kernel(at - k);
+    }
+    for (std::size_t j = 0; j < kTaps; ++j) {
+      const double k = static_cast<double>(j) - (kInterpolationDelay - 1);
+      fir_[(p - 1) * kTaps + j] = static_cast<float>(interpolation_kernel(at - k) / sum);
+    }
+  }
+}
+
+LiveLeveller::~LiveLeveller() = default;
+
+double LiveLeveller::deepest_limit_db() const {
+  return 20.0 * std::log10(static_cast<double>(deepest_));
+}
+
+void LiveLeveller::process(std::span<float> block) noexcept {
+  std::size_t at = 0;
+  while (at < block.size()) {
+    const std::size_t take = std::min(block.size() - at, hop_ - in_hop_);
+    // Measured before the gain: the rider follows the source, not itself.
+    ebur128_add_frames_float(meter_->state, block.data() + at, take);
+    const float step = (gain_to_ - gain_from_) / static_cast<float>(hop_);
+    for (std::size_t i = 0; i < take; ++i) {
+      const float gain = gain_from_ + step * static_cast<float>(in_hop_ + i);
+      block[at + i] = limit(block[at + i] * gain * trim_);
+    }
+    in_hop_ += take;
+    at += take;
+    if (in_hop_ == hop_) {
+      in_hop_ = 0;
+      end_of_hop();
+    }
+  }
+}
+
+void LiveLeveller::end_of_hop() noexcept {
+  measured_ += static_cast<std::int64_t>(hop_);
+  double loudness = -HUGE_VAL;
+  double momentary = -HUGE_VAL;
+  if (ebur128_loudness_shortterm(meter_->state, &loudness) != EBUR128_SUCCESS ||
+      ebur128_loudness_momentary(meter_->state, &momentary) != EBUR128_SUCCESS) {
+    loudness = momentary = -HUGE_VAL;
+  }
+  // The meter's window starts as zeros: before 3 s, its mean square counts them. Undone here.
+  const double window = kShortTermSeconds * rate_;
+  if (std::isfinite(loudness) && static_cast<double>(measured_) < window) {
+    loudness += 10.0 * std::log10(window / static_cast<double>(measured_));
+  }
+  gain_from_ = gain_to_;
+  // Silence, or a pause: the gain holds. The momentary loudness (400 ms) sees a pause at once,
+  // where the short-term one takes 3 s to fall under the gate and would ride the gain up meanwhile.
+  if (!std::isfinite(loudness) || loudness < settings_.gate_lufs || !std::isfinite(momentary) ||
+      momentary < settings_.gate_lufs) {
+    return;
+  }
+  const double wanted =
+      std::clamp(settings_.target_lufs - loudness, -settings_.max_cut_db, settings_.max_boost_db);
+  const double time_constant =
+      wanted < rider_db_ ? settings_.attack_seconds : settings_.release_seconds;
+  rider_db_ += (wanted - rider_db_) * (1.0 - std::exp(-kHopSeconds / time_constant));
+  gain_to_ = db_to_gain(rider_db_);
+}
+
+float LiveLeveller::limit(float sample) noexcept {
+  // x[n] in; the interval (m, m + 1), m = n - 16, is interpolated at 3 points between.
+  // Written twice, kTaps apart, so the last kTaps samples are always contiguous (oldest first).
+  history_[history_at_] = sample;
+  history_[history_at_ + kTaps] = sample;
+  history_at_ = (history_at_ + 1) % kTaps;
+  const float* window = history_.data() + history_at_;
+  float interval_peak =
+      std::max(std::abs(window[kInterpolationDelay - 1]), std::abs(window[kInterpolationDelay]));
+  for (std::size_t p = 0; p + 1 < kPhases; ++p) {
+    const float* c = fir_.data() + p * kTaps;
+    float y = 0.0f;
+    for (std::size_t j = 0; j < kTaps; ++j) y += c[j] * window[j];
+    interval_peak = std::max(interval_peak, std::abs(y));
+  }
+  // Sample m's true peak: the intervals on both sides of it.
+  const float peak = std::max(interval_peak, last_interval_peak_);
+  last_interval_peak_ = interval_peak;
+  const float required = peak > ceiling_ ? ceiling_ / peak : 1.0f;
+
+  // The least gain required over the look-ahead and the interpolator's reach on both sides (a
+  // monotonic queue of the candidates). The reach matters: a gain that still falls under the
+  // filter around a peak would change the peak between the samples; so the gain is already flat
+  // there, and it falls over the quieter samples before.
+  const std::int64_t m = sample_index_++;
+  const std::size_t capacity = min_value_.size();
+  while (min_size_ > 0 && min_value_[(min_head_ + min_size_ - 1) % capacity] >= required) {
+    --min_size_;
+  }
+  min_value_[(min_head_ + min_size_) % capacity] = required;
+  min_index_[(min_head_ + min_size_) % capacity] = m;
+  ++min_size_;
+  while (min_index_[min_head_] <= m - static_cast<std::int64_t>(capacity - 1)) {
+    min_head_ = (min_head_ + 1) % capacity;
+    --min_size_;
+  }
+  const float least = min_value_[min_head_];
+  released_ = std::min({least, released_ * release_step_, 1.0f});
+
+  // Averaged over the look-ahead: each gain in the average is at most what the sample it applies
+  // to requires, so the ramp down is smooth and ends before the peak.
+  box_sum_ += static_cast<double>(released_) - static_cast<double>(box_[box_at_]);
+  box_[box_at_] = released_;
+  box_at_ = (box_at_ + 1) % box_.size();
+  if (box_at_ == 0) {  // the running sum's rounding is reset once per look-ahead
+    box_sum_ = 0.0;
+    for (float g : box_) box_sum_ += static_cast<double>(g);
+  }
+  const float gain = static_cast<float>(box_sum_ / static_cast<double>(box_.size()));
+  deepest_ = std::min(deepest_, gain);
+
+  // The sample latency() behind x[n] leaves with its gain.
+  const std::size_t size = delay_.size();
+  const float out = delay_[delay_at_];
+  delay_[delay_at_] = sample;
+  delay_at_ = (delay_at_ + 1) % size;
+  return out * gain;
+}
+
+namespace {
+
+class LevelledSource final : public MonoSource {
+ public:
+  LevelledSource(std::unique_ptr<MonoSource> source, int rate, const LevelSettings& settings)
+      : source_(std::move(source)), leveller_(rate, settings) {}
+
+  std::size_t read(std::span<float> out) override {
+    const std::size_t n = source_->read(out);
+    leveller_.process(out.first(n));
+    return n;
+  }
+
+ private:
+  std::unique_ptr<MonoSource> source_;
+  LiveLeveller leveller_;
+};
+
+}  // namespace
+
+std::unique_ptr<MonoSource> level_live(std::unique_ptr<MonoSource> source, int rate,
+                                       const LevelSettings& settings) {
+  return std::make_unique<LevelledSource>(std::move(source), rate, settings);
+}
+
+}  // namespace loa

@@ -1,0 +1,209 @@
+// A capture input heard as a listener would, through the real audio path: a JACK client of the
+// test's own plays a 1 kHz tone into loa's capture port (JACK dummy server: scripts/jack-dummy.sh
+// start), and the input item airs that tone for exactly its length, at the station's rate (the
+// device's when they are the same, resampled by soxr when not). A device that is not there is
+// dead air with a clear reason, never a crash or a hang.
+#include <gtest/gtest.h>
+#include <jack/jack.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <numbers>
+#include <string>
+#include <thread>
+
+#include "loa/portaudio_output.hpp"
+#include "loa/sound.hpp"
+#include "relay_test_support.hpp"
+
+// ThreadSanitizer cannot see JACK's synchronisation between clients (see jack_path_test.cpp).
+extern "C" const char* __tsan_default_suppressions() {
+  return "race:libportaudio.so\n";
+}
+
+namespace loa {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr const char* kNoServer =
+    "no JACK server is running: start one with scripts/jack-dummy.sh start (or leave these tests "
+    "out with ctest -LE jack)";
+
+// A JACK client with one output port playing a sine for ever.
+class ToneClient {
+ public:
+  ToneClient(double frequency, double amplitude) : frequency_(frequency), amplitude_(amplitude) {
+    const std::string name = "loa-tone-" + std::to_string(getpid());
+    jack_status_t status{};
+    client_ = jack_client_open(name.c_str(), JackNoStartServer, &status);
+    if (client_ == nullptr) return;
+    out_ = jack_port_register(client_, "out", JACK_DEFAULT_AUDIO_TYPE, JackPortIsOutput, 0);
+    jack_set_process_callback(client_, &ToneClient::process, this);
+    active_ = out_ != nullptr && jack_activate(client_) == 0;
+  }
+  ~ToneClient() {
+    if (client_ == nullptr) return;
+    if (active_) jack_deactivate(client_);
+    jack_client_close(client_);
+  }
+  ToneClient(const ToneClient&) = delete;
+  ToneClient& operator=(const ToneClient&) = delete;
+
+  bool running() const { return active_; }
+
+  // Connects the tone to every capture port of `client` (PortAudio's in_N); how many.
+  int play_into(const std::string& client) {
+    const std::string pattern = "^" + client + ":in_";
+    const char** ports =
+        jack_get_ports(client_, pattern.c_str(), JACK_DEFAULT_AUDIO_TYPE, JackPortIsInput);
+    int connected = 0;
+    for (std::size_t i = 0; ports != nullptr && ports[i] != nullptr; ++i) {
+      if (jack_connect(client_, jack_port_name(out_), ports[i]) == 0) ++connected;
+    }
+    jack_free(ports);
+    return connected;
+  }
+
+ private:
+  static int process(jack_nframes_t frames, void* arg) {
+    auto& t = *static_cast<ToneClient*>(arg);
+    auto* out = static_cast<float*>(jack_port_get_buffer(t.out_, frames));
+    const double step = 2 * std::numbers::pi * t.frequency_ / jack_get_sample_rate(t.client_);
+    for (jack_nframes_t i = 0; i < frames; ++i) {
+      out[i] = static_cast<float>(t.amplitude_ * std::sin(t.phase_));
+      t.phase_ = std::fmod(t.phase_ + step, 2 * std::numbers::pi);
+    }
+    return 0;
+  }
+
+  double frequency_;
+  double amplitude_;
+  double phase_ = 0;
+  jack_client_t* client_ = nullptr;
+  jack_port_t* out_ = nullptr;
+  bool active_ = false;
+};
+
+// Frequency from the positive-going zero crossings of x (linearly interpolated).
+double zero_crossing_frequency(const std::vector<float>& x, std::size_t from, std::size_t to,
+                               int rate) {
+  double first = -1, last = -1;
+  int crossings = 0;
+  for (std::size_t i = from + 1; i < to; ++i) {
+    if (x[i - 1] < 0 && x[i] >= 0) {
+      const double t = static_cast<double>(i - 1) + x[i - 1] / (x[i - 1] - x[i]);
+      if (first < 0) first = t;
+      last = t;
+      ++crossings;
+    }
+  }
+  return crossings < 2 ? 0.0 : (crossings - 1) * rate / (last - first);
+}
+
+class InputThroughJack : public ::testing::TestWithParam<int> {};
+
+TEST_P(InputThroughJack, AirsTheToneOnItsCapturePortForExactlyItsLength) {
+  const int rate = GetParam();
+  ToneClient tone(1000.0, 0.5);
+  if (!tone.running()) GTEST_SKIP() << kNoServer;
+  const std::string client = "loa-in-" + std::to_string(getpid());
+  set_jack_client_name(client);
+
+  auto events = std::make_shared<RelayEvents>();
+  InputSound input{"jack", 1, 3 * rate + 17, {}, events};
+  input.settings.jitter = 200ms;
+  auto source = open_sound(input, rate, 1.0f);
+  std::vector<RelayEvent> seen;
+  const auto connected = test::wait_event(*events, seen, RelayEvent::Kind::connected, 5s);
+  ASSERT_TRUE(connected) << test::describe(seen);
+  EXPECT_EQ(connected->codec, "pcm");
+  EXPECT_NE(connected->reason.find("JACK"), std::string::npos) << connected->reason;
+  ASSERT_GE(tone.play_into(client), 1) << "no capture port " << client << ":in_N";
+
+  // test::air reads at 48 kHz's pace; the length counts in the station's frames either way.
+  std::vector<float> heard;
+  std::vector<float> block(static_cast<std::size_t>(rate / 50));
+  auto next = std::chrono::steady_clock::now();
+  for (;;) {
+    const std::size_t n = source->read(block);
+    heard.insert(heard.end(), block.begin(), block.begin() + static_cast<std::ptrdiff_t>(n));
+    if (n < block.size()) break;
+    next += 20ms;
+    std::this_thread::sleep_until(next);
+  }
+  std::vector<float> more(64);
+  EXPECT_EQ(source->read(more), 0u) << "the input stays ended";
+  source.reset();
+  set_jack_client_name("loa");
+  for (auto& e : events->drain()) seen.push_back(std::move(e));
+  SCOPED_TRACE(test::describe(seen));
+
+  ASSERT_EQ(static_cast<std::int64_t>(heard.size()), input.frames);
+  // The last 1.5 s: the tone, at its frequency and level, without a gap.
+  const std::size_t from = heard.size() - static_cast<std::size_t>(rate * 3 / 2);
+  EXPECT_NEAR(zero_crossing_frequency(heard, from, heard.size(), rate), 1000.0, 1.0);
+  double sum = 0;
+  float quietest = 1;
+  for (std::size_t i = from; i < heard.size(); i += static_cast<std::size_t>(rate / 100)) {
+    double s = 0;
+    for (std::size_t k = i; k < i + static_cast<std::size_t>(rate / 100) && k < heard.size(); ++k)
+      s += heard[k] * heard[k];
+    quietest = std::min(quietest, static_cast<float>(std::sqrt(s / (rate / 100))));
+    sum += s;
+  }
+  const double rms = std::sqrt(sum / static_cast<double>(heard.size() - from));
+  EXPECT_NEAR(rms, 0.5 / std::numbers::sqrt2, 0.02);
+  EXPECT_GT(quietest, 0.3) << "a gap in the tone";
+  for (const auto& e : seen) {
+    EXPECT_NE(e.kind, RelayEvent::Kind::dead_air_started);
+    EXPECT_NE(e.kind, RelayEvent::Kind::lost);
+  }
+}
+
+// 48 kHz: the JACK dummy server's own rate; 44.1 kHz: resampled by soxr.
+INSTANTIATE_TEST_SUITE_P(StationRates, InputThroughJack, ::testing::Values(48000, 44100));
+
+TEST(InputMissing, IsDeadAirWithAClearReasonAndNoHang) {
+  auto events = std::make_shared<RelayEvents>();
+  InputSound input{"Card that is not plugged in", 1, test::kRelayRate, {}, events};
+  input.settings.first_backoff = 100ms;
+  const auto before = std::chrono::steady_clock::now();
+  auto source = open_sound(input, test::kRelayRate, 1.0f);
+  std::vector<RelayEvent> seen;
+  const auto lost = test::wait_event(*events, seen, RelayEvent::Kind::lost, 5s);
+  ASSERT_TRUE(lost) << test::describe(seen);
+  EXPECT_NE(lost->reason.find("\"Card that is not plugged in\""), std::string::npos)
+      << lost->reason;
+  EXPECT_NE(lost->reason.find("no capture device has that name"), std::string::npos)
+      << lost->reason;
+  EXPECT_TRUE(test::wait_event(*events, seen, RelayEvent::Kind::reconnecting, 5s))
+      << "it tries again";
+  const auto heard = test::read_all(*source, static_cast<std::size_t>(input.frames));
+  source.reset();
+  EXPECT_LT(std::chrono::steady_clock::now() - before, 8s);
+  ASSERT_EQ(static_cast<std::int64_t>(heard.size()), input.frames);
+  for (float v : heard) ASSERT_EQ(v, 0.0f) << "silence where there is no fallback";
+}
+
+TEST(InputChannel, ThatIsNotThereIsReported) {
+  ToneClient tone(1000.0, 0.5);
+  if (!tone.running()) GTEST_SKIP() << kNoServer;
+  auto events = std::make_shared<RelayEvents>();
+  InputSound input{"jack", 64, test::kRelayRate / 10, {}, events};
+  auto source = open_sound(input, test::kRelayRate, 1.0f);
+  std::vector<RelayEvent> seen;
+  const auto lost = test::wait_event(*events, seen, RelayEvent::Kind::lost, 5s);
+  ASSERT_TRUE(lost) << test::describe(seen);
+  EXPECT_NE(lost->reason.find("there is no channel 64"), std::string::npos) << lost->reason;
+}
+
+TEST(InputChannel, UnderOneIsRefused) {
+  InputSound input{"jack", 0, 100, {}, nullptr};
+  EXPECT_THROW(open_sound(input, 48000, 1.0f), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace loa
