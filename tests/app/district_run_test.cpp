@@ -168,6 +168,8 @@ TEST_F(DistrictRun, APublishedCampaignIsInstalledAndTheStationSaysSoUntilItVanis
   EXPECT_NE(run("campaign list --config station.yaml").out.find("campaign/lua-dao  version 1"),
             std::string::npos);
   EXPECT_FALSE(fs::exists(dir / "state/incoming/bundle-lua-dao"));
+  // The engine picks it up by itself: the station's programme and the campaign's.
+  EXPECT_TRUE(station->wait_for("reloaded the station: 2 programme(s)", 10s)) << station->err();
 
   // The heartbeat names what the station holds (the first one, at connect, may predate it).
   ASSERT_TRUE(wait_until([&] { return !heard().empty(); }, 10s));

@@ -107,7 +107,7 @@ TEST_F(StationLinkTest, EveryAsRunRowArrivesOncePerSeqAcrossABrokerOutage) {
   EXPECT_LE(inbox.largest, kMaxAsRunRows);
   EXPECT_GE(inbox.messages, 3u);
 
-  broker->stop();  // down while broadcasts air
+  broker->stop(SIGKILL);  // the broker dies while broadcasts air
   for (int n = 450; n < 460; ++n) {
     const auto id = journal.begin_broadcast(broadcast(n), kSix + std::chrono::minutes(n));
     journal.end_broadcast(id, kSix + std::chrono::minutes(n) + 30s, AirStatus::aired);
