@@ -102,7 +102,7 @@ void CampaignReceiver::campaign(std::string_view campaign, std::string_view payl
     }
     forget(id);
     Pending p{std::move(sm.manifest), std::move(m.manifest), std::move(m.signature),
-              std::move(m.programme)};
+              std::move(m.programme), fingerprint};
     // A clip the station holds already (in an earlier version) is copied, not sent again.
     const auto held = held_campaigns(state_);
     for (const auto& c : p.manifest.clips) {
@@ -219,12 +219,15 @@ void CampaignReceiver::try_install(const std::string& id) {
     fs::remove_all(bundle, ec);
     forget(id);
   };
+  const std::string fingerprint = p.fingerprint;
+  bool installed = false;
   try {
-    hooks_.install(bundle);
+    installed = hooks_.install(bundle);
   } catch (...) {
     clean();
     throw;
   }
+  if (!installed) refused_.insert(fingerprint);
   clean();
 }
 

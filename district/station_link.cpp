@@ -157,7 +157,8 @@ struct StationLink::Impl {
     }
   }
 
-  void install(Journal& journal, const std::filesystem::path& bundle, const std::string& from) {
+  // Installs a received campaign; false when refused (journaled by install_campaign_bundle).
+  bool install(Journal& journal, const std::filesystem::path& bundle, const std::string& from) {
     std::ostringstream diagnostics;
     try {
       const auto done = install_campaign_bundle(
@@ -169,13 +170,14 @@ struct StationLink::Impl {
       log_info("district: " + done.what);
       const std::lock_guard lock(mutex);
       if (done.done.outcome != InstallOutcome::already_held) ++counts.campaigns_installed;
+      return true;
     } catch (const BundleRefused& e) {
       if (!diagnostics.str().empty()) log_warning(diagnostics.str());
       log_warning("district: " + from + ": campaign bundle refused: " + e.what() +
                   "; the station keeps what it had");
       const std::lock_guard lock(mutex);
       ++counts.messages_refused;
-      return;
+      return false;
     }
   }
 
@@ -189,7 +191,6 @@ struct StationLink::Impl {
       log_error(std::string("district: the link stops: ") + e.what());
       return;
     }
-    std::string installing_from;
     ReceiverHooks hooks;
     hooks.want_clip = [&](const std::string& sha) {
       link->subscribe(clip_chunks_topic(o.district, sha));
@@ -204,7 +205,9 @@ struct StationLink::Impl {
       return read_trust_list(st.settings, keys_d);
     };
     hooks.install = [&](const std::filesystem::path& bundle) {
-      install(*journal, bundle, installing_from);
+      // The bundle folder is incoming/bundle-CAMPAIGN: journaled as from the campaign's topic.
+      const std::string campaign = bundle.filename().string().substr(7);
+      return install(*journal, bundle, topic_root() + "campaigns/" + campaign);
     };
     CampaignReceiver receiver(o.state, o.district, hooks);
 
@@ -232,7 +235,6 @@ struct StationLink::Impl {
           } else if (auto* a = std::get_if<Acked>(&e)) {
             acknowledged(*outbox, a->mid);
           } else if (auto* r = std::get_if<Received>(&e)) {
-            installing_from = r->message.topic;
             received(receiver, *journal, r->message);
           } else if (auto* f = std::get_if<Refused>(&e)) {
             refuse(*journal, f->topic, "district message refused: " + f->why);

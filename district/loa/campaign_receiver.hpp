@@ -29,8 +29,10 @@ struct ReceiverHooks {
   std::function<void(const std::string& sha256)> drop_clip;
   // The keys in station.trust now.
   std::function<std::vector<PublicKey>()> trusted;
-  // Installs the whole bundle folder (campaign_install); throws BundleRefused.
-  std::function<void(const std::filesystem::path& bundle)> install;
+  // Installs the whole bundle folder (campaign_install); false when it is refused (the hook has
+  // said why). A refused campaign message is not taken again (when it is sent again at the next
+  // connection, being retained) until the district changes it.
+  std::function<bool(const std::filesystem::path& bundle)> install;
 };
 
 class CampaignReceiver {
@@ -53,6 +55,7 @@ class CampaignReceiver {
     std::string manifest_text;
     std::string signature;
     std::string programme;
+    std::string fingerprint;  // of the campaign message
   };
   struct Clip {
     std::uint64_t bytes = 0;

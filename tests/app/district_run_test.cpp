@@ -213,5 +213,27 @@ TEST_F(DistrictRun, ATamperedCampaignAndBadMessagesAreRefusedJournaledAndAirDoes
       << station->err() << actions();
 }
 
+TEST_F(DistrictRun, ACampaignThatCannotAirHereIsRefusedOnceNotAtEveryConnection) {
+  dir.write("district/programme.yaml",
+            "programmes:\n  - {id: lua-dao, zones: [cho], slots: [{at: \"06:00\", play: "
+            "[canh-bao.wav]}]}\n");
+  publish(sign(1, "v1"));
+  auto station = start_station();
+  const std::string refused = "campaign bundle refused: its programme file has 1 error(s)";
+  ASSERT_TRUE(wait_until([&] { return actions().find(refused) != std::string::npos; }, 30s))
+      << station->err() << actions();
+  broker->stop();  // the retained campaign comes again at the next connection
+  broker->start();
+  ASSERT_TRUE(wait_until(
+      [&] { return station->err().find("connected to") != station->err().rfind("connected to"); },
+      30s))
+      << station->err();
+  std::this_thread::sleep_for(2s);
+  const std::string journal = actions();
+  EXPECT_EQ(journal.find(refused), journal.rfind(refused)) << journal;
+  EXPECT_NE(run("campaign list --config station.yaml").out.find("no campaigns held"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace loa

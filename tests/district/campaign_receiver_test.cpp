@@ -26,7 +26,10 @@ TEST(CampaignReceiver, RefusesChunksAndCampaignsItCannotTake) {
   hooks.want_clip = [](const std::string&) {};
   hooks.drop_clip = [](const std::string&) {};
   hooks.trusted = [] { return std::vector<PublicKey>{}; };
-  hooks.install = [&](const std::filesystem::path&) { ++installs; };
+  hooks.install = [&](const std::filesystem::path&) {
+    ++installs;
+    return true;
+  };
   CampaignReceiver r(dir / "state", "lap-vo", hooks);
   const std::string sha(64, 'a');
   EXPECT_EQ(reason([&] { r.chunk(sha, "0", "x"); }),
