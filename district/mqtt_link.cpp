@@ -164,7 +164,7 @@ struct MqttLink::Impl {
       const auto give_up = std::chrono::steady_clock::now() + kConnectTimeout;
       if (rc == MOSQ_ERR_SUCCESS) {
         for (;;) {
-          rc = mosquitto_loop(m, 250, 1);
+          rc = mosquitto_loop(m, 1000, 1);  // woken at once by a publish (threaded mode)
           if (rc != MOSQ_ERR_SUCCESS) break;
           if (!accepted && std::chrono::steady_clock::now() > give_up) {
             note("no answer from the district's broker " + o.endpoint.host + ":" +

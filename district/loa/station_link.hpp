@@ -32,7 +32,8 @@ struct StationLinkOptions {
   // What the engine has on air and next, and its last error (the rest is filled in here).
   std::function<StationHealth()> health;
   std::chrono::seconds heartbeat{60};
-  std::chrono::milliseconds outbox_poll{1000};
+  // How often the journal is asked for new as-run rows (and right after each acknowledgement).
+  std::chrono::milliseconds outbox_poll{5000};
   std::chrono::seconds max_backoff{60};
 };
 
