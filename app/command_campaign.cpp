@@ -3,7 +3,7 @@
 #include <iostream>
 
 #include "commands.hpp"
-#include "loa/campaign_programmes.hpp"
+#include "loa/campaign_install.hpp"
 #include "loa/journal.hpp"
 #include "loa/station_loader.hpp"
 #include "loa/station_time.hpp"
@@ -107,40 +107,12 @@ int run_campaign_install(const CampaignArgs& args) {
       std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now());
   const std::string from = args.bundle.string();
   try {
-    BundleCheck check{&loaded->second, st.settings.district, local_date(now, st.settings.zone)};
-    const VerifiedBundle bundle = verify_bundle(args.bundle, check);
-    const auto& m = bundle.manifest;
-    const Installed done = install_campaign(bundle, st.settings.state, [&](const HeldCampaign& c) {
-      Diagnostics d;
-      Station read;
-      read.settings = st.settings;
-      read_campaign(c, read, d);
-      if (d.has_errors()) {
-        d.print(std::cerr);
-        throw BundleRefused("its programme file has " + std::to_string(d.error_count()) +
-                            " error(s) on this station (above)");
-      }
-    });
-    const std::string version = "campaign " + m.campaign + " version " + std::to_string(m.version);
-    std::string what;
-    switch (done.outcome) {
-      case InstallOutcome::installed:
-        what = version + " installed";
-        break;
-      case InstallOutcome::updated:
-        what = version + " installed over version " + std::to_string(done.previous_version);
-        break;
-      case InstallOutcome::already_held:
-        what = version + " already held";
-        break;
-    }
-    what += ", signed by " + bundle.signed_by + ", airs " + format_date(m.valid_from) + " to " +
-            format_date(m.valid_until);
-    if (done.outcome != InstallOutcome::already_held) journal_action(st.settings, from, what);
-    std::cout << what << '\n';
+    const auto done = install_campaign_bundle(
+        args.config, args.bundle, now,
+        [&](const std::string& what) { journal_action(st.settings, from, what); }, std::cerr);
+    std::cout << done.what << '\n';
     return kExitOk;
   } catch (const BundleRefused& e) {
-    journal_action(st.settings, from, std::string("campaign bundle refused: ") + e.what());
     std::cerr << command << ": " << from << ": refused: " << e.what()
               << "; the station keeps what it had\n";
     return kExitInvalid;

@@ -111,6 +111,12 @@ int main(int argc, char** argv) {
   u->add_option("--tls-key", run.tls_key, "The certificate's private key (PEM)");
   u->add_option("--max-upload-mb", run.max_upload_mb, "Largest clip upload, in MB (default 100)")
       ->check(CLI::Range(1, 4096));
+  u->add_option("--district", run.district,
+                "Join the district through its MQTT broker, mqtts://HOST:8883 (docs/district.md)");
+  u->add_option("--district-credentials", run.district_credentials,
+                "The station's account on the district's broker: user, password, ca (YAML, mode "
+                "0600)");
+  run.version = LOA_VERSION;
 
   // The command-line client of a running loa run (docs/api.md).
   loa::ClientArgs client;

@@ -4,6 +4,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "journal_outbox_schema.hpp"
+
 namespace loa {
 
 namespace {
@@ -54,7 +56,9 @@ CREATE TABLE actions(
 // only adds (tables, columns with defaults, indexes, triggers), so that every row a station
 // journaled before stays, and readers of a newer journal find what they expect. Steps run inside
 // the writer's transaction in prepare_journal: a power cut mid-upgrade leaves the old version.
-constexpr std::array<const char*, kJournalSchemaVersion - 1> kUpgrades{};
+constexpr std::array<const char*, kJournalSchemaVersion - 1> kUpgrades{
+    kOutboxSchemaStep,  // 2: the as-run outbox (issue 13)
+};
 
 // Runs the steps from the journal's version up to `version`, in the caller's transaction.
 void upgrade(sqlite::Db& db, std::int64_t version) {

@@ -8,9 +8,11 @@ build=(g++ cmake ninja-build pkg-config libyaml-cpp-dev libsndfile1-dev libhowar
        libsoxr-dev libebur128-dev libxxhash-dev portaudio19-dev
        libavformat-dev libavcodec-dev libswresample-dev libavutil-dev
        libcli11-dev nlohmann-json3-dev libsqlite3-dev libsystemd-dev libsodium-dev
-       libcpp-httplib-dev libssl-dev libutf8proc-dev libespeak-ng-dev tzdata)
+       libcpp-httplib-dev libssl-dev libutf8proc-dev libespeak-ng-dev libmosquitto-dev tzdata)
 # ffmpeg: the audio tests make their MP3 and M4A fixtures with it.
-test=(libgtest-dev clang libclang-rt-14-dev jackd2 libjack-jackd2-dev ffmpeg)
+# mosquitto: the district link's tests start a real broker (mosquitto_sub helps when debugging).
+test=(libgtest-dev clang libclang-rt-14-dev jackd2 libjack-jackd2-dev ffmpeg mosquitto
+      mosquitto-clients)
 # The example station makes its clips with espeak-ng and sox, and switches its relays with gpioset.
 example=(espeak-ng sox gpiod)
 # scripts/package.sh: CPack's DEB generator finds libraries with dpkg-shlibdeps and file; lintian

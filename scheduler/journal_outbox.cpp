@@ -1,0 +1,85 @@
+#include "loa/journal_outbox.hpp"
+
+#include "journal_schema.hpp"
+#include "sqlite_db.hpp"
+
+namespace loa {
+
+namespace {
+
+std::optional<UtcTime> utc(const std::optional<std::int64_t>& us) {
+  if (!us) return std::nullopt;
+  return UtcTime(Micros(*us));
+}
+
+std::vector<std::string> split_zones(const std::string& text) {
+  std::vector<std::string> out;
+  for (std::size_t at = 0; at < text.size();) {
+    const std::size_t comma = std::min(text.find(',', at), text.size());
+    out.push_back(text.substr(at, comma - at));
+    at = comma + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+struct JournalOutbox::Impl {
+  explicit Impl(const std::filesystem::path& file)
+      : db(file, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE),
+        ready((prepare_journal(db, false), true)) {}
+  sqlite::Db db;
+  bool ready;
+  sqlite::Statement unsent{
+      db,
+      "SELECT o.seq, b.id, b.programme, b.slot, b.scheduled_us, b.title, b.reference, b.zones, "
+      "b.priority, o.start_us, o.end_us, o.status, o.reason FROM outbox o "
+      "JOIN broadcasts b ON b.id = o.broadcast_id "
+      "WHERE o.sent_us IS NULL AND o.seq > ?1 ORDER BY o.seq LIMIT ?2"};
+  sqlite::Statement mark{db,
+                         "UPDATE outbox SET sent_us = ?1 WHERE seq >= ?2 AND seq <= ?3 "
+                         "AND sent_us IS NULL"};
+  sqlite::Statement count{db, "SELECT count(*) FROM outbox WHERE sent_us IS NULL"};
+};
+
+JournalOutbox::JournalOutbox(const std::filesystem::path& journal_file) {
+  std::error_code ec;
+  if (journal_file.has_parent_path())
+    std::filesystem::create_directories(journal_file.parent_path(), ec);
+  impl_ = std::make_unique<Impl>(journal_file);
+}
+
+JournalOutbox::~JournalOutbox() = default;
+
+std::vector<AsRunRow> JournalOutbox::unsent(std::size_t limit, std::int64_t after) {
+  std::vector<AsRunRow> out;
+  auto r = impl_->unsent.query(after, static_cast<std::int64_t>(limit));
+  while (r.next()) {
+    AsRunRow row;
+    row.seq = r.integer(0);
+    auto& b = row.broadcast;
+    b.id = r.integer(1);
+    b.key = {r.text(2), static_cast<int>(r.integer(3)), UtcTime(Micros(r.integer(4)))};
+    b.title = r.text(5);
+    b.reference = r.text(6);
+    b.zones = split_zones(r.text(7));
+    b.priority = static_cast<int>(r.integer(8));
+    b.start = utc(r.optional_integer(9));
+    b.end = utc(r.optional_integer(10));
+    b.status = parse_air_status(r.text(11)).value_or(AirStatus::failed);
+    b.reason = r.text(12);
+    out.push_back(std::move(row));
+  }
+  return out;
+}
+
+void JournalOutbox::mark_sent(std::int64_t first, std::int64_t last, UtcTime at) {
+  impl_->mark.exec(at.time_since_epoch().count(), first, last);
+}
+
+std::int64_t JournalOutbox::unsent_count() {
+  auto r = impl_->count.query();
+  return r.next() ? r.integer(0) : 0;
+}
+
+}  // namespace loa
