@@ -49,17 +49,25 @@ void print_table(std::ostream& out, const std::string& heading, const std::vecto
   std::vector<std::string> heads;
   for (const MessageCode code : {MessageCode{"report.planned"}, MessageCode{"report.aired"},
                                  MessageCode{"report.missed"}, MessageCode{"report.interrupted"},
-                                 MessageCode{"report.failed"}, MessageCode{"report.airtime"},
-                                 MessageCode{"report.live"}, MessageCode{"report.dead_air"}}) {
+                                 MessageCode{"report.failed"}, MessageCode{"report.airtime"}}) {
     heads.push_back(Message{code}.text(lang));
+  }
+  // Only for a station that relays or takes inputs: the others' report reads as before.
+  const bool live = report.total.live.count() > 0;
+  if (live) {
+    heads.push_back(Message{"report.live"}.text(lang));
+    heads.push_back(Message{"report.dead_air"}.text(lang));
   }
   for (const auto& z : report.zones) heads.push_back(z);
   std::vector<std::vector<std::string>> cells;
   for (const auto& r : rows) {
     const AirTally& t = r.tally;
     cells.push_back({std::to_string(t.planned), std::to_string(t.aired), std::to_string(t.missed),
-                     std::to_string(t.interrupted), std::to_string(t.failed), hms(t.airtime),
-                     hms(t.live), hms(t.dead_air)});
+                     std::to_string(t.interrupted), std::to_string(t.failed), hms(t.airtime)});
+    if (live) {
+      cells.back().push_back(hms(t.live));
+      cells.back().push_back(hms(t.dead_air));
+    }
     for (const auto& z : report.zones) cells.back().push_back(hms(zone_time(t, z)));
   }
   std::vector<std::size_t> widths;
