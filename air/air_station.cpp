@@ -4,6 +4,7 @@
 
 #include "loa/checked_station.hpp"
 #include "loa/house_cache.hpp"
+#include "loa/live_sound.hpp"
 #include "loa/loudness.hpp"
 
 namespace loa {
@@ -29,13 +30,30 @@ AirStation make_air_station(std::shared_ptr<Station> station, const ClipLengths&
   for (std::size_t i = 0; i < station->clips.size(); ++i) {
     if (playable(i)) house->prepare(station->clips[i], rate);
   }
+  // A relay's or input's fallback clips air at their gains; one that cannot play is left out.
+  auto can_play = std::make_shared<std::vector<bool>>(station->clips.size());
+  for (std::size_t i = 0; i < station->clips.size(); ++i) (*can_play)[i] = playable(i);
+  const auto live = [station, gains, house, rate, can_play](const BroadcastItem& item,
+                                                            std::shared_ptr<RelayEvents> events) {
+    LiveContext context;
+    context.rate = rate;
+    context.house = house.get();
+    context.events = std::move(events);
+    context.gain = [gains, can_play](const PlayItem& clip) -> std::optional<float> {
+      if (clip.clip >= can_play->size() || !(*can_play)[clip.clip]) return std::nullopt;
+      return (*gains)[clip.clip];
+    };
+    return open_live(*station, item, context);
+  };
   AirStation air;
   air.lengths = clip_table(*station, lengths);
-  air.open = [station, gains, house,
-              rate](const BroadcastItem& item) -> std::unique_ptr<MonoSource> {
+  air.open = [station, gains, house, rate,
+              live](const BroadcastItem& item) -> std::unique_ptr<MonoSource> {
+    if (item.is_live()) return live(item, nullptr);
     return open_sound(item.sound(), rate, item.clip == nullptr ? 1.0F : (*gains)[item.clip->clip],
                       house.get());
   };
+  air.open_live = live;
   air.station = std::move(station);
   return air;
 }

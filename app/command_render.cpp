@@ -16,6 +16,7 @@
 #include "loa/as_run.hpp"
 #include "loa/checked_station.hpp"
 #include "loa/house_cache.hpp"
+#include "loa/live_sound.hpp"
 #include "loa/loudness.hpp"
 #include "loa/loudness_pass.hpp"
 #include "loa/planner.hpp"
@@ -28,13 +29,25 @@ namespace loa {
 namespace {
 
 // The clip files the plan plays, each once, in the order the plan first reaches them.
-std::vector<std::filesystem::path> clips_played(const std::vector<PlannedBroadcast>& plan) {
+// The clips the plan plays, a relay's or input's fallback clips among them (rendered in its place).
+std::vector<std::filesystem::path> clips_played(const Station& station,
+                                                const std::vector<PlannedBroadcast>& plan) {
   std::vector<std::filesystem::path> files;
   std::set<std::filesystem::path> seen;
+  const auto add = [&](const std::filesystem::path& file) {
+    if (seen.insert(file).second) files.push_back(file);
+  };
   for (const auto& pb : plan) {
     for (const auto& item : pb.broadcast.items) {
       if (item.clip == nullptr || item.unreadable) continue;
-      if (seen.insert(item.clip->file).second) files.push_back(item.clip->file);
+      if (!item.is_live()) {
+        add(item.clip->file);
+        continue;
+      }
+      for (const auto& c :
+           fallback_clips(station, *item.clip, [](const PlayItem&) { return 1.0F; })) {
+        add(c.file);
+      }
     }
   }
   return files;
@@ -48,7 +61,7 @@ class LoudnessGains {
       : target_(c.station.settings.audio.loudness),
         cache_(c.station.settings.state / "loudness.tsv") {
     if (!target_) return;
-    auto files = clips_played(plan);
+    auto files = clips_played(c.station, plan);
     for (std::size_t i = 0; i < files.size(); ++i) index_.emplace(files[i], i);
     pass_.emplace(cache_, std::move(files));
   }
@@ -112,6 +125,15 @@ int run_render(const RenderArgs& args) {
   // Clips decoded and resampled once, on the first render or broadcast that plays them whole.
   const HouseCache house(c.station.settings.state / "house");
   const auto open = [&](const BroadcastItem& item) -> std::unique_ptr<MonoSource> {
+    if (item.is_live()) {
+      // A render cannot wait for a live stream: the item's fallback fills its length.
+      const ClipGain gain = [&](const PlayItem& clip) -> std::optional<float> {
+        if (!c.clip_problem(clip.file).empty()) return std::nullopt;
+        return gains.gain(clip.file);
+      };
+      return open_fallback_fill(fallback_clips(c.station, *item.clip, gain),
+                                frames_of(item.length, rate), rate, &house);
+    }
     return open_sound(item.sound(), rate, item.clip == nullptr ? 1.0F : gains.gain(item.clip->file),
                       &house);
   };

@@ -32,6 +32,12 @@ std::string StationSettings::zone_suggestion(std::string_view typed) const {
   return did_you_mean_id(typed, known);
 }
 
+const CaptureInput* StationSettings::input(std::string_view id) const {
+  const auto it = std::find_if(audio.inputs.begin(), audio.inputs.end(),
+                               [&](const CaptureInput& c) { return c.id == id; });
+  return it == audio.inputs.end() ? nullptr : &*it;
+}
+
 MessageParam StationSettings::zone_hint(std::string_view typed) const {
   std::vector<NamedId> known;
   known.reserve(zones.size());
@@ -137,9 +143,34 @@ void read_station(const YamlNode& n, StationSettings& s, Diagnostics& d) {
   }
 }
 
+// `audio.inputs: [{id, device, channel}]`.
+void read_inputs(const YamlNode& n, std::vector<CaptureInput>& inputs, Diagnostics& d) {
+  for (const YamlNode* i : read_list(n, "inputs", false, d)) {
+    MapReader r(*i, "input", {"id", "device", "channel"}, d);
+    if (!r.ok()) continue;
+    CaptureInput input;
+    input.pos = i->pos;
+    const YamlNode* id = r.require("id");
+    if (id != nullptr) input.id = read_id(*id, "input id", d).value_or("");
+    if (const auto* v = r.require("device"))
+      input.device = read_text(*v, "input device", d).value_or("");
+    if (const auto* v = r.get("channel")) {
+      input.channel = static_cast<int>(read_integer(*v, "input channel", 1, 64, d).value_or(1));
+    }
+    if (input.id.empty()) continue;
+    const auto first = std::find_if(inputs.begin(), inputs.end(),
+                                    [&](const CaptureInput& c) { return c.id == input.id; });
+    if (first != inputs.end()) {
+      d.error(id->pos, {"input.duplicate", {{"input", input.id}, {"line", first->pos.line}}});
+      continue;
+    }
+    inputs.push_back(std::move(input));
+  }
+}
+
 void read_audio(const YamlNode& n, StationSettings& s, Diagnostics& d) {
   MapReader r(n, "audio section",
-              {"output", "preview", "sample_rate", "loudness", "chime", "speech"}, d);
+              {"output", "preview", "sample_rate", "loudness", "chime", "speech", "inputs"}, d);
   AudioSettings& a = s.audio;
   // `output: null` unquoted is YAML's null, but the operator means the null output.
   const auto device = [&](std::string_view key, std::string& into) {
@@ -153,6 +184,7 @@ void read_audio(const YamlNode& n, StationSettings& s, Diagnostics& d) {
   device("output", a.output);
   device("preview", a.preview);
   if (const auto* v = r.get("speech")) a.speech = read_speech_voice(*v, a.speech, d);
+  if (const auto* v = r.get("inputs")) read_inputs(*v, a.inputs, d);
   if (const auto* v = r.get("sample_rate")) {
     a.sample_rate =
         static_cast<int>(read_integer(*v, "sample_rate", 8000, 192000, d).value_or(48000));

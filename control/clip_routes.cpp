@@ -45,8 +45,12 @@ std::vector<std::string> clip_users(const Station& station, const std::filesyste
   const auto names = [&](const std::vector<PlayItem>& items) {
     for (const auto& i : items) {
       if (i.kind == PlayItem::Kind::clip && same_file(i.file, file)) return true;
-      if (i.kind == PlayItem::Kind::playlist) {
-        const Playlist* l = station.playlist(i.ref);
+      for (const auto& c : i.fallback_clip) {
+        if (same_file(c.file, file)) return true;
+      }
+      if (i.kind == PlayItem::Kind::playlist || !i.live.fallback_playlist.empty()) {
+        const Playlist* l =
+            station.playlist(i.kind == PlayItem::Kind::playlist ? i.ref : i.live.fallback_playlist);
         if (l != nullptr) {
           for (const auto& c : l->clips) {
             if (same_file(c.file, file)) return true;

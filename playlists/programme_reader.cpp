@@ -5,6 +5,7 @@
 #include <cctype>
 
 #include "loa/did_you_mean.hpp"
+#include "loa/live_items.hpp"
 #include "loa/spoken_items.hpp"
 #include "loa/yaml_read.hpp"
 
@@ -201,6 +202,7 @@ PlayItem playlist_item(const YamlNode& n, std::string ref, Diagnostics& d) {
 std::optional<PlayItem> read_play_mapping(const YamlNode& n, const StationSettings& s,
                                           Diagnostics& d) {
   if (n.find("say") != nullptr || n.find("say_file") != nullptr) return read_spoken_item(n, s, d);
+  if (n.find("relay") != nullptr || n.find("input") != nullptr) return read_live_item(n, s, d);
   MapReader r(n, "play item", {"silence", "playlist", "say", "say_file"}, d);
   const YamlNode* silence = r.get("silence");
   const YamlNode* playlist = r.get("playlist");

@@ -89,12 +89,16 @@ void check_references(const Station& st, Diagnostics& d) {
   for (const auto& p : st.playlists) names.push_back(p.id);
   std::set<std::string_view> used;
   const auto check = [&](const Slot& slot) {
+    const auto look_up = [&](const std::string& id, const SourcePos& pos) {
+      used.insert(id);
+      if (st.playlist(id) == nullptr) {
+        d.error(pos, {"playlist.unknown", {{"playlist", id}, suggestion(id, names)}});
+      }
+    };
     for (const auto& item : slot.play) {
-      if (item.kind != PlayItem::Kind::playlist) continue;
-      used.insert(item.ref);
-      if (st.playlist(item.ref) == nullptr) {
-        d.error(item.pos,
-                {"playlist.unknown", {{"playlist", item.ref}, suggestion(item.ref, names)}});
+      if (item.kind == PlayItem::Kind::playlist) look_up(item.ref, item.pos);
+      if (!item.live.fallback_playlist.empty()) {
+        look_up(item.live.fallback_playlist, item.live.fallback_pos);
       }
     }
   };

@@ -3,6 +3,8 @@
 #include <nlohmann/json.hpp>
 #include <ostream>
 
+#include "loa/live_sound.hpp"
+
 namespace loa {
 
 void write_as_run(std::ostream& out, const Station& station,
@@ -42,6 +44,12 @@ void write_as_run(std::ostream& out, const Station& station,
         j["reason"] = reason;
       } else {
         j["status"] = stretch.cut ? "cut" : "aired";
+      }
+      if (item.is_live() && reason.empty()) {
+        // A render cannot wait for a live stream: what is heard in its place is its fallback.
+        j["reason"] = std::string(item_kind_name(item.kind)) + " rendered as its fallback (" +
+                      fallback_name(*item.clip) + ")";
+        j["fallback"] = fallback_name(*item.clip);
       }
       out << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
     }

@@ -1,9 +1,11 @@
 #include "loa/log_output.hpp"
 
+#include <algorithm>
 #include <ostream>
 
 #include "loa/air_reasons.hpp"
 #include "loa/message_json.hpp"
+#include "loa/report.hpp"
 #include "loa/text_columns.hpp"
 
 namespace loa {
@@ -29,6 +31,29 @@ std::string joined(const std::vector<std::string>& zones) {
   std::string out;
   for (const auto& z : zones) out += (out.empty() ? "" : ",") + z;
   return out;
+}
+
+// What a relay or input item experienced, one line: "connected: mp3, 44100 Hz, 2 channels",
+// "dead air (the stream stopped), covered by playlist nhac-nen".
+std::string event_text(const JournalItemEvent& e) {
+  std::string text;
+  if (e.kind == "connected") {
+    text = "connected";
+    if (!e.codec.empty()) text += ": " + e.codec;
+    if (e.rate > 0) text += ", " + std::to_string(e.rate) + " Hz";
+    if (e.channels > 0) text += ", " + std::to_string(e.channels) + " channel(s)";
+  } else if (e.kind == "dead_air_started") {
+    text = "dead air";
+    if (!e.reason.empty()) text += " (" + e.reason + ")";
+    text += ", covered by " + (e.fallback.empty() ? std::string("silence") : e.fallback);
+  } else if (e.kind == "dead_air_ended") {
+    text = "back on air after dead air";
+  } else {
+    text = e.kind;
+    std::replace(text.begin(), text.end(), '_', ' ');
+    if (!e.reason.empty()) text += ": " + e.reason;
+  }
+  return text;
 }
 
 }  // namespace
@@ -66,6 +91,13 @@ void print_log_text(std::ostream& out, const Station& st,
       out << "      " << span(i.start, i.end, zone) << "  " << pad_right(i.kind, 7) << "  "
           << pad_right(air_status_name(i.status), 7) << "  " << i.path
           << (i.reason.empty() ? "" : "  (" + i.reason + ")") << '\n';
+      for (const JournalItemEvent& e : i.events) {
+        out << "        " << clock(e.t, zone) << "  " << event_text(e) << '\n';
+      }
+      if (const Micros dead = item_dead_air(i); dead.count() > 0) {
+        out << "        dead air in all: "
+            << format_duration(std::chrono::round<std::chrono::seconds>(dead)) << '\n';
+      }
     }
   }
 }
@@ -94,6 +126,22 @@ nlohmann::json log_json(const JournalBroadcast& b, const date::time_zone* zone) 
                         {"end", optional_time(i.end, zone)},
                         {"status", air_status_name(i.status)}};
     add_reason(j, i.reason);
+    if (i.kind == "relay" || i.kind == "input") {
+      auto events = nlohmann::json::array();
+      for (const JournalItemEvent& e : i.events) {
+        nlohmann::json ej = {{"kind", e.kind}, {"time", format_iso(e.t, zone)}};
+        if (!e.reason.empty()) ej["reason"] = e.reason;
+        if (!e.codec.empty()) ej["codec"] = e.codec;
+        if (e.rate > 0) ej["rate"] = e.rate;
+        if (e.channels > 0) ej["channels"] = e.channels;
+        if (e.frame >= 0) ej["frame"] = e.frame;
+        if (e.kind == "dead_air_started")
+          ej["fallback"] = e.fallback.empty() ? "silence" : e.fallback;
+        events.push_back(std::move(ej));
+      }
+      j["events"] = std::move(events);
+      j["dead_air_seconds"] = std::chrono::duration<double>(item_dead_air(i)).count();
+    }
     items.push_back(std::move(j));
   }
   nlohmann::json j = {{"programme", b.key.programme},

@@ -12,6 +12,25 @@ Micros broadcast_airtime(const JournalBroadcast& b) {
   return sum;
 }
 
+Micros item_dead_air(const JournalItem& item) {
+  if (!item.end || *item.end <= item.start) return Micros{0};
+  const auto within = [&](UtcTime t) { return std::clamp(t, item.start, *item.end); };
+  Micros sum{0};
+  bool dead = false;
+  UtcTime since = item.start;
+  for (const JournalItemEvent& e : item.events) {
+    if (e.kind == "dead_air_started" && !dead) {
+      dead = true;
+      since = within(e.t);
+    } else if (e.kind == "dead_air_ended" && dead) {
+      sum += within(e.t) - since;
+      dead = false;
+    }
+  }
+  if (dead) sum += *item.end - since;
+  return sum;
+}
+
 void AirTally::add(const JournalBroadcast& b) {
   ++planned;
   switch (b.status) {
@@ -34,6 +53,11 @@ void AirTally::add(const JournalBroadcast& b) {
   }
   const Micros t = broadcast_airtime(b);
   airtime += t;
+  for (const JournalItem& i : b.items) {
+    if (i.kind != "relay" && i.kind != "input") continue;
+    if (i.end && *i.end > i.start) live += *i.end - i.start;
+    dead_air += item_dead_air(i);
+  }
   for (const auto& z : b.zones) zones[z] += t;
 }
 

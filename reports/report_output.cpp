@@ -52,12 +52,22 @@ void print_table(std::ostream& out, const std::string& heading, const std::vecto
                                  MessageCode{"report.failed"}, MessageCode{"report.airtime"}}) {
     heads.push_back(Message{code}.text(lang));
   }
+  // Only for a station that relays or takes inputs: the others' report reads as before.
+  const bool live = report.total.live.count() > 0;
+  if (live) {
+    heads.push_back(Message{"report.live"}.text(lang));
+    heads.push_back(Message{"report.dead_air"}.text(lang));
+  }
   for (const auto& z : report.zones) heads.push_back(z);
   std::vector<std::vector<std::string>> cells;
   for (const auto& r : rows) {
     const AirTally& t = r.tally;
     cells.push_back({std::to_string(t.planned), std::to_string(t.aired), std::to_string(t.missed),
                      std::to_string(t.interrupted), std::to_string(t.failed), hms(t.airtime)});
+    if (live) {
+      cells.back().push_back(hms(t.live));
+      cells.back().push_back(hms(t.dead_air));
+    }
     for (const auto& z : report.zones) cells.back().push_back(hms(zone_time(t, z)));
   }
   std::vector<std::size_t> widths;
@@ -111,6 +121,8 @@ nlohmann::json json_of(const AirTally& t, const Report& report) {
           {"failed", t.failed},
           {"playing", t.playing},
           {"airtime_seconds", seconds(t.airtime)},
+          {"live_seconds", seconds(t.live)},
+          {"dead_air_seconds", seconds(t.dead_air)},
           {"zones", std::move(zones)}};
 }
 
@@ -157,6 +169,9 @@ void print_report_csv(std::ostream& out, const Report& report, Language lang) {
   }
   for (const auto& z : report.zones)
     head.push_back(Message{"report.csv.zone_seconds", {{"zone", z}}}.text(lang));
+  // Added after the zones, so that the columns spreadsheets already read keep their places.
+  head.push_back(Message{"report.csv.live_seconds"}.text(lang));
+  head.push_back(Message{"report.csv.dead_air_seconds"}.text(lang));
   csv_row(out, head);
   const std::string programme = Message{"report.csv.kind.programme"}.text(lang);
   const std::string reference = Message{"report.csv.kind.reference"}.text(lang);
@@ -174,6 +189,8 @@ void print_report_csv(std::ostream& out, const Report& report, Language lang) {
                                        std::to_string(whole_seconds(t.airtime))};
     for (const auto& z : report.zones)
       fields.push_back(std::to_string(whole_seconds(zone_time(t, z))));
+    fields.push_back(std::to_string(whole_seconds(t.live)));
+    fields.push_back(std::to_string(whole_seconds(t.dead_air)));
     csv_row(out, fields);
   };
   for (const auto& r : report.programmes) row(programme, r);

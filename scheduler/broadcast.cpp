@@ -19,6 +19,10 @@ std::string_view item_kind_name(BroadcastItem::Kind k) {
       return "silence";
     case BroadcastItem::Kind::gap:
       return "gap";
+    case BroadcastItem::Kind::relay:
+      return "relay";
+    case BroadcastItem::Kind::input:
+      return "input";
   }
   return "?";
 }
@@ -84,7 +88,31 @@ std::optional<BroadcastItem> chime_for(const Station& station, const Programme& 
   return timed(BroadcastItem::Kind::chime, kBuiltinChimeLength);
 }
 
+BroadcastItem live_item(const PlayItem& p, UtcTime start, const date::time_zone* zone) {
+  BroadcastItem item;
+  item.kind =
+      p.kind == PlayItem::Kind::relay ? BroadcastItem::Kind::relay : BroadcastItem::Kind::input;
+  item.clip = &p;
+  item.length = live_length(p, start, zone);
+  return item;
+}
+
 }  // namespace
+
+Micros live_length(const PlayItem& item, UtcTime start, const date::time_zone* zone) {
+  if (item.live.length) return std::chrono::duration_cast<Micros>(*item.live.length);
+  if (!item.live.until) return Micros{0};
+  const auto local =
+      zone != nullptr ? zone->to_local(start) : date::local_time<Micros>(start.time_since_epoch());
+  const auto day = date::floor<date::days>(local);
+  UtcTime end = resolve_local(date::local_seconds(day) + *item.live.until, zone);
+  if (zone == nullptr) end = UtcTime(day.time_since_epoch() + *item.live.until);
+  if (end <= start) {
+    const date::local_seconds next = date::local_seconds(day + date::days(1)) + *item.live.until;
+    end = zone != nullptr ? resolve_local(next, zone) : UtcTime(next.time_since_epoch());
+  }
+  return std::min<Micros>(end - start, std::chrono::hours(24));
+}
 
 std::vector<const PlayItem*> draw_from(const Playlist& playlist, RotationState& rotation) {
   std::vector<const PlayItem*> out;
@@ -122,7 +150,7 @@ std::string_view BroadcastItem::path() const {
 }
 
 Sound BroadcastItem::sound() const {
-  if (clip != nullptr) return ClipSound{clip->file};
+  if (clip != nullptr && !is_live()) return ClipSound{clip->file};
   return ChimeSound{};
 }
 
@@ -161,6 +189,12 @@ Micros longest_broadcast(const Station& station, const Programme& programme, con
       case PlayItem::Kind::silence:
         once += std::chrono::duration_cast<Micros>(p.silence);
         break;
+      case PlayItem::Kind::relay:
+      case PlayItem::Kind::input:
+        // An `until` runs at most a day, whenever it starts.
+        once += p.live.length ? std::chrono::duration_cast<Micros>(*p.live.length)
+                              : Micros(std::chrono::hours(24));
+        break;
       case PlayItem::Kind::playlist:
         if (const Playlist* pl = station.playlist(p.ref)) {
           std::vector<Micros> clips;
@@ -192,6 +226,10 @@ Broadcast expand_broadcast(const Station& station, const Programme& programme, c
         break;
       case PlayItem::Kind::silence:
         b.items.push_back(timed(BroadcastItem::Kind::silence, p.silence));
+        break;
+      case PlayItem::Kind::relay:
+      case PlayItem::Kind::input:
+        b.items.push_back(live_item(p, scheduled + b.length(), station.settings.zone));
         break;
       case PlayItem::Kind::playlist:
         if (const Playlist* pl = station.playlist(p.ref)) {

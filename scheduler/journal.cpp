@@ -95,6 +95,13 @@ struct Journal::Impl {
                        "INSERT INTO items(broadcast_id, idx, kind, path, start_us, end_us, status, "
                        "reason) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id"};
   Statement end_item{db, "UPDATE items SET end_us = ?1, status = ?2, reason = ?3 WHERE id = ?4"};
+  Statement add_item_event{db,
+                           "INSERT INTO item_events(item_id, t_us, kind, reason, codec, rate, "
+                           "channels, frame, fallback) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"};
+  Statement events_of{
+      db,
+      "SELECT t_us, kind, reason, codec, rate, channels, frame, fallback FROM item_events "
+      "WHERE item_id = ?1 ORDER BY t_us, id"};
   Statement end_broadcast{
       db, "UPDATE broadcasts SET end_us = ?1, status = ?2, reason = ?3 WHERE id = ?4"};
   Statement record_missed{
@@ -159,9 +166,29 @@ struct Journal::Impl {
     std::vector<JournalItem> out;
     auto r = items_of.query(broadcast);
     while (r.next()) {
-      out.push_back({static_cast<int>(r.integer(0)), r.text(1), r.text(2),
-                     UtcTime(Micros(r.integer(3))), utc(r.optional_integer(4)),
-                     status_of(r.text(5)), r.text(6), r.integer(7)});
+      out.push_back({static_cast<int>(r.integer(0)),
+                     r.text(1),
+                     r.text(2),
+                     UtcTime(Micros(r.integer(3))),
+                     utc(r.optional_integer(4)),
+                     status_of(r.text(5)),
+                     r.text(6),
+                     r.integer(7),
+                     {}});
+    }
+    for (auto& item : out) {
+      if (item.kind == "relay" || item.kind == "input") item.events = events(item.id);
+    }
+    return out;
+  }
+
+  std::vector<JournalItemEvent> events(std::int64_t item) {
+    std::vector<JournalItemEvent> out;
+    auto r = events_of.query(item);
+    while (r.next()) {
+      out.push_back({UtcTime(Micros(r.integer(0))), r.text(1), r.text(2), r.text(3),
+                     static_cast<int>(r.integer(4)), static_cast<int>(r.integer(5)), r.integer(6),
+                     r.text(7)});
     }
     return out;
   }
@@ -223,6 +250,12 @@ std::int64_t Journal::begin_item(std::int64_t broadcast, const JournalItem& item
 void Journal::end_item(std::int64_t item, UtcTime end, AirStatus status,
                        const std::string& reason) {
   impl_->update(impl_->end_item, item, end, status, reason, "item");
+}
+
+void Journal::add_item_event(std::int64_t item, const JournalItemEvent& e) {
+  impl_->add_item_event.exec(item, micros(e.t), e.kind, e.reason, e.codec,
+                             static_cast<std::int64_t>(e.rate),
+                             static_cast<std::int64_t>(e.channels), e.frame, e.fallback);
 }
 
 void Journal::end_broadcast(std::int64_t broadcast, UtcTime end, AirStatus status,

@@ -58,6 +58,23 @@ CREATE TABLE actions(
 // the writer's transaction in prepare_journal: a power cut mid-upgrade leaves the old version.
 constexpr std::array<const char*, kJournalSchemaVersion - 1> kUpgrades{
     kOutboxSchemaStep,  // 2: the as-run outbox (issue 13)
+    // 3: what a relay or input item experienced while it aired (RelayEvent): connected (codec,
+    // rate, channels), lost, reconnecting, warning, dead air started and ended (`frame` from the
+    // item's start) with the fallback that covered it, ended.
+    R"sql(
+CREATE TABLE item_events(
+  id INTEGER PRIMARY KEY,
+  item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+  t_us INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  reason TEXT NOT NULL DEFAULT '',
+  codec TEXT NOT NULL DEFAULT '',
+  rate INTEGER NOT NULL DEFAULT 0,
+  channels INTEGER NOT NULL DEFAULT 0,
+  frame INTEGER NOT NULL DEFAULT -1,
+  fallback TEXT NOT NULL DEFAULT '');
+CREATE INDEX item_events_by_item ON item_events(item_id, t_us);
+)sql",
 };
 
 // Runs the steps from the journal's version up to `version`, in the caller's transaction.

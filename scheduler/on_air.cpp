@@ -7,6 +7,7 @@
 
 #include "loa/air_reasons.hpp"
 #include "loa/air_timeline.hpp"
+#include "loa/live_items.hpp"
 
 namespace loa {
 
@@ -85,6 +86,22 @@ struct OnAir::Track {
 struct OnAir::ItemRecord {
   std::int64_t id = 0;
   std::string failure;
+  bool ended = false;  // its end is journaled
+};
+
+// A relay or input item: opened ahead of its start (a relay buffers for its `preroll:`), then
+// on air, its events journaled against its row until it has ended.
+struct OnAir::Live {
+  BroadcastKey key;
+  std::size_t index = 0;  // in the broadcast's items as journaled (with the resumed offset)
+  UtcTime expected;       // when it was expected to start, as it was opened
+  std::shared_ptr<RelayEvents> events = std::make_shared<RelayEvents>();
+  // Opened ahead, until its voice takes it.
+  std::shared_ptr<std::unique_ptr<MonoSource>> source =
+      std::make_shared<std::unique_ptr<MonoSource>>();
+  std::shared_ptr<ItemRecord> record;  // once on air
+  UtcTime start;                       // once on air
+  std::string fallback;                // fallback_name() of the item
 };
 
 struct OnAir::Event {
@@ -386,8 +403,96 @@ void OnAir::render(std::span<float> out) {
   if (feed_end_ < decide + kHorizon / 2) refill_feed(decide + kHorizon);
   admit_until(decide);
   arbiter_.run_until(decide);
+  warm_live(decide);
   mixer_.render(out);
   maybe_compact();
+}
+
+// --- relays and inputs ----------------------------------------------------------------------
+
+namespace {
+
+// The longest `preroll:` (kMaxPreroll) is as far as the engine looks for relays to open ahead.
+// How often the engine looks for relays to open ahead.
+constexpr Micros kWarmEvery = std::chrono::milliseconds(250);
+// A relay opened ahead whose item has not started this long after it was expected (its broadcast
+// waits, or was missed): closed; it opens again when it starts.
+constexpr Micros kWarmExpiry = std::chrono::minutes(2);
+
+}  // namespace
+
+void OnAir::warm_broadcast(const Broadcast& b, const Track& track, std::size_t first, UtcTime at,
+                           UtcTime now) {
+  for (std::size_t i = first; i < b.items.size() && at <= now + Micros(kMaxPreroll); ++i) {
+    const BroadcastItem& item = b.items[i];
+    const UtcTime start = at;
+    at += item.length;
+    if (item.kind != BroadcastItem::Kind::relay || item.unreadable || start <= now) continue;
+    const auto preroll = std::min<Micros>(
+        std::chrono::duration_cast<Micros>(item.clip->live.preroll), Micros(kMaxPreroll));
+    if (start - preroll > now) continue;
+    const std::size_t index = i + track.item_offset;
+    const bool opened = std::any_of(live_.begin(), live_.end(), [&](const auto& l) {
+      return l->key == track.key && l->index == index;
+    });
+    if (opened || !track.station->open_live) continue;
+    auto live = std::make_shared<Live>();
+    live->key = track.key;
+    live->index = index;
+    live->expected = start;
+    live->fallback = fallback_name(*item.clip);
+    try {
+      *live->source = track.station->open_live(item, live->events);
+    } catch (const std::exception&) {
+      continue;  // opened again when it starts, and its failure journaled then
+    }
+    live_.push_back(std::move(live));
+  }
+}
+
+void OnAir::warm_live(UtcTime now) {
+  if (last_warm_ && now - *last_warm_ < kWarmEvery && now >= *last_warm_) return;
+  last_warm_ = now;
+  std::erase_if(live_, [&](const std::shared_ptr<Live>& l) {
+    return !l->record && now - l->expected > kWarmExpiry;
+  });
+  for (std::size_t i = 0; i < arbiter_.size() && i < tracks_.size(); ++i) {
+    if (arbiter_.done(i)) continue;
+    const Track& t = *tracks_[i];
+    const Broadcast& b = arbiter_.broadcast(i);
+    if (!t.begun) {
+      warm_broadcast(b, t, 0, std::max(b.scheduled, now), now);
+    } else if (t.playing.item >= static_cast<int>(t.item_offset)) {
+      warm_broadcast(b, t, static_cast<std::size_t>(t.playing.item) - t.item_offset + 1,
+                     t.playing.item_end, now);
+    }
+  }
+  for (const auto& u : feed_) {
+    if (u.broadcast.scheduled > now + Micros(kMaxPreroll)) break;
+    warm_broadcast(u.broadcast, *u.track, 0, u.broadcast.scheduled, now);
+  }
+}
+
+void OnAir::journal_live() {
+  for (const auto& l : live_) {
+    if (!l->record || l->record->id == 0) continue;
+    for (const RelayEvent& e : l->events->drain()) {
+      JournalItemEvent j;
+      j.kind = relay_event_name(e.kind);
+      j.reason = e.reason;
+      j.codec = e.codec;
+      j.rate = e.rate;
+      j.channels = e.channels;
+      j.frame = e.frame;
+      if (e.kind == RelayEvent::Kind::dead_air_started) j.fallback = l->fallback;
+      // Where the relay says at which of its frames it happened, that is when it was heard.
+      j.t = e.frame >= 0 ? l->start + Micros(e.frame * 1'000'000 / rate_)
+                         : std::chrono::time_point_cast<Micros>(e.when);
+      journal_.add_item_event(l->record->id, j);
+    }
+  }
+  std::erase_if(live_,
+                [](const std::shared_ptr<Live>& l) { return l->record && l->record->ended; });
 }
 
 // --- what the arbiter decides ---------------------------------------------------------------
@@ -443,6 +548,33 @@ void OnAir::item_started(std::size_t b, std::size_t item, UtcTime start, UtcTime
   v.end = frame_of(end);
   v.channels = channel_mask(track->station->station->settings, br.zones);
   v.open = [station = track->station, copy = it] { return station->open(copy); };
+  if (it.is_live()) {
+    // The relay opened ahead for this item, if there is one; else it opens now.
+    const std::size_t index = item + track->item_offset;
+    auto found = std::find_if(live_.begin(), live_.end(), [&](const auto& l) {
+      return !l->record && l->key == track->key && l->index == index;
+    });
+    std::shared_ptr<Live> live;
+    if (found != live_.end()) {
+      live = *found;
+    } else {
+      live = std::make_shared<Live>();
+      live->key = track->key;
+      live->index = index;
+      live->expected = start;
+      live->fallback = fallback_name(*it.clip);
+      live_.push_back(live);
+    }
+    live->record = rec;
+    live->start = start;
+    if (track->station->open_live) {
+      v.open = [station = track->station, copy = it, source = live->source,
+                events = live->events]() -> std::unique_ptr<MonoSource> {
+        if (*source) return std::move(*source);
+        return station->open_live(copy, events);
+      };
+    }
+  }
   v.tag = next_tag_++;
   track->voice = v.tag;
   voices_.emplace_back(v.tag, rec);
@@ -559,6 +691,7 @@ void OnAir::flush(UtcTime now) {
         if (t.journal_id != 0) e.item->id = journal_.begin_item(t.journal_id, e.data);
         break;
       case Event::Kind::item_end: {
+        e.item->ended = true;
         if (e.item->id == 0) break;
         const bool failed = !e.item->failure.empty();
         if (failed && e.status != AirStatus::failed) ++t.items_failed;
@@ -581,6 +714,7 @@ void OnAir::flush(UtcTime now) {
         break;
     }
   }
+  if (!live_.empty()) journal_live();
   if (wrote || !last_alive_mark_ || now - *last_alive_mark_ >= std::chrono::seconds(5)) {
     if (!quiet() || wrote) {
       journal_.mark_alive(now);

@@ -38,6 +38,15 @@ struct Amplifier {
   SourcePos pos;
 };
 
+// A capture device of `audio.inputs`, for line-in (an FM tuner, a mixing desk) or a microphone,
+// aired by `{input: ID, ...}` items.
+struct CaptureInput {
+  std::string id;
+  std::string device;  // a PortAudio device name
+  int channel = 1;     // 1-based channel of that device
+  SourcePos pos;
+};
+
 struct AudioSettings {
   std::string output = "default";  // PortAudio device name, "wav:PATH" or "null"
   std::string preview = "default";
@@ -48,6 +57,7 @@ struct AudioSettings {
   std::filesystem::path chime_path;
   SourcePos chime_pos;
   SpeechVoice speech;  // how `say:` items are spoken, unless a programme says otherwise
+  std::vector<CaptureInput> inputs;  // `audio.inputs`, ids unique
 };
 
 struct StationSettings {
@@ -80,6 +90,8 @@ struct StationSettings {
   MessageParam zone_hint(std::string_view typed) const;  // the same, as a message param
   // The zone ids of a set, comma separated: "ap-1,ap-2".
   std::string zone_names(ZoneSet set) const;
+  // The capture input with this id, or nullptr.
+  const CaptureInput* input(std::string_view id) const;
 };
 
 // Reads the `station`, `audio`, `zones` and `amplifiers` sections of the station file (any may be

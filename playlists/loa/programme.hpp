@@ -14,7 +14,9 @@ namespace loa {
 
 // One entry of a slot's `play:` list.
 struct PlayItem {
-  enum class Kind { clip, playlist, silence };
+  // relay: an http(s) stream (`ref` is its URL); input: a capture input of audio.inputs (`ref` is
+  // its id). Both live for an exact length (`live`), with a fallback for dead air.
+  enum class Kind { clip, playlist, silence, relay, input };
   Kind kind = Kind::clip;
   std::string ref;             // clip path as written (relative to station.clips), or playlist id
   std::filesystem::path file;  // clip only: the resolved file
@@ -26,6 +28,23 @@ struct PlayItem {
   // journal, plan and log print it: say: "Thông báo: ngày mai…".
   std::string say;
   SpeechVoice voice;
+
+  // relay and input only: `for:` or `until:`, `dead_air:`, `return:`, `preroll:` (relay) and
+  // `fallback:`, a clip (`fallback_clip`, holding one clip item, which the station indexes and
+  // probes like any clip) or a playlist (`fallback_playlist`), or neither: silence.
+  struct Live {
+    std::optional<Duration> length;  // `for:`
+    std::optional<TimeOfDay> until;  // `until:` (one of the two is set once checked)
+    Duration dead_air{std::chrono::seconds(10)};
+    Duration preroll{std::chrono::seconds(15)};
+    bool return_now = false;  // `return: now`; else at the end of the fallback item airing
+    std::string fallback_playlist;
+    SourcePos fallback_pos;
+  };
+  Live live;
+  std::vector<PlayItem> fallback_clip;  // at most one
+
+  bool is_live() const { return kind == Kind::relay || kind == Kind::input; }
 };
 
 // A yearly day of the lunar calendar, as in `lunar_dates: ["10/3", "15/8", "1/4n", "last/12"]`.
@@ -135,16 +154,14 @@ void for_each_clip(StationT& station, F&& f) {
   if (station.chime) f(*station.chime);
   for (auto& p : station.programmes) {
     if (p.chime.kind == ChimeChoice::Kind::clip) f(p.chime.clip);
-    for (auto& s : p.slots) {
-      for (auto& i : s.play) {
+    const auto play = [&f](auto& list) {
+      for (auto& i : list) {
         if (i.kind == PlayItem::Kind::clip) f(i);
+        for (auto& c : i.fallback_clip) f(c);  // a relay's or input's fallback clip
       }
-    }
-    if (p.on_demand) {
-      for (auto& i : p.on_demand->play) {
-        if (i.kind == PlayItem::Kind::clip) f(i);
-      }
-    }
+    };
+    for (auto& s : p.slots) play(s.play);
+    if (p.on_demand) play(p.on_demand->play);
   }
   for (auto& pl : station.playlists) {
     for (auto& c : pl.clips) f(c);

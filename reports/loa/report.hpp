@@ -18,6 +18,8 @@ struct AirTally {
   int playing = 0;  // still on air, or cut by a power cut
   Micros airtime{0};
   std::map<std::string, Micros> zones;  // zone id: the airtime of broadcasts on that zone
+  Micros live{0};                       // the airtime of relay and input items (within `airtime`)
+  Micros dead_air{0};                   // of which their fallback (or silence) covered dead air
 
   void add(const JournalBroadcast& b);
 };
@@ -25,6 +27,10 @@ struct AirTally {
 // How long a broadcast sounded: the sum of its items' end - start (a cut item counts the part that
 // aired). An item with no end (playing, or cut by a power cut) counts nothing: its end is unknown.
 Micros broadcast_airtime(const JournalBroadcast& b);
+
+// How long a relay or input item aired its fallback for dead air: from each dead_air_started
+// event to the next dead_air_ended, or to the item's end. Within [start, end]; 0 with no end.
+Micros item_dead_air(const JournalItem& item);
 
 struct ReportRow {
   std::string programme;  // programme rows only

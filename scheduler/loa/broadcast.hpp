@@ -16,16 +16,20 @@ namespace loa {
 
 // One thing a broadcast plays, in order. Lengths are known in advance (from the clip probes).
 struct BroadcastItem {
-  enum class Kind { chime, clip, silence, gap };
+  // relay and input: a live source for exactly `length` (its `for:`, or up to its `until:`).
+  enum class Kind { chime, clip, silence, gap, relay, input };
   Kind kind = Kind::clip;
-  const PlayItem* clip = nullptr;  // the station's clip; nullptr for built-in chime, silence, gap
+  // The station's clip, or its relay or input item; nullptr for built-in chime, silence, gap.
+  const PlayItem* clip = nullptr;
   Micros length{0};
   bool unreadable = false;  // the clip could not be probed: it will be skipped (length 0)
 
-  // As operators wrote it, or "builtin", "silence", "gap".
+  // As operators wrote it (a relay's URL, an input's id), or "builtin", "silence", "gap".
   std::string_view path() const;
-  // What audio/ opens for it (chime and clip items; silence and gaps make no sound).
+  // What audio/ opens for it (chime and clip items; silence and gaps make no sound; relay and
+  // input items are opened by open_live, live_sound.hpp).
   Sound sound() const;
+  bool is_live() const { return kind == Kind::relay || kind == Kind::input; }
 };
 
 std::string_view item_kind_name(BroadcastItem::Kind k);
@@ -55,6 +59,11 @@ using ClipLengths = std::function<std::optional<Micros>(const std::filesystem::p
 // The length of each of the station's clips (Station::clips), asked of `lengths` once per file.
 using ClipTable = std::vector<std::optional<Micros>>;
 ClipTable clip_table(const Station& station, const ClipLengths& lengths);
+
+// How long a relay or input item that starts at `start` lasts: its `for:`, or up to the next
+// `until:` local time (in `zone`) after `start`: an `until` at or before the start's time of day
+// is the next day's. At most 24 hours. Pure.
+Micros live_length(const PlayItem& item, UtcTime start, const date::time_zone* zone);
 
 // An occurrence of `slot` at `scheduled` with everything but its items (they are drawn when it
 // first sounds).

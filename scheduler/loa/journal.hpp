@@ -31,15 +31,29 @@ struct BroadcastKey {
   auto operator<=>(const BroadcastKey&) const = default;
 };
 
+// What a relay or input item experienced while it aired (RelayEvent, relay.hpp).
+struct JournalItemEvent {
+  UtcTime t;
+  std::string kind;  // relay_event_name(): connected, lost, reconnecting, warning,
+                     // dead_air_started, dead_air_ended, ended
+  std::string reason;
+  std::string codec;  // connected: the stream's codec, rate and channels
+  int rate = 0;
+  int channels = 0;
+  std::int64_t frame = -1;  // dead air and end: the item's frame (from its start) it happened at
+  std::string fallback;     // dead_air_started: what covered it ("playlist nhac-nen", "silence")
+};
+
 struct JournalItem {
   int index = 0;     // index in the broadcast's items (as expanded)
-  std::string kind;  // item_kind_name(): chime, clip, silence, gap
+  std::string kind;  // item_kind_name(): chime, clip, silence, gap, relay, input
   std::string path;  // BroadcastItem::path()
   UtcTime start;
   std::optional<UtcTime> end;  // nullopt while playing (or cut by a crash)
   AirStatus status = AirStatus::playing;
-  std::string reason;   // why it failed or was cut
-  std::int64_t id = 0;  // the row, as read back (0 in what the engine writes)
+  std::string reason;                    // why it failed or was cut
+  std::int64_t id = 0;                   // the row, as read back (0 in what the engine writes)
+  std::vector<JournalItemEvent> events;  // relay and input items, as read back, oldest first
 };
 
 struct JournalBroadcast {
@@ -100,6 +114,9 @@ class Journal {
   // already journaled.
   void record_missed(const JournalBroadcast& b, AirStatus status = AirStatus::missed,
                      const std::string& reason = {});
+
+  // Something a relay or input item (`item`, an id begin_item returned) experienced.
+  void add_item_event(std::int64_t item, const JournalItemEvent& event);
 
   // Where the rotating and shuffled playlists stand (the next clip of each). Saving replaces the
   // whole saved state, in one transaction.

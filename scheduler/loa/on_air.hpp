@@ -12,6 +12,7 @@
 
 #include "loa/arbiter.hpp"
 #include "loa/journal.hpp"
+#include "loa/live_sound.hpp"
 #include "loa/mixer.hpp"
 #include "loa/occurrences.hpp"
 
@@ -24,6 +25,11 @@ struct AirStation {
   // Opens an item's source at the station's rate with its loudness gain. Called on the engine's
   // thread when the item is due; may throw (the item is journaled as failed and stays silent).
   std::function<std::unique_ptr<MonoSource>(const BroadcastItem&)> open;
+  // Opens a relay or input item (open_live, live_sound.hpp) reporting to `events`. Called on the
+  // engine's thread, for a relay its `preroll:` ahead of its start so that it buffers. Unset:
+  // `open` opens live items too, and nothing of theirs is journaled.
+  std::function<std::unique_ptr<MonoSource>(const BroadcastItem&, std::shared_ptr<RelayEvents>)>
+      open_live;
 };
 
 // A stretch during which some zones are (or will be) on air: for the amplifiers.
@@ -154,6 +160,7 @@ class OnAir final : private ArbiterObserver {
   struct Event;
   enum class EventKind { broadcast_begin, item_begin, item_end, broadcast_end, missed };
   struct Upcoming;
+  struct Live;
 
   void item_started(std::size_t b, std::size_t item, UtcTime start, UtcTime end) override;
   void item_ended(std::size_t b, const AiredItem& aired) override;
@@ -175,6 +182,10 @@ class OnAir final : private ArbiterObserver {
                  std::shared_ptr<ItemRecord> rec, AirStatus status, std::string reason,
                  JournalItem data);
   void maybe_compact();
+  void warm_live(UtcTime now);
+  void warm_broadcast(const Broadcast& b, const Track& track, std::size_t first, UtcTime at,
+                      UtcTime now);
+  void journal_live();
 
   std::shared_ptr<const AirStation> station_;
   Journal& journal_;
@@ -201,6 +212,9 @@ class OnAir final : private ArbiterObserver {
   std::string cut_reason_;  // why the arbiter is cutting right now (stop, halt)
   std::optional<UtcTime> last_alive_mark_;
   std::size_t done_since_compact_ = 0;
+  // Relay and input items opened ahead (a relay's preroll) or on air, whose events are journaled.
+  std::vector<std::shared_ptr<Live>> live_;
+  std::optional<UtcTime> last_warm_;
 };
 
 }  // namespace loa

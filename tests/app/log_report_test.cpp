@@ -234,13 +234,14 @@ TEST_F(LogReport, ReportCsvOpensInASpreadsheet) {
   EXPECT_EQ(r.out,
             "\xEF\xBB\xBF"
             "kind,programme,title,reference,planned,aired,missed,interrupted,failed,"
-            "airtime_seconds,zone_ap-1_seconds,zone_ap-2_seconds,zone_cho_seconds\r\n"
-            "programme,lu,,,1,1,0,0,0,30,30,0,0\r\n"
-            "programme,sang,Chương trình buổi sáng,Công văn 12/UBND,3,1,0,1,1,18,18,18,0\r\n"
-            "programme,tiem,\"Tiêm chủng, phòng dịch\",Kế hoạch 5/TYT,2,0,1,0,0,2,2,2,2\r\n"
-            "reference,,,Công văn 12/UBND,3,1,0,1,1,18,18,18,0\r\n"
-            "reference,,,Kế hoạch 5/TYT,2,0,1,0,0,2,2,2,2\r\n"
-            "reference,,,,1,1,0,0,0,30,30,0,0\r\n");
+            "airtime_seconds,zone_ap-1_seconds,zone_ap-2_seconds,zone_cho_seconds,live_seconds,"
+            "dead_air_seconds\r\n"
+            "programme,lu,,,1,1,0,0,0,30,30,0,0,0,0\r\n"
+            "programme,sang,Chương trình buổi sáng,Công văn 12/UBND,3,1,0,1,1,18,18,18,0,0,0\r\n"
+            "programme,tiem,\"Tiêm chủng, phòng dịch\",Kế hoạch 5/TYT,2,0,1,0,0,2,2,2,2,0,0\r\n"
+            "reference,,,Công văn 12/UBND,3,1,0,1,1,18,18,18,0,0,0\r\n"
+            "reference,,,Kế hoạch 5/TYT,2,0,1,0,0,2,2,2,2,0,0\r\n"
+            "reference,,,,1,1,0,0,0,30,30,0,0,0,0\r\n");
 }
 
 // With LANG=vi_VN.UTF-8 the headings and kinds are Vietnamese; the figures are the same.
@@ -255,7 +256,8 @@ TEST_F(LogReport, ReportCsvAndTextInVietnameseWhenTheLocaleAsks) {
   EXPECT_EQ(csv.out.substr(0, csv.out.find("\r\n") + 2),
             "\xEF\xBB\xBF"
             "loại,chương trình,tên,mã tham chiếu,số lần theo lịch,đã phát,bỏ lỡ,bị ngắt,lỗi,"
-            "thời gian phát (giây),vùng ap-1 (giây),vùng ap-2 (giây),vùng cho (giây)\r\n");
+            "thời gian phát (giây),vùng ap-1 (giây),vùng ap-2 (giây),vùng cho (giây),tiếp sóng/đầu "
+            "vào (giây),mất tín hiệu (giây)\r\n");
   EXPECT_NE(
       csv.out.find("\r\nchương trình,sang,Chương trình buổi sáng,Công văn 12/UBND,3,1,0,1,1,18,"),
       std::string::npos)

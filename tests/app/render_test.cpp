@@ -60,8 +60,9 @@ class Render : public ::testing::Test {
     write_level(dir / "clips/quarter.wav", 2.0, 48000, kQuarter);
     write_level(dir / "clips/half.wav", 1.0, 48000, kHalf);
   }
-  Wav render(const std::string& programmes, const std::string& from, const std::string& to) {
-    dir.write("station.yaml", kHead + programmes);
+  Wav render(const std::string& programmes, const std::string& from, const std::string& to,
+             const std::string& head = kHead) {
+    dir.write("station.yaml", head + programmes);
     std::string err;
     const int rc = run("render --config station.yaml --from " + from + " --to " + to +
                            " --out air.wav --as-run as-run.jsonl",
@@ -354,6 +355,49 @@ programmes: [{id: p, slots: [{at: '06:00', play: [phone.m4a, cut.m4a, half.wav, 
   double energy = 0;
   for (std::int64_t i = 4800; i < 48000; ++i) energy += double{wav.at(i)} * wav.at(i);
   EXPECT_GT(std::sqrt(energy / (48000 - 4800)), 0.05);  // the phone's voice is heard
+}
+
+}  // namespace
+}  // namespace loa
+
+namespace loa {
+namespace {
+
+// A render cannot wait for a live stream: a relay's fallback clip, repeated, fills exactly its
+// `for:`, an input without a fallback is silence for its `until:`, the next item follows on its
+// frame, and the as-run says per item what was rendered in their place.
+TEST_F(Render, RelayAndInputItemsAreRenderedAsTheirFallback) {
+  Wav w = render(R"(programmes:
+  - id: vov
+    zones: [ap-1]
+    slots:
+      - at: "06:00"
+        play:
+          - {relay: "https://example.invalid/vov1/playlist.m3u8", for: 5s, fallback: quarter.wav}
+          - half.wav
+  - {id: fm, zones: [ap-1], slots: [{at: "06:00:07", play: [{input: fm-tuner, until: "06:00:09"}, half.wav]}]}
+)",
+                 "2026-12-01T06:00", "2026-12-01T06:00:12",
+                 std::string(kHead).replace(kHead.find("chime: none}"), 12,
+                                            "chime: none, inputs: [{id: fm-tuner, device: 'hw:1', "
+                                            "channel: 1}]}"));
+  for (std::int64_t f = 0; f < 5 * 48000; f += 101) {
+    ASSERT_NEAR(w.at(f, 0), kQuarter, kTol) << "the fallback, looped, at frame " << f;
+  }
+  EXPECT_NEAR(w.at(5 * 48000 - 1, 0), kQuarter, kTol);
+  EXPECT_NEAR(w.at(5 * 48000, 0), kHalf, kTol) << "the next item on the relay's last frame + 1";
+  EXPECT_EQ(w.at(6 * 48000, 0), 0.0F);
+  for (std::int64_t f = 7 * 48000; f < 9 * 48000; f += 101) ASSERT_EQ(w.at(f, 0), 0.0F) << f;
+  EXPECT_NEAR(w.at(9 * 48000, 0), kHalf, kTol) << "after the input, up to 06:00:09";
+  const auto log = json_lines(slurp(dir / "as-run.jsonl"));
+  ASSERT_EQ(log.size(), 4U);
+  EXPECT_EQ(log[0]["kind"], "relay");
+  EXPECT_EQ(log[0]["path"], "https://example.invalid/vov1/playlist.m3u8");
+  EXPECT_EQ(log[0]["reason"], "relay rendered as its fallback (clip quarter.wav)");
+  EXPECT_EQ(log[0]["end"], "2026-12-01T06:00:05.000+07:00");
+  EXPECT_FALSE(log[1].contains("reason"));
+  EXPECT_EQ(log[2]["kind"], "input");
+  EXPECT_EQ(log[2]["reason"], "input rendered as its fallback (silence)");
 }
 
 }  // namespace

@@ -29,6 +29,7 @@
 #include "loa_test/cli.hpp"
 #include "loa_test/json_lines.hpp"
 #include "loa_test/loa_process.hpp"
+#include "loa_test/stream_server.hpp"
 #include "loa_test/temp_dir.hpp"
 
 namespace loa {
@@ -683,6 +684,80 @@ TEST_F(Run, HostileControlClientsDoNotDelayABroadcastOrAStop) {
   EXPECT_EQ(first_sound(w), first) << "expected on sample (scheduled - sample 0) * rate";
   EXPECT_NEAR(w.at(first + kRate - 1), kA, kTol);
   EXPECT_FALSE(has(loa.err(), "clock moved")) << loa.err();
+}
+
+// A relay whose server is down airs its fallback in its slot for exactly its `for:`, journals why
+// (with what covered the dead air), and the next programme starts on its exact sample.
+TEST_F(Run, ARelayWhoseServerIsDownAirsItsFallbackAndTheNextProgrammeStartsOnTime) {
+  clip("fb.wav", 5.0, kC);
+  clip("b.wav", 0.5, kB);
+  test::StreamServer server;
+  const std::string url = server.url("/live.mp3");
+  server.stop();  // nothing answers at its port
+  std::this_thread::sleep_until(std::chrono::ceil<std::chrono::seconds>(Clock::now()) + 850ms);
+  const Seconds at = slot_in(5s);
+  dir.write("station.yaml", header());
+  dir.write("programmes/p.yaml",
+            "programmes:\n  - {id: p, slots: [{at: '" + hms(at) + "', play: [{relay: '" + url +
+                "', for: 4s, dead_air: 1s, fallback: fb.wav, preroll: 3s}]}]}\n"
+                "  - {id: q, slots: [{at: '" +
+                hms(at + 5s) + "', play: [b.wav]}]}\n");
+  Loa loa(dir, run_args(recording("air.wav")));
+  ASSERT_TRUE(loa.wait_for("sample 0 airs at ", 5s)) << loa.err();
+  const std::string err = loa.err();
+  const auto from = err.find("sample 0 airs at ") + 17;
+  const Millis sample0 = parse_iso(err.substr(from, err.find('\n', from) - from));
+  ASSERT_TRUE(journal_until(ended("q"), 20s)) << loa.err();
+  loa.signal(SIGTERM);
+  ASSERT_EQ(loa.wait(5s), 0) << loa.err();
+
+  const Wav w = read_wav(dir / "air.wav");
+  const std::int64_t first = (at - sample0).count() * kRate / 1000;
+  ASSERT_GE(w.frames(), first + 5 * kRate + kRate / 2) << "the recording ends too soon";
+  bool fallback = false;
+  for (std::int64_t f = first; f < first + 4 * kRate; ++f) {
+    fallback = fallback || std::fabs(w.at(f) - kC) <= kTol;
+  }
+  EXPECT_TRUE(fallback) << "the fallback clip aired in the relay's slot";
+  EXPECT_EQ(first_sound(w, first + 4 * kRate), first + 5 * kRate) << "q on its exact sample";
+  EXPECT_NEAR(w.at(first + 5 * kRate), kB, kTol);
+
+  const auto log = journal();
+  const auto p = broadcast(log, "p");
+  ASSERT_TRUE(p) << loa.err();
+  ASSERT_EQ((*p)["items"].size(), 1U) << *p;
+  const json& relay = (*p)["items"][0];
+  EXPECT_EQ(relay["kind"], "relay");
+  EXPECT_EQ(relay["path"], url);
+  EXPECT_EQ(relay["status"], "aired") << relay;
+  EXPECT_EQ(time_of(relay["start"]), at) << relay;
+  EXPECT_EQ(time_of(relay["end"]), at + 4s) << relay;
+  bool lost = false;
+  bool dead_air = false;
+  for (const auto& e : relay["events"]) {
+    lost = lost || (e["kind"] == "lost" && has(e.value("reason", ""), "connection refused"));
+    dead_air = dead_air || (e["kind"] == "dead_air_started" && e["fallback"] == "clip fb.wav");
+  }
+  EXPECT_TRUE(lost) << relay;
+  EXPECT_TRUE(dead_air) << relay;
+  EXPECT_GT(relay["dead_air_seconds"].get<double>(), 2.0) << relay;
+  const auto q = broadcast(log, "q");
+  ASSERT_TRUE(q);
+  EXPECT_EQ(time_of((*q)["start"]), at + 5s) << *q;
+
+  const test::CliResult text = test::run_cli(
+      LOA_BINARY,
+      "log --config station.yaml --from " + ymd(std::chrono::floor<std::chrono::days>(at)), dir);
+  EXPECT_TRUE(has(text.out, "relay")) << text.out;
+  EXPECT_TRUE(has(text.out, "dead air (")) << text.out;
+  EXPECT_TRUE(has(text.out, "covered by clip fb.wav")) << text.out;
+  const auto today = std::chrono::floor<std::chrono::days>(at);
+  const test::CliResult report = test::run_cli(
+      LOA_BINARY, "report --config station.yaml --format json --from " + ymd(today), dir);
+  EXPECT_EQ(report.exit, 0) << report.err;
+  const json totals = json::parse(report.out)["total"];
+  EXPECT_EQ(totals["live_seconds"].get<double>(), 4.0) << report.out;
+  EXPECT_GT(totals["dead_air_seconds"].get<double>(), 2.0) << report.out;
 }
 
 }  // namespace

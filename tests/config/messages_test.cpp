@@ -74,8 +74,8 @@ TEST(Messages, RenderEachLanguageWithNestedMessages) {
 
 TEST(Messages, BracesThatAreNotPlaceholdersStayAsWritten) {
   EXPECT_EQ(Message{"play.item_forms"}.text(),
-            "a play item is a clip path, playlist:ID, {silence: 3s}, {say: TEXT} or {say_file: "
-            "FILE}");
+            "a play item is a clip path, playlist:ID, {silence: 3s}, {say: TEXT}, {say_file: "
+            "FILE}, {relay: URL, for: 30m} or {input: ID, for: 15m}");
   EXPECT_EQ(render_template("{a} {missing} {b c}", {{"a", "1"}}, Language::en),
             "1 {missing} {b c}");
 }

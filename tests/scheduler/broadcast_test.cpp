@@ -188,3 +188,45 @@ TEST(Planner, SlotsKeptWithErrorsPlanOnlyWhatWasReadRight) {
 
 }  // namespace
 }  // namespace loa
+
+namespace loa {
+namespace {
+
+// Relay and input items are items of exactly their length: `for:`, or up to `until:` (the next
+// day's when it is not later than the item's start), whatever comes before them.
+TEST(LiveItems, LastExactlyTheirForOrUpToTheirUntil) {
+  Station st = load(
+      "station: {timezone: Asia/Ho_Chi_Minh}\n"
+      "audio: {inputs: [{id: fm, device: 'hw:1', channel: 1}]}\n"
+      "zones: [{id: a, channel: 1}]\n"
+      "programmes:\n"
+      "  - {id: p, chime: builtin, slots: [{at: '06:00', play: [x, {relay: 'https://r.example/s',"
+      " for: 30m}, {input: fm, until: '07:00'}]}]}\n"
+      "  - {id: night, chime: none, slots: [{at: '22:00', play: [{input: fm, until: "
+      "'05:00'}]}]}\n");
+  const auto zone = st.settings.zone;
+  const UtcTime six =
+      resolve_local(date::local_days{date::year{2026} / 12 / 1} + std::chrono::hours(6), zone);
+  RotationState rotation;
+  const Broadcast b = expand_broadcast(st, st.programmes[0], st.programmes[0].slots[0], six,
+                                       rotation, clip_table(st, kTenSeconds));
+  ASSERT_EQ(b.items.size(), 4U);
+  EXPECT_EQ(b.items[2].kind, BroadcastItem::Kind::relay);
+  EXPECT_EQ(b.items[2].path(), "https://r.example/s");
+  EXPECT_EQ(b.items[2].length, std::chrono::minutes(30));
+  EXPECT_EQ(b.items[3].kind, BroadcastItem::Kind::input);
+  EXPECT_EQ(b.items[3].path(), "fm");
+  // Up to 07:00 after the chime, the clip and the relay: the broadcast ends at 07:00 exactly.
+  EXPECT_EQ(six + b.length(), six + std::chrono::hours(1));
+  const UtcTime ten = six + std::chrono::hours(16);
+  const Broadcast night = expand_broadcast(st, st.programmes[1], st.programmes[1].slots[0], ten,
+                                           rotation, clip_table(st, kTenSeconds));
+  EXPECT_EQ(night.items.at(0).length, std::chrono::hours(7));  // 22:00 until 05:00 the next day
+  EXPECT_EQ(longest_broadcast(st, st.programmes[0], st.programmes[0].slots[0],
+                              clip_table(st, kTenSeconds)),
+            b.items[0].length + std::chrono::seconds(10) + std::chrono::minutes(30) +
+                std::chrono::hours(24));
+}
+
+}  // namespace
+}  // namespace loa

@@ -300,6 +300,42 @@ TEST_F(JournalTest, AnOlderJournalIsUpgradedInPlaceAndKeepsItsRows) {
   }
 }
 
+// A relay's events are kept with its item (schema version 3), and a journal of version 1 upgraded
+// in place takes them too.
+TEST_F(JournalTest, ARelaysEventsAreKeptWithItsItemAfterAnUpgrade) {
+  std::filesystem::create_directories(file.parent_path());
+  {
+    sqlite::Db db(file, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    create_journal_for_test(db, 1);
+  }
+  {
+    Journal j(file);
+    const auto b = j.begin_broadcast(morning(), kSix);
+    JournalItem relay = item(1, "https://example.invalid/vov1.m3u8", kSix);
+    relay.kind = "relay";
+    const auto id = j.begin_item(b, relay);
+    j.add_item_event(id, {kSix - seconds(10), "connected", "", "mp3", 44100, 2, -1, ""});
+    j.add_item_event(id, {kSix + seconds(60), "dead_air_started", "the stream stopped", "", 0, 0,
+                          2'880'000, "playlist nhac-nen"});
+    j.end_item(id, kSix + seconds(120), AirStatus::aired);
+  }
+  Journal reader(file, true);
+  const auto rows = reader.broadcasts(kSix, kSix + seconds(1));
+  ASSERT_EQ(rows.size(), 1U);
+  ASSERT_EQ(rows[0].items.size(), 1U);
+  const auto& events = rows[0].items[0].events;
+  ASSERT_EQ(events.size(), 2U);
+  EXPECT_EQ(events[0].kind, "connected");
+  EXPECT_EQ(events[0].codec, "mp3");
+  EXPECT_EQ(events[0].rate, 44100);
+  EXPECT_EQ(events[0].channels, 2);
+  EXPECT_EQ(events[1].kind, "dead_air_started");
+  EXPECT_EQ(events[1].reason, "the stream stopped");
+  EXPECT_EQ(events[1].frame, 2'880'000);
+  EXPECT_EQ(events[1].fallback, "playlist nhac-nen");
+  EXPECT_EQ(events[1].t, kSix + seconds(60));
+}
+
 TEST_F(JournalTest, EndingAnUnknownIdIsAnError) {
   Journal j(file);
   EXPECT_THROW(j.end_item(42, kSix, AirStatus::aired), std::runtime_error);

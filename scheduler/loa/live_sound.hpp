@@ -1,0 +1,60 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "loa/broadcast.hpp"
+#include "loa/relay.hpp"
+
+namespace loa {
+
+class HouseCache;
+
+// Why an input item airs its fallback: what open_live reports while no capture input is built in.
+inline constexpr const char* kNoCaptureInputs = "capture inputs are not available in this build";
+
+// The gain of one of the station's clips (PlayItem::clip), or nullopt when it cannot play.
+using ClipGain = std::function<std::optional<float>(const PlayItem& clip)>;
+
+// The clips that cover a relay's or input's dead air, with their loudness gains, in the order
+// they air: its `fallback:` clip, or every clip of its fallback playlist in the playlist's order
+// (a shuffled or rotating playlist is not drawn from: dead air cannot be planned); none (silence)
+// when it has no fallback. Clips `gain` says cannot play are left out.
+std::vector<FallbackClip> fallback_clips(const Station& station, const PlayItem& live,
+                                         const ClipGain& gain);
+
+// Words for the as-run log and the journal: "playlist nhac-nen", "clip bao.wav", "silence".
+std::string fallback_name(const PlayItem& live);
+
+// A source that airs `clips` one after another (and again from the first) for exactly `frames`,
+// each at its gain; silence where there are none, or none opens. What `loa render` puts in a
+// live item's place, and what an input item airs while capture inputs are not built in. A clip
+// that cannot be opened is passed over. Not thread-safe; opens clips in read().
+std::unique_ptr<MonoSource> open_fallback_fill(std::vector<FallbackClip> clips, std::int64_t frames,
+                                               int rate, const HouseCache* house);
+
+// What opening a live item needs besides the item: the station's rate, its house cache (may be
+// null), the loudness gains of its clips, and the queue its events go to (may be null).
+struct LiveContext {
+  int rate = 48000;
+  const HouseCache* house = nullptr;
+  ClipGain gain;
+  std::shared_ptr<RelayEvents> events;
+};
+
+// The one place a relay or input item becomes a source on air: a relay opens as a RelaySound
+// (settings from the item, its fallback clips with their gains, its length in frames), an input
+// (until capture inputs are built in: InputSound) airs its fallback for its length and reports
+// kNoCaptureInputs as lost and dead air from its first frame. Throws std::invalid_argument for a
+// relay address that is not http(s) (the loader refuses those). Not real-time safe.
+std::unique_ptr<MonoSource> open_live(const Station& station, const BroadcastItem& item,
+                                      const LiveContext& context);
+
+// An item's length in frames at `rate`, rounded to the nearest frame.
+std::int64_t frames_of(Micros length, int rate);
+
+}  // namespace loa
