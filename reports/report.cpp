@@ -12,28 +12,32 @@ Micros broadcast_airtime(const JournalBroadcast& b) {
   return sum;
 }
 
-void AirTally::add(const JournalBroadcast& b) {
-  ++planned;
-  switch (b.status) {
+void AirTally::add(AirStatus status, int broadcasts, Micros time) {
+  planned += broadcasts;
+  switch (status) {
     case AirStatus::aired:
-      ++aired;
+      aired += broadcasts;
       break;
     case AirStatus::missed:
-      ++missed;
+      missed += broadcasts;
       break;
     case AirStatus::interrupted:
     case AirStatus::cut:  // not a broadcast status, but if written, that is what it means
-      ++interrupted;
+      interrupted += broadcasts;
       break;
     case AirStatus::failed:
-      ++failed;
+      failed += broadcasts;
       break;
     case AirStatus::playing:
-      ++playing;
+      playing += broadcasts;
       break;
   }
+  airtime += time;
+}
+
+void AirTally::add(const JournalBroadcast& b) {
   const Micros t = broadcast_airtime(b);
-  airtime += t;
+  add(b.status, 1, t);
   for (const auto& z : b.zones) zones[z] += t;
 }
 
