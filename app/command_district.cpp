@@ -32,8 +32,6 @@ std::optional<DistrictConfig> district_config(const std::filesystem::path& file,
     std::cerr << command << ": fix " << file.string() << " and try again\n";
     return std::nullopt;
   }
-  std::error_code ec;  // SQLite makes the file, not its folder; a failure is said when it opens
-  std::filesystem::create_directories(c.database.parent_path(), ec);
   return c;
 }
 

@@ -232,11 +232,17 @@ std::vector<std::string> zones_of(const std::string& text) {
   return out;
 }
 
+// SQLite makes the file but not its folder. A failure here is said when the file cannot open.
+void make_folder(const std::filesystem::path& file) {
+  std::error_code ec;
+  if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path(), ec);
+}
+
 }  // namespace
 
 struct DistrictStore::Impl {
   Impl(const std::filesystem::path& file, std::string d)
-      : db(file, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX),
+      : db((make_folder(file), file), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX),
         district(std::move(d)) {
     prepare_district_db(db);
     upsert_row = std::make_unique<sqlite::Statement>(db, R"sql(

@@ -93,7 +93,7 @@ struct AsRunCount {
 
 class DistrictStore {
  public:
-  // Opens or creates the database. `district`, when given, is the only district whose topics
+  // Opens or creates the database (and its folder). `district`, when given, is the only district whose topics
   // ingest() takes (loa/DISTRICT/...). Throws std::runtime_error (cannot open, not a loa district
   // database, a newer schema).
   explicit DistrictStore(const std::filesystem::path& file, std::string district = {});

@@ -5,6 +5,7 @@
 // the daemon does.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 
 #include "loa/district_store.hpp"
@@ -73,6 +74,21 @@ class District : public ::testing::Test {
   }
 
   test::CliResult run(const std::string& args) { return test::run_cli(LOA_BINARY, args, dir); }
+
+  // With LANG=vi_VN.UTF-8 (and nothing that would override it), as gettext reads them.
+  test::CliResult run_vi(const std::string& args) {
+    const char* lang = std::getenv("LANG");
+    const std::string saved = lang == nullptr ? "" : lang;
+    ::setenv("LANG", "vi_VN.UTF-8", 1);
+    for (const char* v : {"LANGUAGE", "LC_ALL", "LC_MESSAGES"}) ::unsetenv(v);
+    auto r = run(args);
+    if (lang == nullptr) {
+      ::unsetenv("LANG");
+    } else {
+      ::setenv("LANG", saved.c_str(), 1);
+    }
+    return r;
+  }
 
   test::CliResult sign(const std::string& key, int version, const std::string& out) {
     return run("sign --key " + key + " --district lap-vo --campaign lua-dao --version " +
@@ -296,9 +312,7 @@ TEST_F(District, StatusShowsEveryCommuneUpSilentGoneOrNeverHeardFrom) {
   EXPECT_NE(r.out.find("Xã Hội An Đông (xa-hoi-an)  never heard from"), std::string::npos);
   EXPECT_NE(r.out.find("campaign lua-dao: version 1 pushed, not held yet"), std::string::npos);
 
-  r = test::run_cli(
-      "env -u LANGUAGE -u LC_ALL -u LC_MESSAGES LANG=vi_VN.UTF-8 " + std::string(LOA_BINARY),
-      "district status --config district.yaml", dir);
+  r = run_vi("district status --config district.yaml");
   EXPECT_NE(r.out.find("Xã Bình Thạnh (xa-binh-thanh)  im lặng từ "), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("1 trên 4 xã đang hoạt động"), std::string::npos) << r.out;
 }
@@ -382,12 +396,10 @@ TEST_F(DistrictReport, CountsEachCommunesCampaignBroadcastsOnce) {
   EXPECT_EQ(c.at("communes").at(1).at("airtime_seconds"), 120.0);
 
   // Vietnamese headings when LANG asks, the numbers the same.
-  r = test::run_cli(
-      "env -u LANGUAGE -u LC_ALL -u LC_MESSAGES LANG=vi_VN.UTF-8 " + std::string(LOA_BINARY),
+  r = run_vi(
       "district report --config district.yaml --from 2027-01-01 --to 2027-06-30 "
-      "--format csv",
-      dir);
-  EXPECT_NE(r.out.find("chiến dịch,phiên bản,mã xã,tên xã,"), std::string::npos) << r.out;
+      "--format csv");
+  EXPECT_NE(r.out.find("chiến dịch,phiên bản,mã xã,tên xã,"), std::string::npos) << r.out << r.err;
   EXPECT_NE(r.out.find("lua-dao,1,xa-my-an,Xã Mỹ An,3,2,1,0,0,150\r\n"), std::string::npos);
 
   // One day: only the broadcasts scheduled that local day (2027-01-05 06:00 at UTC+7).
