@@ -56,12 +56,11 @@ std::string refusal(DistrictStore& store, std::string_view topic, std::string_vi
 TEST(DistrictStore, DuplicateAndReorderedRowsCountOnce) {
   test::TempDir dir;
   DistrictStore store(dir / "district.db", "lap-vo");
-  // Broadcast 57: playing (seq 10), then aired (seq 11). They arrive aired first, then playing
-  // again, then the same message twice: the aired row (highest seq) stays.
-  store.ingest(kTopic, as_run("xa-my-an", {row(11, 57, "aired")}), kNow);
-  store.ingest(kTopic, as_run("xa-my-an", {row(10, 57, "playing")}), kNow);
+  // Broadcast 57: playing (seq 10), then aired (seq 11). The aired row arrives first, then again
+  // with broadcast 58, then the playing row late: the aired row (highest seq) stays.
   store.ingest(kTopic, as_run("xa-my-an", {row(11, 57, "aired")}), kNow);
   store.ingest(kTopic, as_run("xa-my-an", {row(12, 58, "missed"), row(11, 57, "aired")}), kNow);
+  store.ingest(kTopic, as_run("xa-my-an", {row(10, 57, "playing")}), kNow);
   EXPECT_EQ(store.as_run_rows(), 2);
   const auto rows = store.as_run("xa-my-an", at("2027-01-04T00:00:00Z"), kNow);
   ASSERT_EQ(rows.size(), 2u);
