@@ -10,6 +10,7 @@
 #include "command_campaign.hpp"
 #include "command_client.hpp"
 #include "command_devices.hpp"
+#include "command_district.hpp"
 #include "command_log.hpp"
 #include "command_play.hpp"
 #include "command_render.hpp"
@@ -212,6 +213,23 @@ int main(int argc, char** argv) {
   auto* dc = app.add_subcommand("decode-clip", "")->group("");
   dc->add_option("CLIP", decode_clip)->required();
 
+  loa::DistrictArgs district;
+  auto* ds = app.add_subcommand("district", "The district office: push campaigns, see communes");
+  auto* dp = ds->add_subcommand(
+      "push", "Record a signed campaign for the communes (a loa sign bundle, or CAMPAIGN.yaml)");
+  dp->add_option("--config", district.config, "The district file (district.yaml)")->required();
+  dp->add_option("CAMPAIGN", district.campaign, "A bundle folder, or a CAMPAIGN.yaml to sign")
+      ->required();
+  auto* dt = ds->add_subcommand("status", "Every commune: up or silent, on air, missed today");
+  dt->add_option("--config", district.config, "The district file (district.yaml)")->required();
+  dt->add_flag("--json", district.json, "One JSON object");
+  auto* dr = ds->add_subcommand("report", "What the communes aired of each campaign");
+  dr->add_option("--config", district.config, "The district file (district.yaml)")->required();
+  dr->add_option("--from", district.from, "First day (YYYY-MM-DD)")->required();
+  dr->add_option("--to", district.to, "Last day, included (default: --from)");
+  dr->add_option("--format", district.format, "text, csv or json")
+      ->check(CLI::IsMember({"text", "csv", "json"}));
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -250,6 +268,9 @@ int main(int argc, char** argv) {
     if (*sg) return loa::run_sign(sign);
     if (*ci) return loa::run_campaign_install(campaign);
     if (*cl) return loa::run_campaign_list(campaign);
+    if (*dp) return loa::run_district_push(district);
+    if (*dt) return loa::run_district_status(district);
+    if (*dr) return loa::run_district_report(district);
     if (*us) {
       if (*ua) user.action = loa::UserAction::add;
       if (*ur) user.action = loa::UserAction::remove;

@@ -31,28 +31,32 @@ Micros item_dead_air(const JournalItem& item) {
   return sum;
 }
 
-void AirTally::add(const JournalBroadcast& b) {
-  ++planned;
-  switch (b.status) {
+void AirTally::add(AirStatus status, int broadcasts, Micros time) {
+  planned += broadcasts;
+  switch (status) {
     case AirStatus::aired:
-      ++aired;
+      aired += broadcasts;
       break;
     case AirStatus::missed:
-      ++missed;
+      missed += broadcasts;
       break;
     case AirStatus::interrupted:
     case AirStatus::cut:  // not a broadcast status, but if written, that is what it means
-      ++interrupted;
+      interrupted += broadcasts;
       break;
     case AirStatus::failed:
-      ++failed;
+      failed += broadcasts;
       break;
     case AirStatus::playing:
-      ++playing;
+      playing += broadcasts;
       break;
   }
+  airtime += time;
+}
+
+void AirTally::add(const JournalBroadcast& b) {
   const Micros t = broadcast_airtime(b);
-  airtime += t;
+  add(b.status, 1, t);
   for (const JournalItem& i : b.items) {
     if (i.kind != "relay" && i.kind != "input") continue;
     if (i.end && *i.end > i.start) live += *i.end - i.start;

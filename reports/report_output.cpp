@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <ostream>
 
+#include "loa/report_cells.hpp"
 #include "loa/text_columns.hpp"
 
 namespace loa {
@@ -12,22 +13,6 @@ namespace loa {
 namespace {
 
 constexpr const char* kNoReference = "(none)";
-
-// "12:03:05"; hours go past 24 over a month.
-std::string hms(Micros t) {
-  const long long s = std::chrono::round<std::chrono::seconds>(t).count();
-  char text[32];
-  std::snprintf(text, sizeof text, "%lld:%02lld:%02lld", s / 3600, s / 60 % 60, s % 60);
-  return text;
-}
-
-long long whole_seconds(Micros t) {
-  return std::chrono::round<std::chrono::seconds>(t).count();
-}
-
-double seconds(Micros t) {
-  return std::round(static_cast<double>(t.count()) / 1000.0) / 1000.0;
-}
 
 Micros zone_time(const AirTally& t, const std::string& zone) {
   const auto it = t.zones.find(zone);
@@ -91,24 +76,6 @@ void print_table(std::ostream& out, const std::string& heading, const std::vecto
 }
 
 // ---------------------------------------------------------------------------------------------
-// CSV (RFC 4180).
-
-std::string csv_field(const std::string& text) {
-  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
-void csv_row(std::ostream& out, const std::vector<std::string>& fields) {
-  for (std::size_t i = 0; i < fields.size(); ++i) out << (i > 0 ? "," : "") << csv_field(fields[i]);
-  out << "\r\n";
-}
-
-// ---------------------------------------------------------------------------------------------
 // JSON.
 
 nlohmann::json json_of(const AirTally& t, const Report& report) {
@@ -157,7 +124,7 @@ void print_report_text(std::ostream& out, const ReportPeriod& period, const Repo
 }
 
 void print_report_csv(std::ostream& out, const Report& report, Language lang) {
-  out << "\xEF\xBB\xBF";
+  out << kCsvByteOrderMark;
   std::vector<std::string> head;
   for (const MessageCode code :
        {MessageCode{"report.csv.kind"}, MessageCode{"report.csv.programme"},

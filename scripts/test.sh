@@ -64,4 +64,15 @@ build/fuzz/fuzz/fuzz_campaign_manifest -max_total_time="${LOA_FUZZ_MANIFEST_SECO
 grep -E "^stat::number_of_executed_units" build/fuzz/fuzz-manifest.log ||
   tail -3 build/fuzz/fuzz-manifest.log
 
+step "fuzzing what stations send the district for ${LOA_FUZZ_DISTRICT_SECONDS:-10} s"
+run=build/fuzz/corpus-district-run
+rm -rf "$run" && mkdir -p "$run"
+cp fuzz/corpus-district/* "$run"/
+build/fuzz/fuzz/fuzz_district_ingest -max_total_time="${LOA_FUZZ_DISTRICT_SECONDS:-10}" \
+  -max_len=65536 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 "$run" \
+  2>build/fuzz/fuzz-district.log \
+  || { tail -50 build/fuzz/fuzz-district.log; echo "fuzzing found a crash (see above)"; exit 1; }
+grep -E "^stat::number_of_executed_units" build/fuzz/fuzz-district.log ||
+  tail -3 build/fuzz/fuzz-district.log
+
 step "all tests passed"

@@ -22,6 +22,9 @@ struct AirTally {
   Micros dead_air{0};                   // of which their fallback (or silence) covered dead air
 
   void add(const JournalBroadcast& b);
+  // `broadcasts` broadcasts that ended as `status` and sounded `airtime` in all (no zones): what
+  // the district's report sums from its stations' as-run.
+  void add(AirStatus status, int broadcasts, Micros airtime);
 };
 
 // How long a broadcast sounded: the sum of its items' end - start (a cut item counts the part that
