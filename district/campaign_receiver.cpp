@@ -173,11 +173,12 @@ void CampaignReceiver::chunk(std::string_view sha256, std::string_view index,
   clip.received[n] = true;
   if (std::find(clip.received.begin(), clip.received.end(), false) != clip.received.end()) return;
 
+  const std::uint64_t whole_bytes = clip.bytes;  // `clip` dies with the erase below
   clips_.erase(found);
   hooks_.drop_clip(sha);
   done_.insert(sha);
   std::error_code ec;
-  if (fs::file_size(part, ec) != clip.bytes || file_sha256(part) != sha) {
+  if (fs::file_size(part, ec) != whole_bytes || file_sha256(part) != sha) {
     fs::remove(part, ec);
     std::vector<std::string> waiting;
     for (const auto& [id, p] : pending_) {

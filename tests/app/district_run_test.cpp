@@ -151,11 +151,12 @@ class DistrictRun : public ::testing::Test {
 
   test::TempDir dir;
   std::unique_ptr<test::MosquittoBroker> broker;
-  std::unique_ptr<MqttLink> district;
   std::mutex mutex;
   std::vector<std::string> health;
   int acknowledged = 0;
   int published = 0;
+  // Last, so that its thread stops before what its callbacks touch is destroyed.
+  std::unique_ptr<MqttLink> district;
 };
 
 TEST_F(DistrictRun, APublishedCampaignIsInstalledAndTheStationSaysSoUntilItVanishes) {
