@@ -3,6 +3,7 @@
 #include <array>
 #include <stdexcept>
 
+#include "journal_columns.hpp"
 #include "journal_schema.hpp"
 #include "sqlite_db.hpp"
 
@@ -10,40 +11,14 @@ namespace loa {
 
 namespace {
 
+using journal_columns::join_zones;
+using journal_columns::micros;
+using journal_columns::split_zones;
+using journal_columns::utc;
 using sqlite::Statement;
 
 constexpr std::array<std::string_view, 6> kStatusNames = {"playing", "aired",  "interrupted",
                                                           "failed",  "missed", "cut"};
-
-std::int64_t micros(UtcTime t) {
-  return t.time_since_epoch().count();
-}
-
-std::optional<std::int64_t> micros(const std::optional<UtcTime>& t) {
-  if (!t) return std::nullopt;
-  return micros(*t);
-}
-
-std::optional<UtcTime> utc(const std::optional<std::int64_t>& us) {
-  if (!us) return std::nullopt;
-  return UtcTime(Micros(*us));
-}
-
-std::string join_zones(const std::vector<std::string>& zones) {
-  std::string out;
-  for (const auto& z : zones) out += (out.empty() ? "" : ",") + z;
-  return out;
-}
-
-std::vector<std::string> split_zones(const std::string& text) {
-  std::vector<std::string> out;
-  for (std::size_t at = 0; at < text.size();) {
-    const std::size_t comma = std::min(text.find(',', at), text.size());
-    out.push_back(text.substr(at, comma - at));
-    at = comma + 1;
-  }
-  return out;
-}
 
 // A status read back; a value this loa does not know (the CHECK constraints prevent it) reads as
 // failed rather than aborting a report.

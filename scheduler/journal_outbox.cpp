@@ -1,28 +1,13 @@
 #include "loa/journal_outbox.hpp"
 
+#include "journal_columns.hpp"
 #include "journal_schema.hpp"
 #include "sqlite_db.hpp"
 
 namespace loa {
 
-namespace {
-
-std::optional<UtcTime> utc(const std::optional<std::int64_t>& us) {
-  if (!us) return std::nullopt;
-  return UtcTime(Micros(*us));
-}
-
-std::vector<std::string> split_zones(const std::string& text) {
-  std::vector<std::string> out;
-  for (std::size_t at = 0; at < text.size();) {
-    const std::size_t comma = std::min(text.find(',', at), text.size());
-    out.push_back(text.substr(at, comma - at));
-    at = comma + 1;
-  }
-  return out;
-}
-
-}  // namespace
+using journal_columns::split_zones;
+using journal_columns::utc;
 
 struct JournalOutbox::Impl {
   explicit Impl(const std::filesystem::path& file)
