@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <atomic>
+#include <csignal>
 #include <fstream>
 #include <iostream>
 #include <limits>
@@ -9,6 +11,7 @@
 #include "commands.hpp"
 #include "loa/campaign_push.hpp"
 #include "loa/district_config.hpp"
+#include "loa/district_daemon.hpp"
 #include "loa/district_report.hpp"
 #include "loa/district_status.hpp"
 #include "loa/station_time.hpp"
@@ -17,6 +20,13 @@
 namespace loa {
 
 namespace {
+
+// Set from a signal handler: a lock-free atomic store is async-signal-safe.
+std::atomic<bool> daemon_stop{false};
+static_assert(std::atomic<bool>::is_always_lock_free);
+extern "C" void stop_daemon(int /*signal*/) {
+  daemon_stop.store(true);
+}
 
 UtcTime now() {
   return std::chrono::time_point_cast<Micros>(std::chrono::system_clock::now());
@@ -228,6 +238,32 @@ int run_district_report(const DistrictArgs& args) {
     } else {
       print_district_report_text(std::cout, report, lang);
     }
+    return kExitOk;
+  } catch (const std::exception& e) {
+    std::cerr << command << ": " << e.what() << '\n';
+    return kExitInvalid;
+  }
+}
+
+int run_district_daemon_command(const DistrictArgs& args) {
+  const char* command = "loa district";
+  if (args.config.empty()) {
+    std::cerr << command
+              << ": give --config district.yaml to run the district daemon, or one of push, "
+                 "status, report (loa district --help)\n";
+    return kExitUsage;
+  }
+  const auto config = district_config(args.config, command);
+  if (!config) return kExitInvalid;
+  std::signal(SIGINT, stop_daemon);
+  std::signal(SIGTERM, stop_daemon);
+  try {
+    std::cerr << command << ": " << config->name << " (" << config->id << "), "
+              << config->communes.size() << " commune(s); database " << config->database.string()
+              << "; broker " << config->broker << '\n';
+    const DistrictDaemonCounts counts = run_district_daemon(*config, daemon_stop, std::cerr);
+    std::cerr << command << ": stopped; stored " << counts.stored << " station message(s), refused "
+              << counts.refused << ", published " << counts.published << " push message(s)\n";
     return kExitOk;
   } catch (const std::exception& e) {
     std::cerr << command << ": " << e.what() << '\n';

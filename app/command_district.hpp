@@ -1,5 +1,6 @@
 #pragma once
-// The district office's commands (issue 13): push a campaign, the communes' status, the report.
+// The district office's commands (issue 13): its daemon, push a campaign, the communes' status,
+// the report.
 
 #include <filesystem>
 #include <string>
@@ -17,5 +18,8 @@ struct DistrictArgs {
 int run_district_push(const DistrictArgs& args);
 int run_district_status(const DistrictArgs& args);
 int run_district_report(const DistrictArgs& args);
+// `loa district --config district.yaml`: the district daemon (district/loa/district_daemon.hpp)
+// until SIGINT or SIGTERM; exit 0 when stopped, 1 for a bad district.yaml, credentials or database.
+int run_district_daemon_command(const DistrictArgs& args);
 
 }  // namespace loa

@@ -214,7 +214,12 @@ int main(int argc, char** argv) {
   dc->add_option("CLIP", decode_clip)->required();
 
   loa::DistrictArgs district;
-  auto* ds = app.add_subcommand("district", "The district office: push campaigns, see communes");
+  auto* ds = app.add_subcommand(
+      "district",
+      "The district office: with --config alone, its daemon (publishes pushes, stores what the "
+      "communes send); or push, status, report");
+  ds->add_option("--config", district.config,
+                 "The district file (district.yaml): runs the district daemon until stopped");
   auto* dp = ds->add_subcommand(
       "push", "Record a signed campaign for the communes (a loa sign bundle, or CAMPAIGN.yaml)");
   dp->add_option("--config", district.config, "The district file (district.yaml)")->required();
@@ -271,6 +276,7 @@ int main(int argc, char** argv) {
     if (*dp) return loa::run_district_push(district);
     if (*dt) return loa::run_district_status(district);
     if (*dr) return loa::run_district_report(district);
+    if (*ds) return loa::run_district_daemon_command(district);
     if (*us) {
       if (*ua) user.action = loa::UserAction::add;
       if (*ur) user.action = loa::UserAction::remove;

@@ -103,7 +103,6 @@ CampaignPush campaign_messages(const VerifiedBundle& bundle, const std::string& 
                         " bytes, over the 4 MiB a station takes; make the programme smaller");
   }
   const std::string root = "loa/" + district + "/";
-  push.messages.push_back({0, root + "campaigns/" + m.campaign, std::move(payload), true});
   std::vector<std::string> sent;
   for (const BundleFile& clip : m.clips) {
     if (std::find(sent.begin(), sent.end(), clip.sha256) != sent.end()) continue;
@@ -123,6 +122,9 @@ CampaignPush campaign_messages(const VerifiedBundle& bundle, const std::string& 
     }
     push.clip_chunks += chunks;
   }
+  // Last: the daemon publishes in this order, and a station that saw the campaign message before
+  // the chunks would read older retained chunks under the same names (docs/district.md, Wire).
+  push.messages.push_back({0, root + "campaigns/" + m.campaign, std::move(payload), true});
   push.campaign.campaign = m.campaign;
   push.campaign.version = m.version;
   push.campaign.valid_from = format_date(m.valid_from);

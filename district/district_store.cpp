@@ -150,9 +150,9 @@ std::string campaign_of(const std::string& programme) {
   return id;
 }
 
-AsRunRow read_row(const json& r, const std::string& station) {
+CommuneAsRunRow read_row(const json& r, const std::string& station) {
   if (!r.is_object()) refuse("not a JSON object");
-  AsRunRow row;
+  CommuneAsRunRow row;
   row.station = station;
   row.seq = integer_field(r, "seq", 1, std::numeric_limits<std::int64_t>::max());
   row.broadcast = integer_field(r, "broadcast", 1, std::numeric_limits<std::int64_t>::max());
@@ -242,7 +242,8 @@ void make_folder(const std::filesystem::path& file) {
 
 struct DistrictStore::Impl {
   Impl(const std::filesystem::path& file, std::string d)
-      : db((make_folder(file), file), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX),
+      : db((make_folder(file), file),
+           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX),
         district(std::move(d)) {
     prepare_district_db(db);
     upsert_row = std::make_unique<sqlite::Statement>(db, R"sql(
@@ -271,7 +272,7 @@ struct DistrictStore::Impl {
     const auto rows = j.find("rows");
     if (rows == j.end() || !rows->is_array()) refuse("as-run payload has no 'rows' list");
     if (rows->size() > kMaxRows) refuse("more than 200 rows in one message");
-    std::vector<AsRunRow> good;
+    std::vector<CommuneAsRunRow> good;
     std::string refused;
     std::size_t refused_count = 0;
     for (std::size_t i = 0; i < rows->size(); ++i) {
@@ -284,7 +285,7 @@ struct DistrictStore::Impl {
     if (!good.empty()) {
       sqlite::Transaction t(db, sqlite::Transaction::Kind::write);
       std::int64_t max_seq = 0;
-      for (const AsRunRow& r : good) {
+      for (const CommuneAsRunRow& r : good) {
         max_seq = std::max(max_seq, r.seq);
         upsert_row->exec(r.station, r.broadcast, r.seq, r.programme, r.campaign, r.slot,
                          to_us(r.scheduled), r.title, r.reference, zones_json(r.zones), r.priority,
@@ -355,12 +356,12 @@ void DistrictStore::ingest(std::string_view topic, std::string_view payload, Utc
   }
 }
 
-std::vector<OutgoingMessage> DistrictStore::pending_pushes() {
+std::vector<OutgoingMessage> DistrictStore::pending_pushes(std::int64_t after, std::int64_t limit) {
   sqlite::Statement s(impl_->db,
                       "SELECT id, topic, payload, retained FROM pushes WHERE pushed_us IS NULL "
-                      "ORDER BY id");
+                      "AND id > ?1 ORDER BY id LIMIT ?2");
   std::vector<OutgoingMessage> out;
-  auto r = s.query();
+  auto r = s.query(after, limit);
   while (r.next()) out.push_back({r.integer(0), r.text(1), r.text(2), r.integer(3) != 0});
   return out;
 }
@@ -413,14 +414,14 @@ std::size_t DistrictStore::record_push(const PushedCampaign& c, const std::strin
   return recorded;
 }
 
-std::vector<StationHealth> DistrictStore::health() {
+std::vector<CommuneHealth> DistrictStore::health() {
   sqlite::Statement s(impl_->db,
                       "SELECT station, state, received_us, last_up_us, payload FROM health "
                       "ORDER BY station");
-  std::vector<StationHealth> out;
+  std::vector<CommuneHealth> out;
   auto r = s.query();
   while (r.next()) {
-    StationHealth h;
+    CommuneHealth h;
     h.station = r.text(0);
     h.state = r.text(1);
     h.received = from_us(r.integer(2));
@@ -458,16 +459,17 @@ std::vector<PushedCampaign> DistrictStore::campaigns() {
   return out;
 }
 
-std::vector<AsRunRow> DistrictStore::as_run(std::string_view station, UtcTime from, UtcTime to) {
+std::vector<CommuneAsRunRow> DistrictStore::as_run(std::string_view station, UtcTime from,
+                                                   UtcTime to) {
   sqlite::Statement s(impl_->db, R"sql(
     SELECT broadcast, seq, programme, campaign, slot, scheduled_us, title, reference, zones,
            priority, start_us, end_us, status, reason
     FROM as_run WHERE station = ?1 AND scheduled_us >= ?2 AND scheduled_us < ?3
     ORDER BY scheduled_us, broadcast)sql");
-  std::vector<AsRunRow> out;
+  std::vector<CommuneAsRunRow> out;
   auto r = s.query(station, to_us(from), to_us(to));
   while (r.next()) {
-    AsRunRow row;
+    CommuneAsRunRow row;
     row.station = std::string(station);
     row.broadcast = r.integer(0);
     row.seq = r.integer(1);

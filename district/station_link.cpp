@@ -67,6 +67,7 @@ struct StationLink::Impl {
     Clock::time_point sent;
   };
   std::optional<InFlight> in_flight;
+  bool health_due = false;  // a campaign was installed: send a heartbeat now (link thread)
   std::set<std::string> journaled;
 
   void push(Event e) {
@@ -168,6 +169,8 @@ struct StationLink::Impl {
           },
           diagnostics);
       log_info("district: " + done.what);
+      // The district hears at once what the station now holds, not at the next heartbeat.
+      if (done.done.outcome != InstallOutcome::already_held) health_due = true;
       const std::lock_guard lock(mutex);
       if (done.done.outcome != InstallOutcome::already_held) ++counts.campaigns_installed;
       return true;
@@ -245,10 +248,10 @@ struct StationLink::Impl {
           send_outbox(*outbox);
           next_poll = now + o.outbox_poll;
         }
-        if (now >= next_heartbeat) {
+        if (now >= next_heartbeat || (health_due && link->connected())) {
+          health_due = false;
           if (link->connected()) publish_health();
-          next_heartbeat += o.heartbeat;
-          if (next_heartbeat < now) next_heartbeat = now + o.heartbeat;
+          next_heartbeat = now + o.heartbeat;
         }
       } catch (const std::exception& e) {
         log_error(std::string("district: ") + e.what() + "; the link goes on");

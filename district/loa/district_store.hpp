@@ -38,7 +38,7 @@ struct OutgoingMessage {
 
 // One as-run row as the district keeps it: the latest state (highest seq) of one journal
 // broadcast of one station.
-struct AsRunRow {
+struct CommuneAsRunRow {
   std::string station;
   std::int64_t broadcast = 0;
   std::int64_t seq = 0;
@@ -57,7 +57,7 @@ struct AsRunRow {
 };
 
 // The last health message (or last will) of a station.
-struct StationHealth {
+struct CommuneHealth {
   std::string station;
   std::string state;               // "up" or "gone"
   UtcTime received;                // when the district received it (a will carries no time)
@@ -93,9 +93,9 @@ struct AsRunCount {
 
 class DistrictStore {
  public:
-  // Opens or creates the database (and its folder). `district`, when given, is the only district whose topics
-  // ingest() takes (loa/DISTRICT/...). Throws std::runtime_error (cannot open, not a loa district
-  // database, a newer schema).
+  // Opens or creates the database (and its folder). `district`, when given, is the only district
+  // whose topics ingest() takes (loa/DISTRICT/...). Throws std::runtime_error (cannot open, not a
+  // loa district database, a newer schema).
   explicit DistrictStore(const std::filesystem::path& file, std::string district = {});
   ~DistrictStore();
   DistrictStore(const DistrictStore&) = delete;
@@ -111,8 +111,10 @@ class DistrictStore {
   void ingest(std::string_view topic, std::string_view payload, UtcTime received);
 
   // --- down to the stations ---
-  // Messages recorded and not yet published, oldest first.
-  std::vector<OutgoingMessage> pending_pushes();
+  // Messages recorded and not yet published, oldest first: those with an id above `after`, at
+  // most `limit` of them (the daemon reads a window at a time: a chunk is 256 KiB).
+  std::vector<OutgoingMessage> pending_pushes(std::int64_t after = 0,
+                                              std::int64_t limit = -1 /* all */);
   // The daemon published it and the broker acknowledged it. An unknown id is ignored.
   void mark_pushed(std::int64_t id);
 
@@ -124,11 +126,11 @@ class DistrictStore {
                           const std::vector<OutgoingMessage>& messages);
 
   // --- read by status and report ---
-  std::vector<StationHealth> health();
+  std::vector<CommuneHealth> health();
   // The newest version of each campaign pushed, by id.
   std::vector<PushedCampaign> campaigns();
   // As-run rows of `station` scheduled in [from, to), by scheduled time.
-  std::vector<AsRunRow> as_run(std::string_view station, UtcTime from, UtcTime to);
+  std::vector<CommuneAsRunRow> as_run(std::string_view station, UtcTime from, UtcTime to);
   // Campaign broadcasts scheduled in [from, to), counted per station, campaign and status.
   std::vector<AsRunCount> campaign_counts(UtcTime from, UtcTime to);
   // The number of as-run rows held (for the bench and tests).

@@ -16,6 +16,7 @@
 #include "loa_test/loa_process.hpp"
 #include "loa_test/mosquitto_broker.hpp"
 #include "loa_test/temp_dir.hpp"
+#include "loa_test/wait.hpp"
 
 namespace loa {
 namespace {
@@ -23,14 +24,9 @@ namespace {
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
-template <class F>
-bool wait_until(F ready, std::chrono::milliseconds timeout) {
-  const auto give_up = std::chrono::steady_clock::now() + timeout;
-  while (!ready()) {
-    if (std::chrono::steady_clock::now() >= give_up) return ready();
-    std::this_thread::sleep_for(50ms);
-  }
-  return true;
+// Each look runs `loa log` or `loa campaign list` as a process: not more often than this.
+bool wait_until(auto ready, std::chrono::milliseconds timeout) {
+  return test::wait_until(ready, timeout, std::chrono::milliseconds(50));
 }
 
 const std::string kStation = R"(station: {timezone: Asia/Ho_Chi_Minh, clips: clips/, state: state/,

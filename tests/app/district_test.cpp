@@ -113,13 +113,14 @@ class District : public ::testing::Test {
   std::string small;
 };
 
-// Checks the messages of one push of the bundle in `bundle`: the campaign message holds the
-// bundle's exact bytes, and the chunks put the clips back together.
+// Checks the messages of one push of the bundle in `bundle`, in the order the daemon publishes
+// them: the chunks, which put the clips back together, then the campaign message, which holds the
+// bundle's exact bytes.
 void expect_messages_of(const std::vector<OutgoingMessage>& messages,
                         const std::filesystem::path& bundle, const std::string& big,
                         const std::string& small) {
   ASSERT_EQ(messages.size(), 1u + 3u + 1u);
-  const OutgoingMessage& c = messages[0];
+  const OutgoingMessage& c = messages.back();
   EXPECT_EQ(c.topic, "loa/lap-vo/campaigns/lua-dao");
   EXPECT_TRUE(c.retained);
   const json j = json::parse(c.payload);
@@ -133,7 +134,7 @@ void expect_messages_of(const std::vector<OutgoingMessage>& messages,
     EXPECT_EQ(decode(j, key, original.size()), original) << file;
   }
   std::map<std::string, std::string> clips;  // sha256: the chunks, in order
-  for (std::size_t i = 1; i < messages.size(); ++i) {
+  for (std::size_t i = 0; i + 1 < messages.size(); ++i) {
     const auto& m = messages[i];
     EXPECT_TRUE(m.retained);
     ASSERT_TRUE(m.topic.starts_with("loa/lap-vo/clips/")) << m.topic;

@@ -9,7 +9,7 @@
 #include "loa/district_credentials.hpp"
 #include "loa_test/mosquitto_broker.hpp"
 #include "loa_test/temp_dir.hpp"
-#include "mqtt_wait.hpp"
+#include "loa_test/wait.hpp"
 
 namespace loa {
 namespace {

@@ -12,7 +12,7 @@
 #include "loa/journal_outbox.hpp"
 #include "loa_test/mosquitto_broker.hpp"
 #include "loa_test/temp_dir.hpp"
-#include "mqtt_wait.hpp"
+#include "loa_test/wait.hpp"
 
 namespace loa {
 namespace {
