@@ -21,6 +21,23 @@
 #include "commands.hpp"
 #include "loa/decoding_helper.hpp"
 
+namespace {
+
+// The decoding helper: beside this executable (the build tree), else in ../lib/loa/ (the
+// package: /usr/bin/loa, /usr/lib/loa/loa-decode-clip). If neither is there, the packaged place,
+// which the reason of an AAC clip then names as missing.
+std::filesystem::path decoding_helper_program() {
+  constexpr const char* kName = "loa-decode-clip";
+  std::error_code ec;
+  const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) return std::filesystem::path("/usr/lib/loa") / kName;
+  const auto beside = self.parent_path() / kName;
+  if (::access(beside.c_str(), X_OK) == 0) return beside;
+  return self.parent_path().parent_path() / "lib" / "loa" / kName;
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   CLI::App app{
       "loa: plays a loudspeaker station's programmes on time.\n"
@@ -207,12 +224,6 @@ int main(int argc, char** argv) {
   auto* cl = cp->add_subcommand("list", "List the campaigns held and whether each airs");
   cl->add_option("--config", campaign.config, "The station file (YAML)")->required();
 
-  // Hidden (no group): the decoding helper that render and run start for an AAC clip
-  // (loa/decoding_helper.hpp), writing the clip's samples on its standard output.
-  std::filesystem::path decode_clip;
-  auto* dc = app.add_subcommand("decode-clip", "")->group("");
-  dc->add_option("CLIP", decode_clip)->required();
-
   loa::DistrictArgs district;
   auto* ds = app.add_subcommand(
       "district",
@@ -247,13 +258,12 @@ int main(int argc, char** argv) {
     app.exit(e);
     return loa::kExitUsage;
   }
-  if (*dc) return loa::serve_clip_decoding(decode_clip, STDOUT_FILENO);
-  // The processes that render or air decode AAC clips in a helper, this executable again, so that
+  // The processes that render or air decode AAC clips in a helper, loa-decode-clip, so that
   // they do not keep FFmpeg's 21-28 MB for the rest of their lives. LOA_DECODE_IN_PROCESS=1
-  // decodes them here (to compare, or where /proc is not mounted).
+  // decodes them here (to compare, or where the helper is not installed).
   const char* in_process = std::getenv("LOA_DECODE_IN_PROCESS");
   if ((*r || *u) && (in_process == nullptr || std::string_view(in_process) != "1")) {
-    loa::use_decoding_helper({"/proc/self/exe", "decode-clip"});
+    loa::use_decoding_helper({decoding_helper_program().string()});
   }
   try {
     if (*c) return loa::run_check(check);

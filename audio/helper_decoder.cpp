@@ -8,7 +8,8 @@
 //   0 failed verdict? [reason]      the end: ClipDecoder::failed() and verdict() as the helper saw
 // where rate, channels and frames are 32-bit, a reason or format a 32-bit length and its bytes,
 // failed and verdict? a byte each. A helper that stops before the end (killed, crashed, hung past
-// its silence) makes the clip fail with a reason saying so.
+// its silence) makes the clip fail with a reason saying so. What a helper gave to its end is kept
+// (decoded_spool.hpp): the next reading of the same clip in this process starts no helper.
 
 #include <fcntl.h>
 #include <poll.h>
@@ -27,6 +28,7 @@
 #include <vector>
 
 #include "clip_decoder.hpp"
+#include "decoded_spool.hpp"
 #include "loa/decoding_helper.hpp"
 
 extern char** environ;
@@ -71,6 +73,7 @@ class HelperDecoder final : public detail::ClipDecoder {
   // Starts the helper on `file`; the reason if it cannot start or the clip does not open.
   std::optional<ClipError> start(const fs::path& file, const Helper& h) {
     silence_ = h.silence;
+    spool_ = std::make_unique<detail::SpoolWriter>(file);
     std::array<int, 2> fds{};
     if (::pipe2(fds.data(), O_CLOEXEC) != 0) {
       return detail::clip_error("cannot read: no pipe for the decoding helper (" +
@@ -102,6 +105,12 @@ class HelperDecoder final : public detail::ClipDecoder {
     posix_spawn_file_actions_destroy(&actions);
     posix_spawnattr_destroy(&attributes);
     ::close(fds[1]);
+    if (spawned == ENOENT) {
+      pid_ = -1;
+      return detail::clip_error("cannot read: the decoding helper " + args[0] +
+                                " is missing; reinstall loa, or set LOA_DECODE_IN_PROCESS=1 to "
+                                "decode AAC clips in loa itself");
+    }
     if (spawned != 0) {
       pid_ = -1;
       return detail::clip_error("cannot read: the decoding helper " + args[0] +
@@ -159,6 +168,7 @@ class HelperDecoder final : public detail::ClipDecoder {
         stop(*lost());
         break;
       }
+      spool_->append(mono.subspan(written, n));
       left_ -= static_cast<std::uint32_t>(n);
       written += n;
     }
@@ -183,6 +193,7 @@ class HelperDecoder final : public detail::ClipDecoder {
     ended_ = true;
     failed_ = failed != 0;
     if (has_verdict != 0) verdict_ = detail::clip_error(std::move(reason));
+    spool_->keep(*this, failed_, verdict_);
   }
 
   void stop(ClipError why) {
@@ -252,6 +263,7 @@ class HelperDecoder final : public detail::ClipDecoder {
   bool failed_ = false;
   bool hung_ = false;
   std::optional<ClipError> verdict_;
+  std::unique_ptr<detail::SpoolWriter> spool_;
 };
 
 // Writes all of `data` to `fd`; false if the reader is gone.
@@ -326,6 +338,7 @@ bool decoding_helper_set() {
 }
 
 OpenedDecoder open_helper_decoder(const fs::path& file) {
+  if (auto kept = open_spooled(file)) return kept;
   auto decoder = std::make_unique<HelperDecoder>();
   if (auto error = decoder->start(file, *helper())) return std::move(*error);
   return decoder;

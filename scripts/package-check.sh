@@ -37,6 +37,9 @@ exec_start="$(sed -n 's/^ExecStart=\([^ ]*\).*/\1/p' "$root/lib/systemd/system/l
 [ -x "$root$exec_start" ] || { echo "package-check: loa.service runs $exec_start, not in the package" >&2; exit 1; }
 
 "$root/usr/bin/loa" --version
+# loa decodes AAC clips in this helper, which it looks for in ../lib/loa/ from its own folder.
+[ -x "$root/usr/lib/loa/loa-decode-clip" ] \
+  || { echo "package-check: the decoding helper /usr/lib/loa/loa-decode-clip is not in the package" >&2; exit 1; }
 
 station="$root/etc/loa/station.yaml.example"
 set +e

@@ -22,7 +22,7 @@ if [ -z "${SOURCE_DATE_EPOCH:-}" ] && git rev-parse --git-dir >/dev/null 2>&1; t
 fi
 
 cmake --preset release >/dev/null
-cmake --build --preset release -j "${LOA_JOBS:-$(nproc)}" --target loa loa_package_files
+cmake --build --preset release -j "${LOA_JOBS:-$(nproc)}" --target loa loa-decode-clip loa_package_files
 
 work="$(mktemp -d "$out/.cpack.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
