@@ -1,5 +1,6 @@
 #include <iostream>
 
+#include "check_online.hpp"
 #include "commands.hpp"
 #include "loa/checked_station.hpp"
 #include "loa/station_time.hpp"
@@ -35,7 +36,10 @@ int run_check(const CheckArgs& args) {
                         {"files", st.files.size()}}}
                    .text(lang)
             << '\n';
-  return c.ok() ? kExitOk : kExitInvalid;
+  // Online: the relays and input devices as they are now; an address that cannot be reached
+  // fails the check as an error in the files does (exit 1).
+  const int unreachable = args.online ? check_online(st, std::cout, std::cerr) : 0;
+  return c.ok() && unreachable == 0 ? kExitOk : kExitInvalid;
 }
 
 }  // namespace loa

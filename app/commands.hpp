@@ -13,7 +13,8 @@ inline constexpr int kExitUsage = 2;
 
 struct CheckArgs {
   std::filesystem::path config;
-  std::string today;  // YYYY-MM-DD; empty means the station's today
+  std::string today;    // YYYY-MM-DD; empty means the station's today
+  bool online = false;  // also probe each relay and look up each input's device (check_online)
 };
 int run_check(const CheckArgs& args);
 

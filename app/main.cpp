@@ -50,6 +50,9 @@ int main(int argc, char** argv) {
                                "Check a station file and everything it uses; print every problem");
   c->add_option("--config", check.config, "The station file (YAML)")->required();
   c->add_option("--today", check.today, "Check as if today were this date (YYYY-MM-DD)");
+  c->add_flag("--online", check.online,
+              "Also connect to each relay for 3 s (codec, rate, channels, or why not) and look up "
+              "each input's capture device; exit 1 if a relay cannot be reached");
 
   loa::PlanArgs plan;
   auto* p = app.add_subcommand("plan", "Show what airs when, after conflicts are resolved");

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <stdexcept>
 
 #include "loa/sound.hpp"
 
@@ -58,6 +59,17 @@ class FallbackFill final : public MonoSource {
   std::unique_ptr<MonoSource> current_;
 };
 
+constexpr std::chrono::milliseconds kInputJitter{200};
+
+// A relay's or input's dead air, fallback and return, from its item.
+RelaySettings relay_settings(const PlayItem& live, std::vector<FallbackClip> fallback) {
+  RelaySettings settings;
+  settings.dead_air = std::chrono::duration_cast<std::chrono::milliseconds>(live.live.dead_air);
+  settings.fallback = std::move(fallback);
+  settings.return_now = live.live.return_now;
+  return settings;
+}
+
 }  // namespace
 
 std::int64_t frames_of(Micros length, int rate) {
@@ -99,23 +111,29 @@ std::unique_ptr<MonoSource> open_live(const Station& station, const BroadcastIte
     RelaySound relay;
     relay.url = live.ref;
     relay.frames = frames;
-    relay.settings.dead_air =
-        std::chrono::duration_cast<std::chrono::milliseconds>(live.live.dead_air);
-    relay.settings.fallback = std::move(fallback);
-    relay.settings.return_now = live.live.return_now;
+    relay.settings = relay_settings(live, std::move(fallback));
     relay.events = context.events;
     // A live source has no loudness known ahead: it airs at unity (levelled live in audio/).
     return open_sound(relay, context.rate, 1.0F, context.house);
   }
-  // Capture inputs (InputSound) plug in here.
-  if (context.events) {
-    const auto now = std::chrono::system_clock::now();
-    RelayEvent lost{RelayEvent::Kind::lost, kNoCaptureInputs, {}, 0, 0, -1, now};
-    context.events->push(lost);
-    RelayEvent dead{RelayEvent::Kind::dead_air_started, kNoCaptureInputs, {}, 0, 0, 0, now};
-    context.events->push(dead);
+  InputSound input;
+  input.frames = frames;
+  input.settings = relay_settings(live, std::move(fallback));
+  // A capture device delivers every period, steadily: a network's 2 s jitter allowance would only
+  // start the input 2 s into its slot (inputs are not opened ahead, relays are).
+  input.settings.jitter = kInputJitter;
+  input.events = context.events;
+  const auto& inputs = station.settings.audio.inputs;
+  const auto found = std::find_if(inputs.begin(), inputs.end(),
+                                  [&](const CaptureInput& i) { return i.id == live.ref; });
+  // The loader refuses an unknown id: as a relay's address that is not http(s), it throws.
+  if (found == inputs.end()) {
+    throw std::invalid_argument("the input " + live.ref + " is not one of audio.inputs");
   }
-  return open_fallback_fill(std::move(fallback), frames, context.rate, context.house);
+  input.device = found->device;
+  input.channel = found->channel;
+  // A live source has no loudness known ahead: it airs at unity (levelled live in audio/).
+  return open_sound(input, context.rate, 1.0F, context.house);
 }
 
 }  // namespace loa

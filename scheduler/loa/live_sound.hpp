@@ -14,9 +14,6 @@ namespace loa {
 
 class HouseCache;
 
-// Why an input item airs its fallback: what open_live reports while no capture input is built in.
-inline constexpr const char* kNoCaptureInputs = "capture inputs are not available in this build";
-
 // The gain of one of the station's clips (PlayItem::clip), or nullopt when it cannot play.
 using ClipGain = std::function<std::optional<float>(const PlayItem& clip)>;
 
@@ -32,7 +29,7 @@ std::string fallback_name(const PlayItem& live);
 
 // A source that airs `clips` one after another (and again from the first) for exactly `frames`,
 // each at its gain; silence where there are none, or none opens. What `loa render` puts in a
-// live item's place, and what an input item airs while capture inputs are not built in. A clip
+// live item's place. A clip
 // that cannot be opened is passed over. Not thread-safe; opens clips in read().
 std::unique_ptr<MonoSource> open_fallback_fill(std::vector<FallbackClip> clips, std::int64_t frames,
                                                int rate, const HouseCache* house);
@@ -46,11 +43,13 @@ struct LiveContext {
   std::shared_ptr<RelayEvents> events;
 };
 
-// The one place a relay or input item becomes a source on air: a relay opens as a RelaySound
-// (settings from the item, its fallback clips with their gains, its length in frames), an input
-// (until capture inputs are built in: InputSound) airs its fallback for its length and reports
-// kNoCaptureInputs as lost and dead air from its first frame. Throws std::invalid_argument for a
-// relay address that is not http(s) (the loader refuses those). Not real-time safe.
+// The one place a relay or input item becomes a source on air: a relay opens as a RelaySound, an
+// input as an InputSound on the device and channel its id names in the station's `audio.inputs`;
+// both with dead air, fallback (its clips with their gains) and return from the item, and its
+// length in frames. A missing device never throws: it is dead air covered by the fallback,
+// reported as lost with a reason naming the device (the journal's item names the input). Throws
+// std::invalid_argument for a relay address that is not http(s) or an input id that is not in
+// `audio.inputs` (the loader refuses both). Not real-time safe.
 std::unique_ptr<MonoSource> open_live(const Station& station, const BroadcastItem& item,
                                       const LiveContext& context);
 

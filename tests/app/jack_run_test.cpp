@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -24,6 +25,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <nlohmann/json.hpp>
+#include <numbers>
 #include <set>
 #include <string>
 #include <thread>
@@ -31,6 +34,8 @@
 
 #include "loa_test/audio_fixtures.hpp"
 #include "loa_test/cli.hpp"
+#include "loa_test/jack_tone.hpp"
+#include "loa_test/json_lines.hpp"
 #include "loa_test/temp_dir.hpp"
 
 namespace loa {
@@ -283,6 +288,223 @@ TEST(JackRun, ABroadcastIsHeardAtItsScheduledTime) {
             << recorder.offset() << " of its period)\n";
   RecordProperty("start_error_ms", std::to_string(error_ms));
   EXPECT_LT(std::abs(error_ms), 20.0) << loa.log();
+}
+
+// A JACK client with one input port that records what it hears into memory (up to its capacity).
+class Recorder {
+ public:
+  explicit Recorder(std::size_t capacity) : samples_(capacity) {
+    const std::string name = "loa-rec-" + std::to_string(getpid());
+    jack_status_t status{};
+    client_ = jack_client_open(name.c_str(), JackNoStartServer, &status);
+    if (client_ == nullptr) return;
+    in_ = jack_port_register(client_, "in", JACK_DEFAULT_AUDIO_TYPE, JackPortIsInput, 0);
+    jack_set_process_callback(client_, &Recorder::process, this);
+    active_ = in_ != nullptr && jack_activate(client_) == 0;
+  }
+  ~Recorder() {
+    if (client_ == nullptr) return;
+    if (active_) jack_deactivate(client_);
+    jack_client_close(client_);
+  }
+  Recorder(const Recorder&) = delete;
+  Recorder& operator=(const Recorder&) = delete;
+
+  bool running() const { return active_; }
+  jack_client_t* client() const { return client_; }
+  int rate() const { return static_cast<int>(jack_get_sample_rate(client_)); }
+  void connect(const std::set<std::string>& ports) {
+    for (const auto& p : ports) {
+      if (jack_port_connected_to(in_, p.c_str()) == 0) {
+        jack_connect(client_, p.c_str(), jack_port_name(in_));
+      }
+    }
+  }
+  // What was heard so far; call after deactivating (stop()) or while it runs, for a snapshot.
+  std::vector<float> heard() const {
+    const std::size_t n = written_.load(std::memory_order_acquire);
+    return {samples_.begin(), samples_.begin() + static_cast<std::ptrdiff_t>(n)};
+  }
+  void stop() {
+    if (active_) jack_deactivate(client_);
+    active_ = false;
+  }
+
+ private:
+  static int process(jack_nframes_t frames, void* arg) {
+    auto& r = *static_cast<Recorder*>(arg);
+    const auto* x = static_cast<const float*>(jack_port_get_buffer(r.in_, frames));
+    std::size_t at = r.written_.load(std::memory_order_relaxed);
+    for (jack_nframes_t i = 0; i < frames && at < r.samples_.size(); ++i) r.samples_[at++] = x[i];
+    r.written_.store(at, std::memory_order_release);
+    return 0;
+  }
+
+  std::vector<float> samples_;
+  std::atomic<std::size_t> written_{0};
+  jack_client_t* client_ = nullptr;
+  jack_port_t* in_ = nullptr;
+  bool active_ = false;
+};
+
+// JACK ports of loa's clients ("loa", "loa-01", ...) of one direction: "out_" or "in_".
+std::set<std::string> loa_ports_named(jack_client_t* c, const std::string& kind,
+                                      unsigned long flags) {
+  std::set<std::string> out;
+  const std::string pattern = "^loa(-[0-9]+)?:" + kind;
+  const char** ports = jack_get_ports(c, pattern.c_str(), JACK_DEFAULT_AUDIO_TYPE, flags);
+  for (std::size_t i = 0; ports != nullptr && ports[i] != nullptr; ++i) out.insert(ports[i]);
+  jack_free(ports);
+  return out;
+}
+
+// Frequency from the positive-going zero crossings of x[from, to) (linearly interpolated).
+double tone_frequency(const std::vector<float>& x, std::size_t from, std::size_t to, int rate) {
+  double first = -1;
+  double last = -1;
+  int crossings = 0;
+  for (std::size_t i = from + 1; i < to; ++i) {
+    if (x[i - 1] < 0 && x[i] >= 0) {
+      const double t = static_cast<double>(i - 1) + x[i - 1] / (x[i - 1] - x[i]);
+      if (first < 0) first = t;
+      last = t;
+      ++crossings;
+    }
+  }
+  return crossings < 2 ? 0.0 : (crossings - 1) * rate / (last - first);
+}
+
+// Line-in on air: `loa run --output jack` with an `{input: ...}` item due a few seconds ahead,
+// its device the JACK server's; a JACK client plays a 1 kHz tone into loa's capture port, another
+// records loa's output. The tone is heard in the slot for its `for:` (less the moment the capture
+// takes to start), and the journal says the input connected and aired for exactly its length.
+TEST(JackRun, AnInputItemAirsWhatIsPlayedIntoItsCapturePort) {
+  test::ToneClient tone(1000.0, 0.5);
+  if (!tone.running()) GTEST_SKIP() << kNoServer;
+  Recorder recorder(static_cast<std::size_t>(48000 * 20));
+  ASSERT_TRUE(recorder.running()) << "cannot register and activate the recording client";
+  const int rate = recorder.rate();
+  // Ports of another loa already running (a benchmark, another test) are not ours.
+  const std::set<std::string> outs_before =
+      loa_ports_named(recorder.client(), "out_", JackPortIsOutput);
+  const std::set<std::string> ins_before =
+      loa_ports_named(recorder.client(), "in_", JackPortIsInput);
+
+  test::TempDir dir;
+  std::filesystem::create_directories(dir / "clips");
+  const std::int64_t at_s = realtime_ns() / 1'000'000'000 + 6;
+  const time_t at_t = static_cast<time_t>(at_s);
+  tm t{};
+  gmtime_r(&at_t, &t);
+  char at[16];
+  std::snprintf(at, sizeof at, "%02d:%02d:%02d", t.tm_hour, t.tm_min, t.tm_sec);
+  dir.write("station.yaml",
+            "station: {timezone: UTC, clips: clips/, state: state/}\n"
+            "audio: {sample_rate: " +
+                std::to_string(rate) +
+                ", loudness: off, chime: none, inputs: [{id: fm-tuner, device: jack, channel: "
+                "1}]}\n"
+                "zones: [{id: z, channel: 1}]\n"
+                "programmes:\n"
+                "  - id: tiep-song-fm\n"
+                "    slots: [{at: '" +
+                at + "', play: [{input: fm-tuner, for: 3s}]}]\n");
+
+  LoaProcess loa(
+      dir, {"run", "--config", "station.yaml", "--output", "jack", "--listen", "127.0.0.1:0"});
+  const auto day = [](time_t when) {
+    tm d{};
+    gmtime_r(&when, &d);
+    char text[16];
+    std::strftime(text, sizeof text, "%F", &d);
+    return std::string(text);
+  };
+  const auto journal = [&] {
+    const test::CliResult r = test::run_cli(LOA_BINARY,
+                                            "log --config station.yaml --json --from " +
+                                                day(at_t - 86400) + " --to " + day(at_t + 86400),
+                                            dir);
+    return r.exit == 0 ? test::json_lines(r.out) : std::vector<nlohmann::json>{};
+  };
+  const auto ended = [](const std::vector<nlohmann::json>& log) {
+    return !log.empty() && log.front()["status"] != "playing";
+  };
+  // Until the broadcast has ended (at + 3 s), and 12 s at most.
+  const auto deadline = std::chrono::steady_clock::now() + 12s;
+  std::vector<nlohmann::json> log;
+  auto last_look = std::chrono::steady_clock::now();
+  while (std::chrono::steady_clock::now() < deadline && loa.running()) {
+    std::set<std::string> outs;
+    for (const auto& p : loa_ports_named(recorder.client(), "out_", JackPortIsOutput)) {
+      if (outs_before.count(p) == 0) outs.insert(p);
+    }
+    recorder.connect(outs);
+    for (const auto& p : loa_ports_named(tone.client(), "in_", JackPortIsInput)) {
+      if (ins_before.count(p) != 0) continue;
+      const std::string client = p.substr(0, p.find(':'));
+      tone.play_into(client);
+    }
+    if (std::chrono::steady_clock::now() - last_look > 500ms &&
+        realtime_ns() / 1'000'000'000 > at_s + 3) {
+      last_look = std::chrono::steady_clock::now();
+      log = journal();
+      if (ended(log)) break;
+    }
+    std::this_thread::sleep_for(20ms);
+  }
+  // A second more of the recording: nothing airs after the slot.
+  std::this_thread::sleep_for(1s);
+  recorder.stop();
+  const bool still_running = loa.running();
+  const int exit = loa.stop();
+  ASSERT_TRUE(still_running) << "loa run ended early (exit " << exit << "):\n" << loa.log();
+  EXPECT_EQ(exit, 0) << loa.log();
+  log = journal();
+  ASSERT_EQ(log.size(), 1U) << "the broadcast is journaled; loa's log:\n" << loa.log();
+  const nlohmann::json& b = log.front();
+  ASSERT_EQ(b["items"].size(), 1U) << b;
+  const nlohmann::json& input = b["items"][0];
+  EXPECT_EQ(input["kind"], "input") << input;
+  EXPECT_EQ(input["status"], "aired") << input;
+  bool connected = false;
+  for (const auto& e : input["events"]) {
+    connected = connected || (e["kind"] == "connected" && e.value("codec", "") == "pcm");
+    EXPECT_NE(e["kind"], "lost") << input;
+    EXPECT_NE(e["kind"], "dead_air_started") << input;
+  }
+  EXPECT_TRUE(connected) << "the journal says the input connected: " << input;
+  const std::string start = input["start"];
+  const std::string end = input["end"];
+  EXPECT_NE(start.find(std::string(at)), std::string::npos) << "starts on its slot: " << input;
+  const time_t end_t = at_t + 3;
+  tm e{};
+  gmtime_r(&end_t, &e);
+  char end_hms[16];
+  std::snprintf(end_hms, sizeof end_hms, "%02d:%02d:%02d", e.tm_hour, e.tm_min, e.tm_sec);
+  EXPECT_NE(end.find(std::string(end_hms)), std::string::npos) << "ends 3 s later: " << input;
+
+  // The tone on loa's output: 10 ms blocks louder than half the tone's RMS.
+  const std::vector<float> heard = recorder.heard();
+  const auto block = static_cast<std::size_t>(rate / 100);
+  std::size_t loud = 0;
+  std::size_t first_loud = heard.size();
+  std::size_t last_loud = 0;
+  for (std::size_t i = 0; i + block <= heard.size(); i += block) {
+    double sum = 0;
+    for (std::size_t k = i; k < i + block; ++k) sum += heard[k] * heard[k];
+    if (std::sqrt(sum / static_cast<double>(block)) > 0.5 / std::numbers::sqrt2 / 2) {
+      ++loud;
+      first_loud = std::min(first_loud, i);
+      last_loud = i + block;
+    }
+  }
+  const double loud_seconds = static_cast<double>(loud) / 100.0;
+  std::cout << "input tone heard for " << loud_seconds << " s of its 3 s slot\n";
+  ASSERT_GT(loud, 0U) << "the tone was not heard on loa's output; loa's log:\n" << loa.log();
+  EXPECT_GT(loud_seconds, 2.3) << "the tone airs for the input's length";
+  EXPECT_LE(static_cast<double>(last_loud - first_loud) / rate, 3.05)
+      << "and not longer than its for: 3s";
+  EXPECT_NEAR(tone_frequency(heard, first_loud, last_loud, rate), 1000.0, 2.0);
 }
 
 }  // namespace

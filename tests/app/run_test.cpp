@@ -760,5 +760,75 @@ TEST_F(Run, ARelayWhoseServerIsDownAirsItsFallbackAndTheNextProgrammeStartsOnTim
   EXPECT_GT(totals["dead_air_seconds"].get<double>(), 2.0) << report.out;
 }
 
+// An input whose capture device is not plugged in airs its fallback in its slot for exactly its
+// `for:`, the journal says why naming the device, and the next programme starts on its exact
+// sample: no crash, no hang.
+TEST_F(Run, AnInputWhoseDeviceIsMissingAirsItsFallbackAndTheNextProgrammeStartsOnTime) {
+  clip("fb.wav", 5.0, kC);
+  clip("b.wav", 0.5, kB);
+  std::this_thread::sleep_until(std::chrono::ceil<std::chrono::seconds>(Clock::now()) + 850ms);
+  const Seconds at = slot_in(5s);
+  std::string station = header();
+  const std::string audio_end = "output: null}";
+  ASSERT_NE(station.find(audio_end), std::string::npos);
+  station.replace(station.find(audio_end), audio_end.size(),
+                  "output: null, inputs: [{id: fm-tuner, device: 'Card that is not plugged in'}]}");
+  dir.write("station.yaml", station);
+  dir.write("programmes/p.yaml",
+            "programmes:\n  - {id: p, slots: [{at: '" + hms(at) +
+                "', play: [{input: fm-tuner, for: 4s, dead_air: 1s, fallback: fb.wav}]}]}\n"
+                "  - {id: q, slots: [{at: '" +
+                hms(at + 5s) + "', play: [b.wav]}]}\n");
+  Loa loa(dir, run_args(recording("air.wav")));
+  ASSERT_TRUE(loa.wait_for("sample 0 airs at ", 5s)) << loa.err();
+  const std::string err = loa.err();
+  const auto from = err.find("sample 0 airs at ") + 17;
+  const Millis sample0 = parse_iso(err.substr(from, err.find('\n', from) - from));
+  ASSERT_TRUE(journal_until(ended("q"), 20s)) << loa.err();
+  loa.signal(SIGTERM);
+  ASSERT_EQ(loa.wait(5s), 0) << loa.err();
+
+  const Wav w = read_wav(dir / "air.wav");
+  const std::int64_t first = (at - sample0).count() * kRate / 1000;
+  ASSERT_GE(w.frames(), first + 5 * kRate + kRate / 2) << "the recording ends too soon";
+  bool fallback = false;
+  for (std::int64_t f = first; f < first + 4 * kRate; ++f) {
+    fallback = fallback || std::fabs(w.at(f) - kC) <= kTol;
+  }
+  EXPECT_TRUE(fallback) << "the fallback clip aired in the input's slot";
+  EXPECT_EQ(first_sound(w, first + 4 * kRate), first + 5 * kRate) << "q on its exact sample";
+
+  const auto log = journal();
+  const auto p = broadcast(log, "p");
+  ASSERT_TRUE(p) << loa.err();
+  ASSERT_EQ((*p)["items"].size(), 1U) << *p;
+  const json& input = (*p)["items"][0];
+  EXPECT_EQ(input["kind"], "input");
+  EXPECT_EQ(input["path"], "fm-tuner");
+  EXPECT_EQ(input["status"], "aired") << input;
+  EXPECT_EQ(time_of(input["start"]), at) << input;
+  EXPECT_EQ(time_of(input["end"]), at + 4s) << input;
+  bool lost = false;
+  bool dead_air = false;
+  for (const auto& e : input["events"]) {
+    lost = lost ||
+           (e["kind"] == "lost" && has(e.value("reason", ""), "\"Card that is not plugged in\"") &&
+            has(e.value("reason", ""), "no capture device has that name"));
+    dead_air = dead_air || (e["kind"] == "dead_air_started" && e["fallback"] == "clip fb.wav");
+  }
+  EXPECT_TRUE(lost) << input;
+  EXPECT_TRUE(dead_air) << input;
+  const auto q = broadcast(log, "q");
+  ASSERT_TRUE(q);
+  EXPECT_EQ(time_of((*q)["start"]), at + 5s) << *q;
+
+  const test::CliResult text = test::run_cli(
+      LOA_BINARY,
+      "log --config station.yaml --from " + ymd(std::chrono::floor<std::chrono::days>(at)), dir);
+  EXPECT_TRUE(has(text.out, "fm-tuner")) << text.out;
+  EXPECT_TRUE(has(text.out, "Card that is not plugged in")) << text.out;
+  EXPECT_TRUE(has(text.out, "covered by clip fb.wav")) << text.out;
+}
+
 }  // namespace
 }  // namespace loa

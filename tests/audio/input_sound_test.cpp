@@ -16,6 +16,7 @@
 
 #include "loa/portaudio_output.hpp"
 #include "loa/sound.hpp"
+#include "loa_test/jack_tone.hpp"
 #include "relay_test_support.hpp"
 
 // ThreadSanitizer cannot see JACK's synchronisation between clients (see jack_path_test.cpp).
@@ -31,61 +32,6 @@ using namespace std::chrono_literals;
 constexpr const char* kNoServer =
     "no JACK server is running: start one with scripts/jack-dummy.sh start (or leave these tests "
     "out with ctest -LE jack)";
-
-// A JACK client with one output port playing a sine for ever.
-class ToneClient {
- public:
-  ToneClient(double frequency, double amplitude) : frequency_(frequency), amplitude_(amplitude) {
-    const std::string name = "loa-tone-" + std::to_string(getpid());
-    jack_status_t status{};
-    client_ = jack_client_open(name.c_str(), JackNoStartServer, &status);
-    if (client_ == nullptr) return;
-    out_ = jack_port_register(client_, "out", JACK_DEFAULT_AUDIO_TYPE, JackPortIsOutput, 0);
-    jack_set_process_callback(client_, &ToneClient::process, this);
-    active_ = out_ != nullptr && jack_activate(client_) == 0;
-  }
-  ~ToneClient() {
-    if (client_ == nullptr) return;
-    if (active_) jack_deactivate(client_);
-    jack_client_close(client_);
-  }
-  ToneClient(const ToneClient&) = delete;
-  ToneClient& operator=(const ToneClient&) = delete;
-
-  bool running() const { return active_; }
-
-  // Connects the tone to every capture port of `client` (PortAudio's in_N); how many.
-  int play_into(const std::string& client) {
-    const std::string pattern = "^" + client + ":in_";
-    const char** ports =
-        jack_get_ports(client_, pattern.c_str(), JACK_DEFAULT_AUDIO_TYPE, JackPortIsInput);
-    int connected = 0;
-    for (std::size_t i = 0; ports != nullptr && ports[i] != nullptr; ++i) {
-      if (jack_connect(client_, jack_port_name(out_), ports[i]) == 0) ++connected;
-    }
-    jack_free(ports);
-    return connected;
-  }
-
- private:
-  static int process(jack_nframes_t frames, void* arg) {
-    auto& t = *static_cast<ToneClient*>(arg);
-    auto* out = static_cast<float*>(jack_port_get_buffer(t.out_, frames));
-    const double step = 2 * std::numbers::pi * t.frequency_ / jack_get_sample_rate(t.client_);
-    for (jack_nframes_t i = 0; i < frames; ++i) {
-      out[i] = static_cast<float>(t.amplitude_ * std::sin(t.phase_));
-      t.phase_ = std::fmod(t.phase_ + step, 2 * std::numbers::pi);
-    }
-    return 0;
-  }
-
-  double frequency_;
-  double amplitude_;
-  double phase_ = 0;
-  jack_client_t* client_ = nullptr;
-  jack_port_t* out_ = nullptr;
-  bool active_ = false;
-};
 
 // Frequency from the positive-going zero crossings of x (linearly interpolated).
 double zero_crossing_frequency(const std::vector<float>& x, std::size_t from, std::size_t to,
@@ -107,7 +53,7 @@ class InputThroughJack : public ::testing::TestWithParam<int> {};
 
 TEST_P(InputThroughJack, AirsTheToneOnItsCapturePortForExactlyItsLength) {
   const int rate = GetParam();
-  ToneClient tone(1000.0, 0.5);
+  test::ToneClient tone(1000.0, 0.5);
   if (!tone.running()) GTEST_SKIP() << kNoServer;
   const std::string client = "loa-in-" + std::to_string(getpid());
   set_jack_client_name(client);
@@ -189,7 +135,7 @@ TEST(InputMissing, IsDeadAirWithAClearReasonAndNoHang) {
 }
 
 TEST(InputChannel, ThatIsNotThereIsReported) {
-  ToneClient tone(1000.0, 0.5);
+  test::ToneClient tone(1000.0, 0.5);
   if (!tone.running()) GTEST_SKIP() << kNoServer;
   auto events = std::make_shared<RelayEvents>();
   InputSound input{"jack", 64, test::kRelayRate / 10, {}, events};
