@@ -77,13 +77,16 @@ class SpscRing {
   std::size_t writable() const { return capacity_ - readable(); }
 
  private:
+  // Nothing to copy may come with a null pointer (an empty span), which memcpy must not get.
   void copy_in(std::size_t at, const float* from, std::size_t frames) {
+    if (frames == 0) return;
     const std::size_t first = std::min(frames, capacity_ - at);
     std::memcpy(data_.get() + at * channels_, from, first * channels_ * sizeof(float));
     std::memcpy(data_.get(), from + first * channels_,
                 (frames - first) * channels_ * sizeof(float));
   }
   void copy_out(std::size_t at, float* to, std::size_t frames) const {
+    if (frames == 0) return;
     const std::size_t first = std::min(frames, capacity_ - at);
     std::memcpy(to, data_.get() + at * channels_, first * channels_ * sizeof(float));
     std::memcpy(to + first * channels_, data_.get(), (frames - first) * channels_ * sizeof(float));

@@ -492,6 +492,11 @@ test('programmes: "new programme file" asks for a name and saves a new file', as
     assert.equal(answer.status(), 200, `the template is a valid programme: ${await answer.text()}`);
     await page.locator(`[data-testid="programme-${name}"]`).waitFor();
     assert.equal((await apiGet(page, `/api/programmes/${name}`)).text, text, 'the server has the file');
+    // The template airs every day at its example time: removed, so that it never airs over a later
+    // test that happens to run at that time of day.
+    const gone = await page.request.delete(`/api/programmes/${name}`, {headers: {'X-CSRF-Token':
+      await page.evaluate(async () => (await (await fetch('/api/session')).json()).csrf)}});
+    assert.equal(gone.status(), 200, await gone.text());
   } finally {
     await closePage(page);
   }
