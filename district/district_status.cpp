@@ -107,10 +107,10 @@ std::vector<CommuneStatus> district_status(const DistrictConfig& config, Distric
       const auto h = mine.find(p.campaign);
       c.campaigns.push_back({p.campaign, p.version, h == mine.end() ? 0 : h->second});
     }
-    for (const auto& [id, version] : mine) {
+    for (const auto& entry : mine) {  // not a structured binding: clang 14 cannot capture one
       const bool known =
-          std::ranges::any_of(pushed, [&](const auto& p) { return p.campaign == id; });
-      if (!known) c.campaigns.push_back({id, 0, version});
+          std::ranges::any_of(pushed, [&](const auto& p) { return p.campaign == entry.first; });
+      if (!known) c.campaigns.push_back({entry.first, 0, entry.second});
     }
   }
   return out;

@@ -289,7 +289,7 @@ StationLink::StationLink(StationLinkOptions options) : impl_(std::make_unique<Im
   };
   Impl* self = &i;
   m.on_connected = [self] { self->push(Connected{}); };
-  m.on_disconnected = [self](const std::string& why) {
+  m.on_disconnected = [](const std::string& why) {
     log_warning("district: " + why + "; trying again");
   };
   m.on_acknowledged = [self](int mid) { self->push(Acked{mid}); };
