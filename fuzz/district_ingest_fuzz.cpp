@@ -29,7 +29,9 @@ void remove_files() {
 }
 
 loa::DistrictStore& store() {
-  static const int registered = std::atexit(remove_files);
+  // The path first: statics are destroyed in the reverse order of their registration, so it
+  // outlives remove_files.
+  static const int registered = (file(), std::atexit(remove_files));
   static loa::DistrictStore s(file(), "lap-vo");
   (void)registered;
   return s;
