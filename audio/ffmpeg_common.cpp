@@ -29,17 +29,18 @@ void keep_last_error(void* /*context*/, int level, const char* format, va_list a
 
 }  // namespace
 
-const FfmpegLibrary* quiet_ffmpeg() {
-  static const FfmpegLibrary* const library = [] {
-    const FfmpegLibrary* l = ffmpeg_library();
+const FfmpegLibrary* quiet_ffmpeg(bool formats) {
+  static const FfmpegLibrary* const codecs = [] {
+    const FfmpegLibrary* l = ffmpeg_library(nullptr, false);
     if (l != nullptr) l->av_log_set_callback(keep_last_error);
     return l;
   }();
-  return library;
+  if (codecs == nullptr || !formats) return codecs;
+  return ffmpeg_library(nullptr, true);
 }
 
 const FfmpegLibrary& av() {
-  return *quiet_ffmpeg();
+  return *quiet_ffmpeg(false);
 }
 
 std::string& ffmpeg_last_log() {

@@ -15,10 +15,12 @@
 namespace loa::detail {
 
 // The libraries, quiet (FFmpeg's log goes to a process-wide callback that keeps only the last
-// error of each thread), once loaded; nullptr if they cannot be. Thread-safe.
-const FfmpegLibrary* quiet_ffmpeg();
+// error of each thread), once loaded; nullptr if they cannot be. Thread-safe. Without `formats`
+// only the decoding libraries are loaded (libavformat's functions stay null).
+const FfmpegLibrary* quiet_ffmpeg(bool formats = true);
 
-// Only once quiet_ffmpeg() has returned the libraries.
+// Only once quiet_ffmpeg() has returned the libraries (with `formats` before any of libavformat's
+// functions is called).
 const FfmpegLibrary& av();
 
 // The last error FFmpeg logged on this thread ("" if none since the last clear).

@@ -21,8 +21,8 @@ extern "C" {
 
 namespace loa::detail {
 
-// The functions loa calls, as X(library, function).
-#define LOA_FFMPEG_FUNCTIONS(X)             \
+// The functions loa calls, as X(library, function): decoding, and reading containers.
+#define LOA_FFMPEG_CODEC_FUNCTIONS(X)       \
   X(avutil, av_log_set_callback)            \
   X(avutil, av_strerror)                    \
   X(avutil, av_rescale_q)                   \
@@ -31,6 +31,7 @@ namespace loa::detail {
   X(avutil, av_opt_set)                     \
   X(avutil, av_frame_alloc)                 \
   X(avutil, av_frame_free)                  \
+  X(avutil, av_mallocz)                     \
   X(avcodec, avcodec_find_decoder)          \
   X(avcodec, avcodec_get_name)              \
   X(avcodec, avcodec_alloc_context3)        \
@@ -42,16 +43,19 @@ namespace loa::detail {
   X(avcodec, av_packet_alloc)               \
   X(avcodec, av_packet_free)                \
   X(avcodec, av_packet_unref)               \
-  X(avformat, avformat_alloc_context)       \
-  X(avformat, avformat_find_stream_info)    \
-  X(avformat, avformat_open_input)          \
-  X(avformat, avformat_close_input)         \
-  X(avformat, av_read_frame)                \
-  X(avformat, avio_size)                    \
+  X(avcodec, av_new_packet)                 \
   X(swresample, swr_alloc_set_opts2)        \
   X(swresample, swr_init)                   \
   X(swresample, swr_convert)                \
   X(swresample, swr_free)
+#define LOA_FFMPEG_FORMAT_FUNCTIONS(X)   \
+  X(avformat, avformat_alloc_context)    \
+  X(avformat, avformat_find_stream_info) \
+  X(avformat, avformat_open_input)       \
+  X(avformat, avformat_close_input)      \
+  X(avformat, av_read_frame)             \
+  X(avformat, avio_size)
+#define LOA_FFMPEG_FUNCTIONS(X) LOA_FFMPEG_CODEC_FUNCTIONS(X) LOA_FFMPEG_FORMAT_FUNCTIONS(X)
 
 struct FfmpegLibrary {
 #define LOA_FFMPEG_POINTER(library, function) decltype(&::function) function = nullptr;
@@ -60,7 +64,9 @@ struct FfmpegLibrary {
 };
 
 // The libraries, loaded on the first call (thread-safe; never unloaded), or nullptr if they
-// cannot be loaded; `why` then says what is missing.
-const FfmpegLibrary* ffmpeg_library(std::string* why = nullptr);
+// cannot be loaded; `why` then says what is missing. Without `formats`, libavformat is not loaded
+// (its functions stay null until a call with `formats`): a clip that mp4_track.hpp reads needs
+// only the decoder, and libavformat's dependencies cost 9.5 MB of resident pages.
+const FfmpegLibrary* ffmpeg_library(std::string* why = nullptr, bool formats = true);
 
 }  // namespace loa::detail

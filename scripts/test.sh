@@ -75,4 +75,13 @@ build/fuzz/fuzz/fuzz_district_ingest -max_total_time="${LOA_FUZZ_DISTRICT_SECOND
 grep -E "^stat::number_of_executed_units" build/fuzz/fuzz-district.log ||
   tail -3 build/fuzz/fuzz-district.log
 
+step "fuzzing the plain M4A and ADTS readers for ${LOA_FUZZ_AAC_SECONDS:-15} s"
+run=build/fuzz/corpus-aac-run
+rm -rf "$run" && mkdir -p "$run"
+cp fuzz/corpus-aac/* "$run"/
+build/fuzz/fuzz/fuzz_aac_index -max_total_time="${LOA_FUZZ_AAC_SECONDS:-15}" -max_len=65536 \
+  -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 "$run" 2>build/fuzz/fuzz-aac.log \
+  || { tail -50 build/fuzz/fuzz-aac.log; echo "fuzzing found a crash (see above)"; exit 1; }
+grep -E "^stat::number_of_executed_units" build/fuzz/fuzz-aac.log || tail -3 build/fuzz/fuzz-aac.log
+
 step "all tests passed"
