@@ -7,6 +7,7 @@
 #include <iostream>
 #include <string_view>
 
+#include "command_approve.hpp"
 #include "command_campaign.hpp"
 #include "command_client.hpp"
 #include "command_devices.hpp"
@@ -217,6 +218,14 @@ int main(int argc, char** argv) {
   sg->add_option("PROGRAMME", sign.programme, "The campaign's programme file (YAML)")->required();
   sg->add_option("CLIP", sign.clips, "Each clip the programme plays, as it names them");
 
+  loa::ApproveArgs approve;
+  auto* ap = app.add_subcommand(
+      "approve",
+      "Sign programme files for stations with station.approval: required (FILE.sig beside each)");
+  ap->add_option("--key", approve.key, "The approving key (NAME.key, made by loa key new)")
+      ->required();
+  ap->add_option("FILE", approve.files, "Each programme file to approve, as it is now")->required();
+
   loa::CampaignArgs campaign;
   auto* cp = app.add_subcommand("campaign", "The district's signed campaigns on this station");
   cp->require_subcommand(1);
@@ -284,6 +293,7 @@ int main(int argc, char** argv) {
     if (*sp) return loa::run_stop(client);
     if (*kn) return loa::run_key_new(key);
     if (*sg) return loa::run_sign(sign);
+    if (*ap) return loa::run_approve(approve);
     if (*ci) return loa::run_campaign_install(campaign);
     if (*cl) return loa::run_campaign_list(campaign);
     if (*dp) return loa::run_district_push(district);

@@ -101,7 +101,8 @@ const date::time_zone* find_zone(const YamlNode& n, const std::string& name, Dia
 
 void read_station(const YamlNode& n, StationSettings& s, Diagnostics& d) {
   MapReader r(n, "station",
-              {"name", "timezone", "clips", "include", "state", "holidays", "district", "trust"},
+              {"name", "timezone", "clips", "include", "state", "holidays", "district", "trust",
+               "approval"},
               d);
   if (const auto* v = r.get("name")) s.name = read_text(*v, "station name", d).value_or("");
   if (const auto* v = r.get("timezone")) {
@@ -132,6 +133,12 @@ void read_station(const YamlNode& n, StationSettings& s, Diagnostics& d) {
     if (auto id = read_text(*v, "district id", d)) {
       s.district = *id;
       s.district_pos = v->pos;
+    }
+  }
+  if (const auto* v = r.get("approval")) {
+    if (auto c = read_choice(*v, "approval", {"none", "required"}, d)) {
+      s.approval_required = *c == "required";
+      s.approval_pos = v->pos;
     }
   }
   if (const auto* v = r.get("trust")) {

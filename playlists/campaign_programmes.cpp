@@ -72,9 +72,8 @@ void read_campaign(const HeldCampaign& held, Station& st, Diagnostics& d) {
   st.files.push_back(held.programme());
 }
 
-void load_campaigns(Station& st, Diagnostics& d) {
+void load_campaigns(Station& st, const std::vector<PublicKey>& trusted, Diagnostics& d) {
   const auto held = held_campaigns(st.settings.state);
-  const auto trusted = read_trust_list(st.settings, d);
   for (const auto& c : held) {
     const std::vector<MessageParam> which = {{"campaign", c.manifest.campaign},
                                              {"version", c.manifest.version},

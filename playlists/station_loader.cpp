@@ -4,15 +4,19 @@
 #include <glob.h>
 
 #include <algorithm>
+#include <fstream>
 #include <map>
 #include <set>
+#include <sstream>
 #include <unordered_map>
 
 #include "loa/campaign_programmes.hpp"
 #include "loa/clip_files.hpp"
 #include "loa/did_you_mean.hpp"
+#include "loa/programme_approval.hpp"
 #include "loa/programme_reader.hpp"
 #include "loa/spoken_items.hpp"
+#include "loa/trust_list.hpp"
 #include "loa/yaml_read.hpp"
 
 namespace loa {
@@ -36,10 +40,38 @@ void read_content(const YamlNode* programmes, const YamlNode* playlists, Station
   if (playlists != nullptr) read_playlists(*playlists, st.settings, st.playlists, d);
 }
 
+// The bytes of an included file as it would be loaded (the overlay's, when it is the one being
+// saved), or nullopt if the file cannot be read (load_yaml_file then says why).
+std::optional<std::string> included_text(const std::string& shown, const FileOverlay* overlay) {
+  if (overlay != nullptr && overlay->file == shown) return overlay->text;
+  std::ifstream in(shown, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (!in.good() && !in.eof()) return std::nullopt;
+  return text.str();
+}
+
 void load_include(const std::string& shown, Station& st, const FileOverlay* overlay,
-                  Diagnostics& d) {
-  auto root = overlay != nullptr && overlay->file == shown ? load_yaml_text(overlay->text, shown, d)
-                                                           : load_yaml_file(shown, shown, d);
+                  const std::vector<PublicKey>& trusted, Diagnostics& d) {
+  std::optional<YamlNode> root;
+  if (st.settings.approval_required) {
+    // The very bytes whose signature is checked are the ones read: an edit in between cannot
+    // slip through.
+    if (const auto text = included_text(shown, overlay)) {
+      if (auto problem = approval_problem(shown, *text, trusted)) {
+        d.warning(SourcePos{std::make_shared<const std::string>(shown), 0, 0}, std::move(*problem));
+        st.unapproved.emplace_back(shown);
+        return;
+      }
+      root = load_yaml_text(*text, shown, d);
+    } else {
+      root = load_yaml_file(shown, shown, d);
+    }
+  } else {
+    root = overlay != nullptr && overlay->file == shown ? load_yaml_text(overlay->text, shown, d)
+                                                        : load_yaml_file(shown, shown, d);
+  }
   if (!root || root->is_null()) return;
   MapReader r(*root, "included file (only programmes and playlists may be here)",
               {"programmes", "playlists"}, d);
@@ -47,7 +79,8 @@ void load_include(const std::string& shown, Station& st, const FileOverlay* over
   read_content(r.get("programmes"), r.get("playlists"), st, d);
 }
 
-void load_includes(Station& st, const FileOverlay* overlay, Diagnostics& d) {
+void load_includes(Station& st, const FileOverlay* overlay, const std::vector<PublicKey>& trusted,
+                   Diagnostics& d) {
   std::set<std::filesystem::path> seen;
   std::error_code ec;
   seen.insert(std::filesystem::weakly_canonical(st.settings.file, ec));
@@ -66,7 +99,7 @@ void load_includes(Station& st, const FileOverlay* overlay, Diagnostics& d) {
     for (const auto& f : files) {
       if (!seen.insert(std::filesystem::weakly_canonical(f, ec)).second) continue;
       st.files.emplace_back(f);
-      load_include(f, st, overlay, d);
+      load_include(f, st, overlay, trusted, d);
     }
   }
 }
@@ -156,8 +189,12 @@ Station finish(const YamlNode& root, const std::filesystem::path& file, bool rea
                                       r.get("amplifiers"), d);
   read_content(r.get("programmes"), r.get("playlists"), st, d);
   if (read_includes) {
-    load_includes(st, overlay, d);
-    load_campaigns(st, d);
+    const std::vector<PublicKey> trusted = read_trust_list(st.settings, d);
+    if (st.settings.approval_required && st.settings.trust.empty()) {
+      d.error(st.settings.approval_pos, "approval.no_trust");
+    }
+    load_includes(st, overlay, trusted, d);
+    load_campaigns(st, trusted, d);
   }
   check_unique_ids(st.programmes, "programme.duplicate", d);
   check_unique_ids(st.playlists, "playlist.duplicate", d);

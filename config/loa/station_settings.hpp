@@ -79,6 +79,10 @@ struct StationSettings {
   std::string district;
   SourcePos district_pos;
   std::vector<std::pair<std::filesystem::path, SourcePos>> trust;
+  // `station.approval: required`: an included programme file airs only while it is signed by a
+  // key in `trust` (`loa approve`); `none` (the default): programme files air as written.
+  bool approval_required = false;
+  SourcePos approval_pos;
 
   ZoneSet all_zones() const;
   // Index of the zone with this id, or -1.

@@ -6,15 +6,16 @@
 #include "loa/campaign_store.hpp"
 #include "loa/diagnostics.hpp"
 #include "loa/programme.hpp"
+#include "loa/signing_key.hpp"
 
 namespace loa {
 
 // Reads one campaign's programme file into `st`. Problems go to `d` at the file's lines.
 void read_campaign(const HeldCampaign& held, Station& st, Diagnostics& d);
 
-// Adds every campaign the station holds that is still signed by a key in station.trust, for
-// station.district, and reads without error. Any other is left out with a warning saying why, so
-// one bad campaign never keeps the station from airing the rest.
-void load_campaigns(Station& st, Diagnostics& d);
+// Adds every campaign the station holds that is still signed by one of `trusted` (station.trust,
+// read_trust_list), for station.district, and reads without error. Any other is left out with a
+// warning saying why, so one bad campaign never keeps the station from airing the rest.
+void load_campaigns(Station& st, const std::vector<PublicKey>& trusted, Diagnostics& d);
 
 }  // namespace loa

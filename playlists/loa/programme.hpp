@@ -139,7 +139,10 @@ struct Station {
   std::vector<Programme> programmes;
   std::vector<Playlist> playlists;
   std::vector<std::filesystem::path> files;  // the station file and every included file
-  std::optional<PlayItem> chime;             // the station's chime when audio.chime is a clip
+  // Included files left out because they are not approved (station.approval: required): in
+  // `files` too, their programmes not in `programmes`.
+  std::vector<std::filesystem::path> unapproved;
+  std::optional<PlayItem> chime;  // the station's chime when audio.chime is a clip
   // Every distinct clip file the station names, once; PlayItem::clip indexes it.
   std::vector<std::filesystem::path> clips;
 
