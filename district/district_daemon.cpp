@@ -1,5 +1,6 @@
 #include "loa/district_daemon.hpp"
 
+#include <algorithm>
 #include <condition_variable>
 #include <deque>
 #include <map>
@@ -77,7 +78,7 @@ DistrictDaemonCounts run_district_daemon(const DistrictConfig& config,
                             " (trying again; pushes wait, stations keep their as-run)");
     });
   };
-  o.on_message = [&](const MqttMessage& m) { inbox.put([&] { inbox.messages.push_back(m); }); };
+  o.on_message = [&](MqttMessage m) { inbox.put([&] { inbox.messages.push_back(std::move(m)); }); };
   o.on_acknowledged = [&](int mid) { inbox.put([&] { inbox.acknowledged.push_back(mid); }); };
   o.on_refused = [&](const std::string& topic, const std::string& why) {
     inbox.put([&] { inbox.lines.push_back("refused a message on " + topic + ": " + why); });
@@ -97,10 +98,11 @@ DistrictDaemonCounts run_district_daemon(const DistrictConfig& config,
     bool connected = false;
     {
       std::unique_lock lock(inbox.mutex);
-      inbox.wake.wait_for(lock, kStopLatency, [&] {
-        return !inbox.messages.empty() || !inbox.acknowledged.empty() || !inbox.lines.empty() ||
-               inbox.connected;
-      });
+      inbox.wake.wait_for(lock, std::min<std::chrono::milliseconds>(kStopLatency, options.poll),
+                          [&] {
+                            return !inbox.messages.empty() || !inbox.acknowledged.empty() ||
+                                   !inbox.lines.empty() || inbox.connected;
+                          });
       messages.swap(inbox.messages);
       acknowledged.swap(inbox.acknowledged);
       lines.swap(inbox.lines);

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <mutex>
 #include <thread>
+#include <utility>
 
 namespace loa {
 
@@ -142,7 +143,7 @@ struct MqttLink::Impl {
     m.payload.assign(static_cast<const char*>(msg->payload), size);
     m.retain = msg->retain;
     m.qos = msg->qos;
-    i->o.on_message(m);
+    i->o.on_message(std::move(m));
   }
 
   // The network thread: connect, run the loop until it fails, wait, reconnect.

@@ -6,6 +6,7 @@
 #include <set>
 #include <sstream>
 #include <thread>
+#include <utility>
 #include <variant>
 
 #include "loa/campaign_install.hpp"
@@ -293,7 +294,7 @@ StationLink::StationLink(StationLinkOptions options) : impl_(std::make_unique<Im
     log_warning("district: " + why + "; trying again");
   };
   m.on_acknowledged = [self](int mid) { self->push(Acked{mid}); };
-  m.on_message = [self](const MqttMessage& msg) { self->push(Received{msg}); };
+  m.on_message = [self](MqttMessage msg) { self->push(Received{std::move(msg)}); };
   m.on_refused = [self](const std::string& topic, const std::string& why) {
     self->push(Refused{topic, why});
   };

@@ -25,8 +25,10 @@ struct DistrictDaemonCounts {
 };
 
 struct DistrictDaemonOptions {
-  // How often a push recorded by another process (`loa district push`) is looked for while idle.
-  std::chrono::milliseconds poll{2000};
+  // How often a push recorded by another process (`loa district push`) is looked for while idle:
+  // what a push waits before it starts going out (one small SQLite query each time; it was 2 s,
+  // a fifth of the 10 s a campaign has to reach 1,000 stations: docs/performance.md, section 10).
+  std::chrono::milliseconds poll{250};
   // Messages published and not yet acknowledged, at most: bounds memory while a large campaign
   // goes out (a chunk is 256 KiB).
   std::size_t window = 16;

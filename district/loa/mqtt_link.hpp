@@ -64,7 +64,8 @@ struct MqttOptions {
   // All on the link's network thread (see above).
   std::function<void()> on_connected;
   std::function<void(const std::string& why)> on_disconnected;  // also each failed attempt
-  std::function<void(const MqttMessage&)> on_message;
+  // Handed over by value (moved): a clip chunk is 256 KiB, not copied again on its way.
+  std::function<void(MqttMessage)> on_message;
   std::function<void(int mid)> on_acknowledged;  // the broker took message `mid` (PUBACK)
   std::function<void(const std::string& topic, const std::string& why)> on_refused;
 };

@@ -75,7 +75,8 @@ std::string MosquittoBroker::unavailable() {
 }
 
 MosquittoBroker::MosquittoBroker(std::string district,
-                                 std::vector<std::pair<std::string, std::string>> accounts) {
+                                 std::vector<std::pair<std::string, std::string>> accounts,
+                                 const std::string& extra_config) {
   const auto& d = dir_.path();
   const auto log = d / "setup.log";
   const std::string q = "'" + d.string() + "/";
@@ -124,7 +125,8 @@ MosquittoBroker::MosquittoBroker(std::string district,
        << "listener " << port_ << " 127.0.0.1\n"
        << "cafile " << ca_.string() << "\n"
        << "certfile " << (d / "server.crt").string() << "\n"
-       << "keyfile " << (d / "server.key").string() << "\n";
+       << "keyfile " << (d / "server.key").string() << "\n"
+       << extra_config;
   dir_.write("mosquitto.conf", conf.str());
 }
 

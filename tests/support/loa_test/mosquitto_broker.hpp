@@ -24,9 +24,13 @@ class MosquittoBroker {
   // Why no broker can run here ("" when mosquitto, mosquitto_passwd and openssl are installed).
   static std::string unavailable();
 
-  // Makes the certificates, the password file (one account per `accounts` entry: user, password)
-  // and the ACL for `district`; start() starts it. Throws std::runtime_error if a tool fails.
-  MosquittoBroker(std::string district, std::vector<std::pair<std::string, std::string>> accounts);
+  // Makes the certificates, the password file (one account per `accounts` entry: user, password,
+  // hashed by one mosquitto_passwd run for all of them) and the ACL for `district`; start() starts
+  // it. `extra_config` is appended to mosquitto.conf after the listener, so its lines override
+  // the fixture's (the push bench sets the district's own autosave and max_connections -1).
+  // Throws std::runtime_error if a tool fails.
+  MosquittoBroker(std::string district, std::vector<std::pair<std::string, std::string>> accounts,
+                  const std::string& extra_config = {});
   ~MosquittoBroker();
   MosquittoBroker(const MosquittoBroker&) = delete;
   MosquittoBroker& operator=(const MosquittoBroker&) = delete;
@@ -40,6 +44,8 @@ class MosquittoBroker {
   bool running() const { return pid_ > 0; }
 
   int port() const { return port_; }
+  // Its process id while it runs (for /proc/PID/...), else -1.
+  pid_t pid() const { return pid_; }
   std::string url() const;  // mqtts://127.0.0.1:PORT
   const std::filesystem::path& ca() const { return ca_; }
   const std::filesystem::path& folder() const { return dir_.path(); }
