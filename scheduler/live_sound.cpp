@@ -61,9 +61,13 @@ class FallbackFill final : public MonoSource {
 
 constexpr std::chrono::milliseconds kInputJitter{200};
 
-// A relay's or input's dead air, fallback and return, from its item.
-RelaySettings relay_settings(const PlayItem& live, std::vector<FallbackClip> fallback) {
+// A relay's or input's dead air, fallback and return, from its item; levelled live to the
+// loudness its station evens clips out to, or as they come when the station's loudness is
+// off.
+RelaySettings relay_settings(const Station& station, const PlayItem& live,
+                             std::vector<FallbackClip> fallback) {
   RelaySettings settings;
+  settings.level_to_lufs = station.settings.audio.loudness;
   settings.dead_air = std::chrono::duration_cast<std::chrono::milliseconds>(live.live.dead_air);
   settings.fallback = std::move(fallback);
   settings.return_now = live.live.return_now;
@@ -111,14 +115,14 @@ std::unique_ptr<MonoSource> open_live(const Station& station, const BroadcastIte
     RelaySound relay;
     relay.url = live.ref;
     relay.frames = frames;
-    relay.settings = relay_settings(live, std::move(fallback));
+    relay.settings = relay_settings(station, live, std::move(fallback));
     relay.events = context.events;
-    // A live source has no loudness known ahead: it airs at unity (levelled live in audio/).
+    // A live source has no loudness known ahead: no gain of its own (levelled live in audio/).
     return open_sound(relay, context.rate, 1.0F, context.house);
   }
   InputSound input;
   input.frames = frames;
-  input.settings = relay_settings(live, std::move(fallback));
+  input.settings = relay_settings(station, live, std::move(fallback));
   // A capture device delivers every period, steadily: a network's 2 s jitter allowance would only
   // start the input 2 s into its slot (inputs are not opened ahead, relays are).
   input.settings.jitter = kInputJitter;
@@ -132,7 +136,7 @@ std::unique_ptr<MonoSource> open_live(const Station& station, const BroadcastIte
   }
   input.device = found->device;
   input.channel = found->channel;
-  // A live source has no loudness known ahead: it airs at unity (levelled live in audio/).
+  // As a relay: no gain of its own, levelled live (or not) by its settings.
   return open_sound(input, context.rate, 1.0F, context.house);
 }
 

@@ -46,10 +46,12 @@ struct LiveContext {
 // The one place a relay or input item becomes a source on air: a relay opens as a RelaySound, an
 // input as an InputSound on the device and channel its id names in the station's `audio.inputs`;
 // both with dead air, fallback (its clips with their gains) and return from the item, and its
-// length in frames. A missing device never throws: it is dead air covered by the fallback,
-// reported as lost with a reason naming the device (the journal's item names the input). Throws
-// std::invalid_argument for a relay address that is not http(s) or an input id that is not in
-// `audio.inputs` (the loader refuses both). Not real-time safe.
+// length in frames. Both are levelled live to the station's `audio.loudness` (the target its clips
+// are evened out to; live_leveller.hpp), or air as they come when that is off. A missing device
+// never throws: it is dead air covered by the fallback, reported as lost with a reason naming the
+// device (the journal's item names the input). Throws std::invalid_argument for a relay address
+// that is not http(s) or an input id that is not in `audio.inputs` (the loader refuses both). Not
+// real-time safe.
 std::unique_ptr<MonoSource> open_live(const Station& station, const BroadcastItem& item,
                                       const LiveContext& context);
 
