@@ -970,6 +970,14 @@ test('login: after repeated failures the server says to wait, and the page says 
     assert.equal(answer.status(), 429, 'the server refuses further attempts');
     const wait = Number(answer.headers()['retry-after']);
     assert.ok(wait >= 1, 'with a Retry-After');
+    // The page words the refusal once it has read the answer; until then the last one shows.
+    await page
+      .waitForFunction(
+        () => document.getElementById('login-error').textContent.includes('đăng nhập sai quá nhiều lần'),
+        null,
+        {timeout: 5000},
+      )
+      .catch(() => {});
     const shown = await page.textContent('#login-error');
     assert.ok(shown.includes('đăng nhập sai quá nhiều lần'), `the server's message is shown in Vietnamese: ${shown}`);
     assert.ok(shown.includes(`${wait} giây`), `the page says how many seconds to wait: ${shown}`);
