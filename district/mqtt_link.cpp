@@ -1,12 +1,15 @@
 #include "loa/mqtt_link.hpp"
 
 #include <mosquitto.h>
+#include <pthread.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <condition_variable>
 #include <cstring>
 #include <mutex>
+#include <random>
 #include <thread>
 #include <utility>
 
@@ -16,6 +19,10 @@ namespace {
 
 std::once_flag library_ready;
 constexpr std::chrono::seconds kConnectTimeout{5};
+// While connected, the network thread sleeps in libmosquitto until something arrives, a publish
+// or stop() wakes it, or this passes (for the keepalive's PINGREQ): an idle station's link wakes
+// about twice a minute, not every second.
+constexpr int kIdleLoopMs = 25'000;
 
 bool is_loopback(std::string_view host) {
   return host == "127.0.0.1" || host == "::1" || host == "localhost";
@@ -94,6 +101,17 @@ struct MqttLink::Impl {
   std::string error;                       // under mutex
   std::atomic<bool> up{false};
   bool accepted = false;  // a CONNACK accepted this attempt (network thread only)
+  std::minstd_rand jitter{std::random_device{}()};
+
+  // The wait before the next attempt: a random time from a tenth of `backoff` to all of it
+  // ("full jitter"). When a broker restarts, every station loses it at the same instant; waiting
+  // exactly 1, 2, 4 s would bring them all back in the same second, a storm of TLS handshakes the
+  // broker cannot answer within kConnectTimeout, so they would fail together again.
+  std::chrono::milliseconds next_wait(std::chrono::seconds backoff) {
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(backoff).count();
+    std::uniform_int_distribution<long long> d(ms / 10, ms);
+    return std::chrono::milliseconds{d(jitter)};
+  }
 
   void note(std::string why) {
     const std::lock_guard lock(mutex);
@@ -146,6 +164,11 @@ struct MqttLink::Impl {
     i->o.on_message(std::move(m));
   }
 
+  int keepalive_ms() const {
+    return static_cast<int>(
+        std::chrono::duration_cast<std::chrono::milliseconds>(o.keepalive).count());
+  }
+
   // The network thread: connect, run the loop until it fails, wait, reconnect.
   void run() {
     std::chrono::seconds backoff{1};
@@ -165,7 +188,9 @@ struct MqttLink::Impl {
       const auto give_up = std::chrono::steady_clock::now() + kConnectTimeout;
       if (rc == MOSQ_ERR_SUCCESS) {
         for (;;) {
-          rc = mosquitto_loop(m, 1000, 1);  // woken at once by a publish (threaded mode)
+          // Woken at once by a publish or stop() (threaded mode: libmosquitto's socket pair).
+          rc = mosquitto_loop(
+              m, accepted ? std::clamp(keepalive_ms() / 2, 1000, kIdleLoopMs) : 1000, 1);
           if (rc != MOSQ_ERR_SUCCESS) break;
           if (!accepted && std::chrono::steady_clock::now() > give_up) {
             note("no answer from the district's broker " + o.endpoint.host + ":" +
@@ -191,7 +216,7 @@ struct MqttLink::Impl {
         if (o.on_disconnected) o.on_disconnected(why);
         if (accepted) backoff = std::chrono::seconds{1};
         lock.lock();
-        wake.wait_for(lock, backoff, [&] { return stopping; });
+        wake.wait_for(lock, next_wait(backoff), [&] { return stopping; });
         if (stopping) break;
       }
       backoff = std::min(backoff * 2, o.max_backoff);
@@ -244,7 +269,10 @@ MqttLink::~MqttLink() {
 
 void MqttLink::start() {
   if (impl_->thread.joinable()) return;
-  impl_->thread = std::thread([i = impl_.get()] { i->run(); });
+  impl_->thread = std::thread([i = impl_.get()] {
+    ::pthread_setname_np(::pthread_self(), "loa-mqtt");  // so `top -H` says which thread it is
+    i->run();
+  });
 }
 
 void MqttLink::stop() noexcept {
@@ -252,6 +280,9 @@ void MqttLink::stop() noexcept {
     const std::lock_guard lock(impl_->mutex);
     impl_->stopping = true;
   }
+  // Sends DISCONNECT (so the broker keeps the will to itself) and wakes the network thread out of
+  // its idle wait. libmosquitto is built for this call from another thread (threaded mode).
+  if (impl_->up) mosquitto_disconnect(impl_->m);
   impl_->wake.notify_all();
   if (impl_->thread.joinable()) impl_->thread.join();
 }

@@ -3,7 +3,9 @@
 // district's CA, a user and password, a persistent session (clean_session false) under a fixed
 // client id, a last will, QoS 1 publishing with a callback when the broker acknowledges
 // (PUBACK), subscriptions renewed at every connect, and reconnection with backoff (1 s doubling
-// to 60 s) for as long as the link lives, whatever the failure (network, DNS, TLS, refused login).
+// to 60 s, each wait a random part of that, so stations that lost a restarting broker together do
+// not all come back in the same second) for as long as the link lives, whatever the failure
+// (network, DNS, TLS, refused login).
 //
 // Threads: the link runs one network thread of its own. Every callback in MqttOptions runs on that
 // thread, one at a time; a callback must not block for long and must not call stop(). publish(),

@@ -4,6 +4,9 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <mutex>
 
 #include "loa/district_credentials.hpp"
@@ -194,6 +197,84 @@ TEST_F(Link, ItReconnectsWhenTheBrokerComesBackAndCannotPublishWhileItIsDown) {
     return false;
   };
   EXPECT_TRUE(wait_until(arrived, 10s)) << broker->log();
+}
+
+// When a broker restarts, every station loses it in the same instant. Had they all waited the
+// same 1 s, they would all be back in the same few milliseconds: with 1,000 stations, a storm of
+// TLS handshakes the broker cannot answer in time (docs/performance.md, section 10).
+TEST_F(Link, StationsThatLostTheBrokerTogetherDoNotAllComeBackInTheSameInstant) {
+  constexpr int kStations = 12;
+  std::vector<std::pair<std::string, std::string>> accounts;
+  for (int n = 0; n < kStations; ++n) accounts.emplace_back("xa-" + std::to_string(n), "pw");
+  test::MosquittoBroker restarting("lap-vo", accounts);
+  restarting.start();
+  std::mutex mutex;
+  std::vector<std::chrono::steady_clock::time_point> connects;
+  std::vector<Inbox> inboxes(kStations);
+  std::vector<std::unique_ptr<MqttLink>> links;
+  for (int n = 0; n < kStations; ++n) {
+    auto o = options(accounts[n].first, "pw", inboxes[n]);
+    o.endpoint = parse_mqtt_url(restarting.url());
+    o.ca = restarting.ca();
+    o.max_backoff = 8s;
+    o.on_connected = [&] {
+      const std::lock_guard lock(mutex);
+      connects.push_back(std::chrono::steady_clock::now());
+    };
+    links.push_back(std::make_unique<MqttLink>(o));
+    links.back()->start();
+  }
+  const auto all_up = [&] {
+    return std::all_of(links.begin(), links.end(), [](const auto& l) { return l->connected(); });
+  };
+  ASSERT_TRUE(wait_until(all_up, 15s)) << restarting.log();
+
+  {
+    const std::lock_guard lock(mutex);
+    connects.clear();
+  }
+  restarting.stop();
+  restarting.start();
+  ASSERT_TRUE(wait_until(all_up, 30s)) << restarting.log();
+  const std::lock_guard lock(mutex);
+  ASSERT_EQ(connects.size(), static_cast<std::size_t>(kStations));
+  const auto [first, last] = std::minmax_element(connects.begin(), connects.end());
+  // Waits drawn from 0.1 to 1 s (then 0.2 to 2 s): twelve of them all within a quarter of a
+  // second is a chance of about one in a hundred thousand.
+  EXPECT_GT(*last - *first, 250ms);
+}
+
+// An idle link sleeps: connected with nothing to send, its thread wakes for the keepalive, not
+// every second (a station's box runs for months; issue 13 counts its idle cost).
+TEST_F(Link, AnIdleLinkSleeps) {
+  Inbox in;
+  MqttLink station(options("xa-my-an", "pw-my-an", in));
+  station.start();
+  ASSERT_TRUE(wait_until([&] { return station.connected(); }, 10s)) << station.last_error();
+  std::this_thread::sleep_for(500ms);  // the SUBACKs and the first loop turns settle
+  // The link's thread, by the name it gives itself; its voluntary context switches are its waits.
+  const auto wakeups = []() -> long {
+    for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
+      std::ifstream comm(task.path() / "comm");
+      std::string name;
+      std::getline(comm, name);
+      if (name != "loa-mqtt") continue;
+      std::ifstream status(task.path() / "status");
+      for (std::string line; std::getline(status, line);) {
+        if (line.starts_with("voluntary_ctxt_switches:")) return std::stol(line.substr(24));
+      }
+    }
+    return -1;
+  };
+  const long before = wakeups();
+  ASSERT_GE(before, 0) << "no thread named loa-mqtt";
+  std::this_thread::sleep_for(6s);
+  EXPECT_LE(wakeups() - before, 2);
+  EXPECT_TRUE(station.connected());
+  // And stop() does not wait for the idle sleep to end.
+  const auto t0 = std::chrono::steady_clock::now();
+  station.stop();
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 1s);
 }
 
 // (A station that vanishes does send its will: tests/app/district_run_test.cpp kills loa run.)
