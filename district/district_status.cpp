@@ -1,5 +1,6 @@
 #include "loa/district_status.hpp"
 
+#include <cstdlib>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <ostream>
@@ -29,10 +30,14 @@ std::string text_in(const json& j, const char* key) {
 }
 
 // What the last heartbeat said (the store checked its shape when it took it).
-void read_heartbeat(const std::string& payload, CommuneStatus& c,
+void read_heartbeat(const std::string& payload, std::optional<UtcTime> received, CommuneStatus& c,
                     std::map<std::string, std::uint64_t>& held) {
   const json j = json::parse(payload, nullptr, false);
   if (!j.is_object()) return;
+  if (const auto sent = time_in(j, "time"); sent && received) {
+    c.clock_offset_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(*sent - *received).count();
+  }
   c.version = text_in(j, "version");
   c.last_error = text_in(j, "last_error");
   if (const auto a = j.find("on_air"); a != j.end() && a->is_array()) {
@@ -89,7 +94,7 @@ std::vector<CommuneStatus> district_status(const DistrictConfig& config, Distric
       c.state = "silent";
       c.since = h.last_up;
     }
-    if (!h.payload.empty()) read_heartbeat(h.payload, c, held[h.station]);
+    if (!h.payload.empty()) read_heartbeat(h.payload, h.last_up, c, held[h.station]);
     if (c.state != "up") {  // what it said it was airing is no longer known
       c.on_air.clear();
       c.next.reset();
@@ -181,6 +186,14 @@ void print_status_text(std::ostream& out, const DistrictConfig& config,
       }
       out << "  " << m.text(lang) << '\n';
     }
+    if (c.clock_offset_ms &&
+        std::chrono::milliseconds(std::abs(*c.clock_offset_ms)) >= kClockWorthChecking) {
+      const std::vector<MessageParam> seconds{
+          {"seconds", (std::abs(*c.clock_offset_ms) + 500) / 1000}};
+      const Message m = *c.clock_offset_ms > 0 ? Message{"district_status.clock_ahead", seconds}
+                                               : Message{"district_status.clock_behind", seconds};
+      out << "  " << m.text(lang) << '\n';
+    }
     if (!c.last_error.empty()) {
       out << "  " << Message{"district_status.last_error", {{"error", c.last_error}}}.text(lang)
           << '\n';
@@ -205,21 +218,23 @@ void print_status_json(std::ostream& out, const DistrictConfig& config,
                            {"pushed_version", k.pushed == 0 ? json(nullptr) : json(k.pushed)},
                            {"held_version", k.held == 0 ? json(nullptr) : json(k.held)}});
     }
-    list.push_back({{"id", c.id},
-                    {"name", c.name},
-                    {"listed", c.listed},
-                    {"state", c.state},
-                    {"since", t(c.since)},
-                    {"last_heartbeat", t(c.last_heartbeat)},
-                    {"version", c.version},
-                    {"on_air", std::move(on_air)},
-                    {"next", c.next ? json{{"programme", c.next->programme},
-                                           {"title", c.next->title},
-                                           {"at", t(c.next->at)}}
-                                    : json(nullptr)},
-                    {"missed_today", c.missed_today},
-                    {"campaigns", std::move(campaigns)},
-                    {"last_error", c.last_error}});
+    list.push_back(
+        {{"id", c.id},
+         {"name", c.name},
+         {"listed", c.listed},
+         {"state", c.state},
+         {"since", t(c.since)},
+         {"last_heartbeat", t(c.last_heartbeat)},
+         {"version", c.version},
+         {"on_air", std::move(on_air)},
+         {"next", c.next ? json{{"programme", c.next->programme},
+                                {"title", c.next->title},
+                                {"at", t(c.next->at)}}
+                         : json(nullptr)},
+         {"missed_today", c.missed_today},
+         {"campaigns", std::move(campaigns)},
+         {"last_error", c.last_error},
+         {"clock_offset_ms", c.clock_offset_ms ? json(*c.clock_offset_ms) : json(nullptr)}});
   }
   const json j = {{"district", config.id},
                   {"name", config.name},

@@ -2,6 +2,8 @@
 // `loa district status`: every commune on the district's list, as the district last heard from
 // it. Pure over the store's rows and `now`.
 
+#include <chrono>
+#include <cstdint>
 #include <iosfwd>
 #include <optional>
 #include <string>
@@ -41,7 +43,15 @@ struct CommuneStatus {
   };
   std::vector<Campaign> campaigns;
   std::string last_error;
+  // The station's clock less the district's, from the last heartbeat: the time the station wrote
+  // in it less the time the district received it. It includes the network's delay (normally well
+  // under a second) and, for a heartbeat the broker kept while the district daemon was away, that
+  // wait, until the next heartbeat (60 s). nullopt: no heartbeat.
+  std::optional<std::int64_t> clock_offset_ms;
 };
+
+// A clock this far off (either way) is worth an operator's look: slots air at the station's time.
+inline constexpr std::chrono::seconds kClockWorthChecking{10};
 
 std::vector<CommuneStatus> district_status(const DistrictConfig& config, DistrictStore& store,
                                            UtcTime now);

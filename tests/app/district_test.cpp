@@ -75,19 +75,8 @@ class District : public ::testing::Test {
 
   test::CliResult run(const std::string& args) { return test::run_cli(LOA_BINARY, args, dir); }
 
-  // With LANG=vi_VN.UTF-8 (and nothing that would override it), as gettext reads them.
   test::CliResult run_vi(const std::string& args) {
-    const char* lang = std::getenv("LANG");
-    const std::string saved = lang == nullptr ? "" : lang;
-    ::setenv("LANG", "vi_VN.UTF-8", 1);
-    for (const char* v : {"LANGUAGE", "LC_ALL", "LC_MESSAGES"}) ::unsetenv(v);
-    auto r = run(args);
-    if (lang == nullptr) {
-      ::unsetenv("LANG");
-    } else {
-      ::setenv("LANG", saved.c_str(), 1);
-    }
-    return r;
+    return test::run_cli_vi(LOA_BINARY, args, dir);
   }
 
   test::CliResult sign(const std::string& key, int version, const std::string& out) {
@@ -298,6 +287,11 @@ TEST_F(District, StatusShowsEveryCommuneUpSilentGoneOrNeverHeardFrom) {
   EXPECT_EQ(c[3].at("name"), "Xã Hội An Đông");
   EXPECT_EQ(c[3].at("state"), "unknown");
   EXPECT_EQ(c[3].at("campaigns")[0].at("held_version"), nullptr);
+  // xa-my-an wrote its heartbeat 30 s after the district received it: its clock is ahead.
+  // (The wire's times have milliseconds: the district's own clock reads microseconds.)
+  EXPECT_NEAR(c[0].at("clock_offset_ms").get<double>(), 30000, 1);
+  EXPECT_NEAR(c[1].at("clock_offset_ms").get<double>(), 0, 1);
+  EXPECT_EQ(c[3].at("clock_offset_ms"), nullptr);
 
   r = run("district status --config district.yaml");
   ASSERT_EQ(r.exit, 0) << r.err;
@@ -312,10 +306,15 @@ TEST_F(District, StatusShowsEveryCommuneUpSilentGoneOrNeverHeardFrom) {
   EXPECT_NE(r.out.find("Xã Tân Mỹ (xa-tan-my)  gone since "), std::string::npos);
   EXPECT_NE(r.out.find("Xã Hội An Đông (xa-hoi-an)  never heard from"), std::string::npos);
   EXPECT_NE(r.out.find("campaign lua-dao: version 1 pushed, not held yet"), std::string::npos);
+  EXPECT_NE(r.out.find("  its clock is 30 s ahead of the district's: check its time"),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(r.out.find("behind the district's"), std::string::npos) << r.out;
 
   r = run_vi("district status --config district.yaml");
   EXPECT_NE(r.out.find("Xã Bình Thạnh (xa-binh-thanh)  im lặng từ "), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("1 trên 4 xã đang hoạt động"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("đồng hồ của đài nhanh 30 giây so với huyện"), std::string::npos) << r.out;
 }
 
 class DistrictReport : public District {
