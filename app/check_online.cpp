@@ -39,13 +39,9 @@ RelayProbe probe(const std::string& url) {
   }
 }
 
-std::string channels_text(int n) {
-  return std::to_string(n) + (n == 1 ? " channel" : " channels");
-}
-
 }  // namespace
 
-int check_online(const Station& station, std::ostream& out, std::ostream& summary) {
+int check_online(const Station& station, std::ostream& out, std::ostream& summary, Language lang) {
   std::map<std::string, RelayProbe> probed;
   int relays = 0;
   int unreachable = 0;
@@ -54,17 +50,25 @@ int check_online(const Station& station, std::ostream& out, std::ostream& summar
     auto it = probed.find(item->ref);
     if (it == probed.end()) it = probed.emplace(item->ref, probe(item->ref)).first;
     const RelayProbe& p = it->second;
-    out << item->pos.str() << ": relay " << item->ref;
+    out << item->pos.str() << ": ";
     if (p.ok) {
-      out << ": reachable: " << p.codec << " (" << p.format << "), " << p.rate << " Hz, "
-          << channels_text(p.channels) << '\n';
+      std::vector<MessageParam> stream{{"address", item->ref},
+                                       {"codec", p.codec},
+                                       {"format", p.format},
+                                       {"rate", p.rate},
+                                       {"channels", p.channels}};
+      const Message m = p.channels == 1 ? Message{"check_online.relay_ok.mono", std::move(stream)}
+                                        : Message{"check_online.relay_ok", std::move(stream)};
+      out << m.text(lang) << '\n';
       continue;
     }
     ++unreachable;
-    out << ": unreachable: " << p.reason
-        << ". Open the address in a browser or ask the station that streams it; until it "
-           "answers, this item airs its fallback ("
-        << fallback_name(*item) << ").\n";
+    out << Message{"check_online.relay_unreachable",
+                   {{"address", item->ref},
+                    {"reason", p.reason},
+                    {"fallback", fallback_name(*item)}}}
+               .text(lang)
+        << '\n';
   }
   int inputs = 0;
   int missing = 0;
@@ -88,19 +92,31 @@ int check_online(const Station& station, std::ostream& out, std::ostream& summar
       seen = looked_up.emplace(input->device, std::make_pair(found, why)).first;
     }
     const auto& [name, why] = seen->second;
-    out << item->pos.str() << ": input " << item->ref << ": device \"" << input->device << "\" ";
+    out << item->pos.str() << ": ";
     if (!name.empty()) {
-      out << "present (" << name << ")\n";
+      out << Message{"check_online.input_present",
+                     {{"input", item->ref}, {"device", input->device}, {"name", name}}}
+                 .text(lang)
+          << '\n';
       continue;
     }
     ++missing;
-    out << "missing: " << why
-        << ". Plug it in, or name one that `loa devices` lists in audio.inputs ("
-        << input->pos.str() << "); until it is there, this item airs its fallback ("
-        << fallback_name(*item) << ").\n";
+    out << Message{"check_online.input_missing",
+                   {{"input", item->ref},
+                    {"device", input->device},
+                    {"reason", why},
+                    {"where", input->pos.str()},
+                    {"fallback", fallback_name(*item)}}}
+               .text(lang)
+        << '\n';
   }
-  summary << "online: " << relays << " relay item(s), " << unreachable << " unreachable; " << inputs
-          << " input item(s), " << missing << " with their device missing\n";
+  summary << Message{"check_online.summary",
+                     {{"relays", relays},
+                      {"unreachable", unreachable},
+                      {"inputs", inputs},
+                      {"missing", missing}}}
+                 .text(lang)
+          << '\n';
   return unreachable;
 }
 

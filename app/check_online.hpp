@@ -2,6 +2,7 @@
 
 #include <ostream>
 
+#include "loa/messages.hpp"
 #include "loa/programme.hpp"
 
 namespace loa {
@@ -13,7 +14,9 @@ namespace loa {
 // capture device, present or missing, as it would resolve when it airs. Lines go to `out`, the
 // totals to `summary`. Returns the number of relay items whose address cannot be reached (a
 // missing input device is reported but not counted: it may be plugged in before its slot).
+// Lines in `lang` (the reasons themselves come from FFmpeg and the sound system, in English).
 // Blocks for the probes; never throws for the network or the devices.
-int check_online(const Station& station, std::ostream& out, std::ostream& summary);
+int check_online(const Station& station, std::ostream& out, std::ostream& summary,
+                 Language lang = Language::en);
 
 }  // namespace loa

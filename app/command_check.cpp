@@ -38,7 +38,7 @@ int run_check(const CheckArgs& args) {
             << '\n';
   // Online: the relays and input devices as they are now; an address that cannot be reached
   // fails the check as an error in the files does (exit 1).
-  const int unreachable = args.online ? check_online(st, std::cout, std::cerr) : 0;
+  const int unreachable = args.online ? check_online(st, std::cout, std::cerr, lang) : 0;
   return c.ok() && unreachable == 0 ? kExitOk : kExitInvalid;
 }
 

@@ -90,6 +90,26 @@ TEST_F(CheckOnline, NamesEachRelaysStreamOrWhyItCannotBeReachedAndFailsForOneTha
       << r.err;
 }
 
+// A Vietnamese operator reads every line in Vietnamese (the network's own reason stays as FFmpeg
+// words it).
+TEST_F(CheckOnline, SpeaksVietnameseWithLangVi) {
+  station(server.url("/vov1.mp3"), server.url("/gone.mp3"));
+  const test::CliResult r =
+      test::run_cli_vi(LOA_BINARY, "check --config station.yaml --online", dir);
+  EXPECT_EQ(r.exit, 1) << r.out << r.err;
+  const std::string good = line_with(r.out, "tiếp sóng " + server.url("/vov1.mp3"));
+  EXPECT_TRUE(has(good, "kết nối được: mp3 (mp3), 44100 Hz, 2 kênh")) << r.out;
+  const std::string bad = line_with(r.out, "tiếp sóng " + server.url("/gone.mp3"));
+  EXPECT_TRUE(has(bad, "không kết nối được: ")) << r.out;
+  EXPECT_TRUE(has(bad, "phát phần thay thế")) << bad;
+  const std::string input = line_with(r.out, "đầu vào fm-tuner");
+  EXPECT_TRUE(has(input, "thiếu thiết bị \"Card that is not plugged in\"")) << r.out;
+  EXPECT_TRUE(has(r.err,
+                  "trực tuyến: 2 mục tiếp sóng, 1 không kết nối được; 1 mục đầu vào, 1 mục "
+                  "thiếu thiết bị"))
+      << r.err;
+}
+
 TEST_F(CheckOnline, PassesWhenEveryRelayAnswers) {
   station(server.url("/vov1.mp3"), server.url("/vov1.mp3"));
   const test::CliResult r = check("--online");

@@ -19,5 +19,9 @@ std::string slurp(const std::filesystem::path& file);
 
 // Runs `binary args` through the shell in `dir`, capturing stdout and stderr (in files in `dir`).
 CliResult run_cli(const std::string& binary, const std::string& args, const TempDir& dir);
+// The same with LANG=vi_VN.UTF-8 and nothing that would override it (LANGUAGE, LC_ALL,
+// LC_MESSAGES unset), as a Vietnamese operator's shell runs it. The test's own environment is
+// left alone.
+CliResult run_cli_vi(const std::string& binary, const std::string& args, const TempDir& dir);
 
 }  // namespace loa::test
