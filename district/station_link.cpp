@@ -26,6 +26,9 @@ using Clock = std::chrono::steady_clock;
 
 // A batch not acknowledged within this long is sent again (a duplicate, never a loss).
 constexpr std::chrono::seconds kAckPatience{120};
+// Rows the broker took this long ago are deleted from the outbox (once a day): the journal keeps
+// every broadcast's state anyway, and a month is ample to look into what the district got.
+constexpr std::chrono::days kKeepSentFor{30};
 // Refusals journaled per run: a flood of bad messages is counted and logged, not journaled whole.
 constexpr std::size_t kMaxJournaledRefusals = 200;
 
@@ -218,6 +221,7 @@ struct StationLink::Impl {
     link->start();
     auto next_heartbeat = Clock::now() + o.heartbeat;
     auto next_poll = Clock::now();
+    auto next_forget = Clock::now();
     for (;;) {
       std::deque<Event> batch;
       {
@@ -248,6 +252,14 @@ struct StationLink::Impl {
         if (now >= next_poll) {
           send_outbox(*outbox);
           next_poll = now + o.outbox_poll;
+        }
+        if (now >= next_forget) {
+          next_forget = now + std::chrono::days{1};
+          if (const auto n = outbox->forget_sent(wall_now() - kKeepSentFor); n > 0) {
+            log_info("district: forgot " + std::to_string(n) +
+                     " as-run row(s) the district has had for " +
+                     std::to_string(kKeepSentFor.count()) + " days");
+          }
         }
         if (now >= next_heartbeat || (health_due && link->connected())) {
           health_due = false;

@@ -25,6 +25,7 @@ struct JournalOutbox::Impl {
                          "UPDATE outbox SET sent_us = ?1 WHERE seq >= ?2 AND seq <= ?3 "
                          "AND sent_us IS NULL"};
   sqlite::Statement count{db, "SELECT count(*) FROM outbox WHERE sent_us IS NULL"};
+  sqlite::Statement forget{db, "DELETE FROM outbox WHERE sent_us IS NOT NULL AND sent_us < ?1"};
 };
 
 JournalOutbox::JournalOutbox(const std::filesystem::path& journal_file) {
@@ -60,6 +61,10 @@ std::vector<AsRunRow> JournalOutbox::unsent(std::size_t limit, std::int64_t afte
 
 void JournalOutbox::mark_sent(std::int64_t first, std::int64_t last, UtcTime at) {
   impl_->mark.exec(at.time_since_epoch().count(), first, last);
+}
+
+std::int64_t JournalOutbox::forget_sent(UtcTime before) {
+  return impl_->forget.exec(before.time_since_epoch().count());
 }
 
 std::int64_t JournalOutbox::unsent_count() {

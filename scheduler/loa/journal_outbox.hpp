@@ -37,6 +37,9 @@ class JournalOutbox {
   // The broker acknowledged rows first..last (inclusive): they are not read again.
   void mark_sent(std::int64_t first, std::int64_t last, UtcTime at);
   std::int64_t unsent_count();
+  // Deletes the rows acknowledged before `before` (the journal's broadcasts keep every state; the
+  // outbox only carries them up). Returns how many went. Their seq are never reused.
+  std::int64_t forget_sent(UtcTime before);
 
  private:
   struct Impl;

@@ -100,6 +100,31 @@ TEST_F(Outbox, RowsMarkedSentAreNotReadAgainAndTheRestSurviveAReopen) {
   EXPECT_GT(later[0].seq, rows.back().seq);
 }
 
+// Rows the district has had for a while are forgotten, so a station's journal does not grow by the
+// outbox for ever; rows not yet sent stay whatever their age, and no seq is used twice.
+TEST_F(Outbox, RowsSentLongAgoAreForgottenAndUnsentOnesAreKept) {
+  Journal journal(file);
+  JournalOutbox outbox(file);
+  for (int i = 0; i < 4; ++i) journal.record_missed(broadcast("p" + std::to_string(i)));
+  const auto rows = outbox.unsent(200);
+  ASSERT_EQ(rows.size(), 4u);
+  outbox.mark_sent(rows[0].seq, rows[0].seq, kSix);
+  outbox.mark_sent(rows[1].seq, rows[1].seq, kSix + std::chrono::hours(48));
+  EXPECT_EQ(outbox.forget_sent(kSix + std::chrono::hours(24)), 1);
+  EXPECT_EQ(outbox.forget_sent(kSix + std::chrono::hours(24)), 0);
+  EXPECT_EQ(states(outbox.unsent(200)), (std::vector<std::string>{"p2:missed", "p3:missed"}));
+  EXPECT_EQ(outbox.forget_sent(kSix + std::chrono::hours(72)), 1);
+  EXPECT_EQ(outbox.unsent_count(), 2);
+  outbox.mark_sent(rows[2].seq, rows[3].seq, kSix);
+  EXPECT_EQ(outbox.forget_sent(kSix + std::chrono::hours(72)), 2);
+  journal.record_missed(broadcast("p4"));
+  const auto later = outbox.unsent(200);
+  ASSERT_EQ(later.size(), 1u);
+  EXPECT_GT(later[0].seq, rows.back().seq);
+  EXPECT_EQ(journal.broadcasts(kSix - std::chrono::hours(1), kSix + std::chrono::hours(1)).size(),
+            5u);
+}
+
 // A station that kept a journal before the outbox existed sends its history when it joins.
 TEST_F(Outbox, AnOlderJournalQueuesItsHistoryWhenUpgraded) {
   std::filesystem::create_directories(file.parent_path());
