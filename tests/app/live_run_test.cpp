@@ -213,6 +213,10 @@ TEST_F(LiveRun, TheMicrophoneAirsAfterTheChimeOnItsZoneUntilMax) {
   EXPECT_NE(out.find("live (normal) on ap-1 from input mic"), std::string::npos) << out;
   EXPECT_NE(out.find("on air: speak now"), std::string::npos) << out;
   EXPECT_NE(out.find("live ended"), std::string::npos) << out;
+  // The meter: the tone (amplitude 0.5, loudness off) peaks at -6 dBFS on air.
+  const auto level = out.find("level on air: peak ");
+  ASSERT_NE(level, std::string::npos) << out;
+  EXPECT_NEAR(std::stod(out.substr(level + 19)), -6.0, 1.0) << out;
 
   const Heard one = listen(zone1_.heard(), rate_);
   const Heard two = listen(zone2_.heard(), rate_);
