@@ -26,8 +26,10 @@
 #include "loa/air_timeline.hpp"
 #include "loa/amplifiers.hpp"
 #include "loa/journal.hpp"
+#include "loa/level_meter.hpp"
 #include "loa/log.hpp"
 #include "loa/on_air.hpp"
+#include "loa/play_now.hpp"
 #include "loa/system_notify.hpp"
 
 namespace loa {
@@ -113,6 +115,7 @@ class AirEngine::Impl final : public AirControl {
   // --- AirControl: the control server's requests, on this thread ---
   UtcTime play_now(AirStation adhoc) override;
   ZoneSet stop(ZoneSet zones, const std::string& reason) override;
+  ZoneSet end_live(const std::string& reason) override;
   void reload(LoadedStation loaded) override;
   void record_action(const std::string& who, const std::string& from,
                      const std::string& what) override;
@@ -144,6 +147,9 @@ class AirEngine::Impl final : public AirControl {
   void tell_systemd(UtcTime now);
   void take_station(LoadedStation loaded);
   void publish(bool now);
+  // The live broadcast among what is on air and coming up; points the meter at it.
+  std::optional<LiveBroadcast> live_broadcast(const std::vector<NowPlaying>& on_air,
+                                              const std::vector<ComingUp>& next);
   // When the amplifiers of `zones` are warm: `now` for those on for their warm-up already.
   UtcTime amplifiers_ready(ZoneSet zones, UtcTime now) const;
 
@@ -179,6 +185,7 @@ class AirEngine::Impl final : public AirControl {
   std::optional<UtcTime> amps_checked_;
   std::optional<UtcTime> amps_next_;
   std::vector<float> block_;
+  LevelMeter live_meter_;  // the live broadcast's first zone, while its input is on air
   std::string last_status_;
   std::chrono::steady_clock::time_point last_watchdog_;
 };
@@ -287,6 +294,7 @@ void AirEngine::Impl::check_clock(UtcTime now) {
 
 void AirEngine::Impl::render_block() {
   onair_.render(block_);
+  live_meter_.add(block_);
   try {
     output_->write(block_);
   } catch (const std::exception& e) {
@@ -449,6 +457,12 @@ ZoneSet AirEngine::Impl::stop(ZoneSet zones, const std::string& reason) {
   return stopped;
 }
 
+ZoneSet AirEngine::Impl::end_live(const std::string& reason) {
+  const ZoneSet zones = onair_.end_adhoc(kLiveProgramme, reason);
+  publish(true);
+  return zones;
+}
+
 void AirEngine::Impl::reload(LoadedStation loaded) {
   if (!loaded.air) throw std::runtime_error("the station has errors");
   take_station(std::move(loaded));
@@ -458,6 +472,51 @@ void AirEngine::Impl::record_action(const std::string& who, const std::string& f
                                     const std::string& what) {
   journal_.record_action(wall_now(), who, from, what);
   log_info("control: " + who + " (" + from + "): " + what);
+}
+
+std::optional<LiveBroadcast> AirEngine::Impl::live_broadcast(const std::vector<NowPlaying>& on_air,
+                                                             const std::vector<ComingUp>& next) {
+  const auto live = [](const BroadcastKey& k) {
+    return k.slot == -1 && k.programme == kLiveProgramme;
+  };
+  std::optional<LiveBroadcast> out;
+  for (const auto& p : on_air) {
+    if (!live(p.key)) continue;
+    out.emplace();
+    out->key = p.key;
+    out->title = p.title;
+    out->zones = p.zones;
+    out->priority = p.priority;
+    out->on_air = true;
+    out->speaking = p.kind == "input";
+    if (out->speaking) out->ends = p.item_end;
+    break;
+  }
+  if (!out) {
+    for (const auto& n : next) {
+      if (!live(n.key)) continue;
+      out.emplace();
+      out->key = n.key;
+      out->title = n.title;
+      out->zones = n.zones;
+      out->priority = n.priority;
+      break;
+    }
+  }
+  // The meter follows the live broadcast's first zone while its input is on air.
+  int channel = -1;
+  if (out && out->speaking) {
+    const auto& zones = onair_.station().settings.zones;
+    for (std::size_t i = 0; i < zones.size(); ++i) {
+      if (((out->zones >> i) & 1U) != 0) {
+        channel = zones[i].channel - 1;
+        break;
+      }
+    }
+  }
+  live_meter_.watch(channel, onair_.channels(), static_cast<std::size_t>(onair_.rate() / 10));
+  if (out && out->speaking) out->level = live_meter_.level();
+  return out;
 }
 
 void AirEngine::Impl::publish(bool now) {
@@ -477,6 +536,7 @@ void AirEngine::Impl::publish(bool now) {
   }
   s->on_air = onair_.now_playing();
   s->next = onair_.coming_up(10);
+  s->live = live_broadcast(s->on_air, s->next);
   board_.publish(std::move(s));
 }
 

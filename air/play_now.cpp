@@ -8,11 +8,14 @@
 
 namespace loa {
 
-AirStation play_now_station(const Station& base, const std::vector<std::filesystem::path>& clips,
-                            const std::vector<std::string>& names, ZoneSet zones, int priority) {
+namespace {
+
+// An empty station with `base`'s settings and its chime (clip 0, its length probed into
+// `lengths`), for one ad-hoc programme to be added.
+std::shared_ptr<Station> adhoc_base(const Station& base,
+                                    std::map<std::filesystem::path, Micros>& lengths) {
   auto station = std::make_shared<Station>();
   station->settings = base.settings;
-  std::map<std::filesystem::path, Micros> lengths;
   if (base.chime) {
     station->chime = *base.chime;
     station->chime->clip = 0;
@@ -20,6 +23,27 @@ AirStation play_now_station(const Station& base, const std::vector<std::filesyst
     const ProbeResult r = probe_clip(base.chime->file);
     if (const auto* info = std::get_if<ClipInfo>(&r)) lengths[base.chime->file] = info->duration();
   }
+  return station;
+}
+
+AirStation adhoc_air(std::shared_ptr<Station> station,
+                     std::map<std::filesystem::path, Micros> lengths) {
+  const ClipLengths by_file =
+      [lengths = std::move(lengths)](const std::filesystem::path& f) -> std::optional<Micros> {
+    const auto it = lengths.find(f);
+    if (it == lengths.end()) return std::nullopt;
+    return it->second;
+  };
+  return make_air_station(
+      std::move(station), by_file, [](std::size_t) { return true; }, false);
+}
+
+}  // namespace
+
+AirStation play_now_station(const Station& base, const std::vector<std::filesystem::path>& clips,
+                            const std::vector<std::string>& names, ZoneSet zones, int priority) {
+  std::map<std::filesystem::path, Micros> lengths;
+  auto station = adhoc_base(base, lengths);
 
   Programme prog;
   prog.id = "play-now";
@@ -47,14 +71,49 @@ AirStation play_now_station(const Station& base, const std::vector<std::filesyst
   }
   prog.slots.push_back(std::move(slot));
   station->programmes.push_back(std::move(prog));
+  return adhoc_air(std::move(station), std::move(lengths));
+}
 
-  const ClipLengths by_file = [lengths](const std::filesystem::path& f) -> std::optional<Micros> {
-    const auto it = lengths.find(f);
-    if (it == lengths.end()) return std::nullopt;
-    return it->second;
-  };
-  return make_air_station(
-      std::move(station), by_file, [](std::size_t) { return true; }, false);
+const CaptureInput* live_input(const StationSettings& settings, std::string_view id) {
+  const auto& inputs = settings.audio.inputs;
+  if (id.empty()) {
+    for (const auto& i : inputs) {
+      if (i.id == "mic") return &i;
+    }
+    return inputs.empty() ? nullptr : &inputs.front();
+  }
+  for (const auto& i : inputs) {
+    if (i.id == id) return &i;
+  }
+  return nullptr;
+}
+
+AirStation live_station(const Station& base, const std::string& input, ZoneSet zones, int priority,
+                        Micros max) {
+  if (live_input(base.settings, input) == nullptr) {
+    throw std::invalid_argument("there is no input '" + input + "' in audio.inputs");
+  }
+  std::map<std::filesystem::path, Micros> lengths;
+  auto station = adhoc_base(base, lengths);
+  Programme prog;
+  prog.id = std::string(kLiveProgramme);
+  prog.priority = priority;
+  prog.zones = zones;
+  prog.title = "Nói trực tiếp: " + input;
+  Slot slot;
+  slot.start = priority >= 90 ? StartMode::hard : StartMode::soft;
+  slot.late = std::chrono::minutes(10);
+  PlayItem item;
+  item.kind = PlayItem::Kind::input;
+  item.ref = input;
+  item.live.length = std::chrono::duration_cast<Duration>(max);
+  // Pauses between sentences are not dead air to cover: the fallback is silence, and the voice
+  // comes back at once when the speaker goes on.
+  item.live.return_now = true;
+  slot.play.push_back(std::move(item));
+  prog.slots.push_back(std::move(slot));
+  station->programmes.push_back(std::move(prog));
+  return adhoc_air(std::move(station), std::move(lengths));
 }
 
 AirStation on_demand_station(const AirStation& base, std::string_view programme, ZoneSet zones) {

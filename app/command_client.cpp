@@ -16,15 +16,11 @@ namespace {
 
 constexpr const char* kDefaultServer = "http://127.0.0.1:8686";
 
-struct Answer {
-  int status = 0;
-  nlohmann::json body;
-};
+}  // namespace
 
-// Sends one request; prints why and returns nullopt when loa run cannot be reached or refuses.
-std::optional<Answer> ask(const ClientArgs& args, const std::string& command,
-                          const std::string& method, const std::string& path,
-                          const nlohmann::json& body) {
+std::optional<ClientAnswer> ask_loa_run(const ClientArgs& args, const std::string& command,
+                                        const std::string& method, const std::string& path,
+                                        const nlohmann::json& body) {
   const auto station = station_for_journal(args.config, command);
   if (!station) return std::nullopt;
   std::string server = args.server;
@@ -57,14 +53,16 @@ std::optional<Answer> ask(const ClientArgs& args, const std::string& command,
   client.set_bearer_token_auth(*token);
   const std::string text = body.dump();
   const auto res = method == "GET" ? client.Get(path)
-                                   : client.Post(path, text, "application/json; charset=utf-8");
+                   : method == "DELETE"
+                       ? client.Delete(path)
+                       : client.Post(path, text, "application/json; charset=utf-8");
   if (!res) {
     std::cerr << command << ": cannot reach loa run at " << server << " ("
               << httplib::to_string(res.error())
               << "); is it running, and listening there (loa run --listen)?\n";
     return std::nullopt;
   }
-  Answer a;
+  ClientAnswer a;
   a.status = res->status;
   a.body = nlohmann::json::parse(res->body, nullptr, false);
   if (a.status >= 300) {
@@ -76,6 +74,8 @@ std::optional<Answer> ask(const ClientArgs& args, const std::string& command,
   }
   return a;
 }
+
+namespace {
 
 std::string clock_of(const nlohmann::json& iso) {
   const std::string t = iso.is_string() ? iso.get<std::string>() : std::string();
@@ -95,7 +95,7 @@ nlohmann::json zones_json(const ClientArgs& args) {
 }  // namespace
 
 int run_status(const ClientArgs& args) {
-  const auto a = ask(args, "loa status", "GET", "/api/status", {});
+  const auto a = ask_loa_run(args, "loa status", "GET", "/api/status", {});
   if (!a) return kExitInvalid;
   if (args.json) {
     std::cout << a->body.dump(2) << '\n';
@@ -149,7 +149,7 @@ int run_play_now(const ClientArgs& args) {
   } else {
     body["programme"] = args.programme;
   }
-  const auto a = ask(args, "loa play-now", "POST", "/api/play-now", body);
+  const auto a = ask_loa_run(args, "loa play-now", "POST", "/api/play-now", body);
   if (!a) return kExitInvalid;
   std::cout << "queued (" << a->body["priority"].get<std::string>() << ") on "
             << joined(a->body["zones"]) << " at " << clock_of(a->body["scheduled"]) << '\n';
@@ -157,7 +157,7 @@ int run_play_now(const ClientArgs& args) {
 }
 
 int run_stop(const ClientArgs& args) {
-  const auto a = ask(args, "loa stop", "POST", "/api/stop", {{"zones", zones_json(args)}});
+  const auto a = ask_loa_run(args, "loa stop", "POST", "/api/stop", {{"zones", zones_json(args)}});
   if (!a) return kExitInvalid;
   const auto& stopped = a->body["stopped"];
   std::cout << (stopped.empty() ? std::string("nothing was on air there")

@@ -167,6 +167,16 @@ int main(int argc, char** argv) {
   auto* sp = app.add_subcommand("stop", "Stop what a running loa run plays (fading out)");
   client_options(sp);
   sp->add_option("--zones", client.zones, "Zone ids (default: all)")->delimiter(',');
+  auto* lv = app.add_subcommand(
+      "live",
+      "Speak live: put an input (the microphone) on air through a running loa run, after the "
+      "chime, until Ctrl-C or --max");
+  client_options(lv);
+  lv->add_option("--zones", client.zones, "Zone ids (default: all yours)")->delimiter(',');
+  lv->add_option("--priority", client.priority, "normal (default), high or emergency");
+  lv->add_option("--input", client.input,
+                 "An id of audio.inputs (default: the one named mic, else the first)");
+  lv->add_option("--max", client.max, "Ends it after this long at most (default 30m, up to 4h)");
 
   loa::ScanArgs scan;
   auto* s = app.add_subcommand(
@@ -291,6 +301,7 @@ int main(int argc, char** argv) {
     if (*st) return loa::run_status(client);
     if (*pn) return loa::run_play_now(client);
     if (*sp) return loa::run_stop(client);
+    if (*lv) return loa::run_live(client);
     if (*kn) return loa::run_key_new(key);
     if (*sg) return loa::run_sign(sign);
     if (*ap) return loa::run_approve(approve);

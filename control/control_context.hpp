@@ -110,5 +110,9 @@ void add_user_routes(ControlServer::Context& c);
 void add_page_routes(ControlServer::Context& c);
 void add_notice_routes(ControlServer::Context& c);
 void add_message_routes(ControlServer::Context& c);
+void add_live_routes(ControlServer::Context& c);
+
+// The live broadcast as GET /api/live and GET /api/status show it (null when there is none).
+nlohmann::json live_json(const std::optional<LiveBroadcast>& live, const StationSettings& settings);
 
 }  // namespace loa

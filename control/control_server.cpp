@@ -394,6 +394,7 @@ std::string ControlServer::start() {
   add_programme_routes(c);
   add_clip_routes(c);
   add_air_routes(c);
+  add_live_routes(c);
   add_notice_routes(c);
   add_user_routes(c);
   add_page_routes(c);

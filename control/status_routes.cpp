@@ -85,6 +85,7 @@ nlohmann::json status_json(const AirSnapshot& s, UtcTime now) {
     b["lunar"] = format_lunar_day_month(to_lunar(local_date(n.key.scheduled, zone)));
     j["next"].push_back(std::move(b));
   }
+  j["live"] = live_json(s.live, settings);
   return j;
 }
 

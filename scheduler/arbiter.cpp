@@ -87,6 +87,11 @@ void Arbiter::step(UtcTime now) {
   floor_ = now;
   finish_items(now);
   while (next_arrival_ < entries_.size() && entries_[next_arrival_].broadcast.scheduled <= now) {
+    // Withdrawn before it arrived (an operator ended a live broadcast still to come).
+    if (entries_[next_arrival_].phase == Phase::done) {
+      ++next_arrival_;
+      continue;
+    }
     entries_[next_arrival_].phase = Phase::waiting;
     enqueue(next_arrival_++);
   }

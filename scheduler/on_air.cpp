@@ -815,6 +815,27 @@ void OnAir::stop(ZoneSet zones, const std::string& reason) {
   cut_reason_.clear();
 }
 
+ZoneSet OnAir::end_adhoc(std::string_view programme, const std::string& reason) {
+  const UtcTime at = std::max(time_of(position()), arbiter_.present());
+  ZoneSet all = 0;
+  ZoneSet on = 0;
+  cut_reason_ = reason;
+  for (std::size_t i = 0; i < arbiter_.size() && i < tracks_.size(); ++i) {
+    if (arbiter_.done(i) || !tracks_[i]) continue;
+    const BroadcastKey& key = tracks_[i]->key;
+    if (key.slot != -1 || key.programme != programme) continue;
+    all |= arbiter_.broadcast(i).zones;
+    if (arbiter_.playing(i)) {
+      on |= arbiter_.broadcast(i).zones;
+    } else {
+      arbiter_.withdraw(i, at);
+    }
+  }
+  if (on != 0) arbiter_.stop(on, at);
+  cut_reason_.clear();
+  return all;
+}
+
 void OnAir::halt(const std::string& reason) {
   cut_reason_ = std::string(kHaltPrefix) + reason;
   const UtcTime at = std::max(time_of(position()), arbiter_.present());

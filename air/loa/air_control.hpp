@@ -23,6 +23,9 @@ class AirControl {
   virtual UtcTime play_now(AirStation adhoc) = 0;
   // Cuts what plays on `zones`; returns the zones where something was on air.
   virtual ZoneSet stop(ZoneSet zones, const std::string& reason) = 0;
+  // Ends the live broadcast (programme kLiveProgramme), on air or still to start; returns the
+  // zones it was for (0: there was none).
+  virtual ZoneSet end_live(const std::string& reason) = 0;
   // A station already loaded and checked (e.g. after a programme was saved) goes on air.
   virtual void reload(LoadedStation loaded) = 0;
   // Writes a control action to the journal.

@@ -3,9 +3,11 @@
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "loa/level_meter.hpp"
 #include "loa/on_air.hpp"
 
 namespace loa {
@@ -15,6 +17,21 @@ struct AmplifierState {
   ZoneSet zones = 0;
   bool on = false;
   bool operator==(const AmplifierState&) const = default;
+};
+
+// The live broadcast ("speak live", POST /api/live) while it is on air or about to be.
+struct LiveBroadcast {
+  BroadcastKey key;
+  std::string title;
+  ZoneSet zones = 0;
+  int priority = 50;
+  bool on_air = false;          // false: waiting for its turn, its amplifiers or its chime
+  bool speaking = false;        // the input itself is on air (the chime has played)
+  std::optional<UtcTime> ends;  // while speaking: when its `max` ends it
+  // While speaking: the level on air of its first zone (after live levelling), over the last
+  // 100 ms.
+  std::optional<AirLevel> level;
+  bool operator==(const LiveBroadcast&) const = default;
 };
 
 // What the engine shows the control server: a copy made on the engine's thread whenever it
@@ -29,6 +46,7 @@ struct AirSnapshot {
   std::vector<AmplifierState> amplifiers;
   std::vector<NowPlaying> on_air;
   std::vector<ComingUp> next;
+  std::optional<LiveBroadcast> live;
 };
 
 // The latest snapshot. Thread-safe.

@@ -8,6 +8,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "loa/arbiter.hpp"
@@ -146,6 +147,10 @@ class OnAir final : private ArbiterObserver {
   // interrupted for `reason`; one that also plays on other zones goes on there. Broadcasts waiting
   // to start or to resume are not touched (Arbiter::stop).
   void stop(ZoneSet zones, const std::string& reason);
+  // Ends the ad-hoc broadcasts of programme `programme` (play_now): one on air is cut on its
+  // zones (fading out) and one still to start is withdrawn, journaled for `reason`. Returns the
+  // zones they were for (0: there was none).
+  ZoneSet end_adhoc(std::string_view programme, const std::string& reason);
   // For loa stopping, the sound device failing or the clock jumping: cuts everything at the first
   // frame not yet rendered, journals it (the broadcasts as interrupted for `reason`, resumable by
   // the next start()), and writes every pending journal row. Call start() to go on air again.

@@ -41,6 +41,9 @@ audio:
   output: null
   loudness: off
   chime: none
+  # Speaking live (POST /api/live) opens it; without a JACK server it is dead air, covered by
+  # silence, and the live broadcast is on air all the same.
+  inputs: [{id: mic, device: jack, channel: 1}]
 zones:
   - {id: ap-1, name: "Ấp 1", channel: 1}
   - {id: ap-2, name: "Ấp 2", channel: 2}
@@ -180,6 +183,9 @@ const std::vector<Endpoint> kEndpoints = {{"GET", "/api/status"},
                                           {"DELETE", "/api/clips/tone.wav"},
                                           {"POST", "/api/play-now"},
                                           {"POST", "/api/stop"},
+                                          {"GET", "/api/live"},
+                                          {"POST", "/api/live"},
+                                          {"DELETE", "/api/live"},
                                           {"GET", "/api/users"},
                                           {"POST", "/api/users"},
                                           {"DELETE", "/api/users/vy"},
@@ -709,6 +715,83 @@ TEST_F(ControlApi, AnAccountLimitedToZonesCannotUseOthers) {
       c.Post("/api/play-now", cho.headers(), R"({"clips": ["short.wav"]})", "application/json");
   ASSERT_EQ(own->status, 202) << own->body;
   EXPECT_EQ(body_of(own)["zones"], json({"cho"}));
+}
+
+// Speaking live: an operator, on their zones only, one person at a time; the input must be one
+// of audio.inputs and max a duration up to 4h; DELETE ends it; the journal says who did each.
+TEST_F(ControlApi, SpeakingLiveIsOnePersonAtATimeOnTheirOwnZones) {
+  auto c = client();
+  const Person op = login("lan");
+  const Person cho = login("cho-only");
+  const Person vy = login("vy");
+  const auto post = [&c](const Person& p, const std::string& body) {
+    return c.Post("/api/live", p.headers(), body, "application/json");
+  };
+  EXPECT_EQ(post(vy, R"({"zones": ["ap-2"]})")->status, 403) << "a viewer may not speak";
+  const auto others = post(cho, R"({"zones": ["ap-2"]})");
+  EXPECT_EQ(others->status, 403);
+  EXPECT_EQ(body_of(others)["code"], "api.zones.not_yours") << others->body;
+  const auto no_input = post(op, R"({"zones": ["ap-2"], "input": "tuner"})");
+  EXPECT_EQ(no_input->status, 400);
+  EXPECT_EQ(body_of(no_input)["code"], "live.no_input") << no_input->body;
+  EXPECT_NE(body_of(no_input)["error"].get<std::string>().find("mic"), std::string::npos)
+      << "names the inputs there are: " << no_input->body;
+  for (const char* max : {R"("5h")", R"("soon")", "0", R"("0s")"}) {
+    const auto bad = post(op, std::string(R"({"zones": ["ap-2"], "max": )") + max + "}");
+    EXPECT_EQ(bad->status, 400) << max;
+    EXPECT_EQ(body_of(bad)["code"], "live.max_bad") << bad->body;
+  }
+  EXPECT_TRUE(body_of(c.Get("/api/live", bearer()))["live"].is_null()) << "nothing was started";
+
+  const auto started = post(op, R"({"zones": ["ap-2"], "max": "1m"})");
+  ASSERT_EQ(started->status, 202) << started->body;
+  EXPECT_EQ(body_of(started)["input"], "mic") << "the input named mic by default";
+  EXPECT_EQ(body_of(started)["zones"], json({"ap-2"}));
+  json live;
+  for (int i = 0; i < 100; ++i) {
+    live = body_of(c.Get("/api/live", op.headers(false)))["live"];
+    if (!live.is_null() && live["speaking"] == true && live["level"].is_object()) break;
+    std::this_thread::sleep_for(50ms);
+  }
+  ASSERT_TRUE(live.is_object()) << live;
+  EXPECT_EQ(live["zones"], json({"ap-2"}));
+  EXPECT_EQ(live["speaking"], true) << live;
+  ASSERT_TRUE(live["level"].is_object()) << "the meter shows the input's level: " << live;
+  EXPECT_TRUE(live["level"]["peak_dbfs"].is_number()) << live;
+  EXPECT_FALSE(live["ends"].is_null()) << live;
+  EXPECT_EQ(zone_status("ap-2")["on_air"]["programme"], "live");
+  EXPECT_EQ(zone_status("ap-2")["on_air"]["item"]["kind"], "input");
+  EXPECT_TRUE(zone_status("ap-1")["on_air"].is_null());
+  EXPECT_FALSE(body_of(c.Get("/api/status", bearer()))["live"].is_null());
+
+  const auto second = post(op, R"({"zones": ["ap-1"]})");
+  EXPECT_EQ(second->status, 409);
+  EXPECT_EQ(body_of(second)["code"], "live.already") << second->body;
+  const auto not_theirs = c.Delete("/api/live", cho.headers());
+  EXPECT_EQ(not_theirs->status, 403) << "cho-only may not end a live broadcast on ap-2";
+
+  const auto ended = c.Delete("/api/live", op.headers());
+  ASSERT_EQ(ended->status, 200) << ended->body;
+  EXPECT_EQ(body_of(ended)["ended"], json({"ap-2"}));
+  std::this_thread::sleep_for(400ms);
+  EXPECT_TRUE(body_of(c.Get("/api/live", bearer()))["live"].is_null());
+  EXPECT_TRUE(zone_status("ap-2")["on_air"].is_null());
+  EXPECT_EQ(body_of(c.Delete("/api/live", op.headers()))["ended"], json::array())
+      << "ending it again is harmless";
+
+  bool interrupted = false;
+  for (const auto& b : body_of(c.Get("/api/log", bearer()))) {
+    if (b["programme"] == "live" && b["status"] == "interrupted") interrupted = true;
+  }
+  EXPECT_TRUE(interrupted);
+  int journaled = 0;
+  for (const auto& a : actions()) {
+    if (a.who == "lan" && (a.what == "live (normal) on ap-2: input mic for at most 1m" ||
+                           a.what == "live ended on ap-2")) {
+      ++journaled;
+    }
+  }
+  EXPECT_EQ(journaled, 2);
 }
 
 // What a person may schedule is limited like what they may play: a zone-limited operator cannot

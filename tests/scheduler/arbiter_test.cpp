@@ -48,6 +48,21 @@ TEST(Arbiter, DisjointZonesPlayTogether) {
   EXPECT_EQ(*a.outcome(y).start, at(0));
 }
 
+// An operator ends a live broadcast while its amplifiers still warm up (it has not arrived yet):
+// it never starts, and what was waiting behind nothing plays as planned.
+TEST(Arbiter, ABroadcastWithdrawnBeforeItArrivesNeverStarts) {
+  Arbiter a;
+  auto live = a.add(make(10, 0b01, 50, {60}));
+  auto other = a.add(make(20, 0b01, 50, {5}));
+  a.run_until(at(0));
+  a.withdraw(live, at(0));
+  a.run_to_end();
+  EXPECT_EQ(a.outcome(live).status, BroadcastStatus::withdrawn);
+  EXPECT_FALSE(a.outcome(live).start.has_value());
+  EXPECT_EQ(a.outcome(other).status, BroadcastStatus::planned);
+  EXPECT_EQ(*a.outcome(other).start, at(20));
+}
+
 TEST(Arbiter, EqualPriorityWaitsInScheduledOrder) {
   Arbiter a;
   auto x = a.add(make(0, 0b11, 50, {60, 60}));

@@ -116,6 +116,9 @@ function writeStation() {
     'audio:',
     '  output: null',
     '  loudness: off',
+    // Speaking live opens it; without a JACK server (or with nobody playing into it) it is
+    // silence, which the meter shows as such.
+    '  inputs: [{id: mic, device: jack, channel: 1}]',
     'zones:',
     ...ZONES.flatMap((z, i) => [`  - id: ${z.id}`, `    name: "${z.name}"`, `    channel: ${i + 1}`]),
     '',
@@ -924,6 +927,53 @@ test('language: English on the switch, remembered after a reload', async () => {
   }
 });
 
+test('speak live: an operator of some zones speaks on theirs, sees the meter, and stops', async () => {
+  const page = await loggedInPage(AP2_OPERATOR);
+  try {
+    await page.click('#tab-play');
+    await page.locator('[data-testid="live-card"]').waitFor();
+    assert.match(await page.textContent('[data-testid="live-card"] h2'), /Nói trực tiếp/);
+    for (const z of ZONES) {
+      assert.equal(await page.locator(`[data-testid="live-zone-${z.id}"]`).count(), z.id === 'ap-2' ? 1 : 0,
+        `only the account's zones are offered (${z.id})`);
+    }
+    assert.equal(await page.locator('[data-testid="live-meter"]').isVisible(), false, 'no meter before speaking');
+    const post = page.waitForResponse((r) => r.url().endsWith('/api/live') && r.request().method() === 'POST');
+    await page.click('[data-testid="live-button"]');
+    const started = await post;
+    assert.equal(started.status(), 202, await started.text());
+    assert.deepEqual(JSON.parse(started.request().postData()), {zones: ['ap-2']});
+
+    // On air: the state says so, the meter shows a level read from the server, and the button stops.
+    await page.locator('[data-testid="live-state"]', {hasText: 'Đang phát trực tiếp trên Ấp 2'}).waitFor();
+    await page.locator('[data-testid="live-meter"]').waitFor();
+    await page.waitForFunction(() => document.querySelector('[data-testid="live-meter"]').dataset.peak !== '');
+    const peak = Number(await page.getAttribute('[data-testid="live-meter"]', 'data-peak'));
+    const live = (await apiGet(page, '/api/live')).data.live;
+    assert.ok(live && live.speaking && live.level, JSON.stringify(live));
+    assert.ok(Math.abs(peak - live.level.peak_dbfs) < 30 && peak <= 0, `the meter shows the server's level (${peak})`);
+    assert.match(await page.textContent('#live-meter-text'), /dBFS/);
+    assert.match(await page.textContent('[data-testid="live-button"]'), /Dừng nói trực tiếp/);
+    const st = await apiGet(page, '/api/status');
+    assert.equal(st.data.zones.find((z) => z.id === 'ap-2').on_air.programme, 'live');
+    await shot(page, 'speak-live');
+
+    const del = page.waitForResponse((r) => r.url().endsWith('/api/live') && r.request().method() === 'DELETE');
+    await page.click('[data-testid="live-button"]');
+    const ended = await del;
+    assert.equal(ended.status(), 200);
+    assert.deepEqual((await ended.json()).ended, ['ap-2']);
+    await page.locator('[data-testid="live-meter"]').waitFor({state: 'hidden'});
+    assert.match(await page.textContent('[data-testid="live-button"]'), /^Nói trực tiếp$/);
+    await until('ap-2 is silent', async () => {
+      const s = await apiGet(page, '/api/status');
+      return !s.data.zones.find((z) => z.id === 'ap-2').on_air && s.data.live === null;
+    });
+  } finally {
+    await closePage(page);
+  }
+});
+
 test('a viewer sees everything but gets no operator buttons', async () => {
   const page = await loggedInPage(VIEWER);
   try {
@@ -932,6 +982,7 @@ test('a viewer sees everything but gets no operator buttons', async () => {
     assert.equal(await page.locator('[data-testid^="stop-"]:visible').count(), 0);
     assert.equal(await page.locator('#tab-play').isVisible(), false);
     assert.equal(await page.locator('#tab-notice').isVisible(), false, 'no quick notice for a viewer');
+    assert.equal(await page.locator('[data-testid="live-card"]').isVisible(), false, 'no speaking live for a viewer');
     await page.click('#tab-clips');
     await page.locator('[data-testid="clip-row-tin-thu.wav"]').waitFor();
     assert.equal(await page.locator('#upload-form').isVisible(), false);

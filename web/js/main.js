@@ -9,6 +9,7 @@
 import {clipFileChosen, refreshClips, renderClips, uploadClip} from './clips.js';
 import {$, canControl, t} from './dom.js';
 import {refreshJournal, renderJournal} from './journal.js';
+import {renderLive, renderLiveZoneChoices, toggleLive} from './live.js';
 import {screenFromHash, showScreen} from './nav.js';
 import {bindNotice, renderNoticeForm} from './notice.js';
 import {renderPlayForm, renderPriorityHint, submitPlayNow} from './play.js';
@@ -39,6 +40,8 @@ function renderAll() {
   renderStatus();
   renderTimeline();
   renderPlayForm();
+  renderLiveZoneChoices();
+  renderLive();
   renderNoticeForm();
   renderClips();
   renderProgrammeList();
@@ -59,6 +62,7 @@ function bindEvents() {
   window.addEventListener('hashchange', () => state.session && showScreen(screenFromHash()));
   $('stop-all').addEventListener('click', () => stopZones(null));
   $('play-form').addEventListener('submit', submitPlayNow);
+  $('live-button').addEventListener('click', toggleLive);
   bindNotice();
   for (const radio of document.querySelectorAll('input[name=priority]')) radio.addEventListener('change', renderPriorityHint);
   $('clip-file').addEventListener('change', clipFileChosen);

@@ -18,4 +18,6 @@ export const state = {
   editor: {name: '', original: '', isNew: false, problems: []},
   pendingUpload: null,    // {file, name} waiting for "replace"
   loginRetryTimer: null,
+  live: null,             // the live broadcast (GET /api/live), while one is on or coming
+  liveTimer: null,
 };

@@ -3,6 +3,7 @@
 import {api} from './api.js';
 import {$, canControl, el, mayUseZone, showMsg, t, zoneNames} from './dom.js';
 import {setJournalDate} from './journal.js';
+import {liveFromStatus, renderLiveZoneChoices} from './live.js';
 import {renderNoticeForm} from './notice.js';
 import {renderPlayForm} from './play.js';
 import {STATUS_INTERVAL_MS, state} from './state.js';
@@ -31,7 +32,9 @@ export async function refreshStatus() {
     $('station-name').textContent = r.data.station.name || 'loa';
     document.title = `loa · ${r.data.station.name || ''}`;
     renderStatus();
+    liveFromStatus(r.data);
     if (first || reloaded) {  // the zones may have changed
+      renderLiveZoneChoices();
       renderPlayForm();
       renderNoticeForm();
     }
