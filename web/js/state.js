@@ -18,4 +18,7 @@ export const state = {
   editor: {name: '', original: '', isNew: false, problems: []},
   pendingUpload: null,    // {file, name} waiting for "replace"
   loginRetryTimer: null,
+  district: null,         // last GET /api/district/status (the district office's page)
+  districtReport: null,   // last GET /api/district/report?format=json
+  districtTimer: null,
 };
