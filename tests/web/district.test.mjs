@@ -127,6 +127,13 @@ after(async () => {
   else if (dir) fs.rmSync(dir, {recursive: true, force: true});
 });
 
+// LOA_WEB_SHOTS=DIR keeps screenshots of the page, for looking at it.
+async function shot(page, name) {
+  if (!process.env.LOA_WEB_SHOTS) return;
+  fs.mkdirSync(process.env.LOA_WEB_SHOTS, {recursive: true});
+  await page.screenshot({path: path.join(process.env.LOA_WEB_SHOTS, `${name}.png`), fullPage: true});
+}
+
 async function openPage({width = 1280, height = 900} = {}) {
   const context = await browser.newContext({baseURL: base, viewport: {width, height}});
   context.setDefaultTimeout(WAIT);
@@ -181,6 +188,7 @@ test('district: a viewer logs in and sees the communes, the campaign\'s reach an
   await page.locator('#district-report-msg').waitFor();
   assert.match(await page.textContent('#district-report-msg'), /ngày cuối \(2026-01-01\) ở trước ngày đầu/);
 
+  await shot(page, 'district');
   await page.click('#lang-switch');
   await page.locator('text=Never heard from').first().waitFor();
   assert.deepEqual(page.problems, []);
@@ -190,6 +198,7 @@ test('district: a viewer logs in and sees the communes, the campaign\'s reach an
 test('district: on a 360 px phone nothing is wider than the screen', async () => {
   const page = await openPage({width: 360, height: 740});
   await page.locator('[data-testid="commune-row"]').first().waitFor();
+  await shot(page, 'district-phone');
   const wide = await page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(wide <= 360, `the page is ${wide} px wide`);
   await page.context().close();
