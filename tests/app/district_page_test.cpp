@@ -250,5 +250,17 @@ TEST_F(DistrictPage, AccountsAreTheDistrictsOwn) {
   EXPECT_NE(neither.err.find("--district-config"), std::string::npos) << neither.err;
 }
 
+TEST_F(DistrictPage, AnAddressItCannotListenOnStopsTheOfficeWithTheReason) {
+  auto r = cli("district --config district.yaml --listen 127.0.0.1:" + std::to_string(port_));
+  EXPECT_EQ(r.exit, 1) << r.err;
+  EXPECT_NE(
+      r.err.find("cannot listen on 127.0.0.1:" + std::to_string(port_) + ": the port is in use"),
+      std::string::npos)
+      << r.err;
+  r = cli("district --config district.yaml --listen somewhere");
+  EXPECT_EQ(r.exit, 1) << r.err;
+  EXPECT_NE(r.err.find("give ADDRESS:PORT"), std::string::npos) << r.err;
+}
+
 }  // namespace
 }  // namespace loa
