@@ -141,8 +141,9 @@ int add_user(const UserArgs& args, const AccountsPlace& place) {
   const Account account{args.name, *role, *zones};
   store.add(account, *password, args.replace);
   std::cout << kPrefix << (exists ? "changed '" : "added '") << args.name
-            << "': " << role_name(*role) << ", zones " << zones_text(account) << ". They log in on "
-            << place.page << ".\n";
+            << "': " << role_name(*role)
+            << (place.settings == nullptr ? "" : ", zones " + zones_text(account))
+            << ". They log in on " << place.page << ".\n";
   return kExitOk;
 }
 
