@@ -13,6 +13,7 @@
 #include "loa/district_config.hpp"
 #include "loa/district_daemon.hpp"
 #include "loa/district_report.hpp"
+#include "loa/district_server.hpp"
 #include "loa/district_status.hpp"
 #include "loa/station_time.hpp"
 #include "loa/yaml_read.hpp"
@@ -226,10 +227,7 @@ int run_district_report(const DistrictArgs& args) {
   }
   try {
     DistrictStore store(config->database, config->id);
-    const auto counts = store.campaign_counts(resolve_local(first, config->zone),
-                                              resolve_local(last + date::days{1}, config->zone));
-    const DistrictReport report =
-        make_district_report(*config, store.campaigns(), counts, *from, *to);
+    const DistrictReport report = district_report_for(*config, store, *from, *to);
     const Language lang = language_from_environment();
     if (args.format == "csv") {
       print_district_report_csv(std::cout, report, lang);
@@ -253,14 +251,22 @@ int run_district_daemon_command(const DistrictArgs& args) {
                  "status, report (loa district --help)\n";
     return kExitUsage;
   }
-  const auto config = district_config(args.config, command);
+  auto config = district_config(args.config, command);
   if (!config) return kExitInvalid;
+  if (!args.listen.empty()) config->control_listen = args.listen;
   std::signal(SIGINT, stop_daemon);
   std::signal(SIGTERM, stop_daemon);
   try {
     std::cerr << command << ": " << config->name << " (" << config->id << "), "
               << config->communes.size() << " commune(s); database " << config->database.string()
               << "; broker " << config->broker << '\n';
+    // The page runs on its own threads with its own database connections: it answers while the
+    // broker is away, and the daemon never waits for it.
+    DistrictServer page(*config);
+    if (const std::string url = page.start(); !url.empty()) {
+      std::cerr << command << ": the district's page on " << url << " (accounts: loa user add NAME "
+                << "--district-config " << args.config.string() << ")\n";
+    }
     const DistrictDaemonCounts counts = run_district_daemon(*config, daemon_stop, std::cerr);
     std::cerr << command << ": stopped; stored " << counts.stored << " station message(s), refused "
               << counts.refused << ", published " << counts.published << " push message(s)\n";

@@ -14,12 +14,15 @@ struct DistrictArgs {
   std::string from;                // report
   std::string to;
   std::string format = "text";
+  std::string listen;  // the daemon's page: ADDR:PORT or off; "": district.yaml's control.listen
 };
 int run_district_push(const DistrictArgs& args);
 int run_district_status(const DistrictArgs& args);
 int run_district_report(const DistrictArgs& args);
 // `loa district --config district.yaml`: the district daemon (district/loa/district_daemon.hpp)
-// until SIGINT or SIGTERM; exit 0 when stopped, 1 for a bad district.yaml, credentials or database.
+// and, with control.listen or --listen, the district's page (control/loa/district_server.hpp)
+// until SIGINT or SIGTERM; exit 0 when stopped, 1 for a bad district.yaml, credentials or
+// database, or a page that cannot listen.
 int run_district_daemon_command(const DistrictArgs& args);
 
 }  // namespace loa

@@ -10,6 +10,8 @@
 #include "command_support.hpp"
 #include "commands.hpp"
 #include "loa/accounts.hpp"
+#include "loa/district_config.hpp"
+#include "loa/district_server.hpp"
 #include "loa/text_columns.hpp"
 
 namespace loa {
@@ -100,21 +102,34 @@ std::optional<std::vector<std::string>> station_zones(const std::vector<std::str
   return zones;
 }
 
+// Whose accounts: a station's (its zones) or the district office's (no zones).
+struct AccountsPlace {
+  std::filesystem::path file;                 // users.db
+  const StationSettings* settings = nullptr;  // the station; nullptr for the district
+  std::string option;                         // "--config station.yaml", for the next step
+  const char* page = "the control page of loa run";
+};
+
 std::string zones_text(const Account& a) {
   return a.zones.empty() ? "all" : joined(a.zones, ",");
 }
 
-int add_user(const UserArgs& args, const StationSettings& settings) {
+int add_user(const UserArgs& args, const AccountsPlace& place) {
   const auto role = parse_role(args.role);
   if (!role) {
     std::cerr << kPrefix << "unknown role '" << args.role
               << "'; use --role viewer, operator or admin\n";
     return kExitUsage;
   }
-  const auto zones = station_zones(args.zones, settings);
+  if (place.settings == nullptr && !args.zones.empty()) {
+    std::cerr << kPrefix << "the district's page has no zones; leave out --zones\n";
+    return kExitUsage;
+  }
+  const auto zones = place.settings == nullptr ? std::vector<std::string>{}
+                                               : station_zones(args.zones, *place.settings);
   if (!zones) return kExitInvalid;
   check_account_name(args.name);
-  AccountStore store(accounts_path(settings.state));
+  AccountStore store(place.file);
   const bool exists = store.find(args.name).has_value();
   if (exists && !args.replace) {
     std::cerr << kPrefix << "user '" << args.name
@@ -126,31 +141,32 @@ int add_user(const UserArgs& args, const StationSettings& settings) {
   const Account account{args.name, *role, *zones};
   store.add(account, *password, args.replace);
   std::cout << kPrefix << (exists ? "changed '" : "added '") << args.name
-            << "': " << role_name(*role) << ", zones " << zones_text(account)
-            << ". They log in on the control page of loa run.\n";
+            << "': " << role_name(*role)
+            << (place.settings == nullptr ? "" : ", zones " + zones_text(account))
+            << ". They log in on " << place.page << ".\n";
   return kExitOk;
 }
 
-int remove_user(const UserArgs& args, const StationSettings& settings) {
-  const auto file = accounts_path(settings.state);
+int remove_user(const UserArgs& args, const AccountsPlace& place) {
+  const auto& file = place.file;
   std::error_code ec;
   if (!std::filesystem::exists(file, ec) || !AccountStore(file).remove(args.name)) {
-    std::cerr << kPrefix << "there is no user '" << args.name << "'; loa user list --config "
-              << args.config.string() << " shows who there is\n";
+    std::cerr << kPrefix << "there is no user '" << args.name << "'; loa user list " << place.option
+              << " shows who there is\n";
     return kExitInvalid;
   }
   std::cout << kPrefix << "removed '" << args.name << "'; they can no longer log in.\n";
   return kExitOk;
 }
 
-int list_users(const UserArgs& args, const StationSettings& settings) {
-  const auto file = accounts_path(settings.state);
+int list_users(const AccountsPlace& place) {
+  const auto& file = place.file;
   std::error_code ec;
   const auto accounts =
       std::filesystem::exists(file, ec) ? AccountStore(file).list() : std::vector<Account>{};
   if (accounts.empty()) {
-    std::cout << kPrefix << "no users yet; add one with: loa user add NAME --role admin --config "
-              << args.config.string() << '\n';
+    std::cout << kPrefix << "no users yet; add one with: loa user add NAME --role admin "
+              << place.option << '\n';
     return kExitOk;
   }
   std::size_t name_width = display_width("NAME");
@@ -166,16 +182,39 @@ int list_users(const UserArgs& args, const StationSettings& settings) {
 }  // namespace
 
 int run_user(const UserArgs& args) {
-  const auto station = station_for_journal(args.config, "loa user");
-  if (!station) return kExitInvalid;
+  AccountsPlace place;
+  std::optional<Station> station;
+  if (!args.district_config.empty()) {
+    Diagnostics d;
+    const DistrictConfig district = load_district_config(args.district_config, d);
+    if (d.has_errors()) {
+      d.print(std::cerr, language_from_environment());
+      std::cerr << kPrefix << "fix " << args.district_config.string() << " and try again\n";
+      return kExitInvalid;
+    }
+    place.file = district_accounts_path(district);
+    place.option = "--district-config " + args.district_config.string();
+    place.page = "the district's page (loa district --config)";
+  } else if (!args.config.empty()) {
+    station = station_for_journal(args.config, "loa user");
+    if (!station) return kExitInvalid;
+    place.file = accounts_path(station->settings.state);
+    place.settings = &station->settings;
+    place.option = "--config " + args.config.string();
+  } else {
+    std::cerr << kPrefix
+              << "give --config STATION.yaml (a station's accounts) or --district-config "
+                 "district.yaml (the district's page)\n";
+    return kExitUsage;
+  }
   try {
     switch (args.action) {
       case UserAction::add:
-        return add_user(args, station->settings);
+        return add_user(args, place);
       case UserAction::remove:
-        return remove_user(args, station->settings);
+        return remove_user(args, place);
       case UserAction::list:
-        return list_users(args, station->settings);
+        return list_users(place);
     }
   } catch (const std::exception& e) {
     std::cerr << kPrefix << e.what() << '\n';

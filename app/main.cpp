@@ -188,6 +188,15 @@ int main(int argc, char** argv) {
   s->add_option("PATH", scan.paths, "Clips to measure (default: every clip of the station)");
 
   loa::UserArgs user;
+  // A station's accounts (--config) or the district office's (--district-config); run_user
+  // asks for one when neither is given.
+  const auto accounts_of = [&user](CLI::App* command) {
+    auto* station = command->add_option("--config", user.config, "The station file (YAML)");
+    auto* office = command->add_option(
+        "--district-config", user.district_config,
+        "The district file (district.yaml): the accounts of the district's page");
+    station->excludes(office);
+  };
   auto* us = app.add_subcommand("user", "Manage the people who may log in to the control page");
   us->require_subcommand(1);
   auto* ua = us->add_subcommand(
@@ -199,12 +208,12 @@ int main(int argc, char** argv) {
   ua->add_option("--zones", user.zones, "Zone ids the person may play and stop on (default: all)")
       ->delimiter(',');
   ua->add_flag("--replace", user.replace, "Change an existing user's password, role and zones");
-  ua->add_option("--config", user.config, "The station file (YAML)")->required();
+  accounts_of(ua);
   auto* ur = us->add_subcommand("remove", "Remove a person; they can no longer log in");
   ur->add_option("NAME", user.name, "Login name")->required();
-  ur->add_option("--config", user.config, "The station file (YAML)")->required();
+  accounts_of(ur);
   auto* ul = us->add_subcommand("list", "List the people who may log in, with role and zones");
-  ul->add_option("--config", user.config, "The station file (YAML)")->required();
+  accounts_of(ul);
 
   loa::KeyArgs key;
   auto* ky = app.add_subcommand("key", "Make the district's signing keys");
@@ -253,6 +262,9 @@ int main(int argc, char** argv) {
       "communes send); or push, status, report");
   ds->add_option("--config", district.config,
                  "The district file (district.yaml): runs the district daemon until stopped");
+  ds->add_option("--listen", district.listen,
+                 "Serve the district's page on ADDRESS:PORT, or off (default: district.yaml's "
+                 "control.listen, else off)");
   auto* dp = ds->add_subcommand(
       "push", "Record a signed campaign for the communes (a loa sign bundle, or CAMPAIGN.yaml)");
   dp->add_option("--config", district.config, "The district file (district.yaml)")->required();

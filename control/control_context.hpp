@@ -107,12 +107,24 @@ void add_programme_routes(ControlServer::Context& c);
 void add_clip_routes(ControlServer::Context& c);
 void add_air_routes(ControlServer::Context& c);
 void add_user_routes(ControlServer::Context& c);
-void add_page_routes(ControlServer::Context& c);
 void add_notice_routes(ControlServer::Context& c);
-void add_message_routes(ControlServer::Context& c);
 void add_live_routes(ControlServer::Context& c);
 
 // The live broadcast as GET /api/live and GET /api/status show it (null when there is none).
 nlohmann::json live_json(const std::optional<LiveBroadcast>& live, const StationSettings& settings);
+
+// The page and the message catalog, public: shared with the district office's server.
+void add_page_routes(httplib::Server& server);
+void add_message_routes(httplib::Server& server);
+
+// Shared with the district office's server (district_server.cpp).
+// "ADDR:PORT" split; throws std::runtime_error with the usage when malformed.
+std::pair<std::string, int> split_listen(const std::string& listen);
+// Why binding `host`:`port` fails, in an operator's words, found by trying it once more.
+std::string why_cannot_listen(const std::string& host, int port);
+// The headers every answer carries (no framing, no sniffing, the page's own scripts only).
+void set_page_headers(const httplib::Request& req, httplib::Response& res, bool tls);
+// The value of a cookie of the request ("" when absent).
+std::string cookie_value(const httplib::Request& req, std::string_view name);
 
 }  // namespace loa

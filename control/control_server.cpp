@@ -20,7 +20,8 @@ namespace {
 
 constexpr std::chrono::seconds kEngineTimeout{5};
 
-// Why binding `host`:`port` fails, in an operator's words, found by trying it once more.
+}  // namespace
+
 std::string why_cannot_listen(const std::string& host, int port) {
   addrinfo hints{};
   hints.ai_socktype = SOCK_STREAM;
@@ -54,6 +55,9 @@ std::string why_cannot_listen(const std::string& host, int port) {
       return std::strerror(error);
   }
 }
+
+namespace {
+
 // Bodies other than clip uploads are small (a programme file, a JSON request).
 constexpr std::size_t kMaxSmallBody = 2 * 1024 * 1024;
 
@@ -88,8 +92,6 @@ bool foreign_origin(const httplib::Request& req) {
   return host != req.get_header_value("Host");
 }
 
-namespace {
-
 std::pair<std::string, int> split_listen(const std::string& listen) {
   const std::size_t colon = listen.rfind(':');
   if (colon == std::string::npos) {
@@ -113,7 +115,20 @@ std::pair<std::string, int> split_listen(const std::string& listen) {
   return {host, port};
 }
 
-}  // namespace
+void set_page_headers(const httplib::Request& req, httplib::Response& res, bool tls) {
+  res.set_header("X-Content-Type-Options", "nosniff");
+  res.set_header("X-Frame-Options", "DENY");
+  res.set_header("Referrer-Policy", "no-referrer");
+  res.set_header("Content-Security-Policy",
+                 "default-src 'self'; img-src 'self' data:; media-src 'self' blob:; "
+                 "style-src 'self'; frame-ancestors 'none'");
+  if (tls) res.set_header("Strict-Transport-Security", "max-age=31536000");
+  if (req.path.starts_with("/api/")) res.set_header("Cache-Control", "no-store");
+}
+
+std::string cookie_value(const httplib::Request& req, std::string_view name) {
+  return cookie(req, name);
+}
 
 // --- shared pieces ----------------------------------------------------------------------------
 
@@ -357,14 +372,7 @@ std::string ControlServer::start() {
     return httplib::Server::HandlerResponse::Unhandled;
   });
   s.set_post_routing_handler([tls](const httplib::Request& req, httplib::Response& res) {
-    res.set_header("X-Content-Type-Options", "nosniff");
-    res.set_header("X-Frame-Options", "DENY");
-    res.set_header("Referrer-Policy", "no-referrer");
-    res.set_header("Content-Security-Policy",
-                   "default-src 'self'; img-src 'self' data:; media-src 'self' blob:; "
-                   "style-src 'self'; frame-ancestors 'none'");
-    if (tls) res.set_header("Strict-Transport-Security", "max-age=31536000");
-    if (req.path.starts_with("/api/")) res.set_header("Cache-Control", "no-store");
+    set_page_headers(req, res, tls);
   });
   s.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return;
@@ -397,8 +405,8 @@ std::string ControlServer::start() {
   add_live_routes(c);
   add_notice_routes(c);
   add_user_routes(c);
-  add_page_routes(c);
-  add_message_routes(c);
+  add_page_routes(*c.server);
+  add_message_routes(*c.server);
 
   int bound = port;
   if (port == 0) {

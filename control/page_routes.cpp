@@ -7,7 +7,7 @@
 
 namespace loa {
 
-void add_page_routes(ControlServer::Context& c) {
+void add_page_routes(httplib::Server& server) {
   const auto serve = [](std::string_view name) {
     return [name](const httplib::Request&, httplib::Response& res) {
       const auto asset = web_asset(name);
@@ -19,8 +19,8 @@ void add_page_routes(ControlServer::Context& c) {
       res.set_header("Cache-Control", "no-cache");
     };
   };
-  c.server->Get("/", serve("index.html"));
-  c.server->Get("/index.html", serve("index.html"));
+  server.Get("/", serve("index.html"));
+  server.Get("/index.html", serve("index.html"));
   // Each embedded file at its own path (/style.css, /js/main.js, ...). Routes are regular
   // expressions: the dots of the file names are escaped so that each route matches one path.
   for (const auto name : web_asset_names()) {
@@ -30,7 +30,7 @@ void add_page_routes(ControlServer::Context& c) {
       if (ch == '.') pattern += '\\';
       pattern += ch;
     }
-    c.server->Get(pattern, serve(name));
+    server.Get(pattern, serve(name));
   }
 }
 

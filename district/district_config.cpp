@@ -109,6 +109,23 @@ void read_communes(const YamlNode& n, DistrictConfig& c, Diagnostics& d) {
   }
 }
 
+// control: {listen: "127.0.0.1:8687", tls_cert: ..., tls_key: ...}: the district's page.
+void read_control(const YamlNode& n, DistrictConfig& c, Diagnostics& d) {
+  MapReader r(n, "control", {"listen", "tls_cert", "tls_key"}, d);
+  if (!r.ok()) return;
+  c.control_listen = "127.0.0.1:8687";
+  if (const auto* v = r.get("listen")) {
+    c.control_listen = read_text(*v, "control listen address", d).value_or(c.control_listen);
+  }
+  if (const auto* v = r.get("tls_cert")) {
+    if (auto p = read_text(*v, "TLS certificate file", d))
+      c.control_tls_cert = relative_to(c.file, *p);
+  }
+  if (const auto* v = r.get("tls_key")) {
+    if (auto p = read_text(*v, "TLS key file", d)) c.control_tls_key = relative_to(c.file, *p);
+  }
+}
+
 }  // namespace
 
 DistrictConfig load_district_config(const std::filesystem::path& file, Diagnostics& d) {
@@ -124,12 +141,13 @@ DistrictConfig load_district_config(const std::filesystem::path& file, Diagnosti
     d.error(root->pos, "district_file.empty");
     return c;
   }
-  MapReader r(*root, "district file", {"district", "communes"}, d);
+  MapReader r(*root, "district file", {"district", "communes", "control"}, d);
   if (!r.ok()) return c;
   if (const auto* v = r.require("district")) read_district(*v, c, d);
   if (const auto* v = r.get("communes")) {
     read_communes(*v, c, d);
   }
+  if (const auto* v = r.get("control")) read_control(*v, c, d);
   if (c.communes.empty() && !d.has_errors()) d.warning(root->pos, "district_file.no_communes");
   return c;
 }

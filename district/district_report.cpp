@@ -5,9 +5,19 @@
 #include <ostream>
 
 #include "loa/report_cells.hpp"
+#include "loa/station_time.hpp"
 #include "loa/text_columns.hpp"
 
 namespace loa {
+
+DistrictReport district_report_for(const DistrictConfig& config, DistrictStore& store, Date from,
+                                   Date to) {
+  const date::local_days first{from};
+  const date::local_days last{to};
+  const auto counts = store.campaign_counts(resolve_local(first, config.zone),
+                                            resolve_local(last + date::days{1}, config.zone));
+  return make_district_report(config, store.campaigns(), counts, from, to);
+}
 
 DistrictReport make_district_report(const DistrictConfig& config,
                                     const std::vector<PushedCampaign>& pushed,

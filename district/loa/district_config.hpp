@@ -12,6 +12,10 @@
 //     key: keys/district-lap-vo.key   # signs what `loa district push` sends
 //   communes:
 //     - {id: xa-my-an, name: "Xã Mỹ An"}   # id: the station's MQTT user name
+//   control:                          # optional: the district's page (docs/district.md)
+//     listen: 127.0.0.1:8687          # the default when `control:` is there
+//     tls_cert: tls/cert.pem          # optional, with tls_key: HTTPS
+//     tls_key: tls/key.pem
 
 #include <date/tz.h>
 
@@ -45,6 +49,10 @@ struct DistrictConfig {
   std::filesystem::path database;
   std::filesystem::path key;  // the secret key (NAME.key); NAME.pub is its public half
   std::vector<Commune> communes;
+  // The district's page (`control:`): ADDR:PORT, or "off" (the default without `control:`).
+  std::string control_listen = "off";
+  std::filesystem::path control_tls_cert;
+  std::filesystem::path control_tls_key;
 
   // The commune with this id, or nullptr.
   const Commune* commune(std::string_view id) const;

@@ -47,6 +47,12 @@ DistrictReport make_district_report(const DistrictConfig& config,
                                     const std::vector<PushedCampaign>& pushed,
                                     const std::vector<AsRunCount>& counts, Date from, Date to);
 
+// The report of the days `from`..`to` (inclusive, the district's time) as the store holds it now:
+// what `loa district report` prints and GET /api/district/report answers. Throws
+// std::runtime_error on database failures.
+DistrictReport district_report_for(const DistrictConfig& config, DistrictStore& store, Date from,
+                                   Date to);
+
 void print_district_report_text(std::ostream& out, const DistrictReport& r,
                                 Language lang = Language::en);
 // UTF-8 with a byte order mark, CRLF, RFC 4180: one row per campaign and commune.

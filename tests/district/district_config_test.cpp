@@ -86,6 +86,37 @@ communes:
       << vi;
 }
 
+TEST(DistrictConfig, ThePageIsOffUnlessControlSaysWhere) {
+  test::TempDir dir;
+  const std::string head = R"(district:
+  id: lap-vo
+  broker: mqtts://mqtt.lap-vo.example
+  credentials: c.yaml
+  database: state/district.db
+  key: k.key
+communes:
+  - {id: xa-my-an}
+)";
+  Diagnostics d;
+  EXPECT_EQ(load_district_config(dir.write("a.yaml", head), d).control_listen, "off");
+  DistrictConfig c = load_district_config(dir.write("b.yaml", head + "control: {}\n"), d);
+  EXPECT_EQ(c.control_listen, "127.0.0.1:8687");
+  c = load_district_config(
+      dir.write("c.yaml", head + "control:\n  listen: 0.0.0.0:9000\n  tls_cert: tls/c.pem\n"
+                                 "  tls_key: tls/k.pem\n"),
+      d);
+  EXPECT_FALSE(d.has_errors()) << printed(d);
+  EXPECT_EQ(c.control_listen, "0.0.0.0:9000");
+  EXPECT_EQ(c.control_tls_cert, dir / "tls/c.pem");
+  EXPECT_EQ(c.control_tls_key, dir / "tls/k.pem");
+  Diagnostics bad;
+  load_district_config(dir.write("d.yaml", head + "control:\n  lisen: 0.0.0.0:9000\n"), bad);
+  EXPECT_NE(printed(bad).find(":10:3: error: unknown key 'lisen' in control (did you mean "
+                              "'listen'?)"),
+            std::string::npos)
+      << printed(bad);
+}
+
 TEST(DistrictConfig, EmptyOrMissing) {
   test::TempDir dir;
   Diagnostics d;

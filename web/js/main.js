@@ -1,12 +1,14 @@
 // loa — the operator's control page.
 //
 // Plain ES2020, no framework, nothing fetched from outside this server. Everything goes through
-// the HTTP API of `loa run` (docs/api.md). The page is organised by screen: login, status (with
+// the HTTP API of `loa run` (docs/api.md), or of `loa district`, whose page shows the district's
+// view (district.js) instead. The page is organised by screen: login, status (with
 // today's timeline), play now, quick notice, clip library, programmes (the editor) and the journal, one ES
 // module each beside this one, which starts the page. All the words people read are in STRINGS
 // (strings.js), one table per language.
 
 import {clipFileChosen, refreshClips, renderClips, uploadClip} from './clips.js';
+import {bindDistrict, isDistrict, renderDistrict} from './district.js';
 import {$, canControl, t} from './dom.js';
 import {refreshJournal, renderJournal} from './journal.js';
 import {renderLive, renderLiveZoneChoices, toggleLive} from './live.js';
@@ -37,6 +39,10 @@ function setLanguage(lang) {
 function renderAll() {
   renderUserBadge();
   if (!state.session) return;
+  if (isDistrict()) {
+    renderDistrict();
+    return;
+  }
   renderStatus();
   renderTimeline();
   renderPlayForm();
@@ -59,11 +65,12 @@ function bindEvents() {
   $('login-form').addEventListener('submit', submitLogin);
   $('logout').addEventListener('click', logout);
   for (const tab of document.querySelectorAll('.tab')) tab.addEventListener('click', () => showScreen(tab.dataset.screen));
-  window.addEventListener('hashchange', () => state.session && showScreen(screenFromHash()));
+  window.addEventListener('hashchange', () => state.session && !isDistrict() && showScreen(screenFromHash()));
   $('stop-all').addEventListener('click', () => stopZones(null));
   $('play-form').addEventListener('submit', submitPlayNow);
   $('live-button').addEventListener('click', toggleLive);
   bindNotice();
+  bindDistrict();
   for (const radio of document.querySelectorAll('input[name=priority]')) radio.addEventListener('change', renderPriorityHint);
   $('clip-file').addEventListener('change', clipFileChosen);
   $('upload-form').addEventListener('submit', (e) => uploadClip(e, false));

@@ -3,6 +3,7 @@
 import {api} from './api.js';
 import {refreshClips} from './clips.js';
 import {confirmDialog} from './dialogs.js';
+import {isDistrict, startDistrict, stopDistrict} from './district.js';
 import {$, canControl, showMsg, t} from './dom.js';
 import {screenFromHash, showScreen} from './nav.js';
 import {isEditorDirty, refreshProgrammes, resetEditor, updateEditorAccess} from './programmes.js';
@@ -24,6 +25,7 @@ export async function loadSession() {
 export function showLogin() {
   state.session = null;
   stopPolling();
+  stopDistrict();
   document.body.classList.add('signed-out');
   document.body.classList.remove('signed-in');
   for (const s of document.querySelectorAll('.screen')) s.hidden = s.id !== 'screen-login';
@@ -88,6 +90,11 @@ export function signedIn(session) {
   }
   state.editor.userName = session.name;
   renderUserBadge();
+  document.body.classList.toggle('office-district', isDistrict());
+  if (isDistrict()) {
+    startDistrict();  // the district office's page: its one view, read-only
+    return;
+  }
   applyRole();
   showScreen(screenFromHash());
   startPolling();

@@ -20,4 +20,7 @@ export const state = {
   loginRetryTimer: null,
   live: null,             // the live broadcast (GET /api/live), while one is on or coming
   liveTimer: null,
+  district: null,         // last GET /api/district/status (the district office's page)
+  districtReport: null,   // last GET /api/district/report?format=json
+  districtTimer: null,
 };
