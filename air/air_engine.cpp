@@ -653,7 +653,8 @@ void AirEngine::Impl::run() {
     update_amplifiers(now);
     tell_systemd(now);
     publish(false);
-    const auto due = onair_.next_due();
+    // Relays and inputs open ahead of their start, while the engine renders: it starts early.
+    const auto due = onair_.next_render();
     const bool file = output_spec_.starts_with("wav:");
     const bool soon = due && *due - now <= kPrepare;
     const bool keep = output_ && due && *due - now <= kKeepOpen;

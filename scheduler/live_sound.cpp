@@ -124,7 +124,7 @@ std::unique_ptr<MonoSource> open_live(const Station& station, const BroadcastIte
   input.frames = frames;
   input.settings = relay_settings(station, live, std::move(fallback));
   // A capture device delivers every period, steadily: a network's 2 s jitter allowance would only
-  // start the input 2 s into its slot (inputs are not opened ahead, relays are).
+  // delay the voice by 2 s. An input opened ahead (on_air.cpp) airs from the last 200 ms it holds.
   input.settings.jitter = kInputJitter;
   input.events = context.events;
   const auto& inputs = station.settings.audio.inputs;

@@ -102,6 +102,7 @@ struct OnAir::Live {
   std::shared_ptr<ItemRecord> record;  // once on air
   UtcTime start;                       // once on air
   std::string fallback;                // fallback_name() of the item
+  std::string device;                  // an input's capture device; "" for a relay
 };
 
 struct OnAir::Event {
@@ -164,6 +165,46 @@ std::optional<UtcTime> OnAir::next_due() const {
   if (!quiet()) return time_of(position());
   if (feed_.empty()) return std::nullopt;
   return feed_.front().broadcast.scheduled;
+}
+
+namespace {
+
+// An input opens this far ahead of its start: a capture device takes a moment to open and start
+// delivering, and the first words after a chime must not be lost to it.
+constexpr Micros kInputPreroll = std::chrono::seconds(2);
+
+// How far ahead of its start a relay or input item opens.
+Micros preroll_of(const BroadcastItem& item) {
+  if (item.kind == BroadcastItem::Kind::input) return kInputPreroll;
+  return std::min<Micros>(std::chrono::duration_cast<Micros>(item.clip->live.preroll),
+                          Micros(kMaxPreroll));
+}
+
+// The capture device an input item opens ("" for a relay, or an input id the station lacks).
+std::string device_of(const Station& station, const BroadcastItem& item) {
+  if (item.kind != BroadcastItem::Kind::input) return {};
+  for (const CaptureInput& in : station.settings.audio.inputs) {
+    if (in.id == item.path()) return in.device;
+  }
+  return {};
+}
+
+}  // namespace
+
+std::optional<UtcTime> OnAir::next_render() const {
+  const auto due = next_due();
+  if (!due || !quiet()) return due;
+  UtcTime from = *due;
+  for (const auto& u : feed_) {
+    if (u.broadcast.scheduled > *due + Micros(kMaxPreroll)) break;
+    UtcTime at = u.broadcast.scheduled;
+    for (const BroadcastItem& item : u.broadcast.items) {
+      if (at > *due + Micros(kMaxPreroll)) break;
+      if (item.is_live() && !item.unreadable) from = std::min(from, at - preroll_of(item));
+      at += item.length;
+    }
+  }
+  return from;
 }
 
 std::optional<UtcTime> OnAir::next_flush() const {
@@ -413,8 +454,9 @@ void OnAir::render(std::span<float> out) {
 namespace {
 
 // The longest `preroll:` (kMaxPreroll) is as far as the engine looks for relays to open ahead.
-// How often the engine looks for relays to open ahead.
+// How often the engine looks for relays and inputs to open ahead.
 constexpr Micros kWarmEvery = std::chrono::milliseconds(250);
+
 // A relay opened ahead whose item has not started this long after it was expected (its broadcast
 // waits, or was missed): closed; it opens again when it starts.
 constexpr Micros kWarmExpiry = std::chrono::minutes(2);
@@ -427,20 +469,23 @@ void OnAir::warm_broadcast(const Broadcast& b, const Track& track, std::size_t f
     const BroadcastItem& item = b.items[i];
     const UtcTime start = at;
     at += item.length;
-    if (item.kind != BroadcastItem::Kind::relay || item.unreadable || start <= now) continue;
-    const auto preroll = std::min<Micros>(
-        std::chrono::duration_cast<Micros>(item.clip->live.preroll), Micros(kMaxPreroll));
-    if (start - preroll > now) continue;
+    if (!item.is_live() || item.unreadable || start <= now) continue;
+    if (start - preroll_of(item) > now) continue;
     const std::size_t index = i + track.item_offset;
     const bool opened = std::any_of(live_.begin(), live_.end(), [&](const auto& l) {
       return l->key == track.key && l->index == index;
     });
     if (opened || !track.station->open_live) continue;
+    // A capture device another input holds (on air, or opened ahead) may refuse a second opening
+    // (ALSA's hw devices do): that input keeps it, and this one opens when it starts.
+    const std::string device = device_of(*track.station->station, item);
+    if (!device.empty() && device_held(device)) continue;
     auto live = std::make_shared<Live>();
     live->key = track.key;
     live->index = index;
     live->expected = start;
     live->fallback = fallback_name(*item.clip);
+    live->device = device;
     try {
       *live->source = track.station->open_live(item, live->events);
     } catch (const std::exception&) {
@@ -448,6 +493,12 @@ void OnAir::warm_broadcast(const Broadcast& b, const Track& track, std::size_t f
     }
     live_.push_back(std::move(live));
   }
+}
+
+bool OnAir::device_held(const std::string& device) const {
+  return std::any_of(live_.begin(), live_.end(), [&](const auto& l) {
+    return l->device == device && !(l->record && l->record->ended);
+  });
 }
 
 void OnAir::warm_live(UtcTime now) {
@@ -563,6 +614,14 @@ void OnAir::item_started(std::size_t b, std::size_t item, UtcTime start, UtcTime
       live->index = index;
       live->expected = start;
       live->fallback = fallback_name(*it.clip);
+      live->device = device_of(*track->station->station, it);
+      // An input opened ahead for an item that has not started (its broadcast waits under this
+      // one) lets its device go, so that this one, on air now, can open it.
+      if (!live->device.empty()) {
+        std::erase_if(live_, [&](const std::shared_ptr<Live>& l) {
+          return !l->record && l->device == live->device;
+        });
+      }
       live_.push_back(live);
     }
     live->record = rec;

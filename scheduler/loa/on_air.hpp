@@ -126,6 +126,9 @@ class OnAir final : private ArbiterObserver {
   // The next instant something must be on air: now-ish while on air, else the next broadcast's
   // scheduled time within the horizon.
   std::optional<UtcTime> next_due() const;
+  // The next instant the engine must render: next_due(), or earlier by the preroll of a relay or
+  // input item due soon (they open ahead only while the engine renders).
+  std::optional<UtcTime> next_render() const;
   // What is or will be on air until `until`, for the amplifiers; also what was decided and has
   // ended already (it may still be heard: decisions run ahead of the sound card).
   std::vector<OnAirSpan> upcoming(UtcTime until) const;
@@ -188,6 +191,7 @@ class OnAir final : private ArbiterObserver {
                  JournalItem data);
   void maybe_compact();
   void warm_live(UtcTime now);
+  bool device_held(const std::string& device) const;
   void warm_broadcast(const Broadcast& b, const Track& track, std::size_t first, UtcTime at,
                       UtcTime now);
   void journal_live();

@@ -90,6 +90,7 @@ AirStation make_air(const std::string& yaml, const Clips& clips = kClips) {
 class Rig {
  public:
   explicit Rig(const std::string& yaml) : air_(make_air(yaml)) { boot(); }
+  explicit Rig(AirStation air) : air_(std::move(air)) { boot(); }
 
   OnAir& air() { return *onair_; }
   Journal& journal() { return journal_; }
@@ -113,8 +114,9 @@ class Rig {
       const UtcTime n = now();
       if (idle_ && onair_->quiet()) {
         onair_->look_ahead(n);
-        const auto due = onair_->next_due();
-        // As the engine: wake a second before the next broadcast, or in a day if none is known.
+        const auto due = onair_->next_render();
+        // As the engine: wake a second before it must render (the next broadcast, or a relay's
+        // or input's preroll before it), or in a day if nothing is known.
         const UtcTime wake = std::min(due ? *due - 1s : n + 24h, t);
         if (wake > n) {
           ASSERT_TRUE(onair_->reanchor(onair_->position(), wake));
@@ -927,6 +929,62 @@ TEST(OnAir, ThePlanFromTheJournalIsWhatAirs) {
     EXPECT_EQ(clips, aired) << id << " at "
                             << format_iso(pb.broadcast.scheduled, air.station->settings.zone);
   }
+}
+
+// Relays and inputs open ahead of their start (a relay by its `preroll:`, an input by 2 s, so
+// that its first words are not lost to the device opening), also when the engine idled until
+// then. An input whose capture device another input holds opens only when it starts.
+TEST(OnAir, RelaysAndInputsOpenAheadUnlessTheirCaptureDeviceIsHeld) {
+  AirStation air = make_air(
+      "station: {timezone: Asia/Ho_Chi_Minh}\n"
+      "audio: {chime: none, inputs: [{id: fm, device: 'hw:1', channel: 1},\n"
+      "  {id: mic, device: 'hw:1', channel: 2}, {id: desk, device: 'hw:2', channel: 1}]}\n"
+      "zones: [{id: a, channel: 1}, {id: b, channel: 2}]\n"
+      "programmes:\n"
+      "  - {id: tiep-song, zones: [a], slots: [{at: '06:00', play: [\n"
+      "     {relay: 'http://127.0.0.1:9/vov1', for: 20s, preroll: 10s}, {input: fm, for: 10s},\n"
+      "     {input: mic, for: 10s}, {input: desk, for: 10s}]}]}\n");
+  struct Opening {
+    std::string item;
+    UtcTime at;
+  };
+  std::vector<Opening> opened;
+  const Rig* clock = nullptr;
+  air.open_live = [&](const BroadcastItem& item,
+                      std::shared_ptr<RelayEvents>) -> std::unique_ptr<MonoSource> {
+    opened.push_back({std::string(item.path()), clock->now()});
+    return std::make_unique<Level>(0.5F, item.length.count() * kRate / 1'000'000);
+  };
+  Rig rig(std::move(air));
+  clock = &rig;
+  rig.start(local(5, 50));  // idle until the relay's preroll
+  rig.run_until(local(6, 1));
+
+  ASSERT_EQ(opened.size(), 4U);
+  // The engine decides a block (0.64 s here) and its lead ahead of the clock.
+  const auto near = [](UtcTime at, UtcTime expected) {
+    return at >= expected - 800ms && at <= expected + 100ms;
+  };
+  EXPECT_EQ(opened[0].item, "http://127.0.0.1:9/vov1");
+  EXPECT_TRUE(near(opened[0].at, local(5, 59, 50))) << "the relay opens 10 s ahead";
+  EXPECT_EQ(opened[1].item, "fm");
+  EXPECT_TRUE(near(opened[1].at, local(6, 0, 18))) << "the input opens 2 s ahead";
+  EXPECT_EQ(opened[2].item, "mic");
+  EXPECT_TRUE(near(opened[2].at, local(6, 0, 30)))
+      << "hw:1 is fm's until 06:00:30: mic opens as it starts";
+  EXPECT_EQ(opened[3].item, "desk");
+  EXPECT_TRUE(near(opened[3].at, local(6, 0, 38))) << "hw:2 is free: desk opens 2 s ahead";
+
+  // Each airs on its frame and for its length, opened ahead or not.
+  for (const double s : {0.0, 19.9, 20.0, 29.9, 30.0, 39.9, 40.0, 49.9}) {
+    EXPECT_FLOAT_EQ(rig.heard(local(6, 0, s), 0), 0.5F) << "at 06:00:" << s;
+  }
+  EXPECT_FLOAT_EQ(rig.heard(local(6, 0, 50), 0), 0.0F);
+  const auto jb = rig.find("tiep-song", local(6, 0));
+  ASSERT_TRUE(jb);
+  ASSERT_EQ(jb->items.size(), 4U);
+  EXPECT_EQ(jb->items[2].start, local(6, 0, 30));
+  EXPECT_EQ(jb->items[3].end, local(6, 0, 50));
 }
 
 }  // namespace
