@@ -987,5 +987,38 @@ TEST(OnAir, RelaysAndInputsOpenAheadUnlessTheirCaptureDeviceIsHeld) {
   EXPECT_EQ(jb->items[3].end, local(6, 0, 50));
 }
 
+// An operator ends their live broadcast while an emergency has cut it (it waits to resume): it
+// does not come back after the emergency, and the journal says it was ended, not that it aired.
+TEST(OnAir, ALiveBroadcastEndedWhileAnEmergencyPausedItDoesNotComeBack) {
+  Rig rig(kHead + "programmes:\n" + kFlood);
+  rig.never_idle();
+  rig.start(local(6, 0, 50));
+  rig.run_until(local(6, 1));
+  // As air/play_now.cpp's live_station: an ad-hoc programme `live` (a clip stands in for the
+  // microphone here), resumed after what cuts it.
+  const UtcTime at = rig.air().play_now(
+      make_air(kHead + "programmes: [{id: live, zones: [a], slots: [{at: '00:00', play: "
+                       "[s1.wav]}]}]\n"),
+      local(6, 1));
+  rig.run_until(local(6, 1, 40));
+  ASSERT_FLOAT_EQ(rig.heard(local(6, 1, 35), 0), 0.75F) << "the emergency is on air";
+  EXPECT_EQ(rig.air().end_adhoc("live", "ended by lan"), ZoneSet{1}) << "zone a";
+  rig.run_until(local(6, 3, 30));
+
+  EXPECT_FLOAT_EQ(rig.heard(local(6, 1, 20), 0), 0.125F) << "live on air before the emergency";
+  EXPECT_FLOAT_EQ(rig.heard(local(6, 1, 59.99), 0), 0.75F);
+  for (const double s : {0.5, 10.0, 30.0, 59.0}) {
+    EXPECT_FLOAT_EQ(rig.heard(local(6, 2, s), 0), 0.0F) << "live came back at 06:02:" << s;
+  }
+  const auto live = rig.journal().find({"live", -1, at});
+  ASSERT_TRUE(live);
+  EXPECT_EQ(live->status, AirStatus::interrupted);
+  EXPECT_LE(live->end, local(6, 1, 40));
+  EXPECT_EQ(live->reason, "ended by lan");
+  const auto lu = rig.find("lu", local(6, 1, 30));
+  ASSERT_TRUE(lu);
+  EXPECT_EQ(lu->status, AirStatus::aired);
+}
+
 }  // namespace
 }  // namespace loa
