@@ -68,6 +68,23 @@ bool changes_something(const httplib::Request& req);
 // A browser's cross-site request carries an Origin that is not this server's.
 bool foreign_origin(const httplib::Request& req);
 
+// Where POST /api/login checks a name and password: the page's accounts, sessions and throttle.
+struct LoginDesk {
+  AccountStore& accounts;
+  SessionTable& sessions;
+  LoginThrottle& throttle;
+  bool secure = false;  // the page is served over TLS: the cookie is Secure
+  // Called with the name tried and whether it logged in (to journal or log it).
+  std::function<void(const std::string& name, bool ok)> record;
+};
+// Answers a login that fails (403 foreign page, 400 no name or password, 429 throttled, 401
+// wrong) and returns nullopt; on success creates the session, sets its cookie and returns it,
+// for the caller to answer with. Any thread of the server.
+std::optional<Session> answer_login(const httplib::Request& req, httplib::Response& res,
+                                    const LoginDesk& desk);
+// Ends the browser's loa_session cookie (logout).
+void clear_session_cookie(httplib::Response& res);
+
 // Answers.
 void reply_json(httplib::Response& res, int status, const nlohmann::json& body);
 // {"error": the English text, "code": ..., "params": {...}} (docs/api.md, "Messages").

@@ -46,7 +46,7 @@ void report_route(DistrictServer::Context& c, const httplib::Request& req, httpl
   if (format != "json" && format != "csv") {
     throw BadRequest(Message{"district.report.format", {{"format", format}}});
   }
-  DistrictStore store(c.config.database, c.config.id);
+  DistrictStore store(c.config.database, c.config.id, DistrictStore::Access::read);
   const DistrictReport report = district_report_for(c.config, store, from, to);
   std::ostringstream out;
   if (format == "csv") {
@@ -78,42 +78,17 @@ void answer(const httplib::Request& req, httplib::Response& res, Run run) {
 
 void add_district_session_routes(DistrictServer::Context& c) {
   c.server->Post("/api/login", [&c](const httplib::Request& req, httplib::Response& res) {
-    if (foreign_origin(req)) {
-      reply_error(res, 403, Message{"login.foreign_page"});
-      return;
-    }
-    nlohmann::json body;
-    try {
-      body = json_body(req);
-    } catch (const BadRequest& e) {
-      reply_error(res, 400, e.message);
-      return;
-    }
-    if (!body.contains("name") || !body["name"].is_string() || !body.contains("password") ||
-        !body["password"].is_string()) {
-      reply_error(res, 400, Message{"login.missing"});
-      return;
-    }
-    const auto now = LoginThrottle::Clock::now();
-    if (const auto wait = c.throttle.refused(req.remote_addr, now)) {
-      res.set_header("Retry-After", std::to_string(wait->count()));
-      reply_error(res, 429, Message{"login.throttled", {{"seconds", wait->count()}}});
-      return;
-    }
-    const std::string name = body["name"].get<std::string>();
-    const auto account = c.accounts.verify(name, body["password"].get<std::string>());
-    if (!account) {
-      c.throttle.failed(req.remote_addr, now);
-      log_warning("district page: login failed for '" + name + "' from " + req.remote_addr);
-      reply_error(res, 401, Message{"login.wrong"});
-      return;
-    }
-    c.throttle.succeeded(req.remote_addr);
-    const Session session = c.sessions.create(*account);
-    std::string cookie = "loa_session=" + session.id + "; Path=/; HttpOnly; SameSite=Strict";
-    if (c.tls) cookie += "; Secure";
-    res.set_header("Set-Cookie", cookie);
-    reply_json(res, 200, session_json(c, session));
+    // The district has no journal of control actions: logins go to its log (journald).
+    const LoginDesk desk{
+        c.accounts, c.sessions, c.throttle, c.tls, [&](const std::string& name, bool ok) {
+          if (ok) {
+            log_info("district page: '" + name + "' logged in from " + req.remote_addr);
+          } else {
+            log_warning("district page: login failed for '" + name + "' from " + req.remote_addr);
+          }
+        }};
+    const auto session = answer_login(req, res, desk);
+    if (session) reply_json(res, 200, session_json(c, *session));
   });
 
   c.server->Post("/api/logout", [&c](const httplib::Request& req, httplib::Response& res) {
@@ -127,7 +102,7 @@ void add_district_session_routes(DistrictServer::Context& c) {
       return;
     }
     c.sessions.remove(session->id);
-    res.set_header("Set-Cookie", "loa_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+    clear_session_cookie(res);
     reply_json(res, 200, nlohmann::json::object());
   });
 
@@ -146,7 +121,7 @@ void add_district_session_routes(DistrictServer::Context& c) {
 void add_district_routes(DistrictServer::Context& c) {
   c.server->Get("/api/district/status", [&c](const httplib::Request& req, httplib::Response& res) {
     answer(req, res, [&] {
-      DistrictStore store(c.config.database, c.config.id);
+      DistrictStore store(c.config.database, c.config.id, DistrictStore::Access::read);
       const UtcTime now = wall_now();
       std::ostringstream out;
       print_status_json(out, c.config, district_status(c.config, store, now), now);

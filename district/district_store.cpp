@@ -241,10 +241,16 @@ void make_folder(const std::filesystem::path& file) {
 }  // namespace
 
 struct DistrictStore::Impl {
-  Impl(const std::filesystem::path& file, std::string d)
-      : db((make_folder(file), file),
-           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX),
+  Impl(const std::filesystem::path& file, std::string d, Access access)
+      : db(access == Access::read ? file : (make_folder(file), file),
+           access == Access::read
+               ? SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX
+               : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX),
         district(std::move(d)) {
+    if (access == Access::read) {
+      check_district_db(db);
+      return;
+    }
     prepare_district_db(db);
     upsert_row = std::make_unique<sqlite::Statement>(db, R"sql(
       INSERT INTO as_run(station, broadcast, seq, programme, campaign, slot, scheduled_us, title,
@@ -269,6 +275,7 @@ struct DistrictStore::Impl {
   std::unique_ptr<sqlite::Statement> upsert_station;
 
   void ingest_as_run(const Topic& topic, const json& j, UtcTime received) {
+    if (!upsert_row) throw std::runtime_error(db.file().string() + " is open read-only");
     const auto rows = j.find("rows");
     if (rows == j.end() || !rows->is_array()) refuse("as-run payload has no 'rows' list");
     if (rows->size() > kMaxRows) refuse("more than 200 rows in one message");
@@ -332,8 +339,8 @@ struct DistrictStore::Impl {
   }
 };
 
-DistrictStore::DistrictStore(const std::filesystem::path& file, std::string district)
-    : impl_(std::make_unique<Impl>(file, std::move(district))) {}
+DistrictStore::DistrictStore(const std::filesystem::path& file, std::string district, Access access)
+    : impl_(std::make_unique<Impl>(file, std::move(district), access)) {}
 
 DistrictStore::~DistrictStore() = default;
 

@@ -109,6 +109,11 @@ Identity identify(sqlite::Db& db) {
 
 }  // namespace
 
+void check_district_db(sqlite::Db& db) {
+  sqlite3_busy_timeout(db.handle(), kBusyTimeoutMs);
+  if (identify(db) == Identity::empty) not_ours(db, "it is empty: no district daemon made it yet");
+}
+
 void prepare_district_db(sqlite::Db& db) {
   sqlite3_busy_timeout(db.handle(), kBusyTimeoutMs);
   if (identify(db) == Identity::ours) {

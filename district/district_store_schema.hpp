@@ -13,5 +13,8 @@ inline constexpr std::int64_t kDistrictSchemaVersion = 1;
 // used as it is; anything else throws "FILE is not a loa district database (...)" before a byte of
 // it changes.
 void prepare_district_db(sqlite::Db& db);
+// For a read-only connection: busy timeout, and throws as above unless it is a district database
+// of this version (an empty one included). Changes nothing.
+void check_district_db(sqlite::Db& db);
 
 }  // namespace loa

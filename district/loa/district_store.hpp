@@ -96,7 +96,11 @@ class DistrictStore {
   // Opens or creates the database (and its folder). `district`, when given, is the only district
   // whose topics ingest() takes (loa/DISTRICT/...). Throws std::runtime_error (cannot open, not a
   // loa district database, a newer schema).
-  explicit DistrictStore(const std::filesystem::path& file, std::string district = {});
+  // With Access::read, the database must exist and nothing writes through this connection (the
+  // page's requests): a writing call throws std::runtime_error.
+  enum class Access { write, read };
+  explicit DistrictStore(const std::filesystem::path& file, std::string district = {},
+                         Access access = Access::write);
   ~DistrictStore();
   DistrictStore(const DistrictStore&) = delete;
   DistrictStore& operator=(const DistrictStore&) = delete;

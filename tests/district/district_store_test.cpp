@@ -98,6 +98,34 @@ TEST(DistrictStore, ReopenedFileKeepsRowsAndRefusesOtherDatabases) {
   }
 }
 
+// The district page reads through a read-only connection: it sees what the daemon stored, and
+// cannot change it or make a database where there is none.
+TEST(DistrictStore, AReadOnlyConnectionReadsAndWritesNothing) {
+  test::TempDir dir;
+  DistrictStore daemon(dir / "district.db", "lap-vo");
+  daemon.ingest(kTopic, as_run("xa-my-an", {row(1, 1, "aired")}), kNow);
+  DistrictStore page(dir / "district.db", "lap-vo", DistrictStore::Access::read);
+  EXPECT_EQ(page.as_run_rows(), 1);
+  EXPECT_THROW(page.ingest(kTopic, as_run("xa-my-an", {row(2, 2, "aired")}), kNow),
+               std::runtime_error);
+  EXPECT_THROW(page.mark_pushed(1), std::runtime_error);
+  EXPECT_EQ(daemon.as_run_rows(), 1);
+  daemon.ingest(kTopic, as_run("xa-my-an", {row(3, 3, "aired")}), kNow);
+  EXPECT_EQ(page.as_run_rows(), 2) << "it sees what the daemon stores after it opened";
+
+  EXPECT_THROW(DistrictStore(dir / "none.db", "lap-vo", DistrictStore::Access::read),
+               std::runtime_error);
+  EXPECT_FALSE(std::filesystem::exists(dir / "none.db"));
+  dir.write("empty.db", "");
+  try {
+    DistrictStore empty(dir / "empty.db", "lap-vo", DistrictStore::Access::read);
+    FAIL() << "read an empty file as a district database";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("no district daemon made it yet"), std::string::npos)
+        << e.what();
+  }
+}
+
 TEST(DistrictStore, RefusesWithReasons) {
   test::TempDir dir;
   DistrictStore store(dir / "district.db", "lap-vo");
