@@ -134,9 +134,10 @@ async function shot(page, name) {
   await page.screenshot({path: path.join(process.env.LOA_WEB_SHOTS, `${name}.png`), fullPage: true});
 }
 
-async function openPage({width = 1280, height = 900} = {}) {
-  const context = await browser.newContext({baseURL: base, viewport: {width, height}});
+async function openPage({width = 1280, height = 900, clockAt = null} = {}) {
+  const context = await browser.newContext({baseURL: base, viewport: {width, height}, timezoneId: 'UTC'});
   context.setDefaultTimeout(WAIT);
+  if (clockAt) await context.clock.setFixedTime(new Date(clockAt));
   const page = await context.newPage();
   page.problems = [];
   page.on('console', (m) => {
@@ -191,6 +192,17 @@ test('district: a viewer logs in and sees the communes, the campaign\'s reach an
   await shot(page, 'district');
   await page.click('#lang-switch');
   await page.locator('text=Never heard from').first().waitFor();
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
+test('district: the report\'s period runs to today in the district, not in the browser\'s UTC', async () => {
+  // 20:30 UTC on 30 June is 03:30 on 1 July in Vietnam: the second half-year has begun there.
+  const page = await openPage({clockAt: '2026-06-30T20:30:00Z'});
+  await page.locator('[data-testid="commune-row"]').first().waitFor();
+  assert.equal(await page.inputValue('#district-to'), '2026-07-01');
+  assert.equal(await page.inputValue('#district-from'), '2026-07-01');
+  assert.match(await page.getAttribute('#district-csv', 'href'), /from=2026-07-01&to=2026-07-01/);
   assert.deepEqual(page.problems, []);
   await page.context().close();
 });

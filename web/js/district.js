@@ -16,11 +16,6 @@ export function startDistrict() {
   stopDistrict();
   for (const s of document.querySelectorAll('.screen')) s.hidden = s.id !== 'screen-district';
   $('station-name').textContent = (state.session.district && state.session.district.name) || 'loa';
-  if (!$('district-from').value) {
-    const today = new Date().toISOString().slice(0, 10);
-    $('district-from').value = `${today.slice(0, 4)}-${today.slice(5, 7) <= '06' ? '01' : '07'}-01`;
-    $('district-to').value = today;
-  }
   refreshDistrict();
   state.districtTimer = setInterval(refreshDistrict, DISTRICT_INTERVAL_MS);
   renderCsvLink();
@@ -31,9 +26,28 @@ export function stopDistrict() {
   state.districtTimer = null;
 }
 
+// Today in the district's time zone (its status names it), not the browser's UTC day: before
+// 07:00 in Vietnam, UTC is still on yesterday.
+function districtToday(timezone) {
+  try {
+    return new Intl.DateTimeFormat('en-CA', {timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit'}).format(new Date());
+  } catch {
+    return new Date().toISOString().slice(0, 10);
+  }
+}
+
+// The report's period until someone picks one: this half-year (the six-monthly report) to today.
+function setDefaultPeriod(timezone) {
+  if ($('district-from').value) return;
+  const today = districtToday(timezone);
+  $('district-from').value = `${today.slice(0, 4)}-${today.slice(5, 7) <= '06' ? '01' : '07'}-01`;
+  $('district-to').value = today;
+}
+
 export async function refreshDistrict() {
   const r = await api('GET', '/api/district/status');
   if (r.ok) {
+    setDefaultPeriod(r.data.timezone);
     state.district = r.data;
     showMsg('district-msg', '');
   } else if (r.status !== 401) {
