@@ -54,9 +54,11 @@ user district-lap-vo
 topic read loa/lap-vo/stations/#
 topic write loa/lap-vo/campaigns/#
 topic write loa/lap-vo/clips/#
+topic write loa/lap-vo/receipts/#
 
 pattern read loa/lap-vo/campaigns/#
 pattern read loa/lap-vo/clips/#
+pattern read loa/lap-vo/receipts/%u
 pattern write loa/lap-vo/stations/%u/#
 ACL
   mkdir data

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "loa/as_run_receipt.hpp"
 #include "loa/district_credentials.hpp"
 #include "loa/district_store.hpp"
 #include "loa/mqtt_link.hpp"
@@ -42,6 +43,20 @@ bool is_campaign_message(const std::string& topic) {
 
 UtcTime now_utc() {
   return std::chrono::time_point_cast<Micros>(std::chrono::system_clock::now());
+}
+
+// Tells a station which rows of its as-run message the database has taken (as_run_receipt.hpp).
+// Not tracked: a receipt lost on the way makes the station send those rows again, and the
+// district receipts them again.
+void send_receipt(MqttLink& link, const std::string& district, const MqttMessage& m) {
+  const std::string prefix = "loa/" + district + "/stations/";
+  constexpr std::string_view suffix = "/as-run";
+  if (!m.topic.starts_with(prefix) || !m.topic.ends_with(suffix)) return;
+  const std::string station =
+      m.topic.substr(prefix.size(), m.topic.size() - prefix.size() - suffix.size());
+  const auto seqs = as_run_seqs(m.payload);
+  if (seqs.empty() || station.empty() || station.find('/') != std::string::npos) return;
+  link.publish({receipt_topic(district, station), receipt_message(station, seqs), false, 1});
 }
 
 // The stop flag is set by a signal thread that cannot notify the condition variable, so run()
@@ -127,6 +142,7 @@ DistrictDaemonCounts run_district_daemon(const DistrictConfig& config,
       next_poll = {};
     }
     for (const auto& m : messages) {
+      bool decided = true;  // stored or refused for good: the station need not send it again
       try {
         store.ingest(m.topic, m.payload, now_utc());
         ++counts.stored;
@@ -134,8 +150,10 @@ DistrictDaemonCounts run_district_daemon(const DistrictConfig& config,
         ++counts.refused;
         log << "loa district: refused a message on " << m.topic << ": " << e.what() << '\n';
       } catch (const std::exception& e) {
+        decided = false;
         log << "loa district: could not store a message on " << m.topic << ": " << e.what() << '\n';
       }
+      if (decided) send_receipt(link, config.id, m);
     }
     const auto now = std::chrono::steady_clock::now();
     if (now < next_poll || !link.connected() || in_flight.size() >= options.window) continue;

@@ -9,6 +9,7 @@
 #include <utility>
 #include <variant>
 
+#include "loa/as_run_receipt.hpp"
 #include "loa/campaign_install.hpp"
 #include "loa/campaign_receiver.hpp"
 #include "loa/campaign_store.hpp"
@@ -66,8 +67,7 @@ struct StationLink::Impl {
   // The worker's own.
   struct InFlight {
     int mid = 0;
-    std::int64_t first = 0;
-    std::int64_t last = 0;
+    std::vector<std::int64_t> seqs;
     Clock::time_point sent;
   };
   std::optional<InFlight> in_flight;
@@ -119,30 +119,43 @@ struct StationLink::Impl {
   void send_outbox(JournalOutbox& outbox) {
     if (in_flight && Clock::now() - in_flight->sent > kAckPatience) in_flight.reset();
     if (in_flight || !link->connected()) return;
-    const auto rows = outbox.unsent(kMaxAsRunRows);
+    auto rows = outbox.unsent(kMaxAsRunRows);
+    if (rows.empty()) rows = outbox.rows_to_resend(wall_now() - o.resend_after, kMaxAsRunRows);
     if (rows.empty()) return;
     const auto mid =
         link->publish({as_run_topic(o.district, station), as_run_message(station, rows), false, 1});
-    if (mid) in_flight = InFlight{*mid, rows.front().seq, rows.back().seq, Clock::now()};
+    if (!mid) return;
+    in_flight = InFlight{*mid, {}, Clock::now()};
+    for (const auto& r : rows) in_flight->seqs.push_back(r.seq);
   }
 
   void acknowledged(JournalOutbox& outbox, int mid) {
     if (!in_flight || in_flight->mid != mid) return;  // a heartbeat
-    outbox.mark_sent(in_flight->first, in_flight->last, wall_now());
+    outbox.mark_sent(in_flight->seqs, wall_now());
     {
       const std::lock_guard lock(mutex);
-      counts.rows_sent += static_cast<std::uint64_t>(in_flight->last - in_flight->first + 1);
+      counts.rows_sent += in_flight->seqs.size();
     }
     in_flight.reset();
     send_outbox(outbox);
   }
 
-  void received(CampaignReceiver& receiver, Journal& journal, const MqttMessage& m) {
+  void receipted(JournalOutbox& outbox, const MqttMessage& m) {
+    const auto seqs = parse_receipt(m.payload, station);
+    outbox.mark_received(seqs, wall_now());
+    const std::lock_guard lock(mutex);
+    counts.rows_receipted += seqs.size();
+  }
+
+  void received(CampaignReceiver& receiver, Journal& journal, JournalOutbox& outbox,
+                const MqttMessage& m) {
     const std::string root = topic_root();
     try {
       if (!m.topic.starts_with(root)) throw WireRefused("a message for another district");
       const std::string_view rest = std::string_view(m.topic).substr(root.size());
-      if (rest.starts_with("campaigns/")) {
+      if (m.topic == receipt_topic(o.district, station)) {
+        receipted(outbox, m);
+      } else if (rest.starts_with("campaigns/")) {
         const std::string_view campaign = rest.substr(10);
         receiver.campaign(campaign, m.payload);
       } else if (rest.starts_with("clips/")) {
@@ -243,7 +256,7 @@ struct StationLink::Impl {
           } else if (auto* a = std::get_if<Acked>(&e)) {
             acknowledged(*outbox, a->mid);
           } else if (auto* r = std::get_if<Received>(&e)) {
-            received(receiver, *journal, r->message);
+            received(receiver, *journal, *outbox, r->message);
           } else if (auto* f = std::get_if<Refused>(&e)) {
             refuse(*journal, f->topic, "district message refused: " + f->why);
           }
@@ -257,7 +270,7 @@ struct StationLink::Impl {
           next_forget = now + std::chrono::days{1};
           if (const auto n = outbox->forget_sent(wall_now() - kKeepSentFor); n > 0) {
             log_info("district: forgot " + std::to_string(n) +
-                     " as-run row(s) the district has had for " +
+                     " as-run row(s) the district has had for over " +
                      std::to_string(kKeepSentFor.count()) + " days");
           }
         }
@@ -295,7 +308,7 @@ StationLink::StationLink(StationLinkOptions options) : impl_(std::make_unique<Im
   m.clean_session = false;
   m.max_backoff = i.o.max_backoff;
   m.will = MqttMessage{health_topic(i.o.district, i.station), will_message(i.station), true, 1};
-  m.subscriptions = {campaigns_topic(i.o.district)};
+  m.subscriptions = {campaigns_topic(i.o.district), receipt_topic(i.o.district, i.station)};
   const std::string clips = "loa/" + i.o.district + "/clips/";
   m.max_payload = [clips](std::string_view topic) {
     return topic.starts_with(clips) ? kClipChunkBytes : kMaxCampaignMessage;

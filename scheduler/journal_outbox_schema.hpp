@@ -31,4 +31,12 @@ INSERT INTO outbox(broadcast_id, status, start_us, end_us, reason)
   SELECT id, status, start_us, end_us, reason FROM broadcasts ORDER BY id;
 )sql";
 
+// Journal schema step 4 (issue 13): the district's receipts. `received_us`: when the district said
+// its database has the row (as_run_receipt.hpp); rows sent and never receipted are sent again,
+// once the district is known to send receipts (meta 'district_receipts').
+inline constexpr const char* kReceiptSchemaStep = R"sql(
+ALTER TABLE outbox ADD COLUMN received_us INTEGER;
+CREATE INDEX outbox_unreceipted ON outbox(seq) WHERE received_us IS NULL AND sent_us IS NOT NULL;
+)sql";
+
 }  // namespace loa

@@ -75,6 +75,7 @@ CREATE TABLE item_events(
   fallback TEXT NOT NULL DEFAULT '');
 CREATE INDEX item_events_by_item ON item_events(item_id, t_us);
 )sql",
+    kReceiptSchemaStep,  // 4: the district's receipts of as-run rows (issue 13)
 };
 
 // Runs the steps from the journal's version up to `version`, in the caller's transaction.

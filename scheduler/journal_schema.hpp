@@ -6,7 +6,7 @@ namespace loa {
 
 // The journal's schema version (PRAGMA user_version); the file is marked as loa's by PRAGMA
 // application_id. A new version adds a step to kUpgrades (journal_schema.cpp) and raises this.
-inline constexpr std::int64_t kJournalSchemaVersion = 3;
+inline constexpr std::int64_t kJournalSchemaVersion = 4;
 
 // Makes a freshly opened connection ready: busy timeout, then checks the file is a loa journal of
 // this version or an older one ("FILE is not a loa journal (...)" otherwise) before changing

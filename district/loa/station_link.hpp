@@ -35,10 +35,14 @@ struct StationLinkOptions {
   // How often the journal is asked for new as-run rows (and right after each acknowledgement).
   std::chrono::milliseconds outbox_poll{5000};
   std::chrono::seconds max_backoff{60};
+  // Rows the broker took this long ago that the district has not receipted are sent again (once
+  // the district is known to send receipts): a broker that lost its saved state lost them.
+  std::chrono::seconds resend_after{600};
 };
 
 struct StationLinkCounts {
-  std::uint64_t rows_sent = 0;  // acknowledged by the broker
+  std::uint64_t rows_sent = 0;       // acknowledged by the broker (a row sent again counts again)
+  std::uint64_t rows_receipted = 0;  // in the district's receipts
   std::uint64_t messages_refused = 0;
   std::uint64_t campaigns_installed = 0;
 };

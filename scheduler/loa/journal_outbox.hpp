@@ -36,9 +36,22 @@ class JournalOutbox {
   std::vector<AsRunRow> unsent(std::size_t limit, std::int64_t after = 0);
   // The broker acknowledged rows first..last (inclusive): they are not read again.
   void mark_sent(std::int64_t first, std::int64_t last, UtcTime at);
+  // The broker acknowledged these rows (sent for the first time or again) at `at`.
+  void mark_sent(const std::vector<std::int64_t>& seqs, UtcTime at);
   std::int64_t unsent_count();
+
+  // The district's database has these rows (a receipt, as_run_receipt.hpp). The first receipt
+  // ever also tells the outbox that this district sends them: from then on rows_to_resend() finds
+  // the rows sent and never receipted.
+  void mark_received(const std::vector<std::int64_t>& seqs, UtcTime at);
+  // Rows the broker took before `sent_before` that the district has not receipted, oldest first,
+  // at most `limit`; none until the first receipt (a district that sends none would otherwise get
+  // every row again and again).
+  std::vector<AsRunRow> rows_to_resend(UtcTime sent_before, std::size_t limit);
+
   // Deletes the rows acknowledged before `before` (the journal's broadcasts keep every state; the
-  // outbox only carries them up). Returns how many went. Their seq are never reused.
+  // outbox only carries them up), but not those a receipting district has not receipted. Returns
+  // how many went. Their seq are never reused.
   std::int64_t forget_sent(UtcTime before);
 
  private:

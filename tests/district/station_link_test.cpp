@@ -3,11 +3,17 @@
 #include "loa/station_link.hpp"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
+#include <atomic>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <sstream>
+#include <thread>
 
+#include "loa/district_daemon.hpp"
+#include "loa/district_store.hpp"
 #include "loa/journal.hpp"
 #include "loa/journal_outbox.hpp"
 #include "loa_test/mosquitto_broker.hpp"
@@ -155,6 +161,68 @@ TEST_F(StationLinkTest, TheHeartbeatIsRetainedCompactAndSaysWhatIsOnAir) {
   EXPECT_EQ(h["next"]["at"], "2026-12-01T00:00:00.000Z");
   EXPECT_GT(h["free_disk_bytes"].get<std::uint64_t>(), 0u);
   EXPECT_TRUE(h["clock_offset_ms"].is_null());
+}
+
+// A broker that loses its saved state (a disk that failed, a crash between autosaves) loses the
+// as-run it held for a district daemon that was away, after telling the station it had it. The
+// district's receipts close that gap: the station sends again what the district never receipted.
+TEST_F(StationLinkTest, RowsABrokerLostAreSentAgainUntilTheDistrictReceiptsThem) {
+  const auto credentials =
+      dir.write("district.credentials",
+                "user: district-lap-vo\npassword: pw-d\nca: " + broker->ca().string() + "\n");
+  ::chmod(credentials.c_str(), 0600);
+  DistrictConfig config;
+  config.id = "lap-vo";
+  config.broker = broker->url();
+  config.credentials = credentials;
+  config.database = dir / "district/district.db";
+  std::ostringstream daemon_log;
+  std::atomic<bool> stop_daemon{false};
+  const auto run_daemon = [&] {
+    stop_daemon = false;
+    return std::thread([&] { run_district_daemon(config, stop_daemon, daemon_log); });
+  };
+  const auto stored = [&]() -> std::int64_t {
+    try {
+      return DistrictStore(config.database, "lap-vo", DistrictStore::Access::read).as_run_rows();
+    } catch (const std::runtime_error&) {
+      return -1;  // the daemon has not made its database yet
+    }
+  };
+
+  std::thread daemon = run_daemon();
+  Journal journal(dir / "state/journal.db");
+  for (int n = 0; n < 30; ++n) journal.record_missed(broadcast(n));
+  StationLinkOptions o = options();
+  o.resend_after = 2s;
+  StationLink link(o);
+  link.start();
+  ASSERT_TRUE(wait_until([&] { return stored() == 30; }, 20s)) << daemon_log.str();
+  ASSERT_TRUE(wait_until([&] { return link.counts().rows_receipted == 30; }, 10s))
+      << "the district receipts what it stored";
+
+  stop_daemon = true;  // the district's computer is off for a while
+  daemon.join();
+  JournalOutbox outbox(dir / "state/journal.db");
+  for (int n = 30; n < 40; ++n) journal.record_missed(broadcast(n));
+  ASSERT_TRUE(wait_until([&] { return outbox.unsent_count() == 0; }, 10s))
+      << "the broker took them (for the district's session)";
+  broker->stop(SIGKILL);
+  std::filesystem::remove_all(broker->folder() / "data");  // and lost what it held
+  std::filesystem::create_directories(broker->folder() / "data");
+  broker->start();
+
+  daemon = run_daemon();
+  for (int n = 40; n < 45; ++n) journal.record_missed(broadcast(n));
+  const bool all = wait_until([&] { return stored() == 45; }, 30s);
+  const bool receipted = wait_until(
+      [&] { return outbox.rows_to_resend(UtcTime(Micros(INT64_MAX)), 200).empty(); }, 10s);
+  stop_daemon = true;
+  daemon.join();
+  EXPECT_TRUE(all) << "the district has " << stored() << " of 45 rows\n" << daemon_log.str();
+  EXPECT_TRUE(receipted) << "every row is receipted";
+  EXPECT_GE(link.counts().rows_receipted, 45u);
+  EXPECT_GE(link.counts().rows_sent, 55u) << "the 10 rows the broker lost were sent again";
 }
 
 }  // namespace

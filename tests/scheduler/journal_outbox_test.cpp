@@ -125,6 +125,37 @@ TEST_F(Outbox, RowsSentLongAgoAreForgottenAndUnsentOnesAreKept) {
             5u);
 }
 
+// A district that sends receipts (as_run_receipt.hpp) gets again what the broker took and it
+// never stored; a district that sends none is never sent anything twice.
+TEST_F(Outbox, RowsNeverReceiptedAreSentAgainOnceTheDistrictSendsReceipts) {
+  Journal journal(file);
+  JournalOutbox outbox(file);
+  for (int i = 0; i < 4; ++i) journal.record_missed(broadcast("p" + std::to_string(i)));
+  const auto rows = outbox.unsent(200);
+  ASSERT_EQ(rows.size(), 4u);
+  outbox.mark_sent(rows[0].seq, rows[3].seq, kSix);
+  const UtcTime later = kSix + std::chrono::minutes(11);
+  EXPECT_TRUE(outbox.rows_to_resend(later, 200).empty()) << "no receipt yet: none is resent";
+  EXPECT_EQ(outbox.forget_sent(later), 4) << "a district without receipts: sent is enough";
+
+  for (int i = 4; i < 8; ++i) journal.record_missed(broadcast("p" + std::to_string(i)));
+  const auto more = outbox.unsent(200);
+  ASSERT_EQ(more.size(), 4u);
+  outbox.mark_sent(more[0].seq, more[3].seq, kSix);
+  outbox.mark_received({more[0].seq, more[2].seq}, kSix + std::chrono::seconds(1));
+  EXPECT_TRUE(outbox.rows_to_resend(kSix, 200).empty()) << "not before they are due";
+  EXPECT_EQ(states(outbox.rows_to_resend(later, 200)),
+            (std::vector<std::string>{"p5:missed", "p7:missed"}));
+  outbox.mark_sent(std::vector<std::int64_t>{more[1].seq, more[3].seq}, later);
+  EXPECT_TRUE(outbox.rows_to_resend(later, 200).empty()) << "sent again: due again later";
+  EXPECT_EQ(outbox.rows_to_resend(later + std::chrono::minutes(11), 200).size(), 2u);
+  EXPECT_EQ(outbox.forget_sent(later + std::chrono::days(60)), 2)
+      << "only the receipted rows are forgotten";
+  outbox.mark_received({more[1].seq, more[3].seq}, later + std::chrono::seconds(1));
+  EXPECT_TRUE(outbox.rows_to_resend(later + std::chrono::days(60), 200).empty());
+  EXPECT_EQ(outbox.forget_sent(later + std::chrono::days(60)), 2);
+}
+
 // A station that kept a journal before the outbox existed sends its history when it joins.
 TEST_F(Outbox, AnOlderJournalQueuesItsHistoryWhenUpgraded) {
   std::filesystem::create_directories(file.parent_path());

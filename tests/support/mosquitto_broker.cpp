@@ -104,10 +104,11 @@ MosquittoBroker::MosquittoBroker(std::string district,
   // The ACL of docs/district.md.
   dir_.write("acl", "user district-" + district + "\ntopic read loa/" + district +
                         "/stations/#\ntopic write loa/" + district +
-                        "/campaigns/#\ntopic write loa/" + district +
-                        "/clips/#\n\npattern read loa/" + district +
+                        "/campaigns/#\ntopic write loa/" + district + "/clips/#\ntopic write loa/" +
+                        district + "/receipts/#\n\npattern read loa/" + district +
                         "/campaigns/#\npattern read loa/" + district +
-                        "/clips/#\npattern write loa/" + district + "/stations/%u/#\n");
+                        "/clips/#\npattern read loa/" + district +
+                        "/receipts/%u\npattern write loa/" + district + "/stations/%u/#\n");
   std::filesystem::create_directories(d / "data");
   port_ = free_port();
   std::ostringstream conf;
