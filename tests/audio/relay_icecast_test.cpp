@@ -70,6 +70,14 @@ TEST_F(RelayIcecastTest, RelaysAnIcecastMountToItsExactLength) {
   test::expect_relayed(*events, relay("/vov1.mp3", 6 * kRelayRate + 123), "mp3");
 }
 
+// A low-rate Ogg stream comes in pages of up to a second: the mount runs a while first, as a
+// station's does, so that Icecast holds pages to burst to the relay when it connects.
+TEST_F(RelayIcecastTest, RelaysAnIcecastOggVorbisMount) {
+  feed("/tinh.ogg", "-c:a libvorbis -q:a 4 -f ogg", "audio/ogg");
+  std::this_thread::sleep_for(3s);
+  test::expect_relayed(*events, relay("/tinh.ogg", 3 * kRelayRate + 7), "vorbis");
+}
+
 // The relay opened ahead of its slot (preroll), as the engine opens it, sounds from its first
 // frame; Icecast is killed 4 s into it (its source, ffmpeg, dies of the broken pipe) and comes
 // back with its source 5 s later.
