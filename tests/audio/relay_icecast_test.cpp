@@ -50,6 +50,7 @@ class RelayIcecastTest : public ::testing::Test {
     ASSERT_TRUE(test::wait_until([&] { return server->mounted(mount); }, 10s, 50ms))
         << "the mount never went live\n"
         << source->log() << server->log();
+    mounted_at = std::chrono::steady_clock::now();
   }
 
   RelaySound relay(const std::string& mount, std::int64_t frames) {
@@ -62,6 +63,7 @@ class RelayIcecastTest : public ::testing::Test {
   test::TempDir dir;
   std::optional<test::IcecastServer> server;
   std::optional<test::IcecastSource> source;
+  std::chrono::steady_clock::time_point mounted_at;  // when the source's audio began (to 50 ms)
   std::shared_ptr<RelayEvents> events = std::make_shared<RelayEvents>();
 };
 
@@ -76,6 +78,32 @@ TEST_F(RelayIcecastTest, RelaysAnIcecastOggVorbisMount) {
   feed("/tinh.ogg", "-c:a libvorbis -q:a 4 -f ogg", "audio/ogg");
   std::this_thread::sleep_for(3s);
   test::expect_relayed(*events, relay("/tinh.ogg", 3 * kRelayRate + 7), "vorbis");
+}
+
+// A relay opened ahead of its slot (preroll) on a mount that has run a while: Icecast sends a
+// new listener its burst (64 KB: 5.5 s at 96 kb/s) at once, and the relay sounds from the most
+// recent audio, its jitter allowance (0.3 s) behind live, not from the burst's start.
+TEST_F(RelayIcecastTest, OpenedAheadItSoundsCloseToLiveNotFromIcecastsBurst) {
+  feed("/vov1.mp3", "-c:a libmp3lame -b:a 96k -f mp3", "audio/mpeg");
+  std::this_thread::sleep_for(6s);  // Icecast's burst fills
+  RelaySound r = relay("/vov1.mp3", kRelayRate);
+  auto source_on_air = open_sound(r, kRelayRate, 1.0f);
+  std::vector<RelayEvent> seen;
+  ASSERT_TRUE(test::wait_event(*events, seen, RelayEvent::Kind::connected, 5s))
+      << test::describe(seen);
+  std::this_thread::sleep_for(1500ms);  // the preroll
+  const double live =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - mounted_at).count();
+  const auto heard = test::air(*source_on_air, kRelayRate / 2);
+  // Its note 0.1 s in (clear of the MP3 decoder's first frame there might be).
+  const int note = test::melody_note_at(heard, kRelayRate / 10);
+  ASSERT_GE(note, 0) << "the relay sounds the melody";
+  // How far behind live it sounds, in the melody's 4 s loop (-2 s .. 2 s). Airing the burst it
+  // would be 5.5 s behind: 1.5 s in the loop.
+  const double behind = std::remainder(live + 0.1 - note * 0.25, test::kMelodySeconds);
+  std::cout << "[ figures  ] the relay sounds " << behind << " s behind live (jitter 0.3 s)\n";
+  EXPECT_GT(behind, 0.3 - 0.35) << "note " << note << ", " << live << " s after the mount began";
+  EXPECT_LT(behind, 0.3 + 0.6) << "note " << note << ", " << live << " s after the mount began";
 }
 
 // The relay opened ahead of its slot (preroll), as the engine opens it, sounds from its first

@@ -132,6 +132,19 @@ double tone_level(const std::vector<float>& heard, std::size_t from, std::size_t
   return 2 * std::sqrt(re * re + im * im) / static_cast<double>(frames);
 }
 
+int melody_note_at(const std::vector<float>& heard, std::size_t from) {
+  int best = -1;
+  double level = 0.05;
+  for (int k = 0; k < 16; ++k) {
+    const double l = tone_level(heard, from, kRelayRate / 20, kNotes[k]);
+    if (l > level) {
+      level = l;
+      best = k;
+    }
+  }
+  return best;
+}
+
 std::optional<RelayEvent> wait_event(RelayEvents& events, std::vector<RelayEvent>& seen,
                                      RelayEvent::Kind kind, std::chrono::milliseconds timeout,
                                      const std::string& part) {

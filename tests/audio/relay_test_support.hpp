@@ -38,6 +38,10 @@ std::vector<float> read_all(MonoSource& source, std::size_t max_frames);
 // melody at any delay (at kRelayRate).
 double melody_correlation(const std::vector<float>& heard);
 
+// Which of the melody's 16 notes (0.25 s each) sounds in heard[from, from + 50 ms): where in its
+// 4 s loop the stream is; -1 if none does (above an amplitude of 0.05).
+int melody_note_at(const std::vector<float>& heard, std::size_t from);
+
 // The level of `frequency` in heard[from, from + frames): the amplitude of that sine component.
 double tone_level(const std::vector<float>& heard, std::size_t from, std::size_t frames,
                   double frequency);
