@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -42,6 +43,9 @@ pid_t spawn_logged(const std::vector<std::string>& argv, const std::filesystem::
     if (out < 0 || ::dup2(out, 1) < 0 || ::dup2(out, 2) < 0) ::_exit(126);
     if (drop && (::setgroups(0, nullptr) != 0 || ::setgid(ids.gid) != 0 || ::setuid(ids.uid) != 0))
       ::_exit(126);
+    // Dies with the test (a crashed test leaves no server behind). Set after the change of user,
+    // which clears it.
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     ::execvp(pointers[0], pointers.data());
     ::_exit(127);
   }

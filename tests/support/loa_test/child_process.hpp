@@ -13,7 +13,8 @@ namespace loa::test {
 
 // Starts `argv` (argv[0] looked up in PATH) with stdout and stderr appended to `log`. With
 // `as_nobody`, a test run as root runs it as the user nobody (group nogroup): for servers that
-// refuse root, as icecast2 does. Its process id. Throws std::runtime_error if it cannot fork.
+// refuse root, as icecast2 does. It is killed if the thread that started it ends. Its process id.
+// Throws std::runtime_error if it cannot fork.
 pid_t spawn_logged(const std::vector<std::string>& argv, const std::filesystem::path& log,
                    bool as_nobody = false);
 
