@@ -11,8 +11,10 @@ build=(g++ cmake ninja-build pkg-config libyaml-cpp-dev libsndfile1-dev libhowar
        libcpp-httplib-dev libssl-dev libutf8proc-dev libespeak-ng-dev libmosquitto-dev tzdata)
 # ffmpeg: the audio tests make their MP3 and M4A fixtures with it.
 # mosquitto: the district link's tests start a real broker (mosquitto_sub helps when debugging).
+# icecast2: the relay tests start a real Icecast server (its package asks for passwords through
+# debconf: installed non-interactively below, the tests write their own config).
 test=(libgtest-dev clang libclang-rt-14-dev jackd2 libjack-jackd2-dev ffmpeg mosquitto
-      mosquitto-clients)
+      mosquitto-clients icecast2)
 # The example station makes its clips with espeak-ng and sox, and switches its relays with gpioset.
 example=(espeak-ng sox gpiod)
 # scripts/package.sh: CPack's DEB generator finds libraries with dpkg-shlibdeps and file; lintian
@@ -43,6 +45,7 @@ done
 echo "install-deps: installing ${missing[*]}"
 sudo=()
 [ "$(id -u)" -ne 0 ] && sudo=(sudo)
-export DEBIAN_FRONTEND=noninteractive
-"${sudo[@]}" apt-get update -qq
-"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# Through env: sudo does not pass the caller's environment on, and debconf must not ask.
+apt=("${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get)
+"${apt[@]}" update -qq
+"${apt[@]}" install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -27,38 +27,6 @@ class RelayStreamTest : public ::testing::Test {
     return r;
   }
 
-  // Airs `r` in real time and checks what a listener would: the stream's melody, the exact length,
-  // a connection naming the codec, no dead air.
-  void expect_relayed(const RelaySound& r, const std::string& codec, int rate = 44100) {
-    auto source = open_sound(r, kRelayRate, 1.0f);
-    const auto heard = test::air(*source, static_cast<std::size_t>(r.frames) + kRelayRate);
-    std::vector<float> more(100);
-    EXPECT_EQ(source->read(more), 0u) << "a relay stays ended";
-    source.reset();
-
-    std::vector<RelayEvent> seen;
-    for (auto& e : events->drain()) seen.push_back(std::move(e));
-    SCOPED_TRACE(test::describe(seen));
-    EXPECT_EQ(static_cast<std::int64_t>(heard.size()), r.frames);
-    EXPECT_GT(test::melody_correlation(heard), 0.9) << "the relay sounds the stream's audio";
-    bool connected = false, ended = false;
-    for (const auto& e : seen) {
-      if (e.kind == RelayEvent::Kind::connected) {
-        connected = true;
-        EXPECT_EQ(e.codec, codec);
-        EXPECT_EQ(e.rate, rate);
-        EXPECT_EQ(e.channels, 2);
-      }
-      if (e.kind == RelayEvent::Kind::ended) {
-        ended = true;
-        EXPECT_EQ(e.frame, r.frames);
-      }
-      EXPECT_NE(e.kind, RelayEvent::Kind::dead_air_started);
-    }
-    EXPECT_TRUE(connected);
-    EXPECT_TRUE(ended);
-  }
-
   test::TempDir dir;
   test::StreamServer server;
   std::shared_ptr<RelayEvents> events = std::make_shared<RelayEvents>();
@@ -69,14 +37,14 @@ TEST_F(RelayStreamTest, RelaysAnMp3StreamToItsExactLength) {
                                         "-c:a libmp3lame -b:a 128k -write_xing 0 -id3v2_version 0");
   server.live("/vov1.mp3", mp3, static_cast<double>(mp3.size()) / test::kMelodySeconds, 16000,
               "audio/mpeg");
-  expect_relayed(relay("/vov1.mp3", 3 * kRelayRate + 123), "mp3");
+  test::expect_relayed(*events, relay("/vov1.mp3", 3 * kRelayRate + 123), "mp3");
 }
 
 TEST_F(RelayStreamTest, RelaysAnOggVorbisStream) {
   const auto ogg = test::encoded_melody(dir.path().string(), "ogg", "-c:a libvorbis -q:a 4");
   server.live("/tinh.ogg", ogg, static_cast<double>(ogg.size()) / test::kMelodySeconds, 16000,
               "audio/ogg");
-  expect_relayed(relay("/tinh.ogg", 2 * kRelayRate + 7), "vorbis");
+  test::expect_relayed(*events, relay("/tinh.ogg", 2 * kRelayRate + 7), "vorbis");
 }
 
 TEST_F(RelayStreamTest, RelaysHlsWithAacInTsSegments) {
@@ -95,14 +63,14 @@ TEST_F(RelayStreamTest, RelaysHlsWithAacInTsSegments) {
     server.file("/hls/" + (playlist ? std::string("index.m3u8") : name), bytes,
                 playlist ? "application/vnd.apple.mpegurl" : "video/mp2t");
   }
-  expect_relayed(relay("/hls/index.m3u8", 3 * kRelayRate), "aac");
+  test::expect_relayed(*events, relay("/hls/index.m3u8", 3 * kRelayRate), "aac");
 }
 
 TEST_F(RelayStreamTest, RelaysAnAacAdtsStream) {
   const auto aac = test::encoded_melody(dir.path().string(), "aac", "-c:a aac -b:a 128k -f adts");
   server.live("/vov2.aac", aac, static_cast<double>(aac.size()) / test::kMelodySeconds, 16000,
               "audio/aac");
-  expect_relayed(relay("/vov2.aac", 2 * kRelayRate + 5), "aac");
+  test::expect_relayed(*events, relay("/vov2.aac", 2 * kRelayRate + 5), "aac");
 }
 
 TEST_F(RelayStreamTest, RelaysHlsWithAacInFmp4Segments) {
@@ -122,7 +90,7 @@ TEST_F(RelayStreamTest, RelaysHlsWithAacInFmp4Segments) {
     server.file("/hls/" + (playlist ? std::string("index.m3u8") : name), bytes,
                 playlist ? "application/vnd.apple.mpegurl" : "video/mp4");
   }
-  expect_relayed(relay("/hls/index.m3u8", 3 * kRelayRate), "aac");
+  test::expect_relayed(*events, relay("/hls/index.m3u8", 3 * kRelayRate), "aac");
 }
 
 TEST_F(RelayStreamTest, FollowsASampleRateChangeMidStream) {

@@ -1,11 +1,14 @@
 #include "relay_test_support.hpp"
 
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <fstream>
 #include <numbers>
 #include <sstream>
 #include <thread>
 
+#include "loa/sound.hpp"
 #include "loa_test/audio_fixtures.hpp"
 
 namespace loa::test {
@@ -96,7 +99,9 @@ std::vector<float> read_all(MonoSource& source, std::size_t max_frames) {
 
 double melody_correlation(const std::vector<float>& heard) {
   // One second of what was heard against two loops of the melody: a coarse search every 8th
-  // sample, then the best lag refined sample by sample.
+  // sample, then the best lag refined sample by sample. Either polarity: the loop ends half a
+  // cycle off, so a stream that plays on past it sounds the melody inverted (the same to a
+  // listener).
   const std::size_t window = kRelayRate;
   const std::size_t loop = static_cast<std::size_t>(kMelodySeconds * kRelayRate);
   if (heard.size() < window) return 0.0;
@@ -105,13 +110,13 @@ double melody_correlation(const std::vector<float>& heard) {
   std::size_t best_lag = 0;
   double best = -1;
   for (std::size_t lag = 0; lag < loop; lag += 8) {
-    const double c = correlation_at(heard, from, reference, lag, window, 16);
+    const double c = std::abs(correlation_at(heard, from, reference, lag, window, 16));
     if (c > best) best = c, best_lag = lag;
   }
   best = -1;
   const std::size_t low = best_lag >= 16 ? best_lag - 16 : 0;
   for (std::size_t lag = low; lag < best_lag + 16; ++lag) {
-    best = std::max(best, correlation_at(heard, from, reference, lag, window, 1));
+    best = std::max(best, std::abs(correlation_at(heard, from, reference, lag, window, 1)));
   }
   return best;
 }
@@ -125,6 +130,19 @@ double tone_level(const std::vector<float>& heard, std::size_t from, std::size_t
     im += heard[from + i] * std::sin(w);
   }
   return 2 * std::sqrt(re * re + im * im) / static_cast<double>(frames);
+}
+
+int melody_note_at(const std::vector<float>& heard, std::size_t from) {
+  int best = -1;
+  double level = 0.05;
+  for (int k = 0; k < 16; ++k) {
+    const double l = tone_level(heard, from, kRelayRate / 20, kNotes[k]);
+    if (l > level) {
+      level = l;
+      best = k;
+    }
+  }
+  return best;
 }
 
 std::optional<RelayEvent> wait_event(RelayEvents& events, std::vector<RelayEvent>& seen,
@@ -142,6 +160,37 @@ std::optional<RelayEvent> wait_event(RelayEvents& events, std::vector<RelayEvent
     if (now >= until) return std::nullopt;
     events.wait(std::chrono::duration_cast<std::chrono::milliseconds>(until - now));
   }
+}
+
+void expect_relayed(RelayEvents& events, const RelaySound& relay, const std::string& codec,
+                    int rate) {
+  auto source = open_sound(relay, kRelayRate, 1.0f);
+  const auto heard = air(*source, static_cast<std::size_t>(relay.frames) + kRelayRate);
+  std::vector<float> more(100);
+  EXPECT_EQ(source->read(more), 0u) << "a relay stays ended";
+  source.reset();
+
+  std::vector<RelayEvent> seen;
+  for (auto& e : events.drain()) seen.push_back(std::move(e));
+  SCOPED_TRACE(describe(seen));
+  EXPECT_EQ(static_cast<std::int64_t>(heard.size()), relay.frames);
+  EXPECT_GT(melody_correlation(heard), 0.9) << "the relay sounds the stream's audio";
+  bool connected = false, ended = false;
+  for (const auto& e : seen) {
+    if (e.kind == RelayEvent::Kind::connected) {
+      connected = true;
+      EXPECT_EQ(e.codec, codec);
+      EXPECT_EQ(e.rate, rate);
+      EXPECT_EQ(e.channels, 2);
+    }
+    if (e.kind == RelayEvent::Kind::ended) {
+      ended = true;
+      EXPECT_EQ(e.frame, relay.frames);
+    }
+    EXPECT_NE(e.kind, RelayEvent::Kind::dead_air_started);
+  }
+  EXPECT_TRUE(connected);
+  EXPECT_TRUE(ended);
 }
 
 std::string describe(const std::vector<RelayEvent>& events) {

@@ -34,8 +34,13 @@ std::vector<float> air(MonoSource& source, std::size_t max_frames,
 // Reads `source` as fast as it gives, until it ends or `max_frames`.
 std::vector<float> read_all(MonoSource& source, std::size_t max_frames);
 
-// The best normalized correlation of `heard` against the melody at any delay (at kRelayRate).
+// The best normalized correlation (either polarity) of the last second of `heard` against the
+// melody at any delay (at kRelayRate).
 double melody_correlation(const std::vector<float>& heard);
+
+// Which of the melody's 16 notes (0.25 s each) sounds in heard[from, from + 50 ms): where in its
+// 4 s loop the stream is; -1 if none does (above an amplitude of 0.05).
+int melody_note_at(const std::vector<float>& heard, std::size_t from);
 
 // The level of `frequency` in heard[from, from + frames): the amplitude of that sine component.
 double tone_level(const std::vector<float>& heard, std::size_t from, std::size_t frames,
@@ -46,6 +51,12 @@ double tone_level(const std::vector<float>& heard, std::size_t from, std::size_t
 std::optional<RelayEvent> wait_event(RelayEvents& events, std::vector<RelayEvent>& seen,
                                      RelayEvent::Kind kind, std::chrono::milliseconds timeout,
                                      const std::string& part = "");
+
+// Airs `relay` (whose events go to `events`) in real time and checks what a listener would, with
+// gtest's EXPECTs: the stream's melody, the exact length, a connection naming `codec` (at `rate`,
+// stereo), no dead air.
+void expect_relayed(RelayEvents& events, const RelaySound& relay, const std::string& codec,
+                    int rate = 44100);
 
 // Every event, as "kind: reason" lines, for failure messages.
 std::string describe(const std::vector<RelayEvent>& events);

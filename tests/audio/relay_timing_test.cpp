@@ -18,24 +18,6 @@ namespace {
 using namespace std::chrono_literals;
 using test::kRelayRate;
 
-constexpr double kNotes[16] = {440, 554, 659, 880, 740, 494, 587, 988,
-                               523, 622, 784, 698, 466, 831, 392, 932};  // the test melody's
-
-// Which of the melody's 16 notes (0.25 s each) sounds in heard[from, from + 50 ms): where in its
-// 4 s loop the stream is.
-int note_at(const std::vector<float>& heard, std::size_t from) {
-  int best = -1;
-  double level = 0.05;
-  for (int k = 0; k < 16; ++k) {
-    const double l = test::tone_level(heard, from, kRelayRate / 20, kNotes[k]);
-    if (l > level) {
-      level = l;
-      best = k;
-    }
-  }
-  return best;
-}
-
 TEST(RelayPreroll, StartsFromTheMostRecentAudioNotFromWhereItConnected) {
   test::TempDir dir;
   test::StreamServer server;
@@ -64,7 +46,7 @@ TEST(RelayPreroll, StartsFromTheMostRecentAudioNotFromWhereItConnected) {
   const auto heard = test::air(*source, kRelayRate / 2);
   // Live is `since` (and the burst, 0.25 s) into the loop; the relay sounds the jitter allowance
   // (0.3 s) behind it. Without trimming it would sound the loop's first notes, 2.5 s behind.
-  const int note = note_at(heard, 0);
+  const int note = test::melody_note_at(heard, 0);
   ASSERT_GE(note, 0);
   const double expected = since + 0.25 - 0.3;
   const double at = note * 0.25;
@@ -107,7 +89,8 @@ TEST(RelayRecording, ThatEndsIsNotAiredAgainFromItsBeginning) {
   EXPECT_TRUE(dead_air);
   // The recording (3 s, from 0.3 s), then the fallback: no melody note after 5 s.
   for (std::size_t at = 5 * kRelayRate; at + kRelayRate / 20 < heard.size(); at += kRelayRate / 4) {
-    EXPECT_EQ(note_at(heard, at), -1) << "the melody sounds again at " << at / kRelayRate << " s";
+    EXPECT_EQ(test::melody_note_at(heard, at), -1)
+        << "the melody sounds again at " << at / kRelayRate << " s";
     EXPECT_GT(test::tone_level(heard, at, kRelayRate / 20, 300.0), 0.2) << "the fallback airs";
   }
 }

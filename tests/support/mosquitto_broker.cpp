@@ -1,9 +1,6 @@
 #include "loa_test/mosquitto_broker.hpp"
 
-#include <arpa/inet.h>
 #include <fcntl.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -16,6 +13,7 @@
 #include <thread>
 
 #include "loa_test/cli.hpp"
+#include "loa_test/loopback_port.hpp"
 
 namespace loa::test {
 
@@ -34,32 +32,6 @@ void shell(const std::string& command, const std::filesystem::path& log) {
   if (std::system(line.c_str()) != 0) {
     throw std::runtime_error("broker fixture: `" + command + "` failed:\n" + slurp(log));
   }
-}
-
-int free_port() {
-  const int s = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof a;
-  if (::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
-      ::getsockname(s, reinterpret_cast<sockaddr*>(&a), &len) != 0) {
-    ::close(s);
-    throw std::runtime_error("broker fixture: no free loopback port");
-  }
-  ::close(s);
-  return ntohs(a.sin_port);
-}
-
-bool listening(int port) {
-  const int s = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = htons(static_cast<std::uint16_t>(port));
-  const bool ok = ::connect(s, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
-  ::close(s);
-  return ok;
 }
 
 }  // namespace
@@ -110,7 +82,7 @@ MosquittoBroker::MosquittoBroker(std::string district,
                         "/clips/#\npattern read loa/" + district +
                         "/receipts/%u\npattern write loa/" + district + "/stations/%u/#\n");
   std::filesystem::create_directories(d / "data");
-  port_ = free_port();
+  port_ = free_loopback_port();
   std::ostringstream conf;
   if (::geteuid() == 0)
     conf << "user root\n";  // else it would drop to `mosquitto`, who cannot read here
@@ -152,7 +124,7 @@ void MosquittoBroker::start() {
   }
   if (pid_ < 0) throw std::runtime_error("broker fixture: fork failed");
   const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (!listening(port_)) {
+  while (!loopback_listening(port_)) {
     int s = 0;
     if (::waitpid(pid_, &s, WNOHANG) == pid_ || std::chrono::steady_clock::now() > give_up) {
       stop(SIGKILL);
