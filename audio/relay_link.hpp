@@ -25,6 +25,9 @@ struct RelayLink {
   std::atomic<bool> stop{false};
   // Whether a stream is open and decoding now.
   std::atomic<bool> playing{false};
+  // Whether the stream comes in segments (HLS): a burst is then its normal delivery, which
+  // read() does not skip after a reconnect.
+  std::atomic<bool> segmented{false};
 
   // Why the stream is not airing now, or is airing badly ("" when all is well): the reason given
   // when dead air starts. Under `mutex`; read() takes it only when dead air starts.

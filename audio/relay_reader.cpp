@@ -94,6 +94,7 @@ class Reader {
     if (!format) return relay_open_reason(url_, code, deadline_, settings_.open_timeout);
     auto codec = open_audio_codec(*format);
     if (auto* why = std::get_if<std::string>(&codec)) return "not audio: " + *why;
+    link_->segmented.store(is_segmented(*format));
     return decode(*format, std::get<AudioCodec>(codec));
   }
 
@@ -157,8 +158,13 @@ class Reader {
   // playlist's own length says nothing: live ones have one too.)
   static bool is_recording(const AVFormatContext& format) {
     if (format.duration > 0) return true;
-    const bool hls = format.iformat != nullptr && std::string_view(format.iformat->name) == "hls";
-    return !hls && format.pb != nullptr && av().avio_size(format.pb) > 0;
+    return !is_segmented(format) && format.pb != nullptr && av().avio_size(format.pb) > 0;
+  }
+
+  // HLS: its audio comes a segment (seconds) at a time, so a burst is how it arrives, not a
+  // backlog to skip.
+  static bool is_segmented(const AVFormatContext& format) {
+    return format.iformat != nullptr && std::string_view(format.iformat->name) == "hls";
   }
 
   // A forward jump in the packets' timestamps is audio the listener does not hear: a damaged

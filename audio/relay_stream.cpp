@@ -28,6 +28,15 @@ constexpr std::size_t kChunk = 1024;
 const float kSilence = std::pow(10.0f, -50.0f / 20.0f);
 // The stream counts as back once it has sounded this long without a gap.
 constexpr milliseconds kBackAfter{1'000};
+// The relay keeps near live: over each window this long, the least audio the ring held beyond
+// the jitter allowance is a backlog (a server's burst after a reconnect: Icecast sends a new
+// listener up to 64 KB at once, 16 s at 32 kb/s; or a source's clock running fast), skipped at
+// the window's end...
+constexpr milliseconds kLiveWindow{2'000};
+// ...when it is more than this: less is the network's ordinary unevenness.
+constexpr milliseconds kBacklogSlack{250};
+// A skip is spliced with a crossfade this long, so that it is not a click.
+constexpr std::size_t kSpliceFrames = 480;
 // How long the destructor waits for the network thread to finish.
 constexpr milliseconds kStopWait{1'000};
 
@@ -47,6 +56,8 @@ class LiveStream final : public MonoSource {
         dead_air_(std::max<std::int64_t>(frames_of(settings_.dead_air, rate), 1)),
         back_after_(frames_of(kBackAfter, rate)),
         jitter_(static_cast<std::size_t>(frames_of(settings_.jitter, rate))),
+        live_window_(frames_of(kLiveWindow, rate)),
+        backlog_slack_(static_cast<std::size_t>(frames_of(kBacklogSlack, rate))),
         crossfade_(std::max<std::int64_t>(frames_of(settings_.crossfade, rate), 1)),
         link_(std::make_shared<detail::RelayLink>(
             static_cast<std::size_t>(frames_of(settings_.buffer, rate)) + jitter_ + kChunk)),
@@ -143,8 +154,13 @@ class LiveStream final : public MonoSource {
   void start() {
     started_ = true;
     link_->start_reading();
+    keep_newest(jitter_);
+  }
+
+  // Skips the oldest audio the ring holds beyond `frames`.
+  void keep_newest(std::size_t frames) {
     const std::size_t held = link_->ring.readable();
-    if (held > jitter_) link_->ring.skip(held - jitter_);
+    if (held > frames) link_->ring.skip(held - frames);
   }
 
   // The switch to `to` starts now, with a crossfade from what airs.
@@ -162,17 +178,35 @@ class LiveStream final : public MonoSource {
   }
 
   // Fills stream_[0, n) from the ring; the samples that were there (the rest is silence). After
-  // the ring ran dry, nothing is taken until it holds the jitter allowance again.
+  // the ring ran dry, nothing is taken until it holds the jitter allowance again; a backlog that
+  // came meanwhile (a server's burst) is skipped then, and at the end of any window it lasted.
   std::size_t pull_stream(std::size_t n) {
     std::span<float> chunk(stream_.data(), n);
+    const std::size_t least = std::max<std::size_t>(jitter_, n);
     if (buffering_) {
-      if (link_->ring.readable() < std::max<std::size_t>(jitter_, n)) {
+      if (link_->ring.readable() < least) {
         std::fill(chunk.begin(), chunk.end(), 0.0f);
         return 0;
       }
       buffering_ = false;
+      // Back (or connected late): it airs from the most recent audio it holds, as start() does.
+      if (!link_->segmented.load() && link_->ring.readable() > least + backlog_slack_) {
+        keep_newest(least);
+      }
+      window_left_ = live_window_;
+      lowest_held_ = link_->ring.readable();
+    }
+    const std::size_t backlog = backlog_due(n, least);
+    std::size_t spliced = 0;
+    if (backlog > 0) {
+      spliced = link_->ring.read(std::span<float>(splice_.data(), kSpliceFrames));
+      link_->ring.skip(backlog - spliced);
     }
     const std::size_t got = link_->ring.read(chunk);
+    for (std::size_t i = 0; i < std::min(spliced, got); ++i) {
+      const float g = static_cast<float>(i) / static_cast<float>(spliced);
+      chunk[i] = splice_[i] * (1.0f - g) + chunk[i] * g;
+    }
     if (got < n) {
       std::fill(chunk.begin() + static_cast<std::ptrdiff_t>(got), chunk.end(), 0.0f);
       buffering_ = true;
@@ -181,6 +215,20 @@ class LiveStream final : public MonoSource {
       starved_ = false;
     }
     return got;
+  }
+
+  // The backlog to skip before this chunk (0 but at a window's end): what the ring held beyond
+  // `least` all through the window, if more than the slack. HLS's segments come seconds at once
+  // by design, so there the ring's level says nothing of a backlog: it is never skipped.
+  std::size_t backlog_due(std::size_t n, std::size_t least) {
+    lowest_held_ = std::min(lowest_held_, link_->ring.readable());
+    window_left_ -= static_cast<std::int64_t>(n);
+    if (window_left_ > 0) return 0;
+    const std::size_t lowest = lowest_held_;
+    window_left_ = live_window_;
+    lowest_held_ = link_->ring.readable();
+    if (link_->segmented.load() || lowest <= least + backlog_slack_) return 0;
+    return lowest - least;
   }
 
   float peak(std::size_t n) const {
@@ -242,6 +290,8 @@ class LiveStream final : public MonoSource {
   std::int64_t dead_air_;
   std::int64_t back_after_;
   std::size_t jitter_;
+  std::int64_t live_window_;
+  std::size_t backlog_slack_;
   std::int64_t crossfade_;
   std::unique_ptr<LiveLeveller> leveller_;  // null: the stream is not levelled
   std::shared_ptr<detail::RelayLink> link_;
@@ -257,6 +307,9 @@ class LiveStream final : public MonoSource {
   std::int64_t bad_ = 0;   // frames in a row without the stream sounding
   std::int64_t good_ = 0;  // frames in a row with it sounding
   bool buffering_ = true;
+  std::int64_t window_left_ = 0;  // frames of air left in this window (backlog_due)
+  std::size_t lowest_held_ = 0;   // the least the ring held in this window
+  std::vector<float> splice_ = std::vector<float>(kSpliceFrames);
   bool starved_ = false;
   std::unique_ptr<MonoSource> clip_;
   std::size_t clip_index_ = static_cast<std::size_t>(-1);

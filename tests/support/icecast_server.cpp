@@ -24,26 +24,43 @@ namespace {
 constexpr const char* kIcecast = "/usr/bin/icecast2";
 constexpr const char* kSourcePassword = "nguon-thu";
 
-// The first line of the server's answer to a listener's GET of `mount` ("" if none in 2 s).
-std::string status_line(int port, const std::string& mount) {
+// "admin:nguon-thu-admin" (the admin account below) in base64, for HTTP basic authentication.
+constexpr const char* kAdminAuth = "YWRtaW46bmd1b24tdGh1LWFkbWlu";
+
+// The server's answer to a GET of `path` (with `headers`, each ending in CRLF), up to `limit`
+// bytes or the first line if `first_line`; "" if none in 2 s.
+std::string http_get(int port, const std::string& path, const std::string& headers, bool first_line,
+                     std::size_t limit = 64 * 1024) {
   const int s = ::socket(AF_INET, SOCK_STREAM, 0);
-  timeval limit{2, 0};
-  ::setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
+  timeval wait_limit{2, 0};
+  ::setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &wait_limit, sizeof wait_limit);
   sockaddr_in a{};
   a.sin_family = AF_INET;
   a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   a.sin_port = htons(static_cast<std::uint16_t>(port));
-  std::string line;
+  std::string answer;
   if (::connect(s, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0) {
-    const std::string request = "GET " + mount + " HTTP/1.0\r\n\r\n";
+    const std::string request = "GET " + path + " HTTP/1.0\r\n" + headers + "\r\n";
     if (::send(s, request.data(), request.size(), MSG_NOSIGNAL) ==
         static_cast<ssize_t>(request.size())) {
       char c = 0;
-      while (line.size() < 200 && ::recv(s, &c, 1, 0) == 1 && c != '\n') line += c;
+      while (answer.size() < limit && ::recv(s, &c, 1, 0) == 1 && !(first_line && c == '\n')) {
+        answer += c;
+      }
     }
   }
   ::close(s);
-  return line;
+  return answer;
+}
+
+// The first line of the server's answer to a listener's GET of `mount`.
+std::string status_line(int port, const std::string& mount) {
+  return http_get(port, mount, "", /*first_line=*/true, 200);
+}
+
+std::string admin_get(int port, const std::string& path) {
+  return http_get(port, path, std::string("Authorization: Basic ") + kAdminAuth + "\r\n",
+                  /*first_line=*/false);
 }
 
 }  // namespace
@@ -118,6 +135,20 @@ std::string IcecastServer::source_url(const std::string& mount) const {
 
 bool IcecastServer::mounted(const std::string& mount) const {
   return status_line(port_, mount).find(" 200") != std::string::npos;
+}
+
+int IcecastServer::drop_listeners(const std::string& mount) const {
+  // The admin interface's list of the mount's listeners: <listener>...<ID>N</ID></listener>.
+  const std::string list = admin_get(port_, "/admin/listclients?mount=" + mount);
+  int dropped = 0;
+  const std::string marker = "<ID>";
+  for (auto at = list.find(marker); at != std::string::npos; at = list.find(marker, at + 1)) {
+    const auto from = at + marker.size();
+    const std::string id = list.substr(from, list.find('<', from) - from);
+    const std::string answer = admin_get(port_, "/admin/killclient?mount=" + mount + "&id=" + id);
+    if (answer.find(" 200") != std::string::npos) ++dropped;
+  }
+  return dropped;
 }
 
 std::string IcecastServer::log() const {

@@ -38,6 +38,9 @@ class IcecastServer {
   std::string source_url(const std::string& mount) const;
   // Whether `mount` has a source now (a listener's request is answered 200).
   bool mounted(const std::string& mount) const;
+  // Cuts every listener of `mount` (the admin interface's killclient), as a network failure
+  // cuts a relay, while the mount's source airs on; how many it cut.
+  int drop_listeners(const std::string& mount) const;
   const TempDir& folder() const { return dir_; }
   std::string log() const;
 
