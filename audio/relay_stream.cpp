@@ -26,8 +26,10 @@ using std::chrono::milliseconds;
 constexpr std::size_t kChunk = 1024;
 // Quieter than this (the peak of a chunk) is silence: -50 dBFS.
 const float kSilence = std::pow(10.0f, -50.0f / 20.0f);
-// The stream counts as back once it has sounded this long without a gap.
+// The stream counts as back once it has sounded this long without a gap...
 constexpr milliseconds kBackAfter{1'000};
+// ...while its audio keeps coming, at least this often (an Ogg page is up to a second of audio).
+constexpr milliseconds kFedWithin{2'000};
 // The relay keeps near live: over each window this long, the least audio the ring held beyond
 // the jitter allowance is a backlog (a server's burst after a reconnect: Icecast sends a new
 // listener up to 64 KB at once, 16 s at 32 kb/s; or a source's clock running fast), skipped at
@@ -55,6 +57,7 @@ class LiveStream final : public MonoSource {
         length_(std::max<std::int64_t>(frames, 0)),
         dead_air_(std::max<std::int64_t>(frames_of(settings_.dead_air, rate), 1)),
         back_after_(frames_of(kBackAfter, rate)),
+        fed_within_(frames_of(kFedWithin, rate)),
         jitter_(static_cast<std::size_t>(frames_of(settings_.jitter, rate))),
         live_window_(frames_of(kLiveWindow, rate)),
         backlog_slack_(static_cast<std::size_t>(frames_of(kBacklogSlack, rate))),
@@ -120,10 +123,14 @@ class LiveStream final : public MonoSource {
     const std::size_t n = out.size();
     const bool sounding = pull_stream(n) == n && peak(n) >= kSilence;
     if (leveller_) leveller_->process(std::span<float>(stream_.data(), n));
+    const bool fed = note_arrivals(n);
     bad_ = sounding ? 0 : bad_ + static_cast<std::int64_t>(n);
-    good_ = sounding ? good_ + static_cast<std::int64_t>(n) : 0;
+    good_ = sounding && fed ? good_ + static_cast<std::int64_t>(n) : 0;
+    // Dead air from the moment the source went quiet or stopped sending, not from when the
+    // audio held against jitter (2 s) has aired: the fallback airs within dead_air of the loss.
+    const bool stopped = !link_->segmented.load() && since_arrival_ >= dead_air_;
 
-    if (airing_ == Airing::stream && fade_left_ == 0 && bad_ >= dead_air_) {
+    if (airing_ == Airing::stream && fade_left_ == 0 && (bad_ >= dead_air_ || stopped)) {
       report(RelayEvent::Kind::dead_air_started, dead_air_reason(), position_);
       start_fade(Airing::fallback);
       clip_ended_ = false;
@@ -147,6 +154,21 @@ class LiveStream final : public MonoSource {
         out[i] = airing_ == Airing::stream ? stream_[i] : fallback_[i];
       }
     }
+  }
+
+  // Counts the air since audio last came into the ring: the feed stopped (a server gone, a device
+  // unplugged) is dead air although what the ring holds still airs. A ring nearly full counts
+  // as fed: the feed waits for room then. Whether audio came within kFedWithin (HLS: always; its
+  // segments come seconds apart).
+  bool note_arrivals(std::size_t n) {
+    const std::size_t written = link_->ring.written();
+    if (written != last_written_ || link_->ring.writable() < link_->ring.capacity() / 4) {
+      since_arrival_ = 0;
+    } else {
+      since_arrival_ += static_cast<std::int64_t>(n);
+    }
+    last_written_ = written;
+    return link_->segmented.load() || since_arrival_ < fed_within_;
   }
 
   // The slot starts: a relay opened ahead (preroll) sounds from the most recent audio it holds,
@@ -173,7 +195,8 @@ class LiveStream final : public MonoSource {
     std::string problem = link_->current_problem();
     if (!problem.empty()) return problem;
     if (!link_->playing.load()) return "the source is not connected";
-    if (starved_) return "stream too slow: the audio stopped arriving";
+    if (starved_ || since_arrival_ >= dead_air_)
+      return "stream too slow: the audio stopped arriving";
     return "the stream is silent (quieter than -50 dBFS)";
   }
 
@@ -289,6 +312,7 @@ class LiveStream final : public MonoSource {
   std::int64_t length_;
   std::int64_t dead_air_;
   std::int64_t back_after_;
+  std::int64_t fed_within_;
   std::size_t jitter_;
   std::int64_t live_window_;
   std::size_t backlog_slack_;
@@ -304,8 +328,10 @@ class LiveStream final : public MonoSource {
   bool ended_ = false;
   Airing airing_ = Airing::stream;
   std::int64_t fade_left_ = 0;
-  std::int64_t bad_ = 0;   // frames in a row without the stream sounding
-  std::int64_t good_ = 0;  // frames in a row with it sounding
+  std::int64_t bad_ = 0;            // frames in a row without the stream sounding
+  std::int64_t good_ = 0;           // frames in a row with it sounding and fed
+  std::size_t last_written_ = 0;    // the ring's written() at the last chunk
+  std::int64_t since_arrival_ = 0;  // frames aired since audio last came into the ring
   bool buffering_ = true;
   std::int64_t window_left_ = 0;  // frames of air left in this window (backlog_due)
   std::size_t lowest_held_ = 0;   // the least the ring held in this window

@@ -75,6 +75,9 @@ class SpscRing {
     return tail - head;
   }
   std::size_t writable() const { return capacity_ - readable(); }
+  // Either side: the frames written since the ring was made (wrapping at SIZE_MAX): whether the
+  // producer has written since a moment before.
+  std::size_t written() const { return tail_.load(std::memory_order_acquire); }
 
  private:
   // Nothing to copy may come with a null pointer (an empty span), which memcpy must not get.
