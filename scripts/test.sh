@@ -33,55 +33,41 @@ cmake --preset asan >/dev/null
 cmake --build --preset asan -j "$jobs"
 ctest --preset asan -j "$jobs"
 
-step "fuzzing the station loader for ${LOA_FUZZ_SECONDS:-60} s"
+# Runs fuzz target $1 for $2 s on inputs up to $3 bytes, from the seed files after them; its log
+# is build/fuzz/$1.log. A crash ends the run with the log's tail.
+fuzz() {
+  local target=$1 seconds=$2 max_len=$3
+  shift 3
+  local run=build/fuzz/$target-run log=build/fuzz/$target.log
+  rm -rf "$run" && mkdir -p "$run"
+  cp "$@" "$run"/
+  build/fuzz/fuzz/"$target" -max_total_time="$seconds" -max_len="$max_len" -timeout=10 \
+    -rss_limit_mb=2048 -print_final_stats=1 "$run" 2>"$log" \
+    || { tail -50 "$log"; echo "fuzzing found a crash (see above)"; exit 1; }
+  grep -E "^(stat::number_of_executed_units|Done)" "$log" || tail -3 "$log"
+}
+
+step "fuzz targets build"
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz -j "$jobs"
-run=build/fuzz/corpus-run
-rm -rf "$run" && mkdir -p "$run"
-cp fuzz/corpus/* examples/*.yaml examples/programmes/*.yaml "$run"/
-build/fuzz/fuzz/fuzz_station_loader -max_total_time="${LOA_FUZZ_SECONDS:-60}" -max_len=65536 \
-  -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 "$run" 2>build/fuzz/fuzz.log \
-  || { tail -50 build/fuzz/fuzz.log; echo "fuzzing found a crash (see above)"; exit 1; }
-grep -E "^(stat::number_of_executed_units|Done)" build/fuzz/fuzz.log || tail -3 build/fuzz/fuzz.log
+
+step "fuzzing the station loader for ${LOA_FUZZ_SECONDS:-60} s"
+fuzz fuzz_station_loader "${LOA_FUZZ_SECONDS:-60}" 65536 \
+  fuzz/corpus/* examples/*.yaml examples/programmes/*.yaml
 
 step "fuzzing the control API's clip names for ${LOA_FUZZ_CLIP_SECONDS:-20} s"
-run=build/fuzz/corpus-clips-run
-rm -rf "$run" && mkdir -p "$run"
-cp fuzz/corpus-clips/* "$run"/
-build/fuzz/fuzz/fuzz_clip_names -max_total_time="${LOA_FUZZ_CLIP_SECONDS:-20}" -max_len=4096 \
-  -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 "$run" 2>build/fuzz/fuzz-clips.log \
-  || { tail -50 build/fuzz/fuzz-clips.log; echo "fuzzing found a crash (see above)"; exit 1; }
-grep -E "^stat::number_of_executed_units" build/fuzz/fuzz-clips.log || tail -3 build/fuzz/fuzz-clips.log
+fuzz fuzz_clip_names "${LOA_FUZZ_CLIP_SECONDS:-20}" 4096 fuzz/corpus-clips/*
 
 step "fuzzing campaign manifests for ${LOA_FUZZ_MANIFEST_SECONDS:-20} s"
-run=build/fuzz/corpus-manifest-run
-rm -rf "$run" && mkdir -p "$run"
-cp fuzz/corpus-manifest/* "$run"/
-build/fuzz/fuzz/fuzz_campaign_manifest -max_total_time="${LOA_FUZZ_MANIFEST_SECONDS:-20}" \
-  -max_len=65536 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 "$run" \
-  2>build/fuzz/fuzz-manifest.log \
-  || { tail -50 build/fuzz/fuzz-manifest.log; echo "fuzzing found a crash (see above)"; exit 1; }
-grep -E "^stat::number_of_executed_units" build/fuzz/fuzz-manifest.log ||
-  tail -3 build/fuzz/fuzz-manifest.log
+fuzz fuzz_campaign_manifest "${LOA_FUZZ_MANIFEST_SECONDS:-20}" 65536 fuzz/corpus-manifest/*
 
 step "fuzzing what stations send the district for ${LOA_FUZZ_DISTRICT_SECONDS:-10} s"
-run=build/fuzz/corpus-district-run
-rm -rf "$run" && mkdir -p "$run"
-cp fuzz/corpus-district/* "$run"/
-build/fuzz/fuzz/fuzz_district_ingest -max_total_time="${LOA_FUZZ_DISTRICT_SECONDS:-10}" \
-  -max_len=65536 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 "$run" \
-  2>build/fuzz/fuzz-district.log \
-  || { tail -50 build/fuzz/fuzz-district.log; echo "fuzzing found a crash (see above)"; exit 1; }
-grep -E "^stat::number_of_executed_units" build/fuzz/fuzz-district.log ||
-  tail -3 build/fuzz/fuzz-district.log
+fuzz fuzz_district_ingest "${LOA_FUZZ_DISTRICT_SECONDS:-10}" 65536 fuzz/corpus-district/*
+
+step "fuzzing the district's receipts a station reads for ${LOA_FUZZ_RECEIPT_SECONDS:-10} s"
+fuzz fuzz_receipts "${LOA_FUZZ_RECEIPT_SECONDS:-10}" 65536 fuzz/corpus-receipts/*
 
 step "fuzzing the plain M4A and ADTS readers for ${LOA_FUZZ_AAC_SECONDS:-15} s"
-run=build/fuzz/corpus-aac-run
-rm -rf "$run" && mkdir -p "$run"
-cp fuzz/corpus-aac/* "$run"/
-build/fuzz/fuzz/fuzz_aac_index -max_total_time="${LOA_FUZZ_AAC_SECONDS:-15}" -max_len=65536 \
-  -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 "$run" 2>build/fuzz/fuzz-aac.log \
-  || { tail -50 build/fuzz/fuzz-aac.log; echo "fuzzing found a crash (see above)"; exit 1; }
-grep -E "^stat::number_of_executed_units" build/fuzz/fuzz-aac.log || tail -3 build/fuzz/fuzz-aac.log
+fuzz fuzz_aac_index "${LOA_FUZZ_AAC_SECONDS:-15}" 65536 fuzz/corpus-aac/*
 
 step "all tests passed"
