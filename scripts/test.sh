@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds and runs every test: the release build's unit and end-to-end tests, the Debian package
 # (scripts/package.sh, checked by scripts/package-check.sh), the same tests under
-# AddressSanitizer + UndefinedBehaviorSanitizer, and the station loader's fuzz target for a bounded
-# time. Set LOA_FUZZ_SECONDS to change the fuzzing time (default 60). The audio path tests play
+# AddressSanitizer + UndefinedBehaviorSanitizer, and the fuzz targets (fuzz/README.md) each for a
+# bounded time. Set LOA_FUZZ_SECONDS to change the station loader's (default 60). The audio path tests play
 # through a JACK server with the dummy driver (scripts/jack-dummy.sh), started here if none runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
