@@ -86,6 +86,16 @@ TEST_F(RelayIcecastTest, RelaysAnIcecastOggVorbisMount) {
   test::expect_relayed(*events, r, "vorbis");
 }
 
+// Ogg Opus, as stations stream speech at low rates: decoded at 48 kHz, whatever rate the source
+// had (44.1 kHz here).
+TEST_F(RelayIcecastTest, RelaysAnIcecastOggOpusMount) {
+  feed("/tinh.opus", "-c:a libopus -b:a 48k -f ogg", "audio/ogg");
+  std::this_thread::sleep_for(3s);
+  RelaySound r = relay("/tinh.opus", 5 * kRelayRate + 7);
+  r.settings.jitter = RelaySettings{}.jitter;
+  test::expect_relayed(*events, r, "opus", 48000);
+}
+
 // A relay opened ahead of its slot (preroll) on a mount that has run a while: Icecast sends a
 // new listener its burst (64 KB: 5.5 s at 96 kb/s) at once, and the relay sounds from the most
 // recent audio, its jitter allowance (0.3 s) behind live, not from the burst's start.

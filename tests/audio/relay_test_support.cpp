@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <fstream>
+#include <iostream>
 #include <numbers>
 #include <sstream>
 #include <thread>
@@ -174,7 +175,10 @@ void expect_relayed(RelayEvents& events, const RelaySound& relay, const std::str
   for (auto& e : events.drain()) seen.push_back(std::move(e));
   SCOPED_TRACE(describe(seen));
   EXPECT_EQ(static_cast<std::int64_t>(heard.size()), relay.frames);
-  EXPECT_GT(melody_correlation(heard), 0.9) << "the relay sounds the stream's audio";
+  const double correlation = melody_correlation(heard);
+  std::cout << "[ figures  ] " << codec << ": the last second against the melody: " << correlation
+            << "\n";
+  EXPECT_GT(correlation, 0.9) << "the relay sounds the stream's audio";
   bool connected = false, ended = false;
   for (const auto& e : seen) {
     if (e.kind == RelayEvent::Kind::connected) {
