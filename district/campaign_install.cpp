@@ -11,7 +11,7 @@ namespace loa {
 CampaignInstall install_campaign_bundle(const std::filesystem::path& config,
                                         const std::filesystem::path& bundle, UtcTime now,
                                         const std::function<void(const std::string&)>& journal,
-                                        std::ostream& diagnostics) {
+                                        std::ostream& diagnostics, bool own_files) {
   Diagnostics d;
   const Station st = load_station(config, d);
   Diagnostics keys_d;
@@ -29,7 +29,8 @@ CampaignInstall install_campaign_bundle(const std::filesystem::path& config,
   }
   try {
     const BundleCheck check{&keys, st.settings.district, local_date(now, st.settings.zone)};
-    const VerifiedBundle verified = verify_bundle(bundle, check);
+    VerifiedBundle verified = verify_bundle(bundle, check);
+    verified.own_files = own_files;
     const auto& m = verified.manifest;
     CampaignInstall out;
     out.done = install_campaign(verified, st.settings.state, [&](const HeldCampaign& c) {

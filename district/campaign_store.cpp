@@ -1,5 +1,6 @@
 #include "loa/campaign_store.hpp"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -37,13 +38,36 @@ void recover(const fs::path& root) {
   }
 }
 
-void copy_checked(const fs::path& from, const fs::path& to, const BundleFile& f,
-                  const std::string& what) {
+// Puts the bundle's file `from` at `to`, as the manifest's `f`. A folder of loa's own is linked
+// (verify_bundle hashed it, and nothing writes it again); another folder is copied and the copy
+// hashed, so that a file changed since verify_bundle is refused.
+void take_checked(const fs::path& from, const fs::path& to, const BundleFile& f,
+                  const std::string& what, bool own_files) {
   fs::create_directories(to.parent_path());
+  if (own_files) {
+    std::error_code ec;
+    fs::create_hard_link(from, to, ec);
+    if (!ec) return;  // else another file system: copied
+  }
   fs::copy_file(from, to, fs::copy_options::overwrite_existing);
   if (fs::file_size(to) != f.bytes || file_sha256(to) != f.sha256) {
     throw BundleRefused(what + " changed while it was being installed");
   }
+}
+
+// fsync(2) of a file or a folder: its data (a folder's: its entries) are on disk.
+void sync_to_disk(const fs::path& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw std::runtime_error(path.string() + ": cannot open to write it to disk");
+  const int result = ::fsync(fd);
+  ::close(fd);
+  if (result != 0) throw std::runtime_error(path.string() + ": cannot write it to disk");
+}
+
+// Every file and folder under `folder`, and the folder itself, on disk.
+void sync_tree(const fs::path& folder) {
+  for (const auto& e : fs::recursive_directory_iterator(folder)) sync_to_disk(e.path());
+  sync_to_disk(folder);
 }
 
 }  // namespace
@@ -82,11 +106,11 @@ Installed install_campaign(const VerifiedBundle& bundle, const fs::path& state,
   const fs::path incoming = root / (".incoming-" + m.campaign + "-" + std::to_string(::getpid()));
   fs::remove_all(incoming);
   try {
-    copy_checked(bundle.dir / "programme.yaml", incoming / "programme.yaml", m.programme,
-                 "the programme file");
+    take_checked(bundle.dir / "programme.yaml", incoming / "programme.yaml", m.programme,
+                 "the programme file", /*own_files=*/false);
     for (const auto& c : m.clips) {
-      copy_checked(bundle.dir / "clips" / c.sha256, incoming / "clips" / fs::path(c.name), c,
-                   "clip \"" + c.name + "\"");
+      take_checked(bundle.dir / "clips" / c.sha256, incoming / "clips" / fs::path(c.name), c,
+                   "clip \"" + c.name + "\"", bundle.own_files);
     }
     fs::copy_file(bundle.dir / "manifest.sig", incoming / "manifest.sig");
     std::ofstream(incoming / "manifest.json", std::ios::binary) << manifest_text;
@@ -94,10 +118,13 @@ Installed install_campaign(const VerifiedBundle& bundle, const fs::path& state,
       throw std::runtime_error((incoming / "manifest.json").string() + ": cannot write");
     }
     accept(HeldCampaign{m, incoming});
-    ::sync();  // the files are on disk before the rename makes them the station's
+    // The files are on disk before the rename makes them the station's, and the renames after.
+    // Only this campaign's files: a sync(2) of the whole disk would wait on everything else.
+    sync_tree(incoming);
     const fs::path aside = root / (std::string(kAside) + m.campaign);
     if (fs::exists(held)) fs::rename(held, aside);
     fs::rename(incoming, held);
+    sync_to_disk(root);
     fs::remove_all(aside);
   } catch (...) {
     std::error_code ec;

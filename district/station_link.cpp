@@ -184,7 +184,7 @@ struct StationLink::Impl {
           [&](const std::string& what) {
             journal.record_action(wall_now(), "district", from, what);
           },
-          diagnostics);
+          diagnostics, /*own_files=*/true);
       log_info("district: " + done.what);
       // The district hears at once what the station now holds, not at the next heartbeat.
       if (done.done.outcome != InstallOutcome::already_held) health_due = true;

@@ -40,6 +40,10 @@ struct VerifiedBundle {
   CampaignManifest manifest;
   std::string signed_by;  // the trusted key's name
   std::filesystem::path dir;
+  // The folder is loa's own (a campaign received from the district), whose files nothing writes
+  // again: the store links its clips instead of copying and hashing them once more. An operator's
+  // folder is copied, so that a later edit there cannot change what airs.
+  bool own_files = false;
 };
 
 struct SignedManifest {

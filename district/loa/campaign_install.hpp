@@ -22,12 +22,13 @@ struct CampaignInstall {
 
 // Verifies the bundle folder `bundle` (signature, manifest, district, window, every file, version)
 // and installs it into the station's state folder. `journal(what)` records an install or a
-// refusal (not an "already held"). The programme's own errors go to `diagnostics`.
+// refusal (not an "already held"). The programme's own errors go to `diagnostics`. `own_files`:
+// the folder is the station's own (CampaignReceiver's), see VerifiedBundle.
 // Throws BundleRefused with the reason (after journaling "campaign bundle refused: REASON"), or
 // std::runtime_error for a station that takes no campaigns or an I/O failure (not journaled).
 CampaignInstall install_campaign_bundle(const std::filesystem::path& config,
                                         const std::filesystem::path& bundle, UtcTime now,
                                         const std::function<void(const std::string&)>& journal,
-                                        std::ostream& diagnostics);
+                                        std::ostream& diagnostics, bool own_files = false);
 
 }  // namespace loa
