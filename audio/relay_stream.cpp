@@ -128,7 +128,9 @@ class LiveStream final : public MonoSource {
     good_ = sounding && fed ? good_ + static_cast<std::int64_t>(n) : 0;
     // Dead air from the moment the source went quiet or stopped sending, not from when the
     // audio held against jitter (2 s) has aired: the fallback airs within dead_air of the loss.
-    const bool stopped = !link_->segmented.load() && since_arrival_ >= dead_air_;
+    // (At least kFedWithin: a stream may pause that long between its pages.)
+    const bool stopped =
+        !link_->segmented.load() && since_arrival_ >= std::max(dead_air_, fed_within_);
 
     if (airing_ == Airing::stream && fade_left_ == 0 && (bad_ >= dead_air_ || stopped)) {
       report(RelayEvent::Kind::dead_air_started, dead_air_reason(), position_);
@@ -195,8 +197,9 @@ class LiveStream final : public MonoSource {
     std::string problem = link_->current_problem();
     if (!problem.empty()) return problem;
     if (!link_->playing.load()) return "the source is not connected";
-    if (starved_ || since_arrival_ >= dead_air_)
+    if (starved_ || since_arrival_ >= dead_air_) {
       return "stream too slow: the audio stopped arriving";
+    }
     return "the stream is silent (quieter than -50 dBFS)";
   }
 
