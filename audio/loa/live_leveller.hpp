@@ -67,6 +67,7 @@ class LiveLeveller {
   static constexpr std::size_t kPhases = 4;  // oversampling for the true peak
   static constexpr std::size_t kTaps = 32;   // per phase
   static constexpr std::size_t kInterpolationDelay = kTaps / 2;
+  static constexpr std::size_t kLanes = 8;  // partial sums of the interpolator (divides kTaps)
 
   void end_of_hop() noexcept;
   float limit(float sample) noexcept;  // one rider-gained sample in, one delayed limited out

@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# What relaying a live stream costs, loa against Liquidsoap 2.1, side by side on one stream: a
+# real Icecast2 on loopback, fed by ffmpeg in real time (an MP3 at 128 kb/s, 44.1 kHz stereo:
+# music-like pink noise under a melody of tones), relayed for MINUTES by `loa run --output null`
+# (a station whose one programme is a `relay:` item of that length, opened ahead by its preroll),
+# twice: levelled to -16 LUFS as stations air relays, and with `loudness: off` (as it comes, as
+# Liquidsoap relays it), and by Liquidsoap's `input.http` into `output.dummy` (all discard the
+# audio, paced by their own clocks). CPU seconds (utime + stime) of each process are counted over the same MINUTES, from
+# the relay's start; memory is each process's peak resident set (VmHWM) at the end.
+# Prints the figures into bench/out/relay_cost.txt.
+# Usage: bench/relay_cost_bench.sh [MINUTES]   (default 10)
+#   BENCH_BUILD=DIR   use loa from DIR (default: the release preset's, built if needed)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+minutes=${1:-10}
+export LC_ALL=C
+. bench/proc_stats.sh
+
+if [ -n "${BENCH_BUILD:-}" ]; then
+  build=$BENCH_BUILD
+else
+  cmake --preset release >/dev/null
+  build=build/release
+fi
+cmake --build "$build" --target loa >/dev/null
+loa=$(realpath "$build/app/loa")
+for tool in icecast2 ffmpeg liquidsoap; do
+  command -v "$tool" >/dev/null ||
+    { echo "relay_cost_bench: $tool is not installed (apt-get install $tool)" >&2; exit 1; }
+done
+
+work=$(realpath -m bench/out/relay_cost)
+rm -rf "$work" && mkdir -p "$work/levelled/state" "$work/off/state"
+chmod 777 "$work"  # icecast2 refuses to run as root: it runs as nobody and writes its logs here
+
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
+trap cleanup EXIT
+
+# A free loopback port: the kernel's choice for a socket bound to port 0.
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+cat >"$work/icecast.xml" <<EOF
+<icecast>
+  <limits><clients>20</clients><sources>2</sources><source-timeout>10</source-timeout></limits>
+  <authentication><source-password>nguon-thu</source-password><admin-user>admin</admin-user>
+    <admin-password>nguon-thu-admin</admin-password></authentication>
+  <hostname>127.0.0.1</hostname>
+  <listen-socket><port>$port</port><bind-address>127.0.0.1</bind-address></listen-socket>
+  <fileserve>0</fileserve>
+  <paths><basedir>$work</basedir><logdir>$work</logdir><pidfile>$work/icecast.pid</pidfile>
+    <webroot>/usr/share/icecast2/web</webroot><adminroot>/usr/share/icecast2/admin</adminroot></paths>
+  <logging><accesslog>access.log</accesslog><errorlog>error.log</errorlog><loglevel>2</loglevel></logging>
+  <security><chroot>0</chroot></security>
+</icecast>
+EOF
+as_nobody=()
+[ "$(id -u)" = 0 ] && as_nobody=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
+"${as_nobody[@]}" icecast2 -c "$work/icecast.xml" >"$work/icecast.out" 2>&1 &
+pids+=($!)
+url="http://127.0.0.1:$port/vov1.mp3"
+
+ffmpeg -nostdin -loglevel error -re \
+  -f lavfi -i "anoisesrc=colour=pink:amplitude=0.08:sample_rate=44100" \
+  -f lavfi -i "sine=frequency=440:sample_rate=44100:beep_factor=3" \
+  -filter_complex "[0][1]amix=inputs=2:normalize=0,aformat=channel_layouts=stereo" \
+  -c:a libmp3lame -b:a 128k -content_type audio/mpeg -f mp3 \
+  "icecast://source:nguon-thu@127.0.0.1:$port/vov1.mp3" >"$work/ffmpeg.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 50); do
+  # A live mount never ends: curl stops after 0.5 s, and says what the server answered.
+  code=$(curl -s -o /dev/null -m 0.5 -w '%{http_code}' "$url" 2>/dev/null || true)
+  [ "$code" = 200 ] && break
+  sleep 0.2
+done
+[ "$code" = 200 ] || { echo "relay_cost_bench: the mount never went live; see $work/*.log" >&2; exit 1; }
+
+# The relay's start: a whole second, 20 s ahead (loa opens it 15 s ahead: its default preroll).
+start=$(($(date -u +%s) + 20))
+end=$((start + minutes * 60))
+# station NAME LOUDNESS: a station in $work/NAME whose one programme relays the mount.
+station() {
+  cat >"$work/$1/station.yaml" <<EOF
+station: {timezone: UTC, state: state/}
+audio: {loudness: $2, chime: none}
+zones: [{id: z, channel: 1}]
+programmes:
+  - id: tiep-song
+    slots:
+      - {at: "$(date -u -d "@$start" +%H:%M:%S)", play: [{relay: "$url", for: ${minutes}m}]}
+EOF
+}
+station levelled -16
+station off off
+"$loa" run --config "$work/levelled/station.yaml" --output null --listen off >"$work/levelled.log" 2>&1 &
+loa_pid=$!
+pids+=("$loa_pid")
+"$loa" run --config "$work/off/station.yaml" --output null --listen off >"$work/off.log" 2>&1 &
+off_pid=$!
+pids+=("$off_pid")
+cat >"$work/relay.liq" <<EOF
+settings.init.allow_root.set(true)
+settings.log.stdout.set(true)
+settings.log.file.set(false)
+settings.log.level.set(3)
+output.dummy(fallible=true, input.http("$url"))
+EOF
+liquidsoap "$work/relay.liq" >"$work/liquidsoap.log" 2>&1 &
+liq_pid=$!
+pids+=("$liq_pid")
+
+echo "relay_cost_bench: relaying $url for $minutes min from $(date -u -d "@$start" +%H:%M:%S) UTC"
+sleep $((start - $(date -u +%s)))
+loa_before=$(proc_stats "$loa_pid")
+off_before=$(proc_stats "$off_pid")
+liq_before=$(proc_stats "$liq_pid")
+sleep $((end - $(date -u +%s)))
+for p in "$loa_pid" "$off_pid" "$liq_pid"; do
+  kill -0 "$p" 2>/dev/null || { echo "relay_cost_bench: a relay stopped early; see $work/*.log" >&2; exit 1; }
+done
+loa_after=$(proc_stats "$loa_pid")
+off_after=$(proc_stats "$off_pid")
+liq_after=$(proc_stats "$liq_pid")
+seconds=$((minutes * 60))
+read -r l_cpu l_pct _ _ l_hwm _ l_priv <<<"$(proc_delta "$loa_before" "$loa_after" "$seconds")"
+read -r o_cpu o_pct _ _ o_hwm _ o_priv <<<"$(proc_delta "$off_before" "$off_after" "$seconds")"
+read -r q_cpu q_pct _ _ q_hwm _ q_priv <<<"$(proc_delta "$liq_before" "$liq_after" "$seconds")"
+sleep 2  # the relay's end, journaled
+"$loa" log --config "$work/levelled/station.yaml" >"$work/loa.as-run" 2>&1 || true
+
+{
+  echo "relaying $url (MP3 128 kb/s, 44.1 kHz stereo, from ffmpeg in real time) for $minutes min, side by side"
+  echo "$(uname -m), $(nproc) cores; load average before the relay: $(cut -d' ' -f1-3 /proc/loadavg)"
+  printf "%-36s %8s %8s %10s %12s\n" "" "CPU s" "% core" "peak MB" "private MB"
+  printf "%-36s %8s %8s %10s %12s\n" "loa run --output null, levelled" "$l_cpu" "$l_pct" "$l_hwm" "$l_priv"
+  printf "%-36s %8s %8s %10s %12s\n" "loa run --output null, loudness off" "$o_cpu" "$o_pct" "$o_hwm" "$o_priv"
+  printf "%-36s %8s %8s %10s %12s\n" "$(liquidsoap --version | head -1 | cut -c1-36)" "$q_cpu" "$q_pct" "$q_hwm" "$q_priv"
+  awk -v l="$l_cpu" -v o="$o_cpu" -v q="$q_cpu" 'BEGIN {
+    if (q > 0) printf "loa / Liquidsoap CPU: levelled 1/%.1f, loudness off 1/%.1f\n", q / (l > 0 ? l : 0.01), q / (o > 0 ? o : 0.01)
+  }'
+  echo "loa's journal of the levelled relay:"
+  grep -i "relay\|dead\|connected\|lost" "$work/loa.as-run" | head -8 || true
+} | tee bench/out/relay_cost.txt
