@@ -174,11 +174,13 @@ class LiveStream final : public MonoSource {
   }
 
   // The slot starts: a relay opened ahead (preroll) sounds from the most recent audio it holds,
-  // the jitter allowance, not from what came first after it connected.
+  // the jitter allowance, not from what came first after it connected. HLS keeps all it holds:
+  // its next segment may come a whole segment's length (6 s, 10 s) from now, and what it holds
+  // must last until then.
   void start() {
     started_ = true;
     link_->start_reading();
-    keep_newest(jitter_);
+    if (!link_->segmented.load()) keep_newest(jitter_);
   }
 
   // Skips the oldest audio the ring holds beyond `frames`.

@@ -3,6 +3,10 @@
 #include <httplib.h>
 
 #include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <optional>
 #include <stdexcept>
 
 namespace loa::test {
@@ -10,7 +14,7 @@ namespace loa::test {
 using Clock = std::chrono::steady_clock;
 
 struct StreamServer::Route {
-  enum class Kind { live, file, status, redirect, endless } kind;
+  enum class Kind { live, file, status, redirect, endless, folder } kind;
   std::string bytes;
   std::string type;
   double bytes_per_second = 0;
@@ -61,11 +65,31 @@ void StreamServer::endless(const std::string& path, std::string head, std::strin
       Route{Route::Kind::endless, std::move(lines), type, 0, 0, 200, std::move(head)});
 }
 
+void StreamServer::folder(const std::string& prefix, const std::string& folder) {
+  std::lock_guard lock(mutex_);
+  routes_[prefix] = std::make_shared<Route>(Route{Route::Kind::folder, folder, "", 0, 0, 200, ""});
+}
+
+// The route of `path`: its own, or the folder route of its prefix (path = prefix + a file name).
 std::shared_ptr<const StreamServer::Route> StreamServer::route(const std::string& path) const {
   std::lock_guard lock(mutex_);
-  auto it = routes_.find(path);
-  return it == routes_.end() ? nullptr : it->second;
+  if (auto it = routes_.find(path); it != routes_.end()) return it->second;
+  const auto slash = path.rfind('/');
+  if (slash == std::string::npos) return nullptr;
+  auto it = routes_.find(path.substr(0, slash + 1));
+  return it == routes_.end() || it->second->kind != Route::Kind::folder ? nullptr : it->second;
 }
+
+namespace {
+
+// A file of a live HLS folder, whole as it is now; nullopt if there is none (yet, or any more).
+std::optional<std::string> read_whole(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return std::nullopt;
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+}  // namespace
 
 void StreamServer::start() {
   server_ = std::make_unique<httplib::Server>();
@@ -86,6 +110,17 @@ void StreamServer::start() {
       case Route::Kind::file:
         response.set_content(r->bytes, r->type);
         return;
+      case Route::Kind::folder: {
+        const std::string name = request.path.substr(request.path.rfind('/') + 1);
+        auto bytes = read_whole(std::filesystem::path(r->bytes) / name);
+        if (name.empty() || !bytes) {
+          response.status = 404;
+          return;
+        }
+        response.set_content(
+            *bytes, name.ends_with(".m3u8") ? "application/vnd.apple.mpegurl" : "video/mp2t");
+        return;
+      }
       case Route::Kind::live: {
         const auto begin = Clock::now();
         response.set_content_provider(

@@ -36,6 +36,10 @@ class StreamServer {
   void endless(const std::string& path, std::string head, std::string lines,
                const std::string& type);
 
+  // The files under `folder` as they are on disk at each request, at `prefix` + their name: a
+  // live HLS stream that ffmpeg writes there (playlists and segments; absent files are 404).
+  void folder(const std::string& prefix, const std::string& folder);
+
   // The server goes down (live streams cut, the port closed) / comes back on the same port.
   void stop();
   void start();
