@@ -22,6 +22,7 @@
 #include "loa_test/cli.hpp"
 #include "loa_test/loa_process.hpp"
 #include "loa_test/temp_dir.hpp"
+#include "loa_test/vietnam_clock.hpp"
 
 namespace loa {
 namespace {
@@ -53,20 +54,6 @@ programmes:
 
 constexpr const char* kShort = "Kính mời bà con đi họp tổ dân phố.";
 
-// The station's wall clock (Asia/Ho_Chi_Minh is UTC+7 all year) `ahead` from now, as
-// "YYYY-MM-DDTHH:MM".
-std::string station_clock(std::chrono::minutes ahead) {
-  const auto t = std::chrono::system_clock::now() + 7h + ahead;
-  const auto day = std::chrono::floor<std::chrono::days>(t);
-  const std::chrono::year_month_day ymd{day};
-  const std::chrono::hh_mm_ss clock{std::chrono::floor<std::chrono::minutes>(t - day)};
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d", int{ymd.year()}, unsigned{ymd.month()},
-                unsigned{ymd.day()}, static_cast<int>(clock.hours().count()),
-                static_cast<int>(clock.minutes().count()));
-  return buf;
-}
-
 std::string next_day(const std::string& date) {
   std::chrono::year_month_day ymd{std::chrono::year{std::stoi(date.substr(0, 4))},
                                   std::chrono::month{unsigned(std::stoi(date.substr(5, 2)))},
@@ -86,7 +73,7 @@ class NoticeApi : public ::testing::Test {
     // gio-sang airs 12 hours from now, never while a test runs (at its 05:00 it aired
     // mid-test, and a zone the test expects idle was not).
     std::string station = kStation;
-    station.replace(station.find("05:00"), 5, station_clock(12h).substr(11, 5));
+    station.replace(station.find("05:00"), 5, test::vietnam_clock(12h).substr(11, 5));
     dir_->write("station.yaml", station);
     dir_->write("programmes/.keep", "");
     test::write_tone(*dir_ / "clips/tone.wav", 2.0);
@@ -239,7 +226,7 @@ TEST_F(NoticeApi, AiredNowItReachesTheZonesAndTheJournalWithItsText) {
 }
 
 TEST_F(NoticeApi, AtATimeItIsAProgrammeThePlanShows) {
-  const std::string at = station_clock(20min);
+  const std::string at = test::vietnam_clock(20min);
   const std::string text = "Ngày mai tiêm chủng cho trẻ em tại trạm y tế xã.";
   const auto res =
       post("lan", "/api/notice",
@@ -269,7 +256,7 @@ TEST_F(NoticeApi, AtATimeItIsAProgrammeThePlanShows) {
   EXPECT_TRUE(planned) << "the plan shows " << id;
 
   // "HH:MM" already past today means tomorrow; a second notice that minute gets its own id.
-  const std::string past = station_clock(-2min);
+  const std::string past = test::vietnam_clock(-2min);
   const auto tomorrow =
       post("lan", "/api/notice", {{"text", text}, {"zones", {"ap-1"}}, {"at", past.substr(11)}});
   ASSERT_EQ(tomorrow->status, 201) << tomorrow->body;
@@ -312,7 +299,7 @@ TEST_F(NoticeApi, OnlyTheRightPeopleOnTheirOwnZones) {
   const auto op = post("lan", "/api/notice", emergency);
   EXPECT_EQ(op->status, 403) << op->body;
   EXPECT_NE(op->body.find("only an admin"), std::string::npos) << op->body;
-  emergency["at"] = station_clock(30min);
+  emergency["at"] = test::vietnam_clock(30min);
   EXPECT_EQ(post("lan", "/api/notice", emergency)->status, 403);
   EXPECT_EQ(files("programmes"), programmes);
   EXPECT_EQ(actions().size(), count);
@@ -327,7 +314,7 @@ TEST_F(NoticeApi, OnlyTheRightPeopleOnTheirOwnZones) {
   EXPECT_EQ(boss->status, 201) << boss->body;
   json own = notice;
   own["zones"] = {"cho"};
-  own["at"] = station_clock(40min);
+  own["at"] = test::vietnam_clock(40min);
   EXPECT_EQ(post("cho-only", "/api/notice", own)->status, 201);
 }
 
