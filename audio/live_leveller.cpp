@@ -20,7 +20,7 @@ struct LiveLeveller::Meter {
 namespace {
 
 constexpr double kHopSeconds = 0.1;
-constexpr double kShortTermSeconds = 3.0;  // EBU R128's short-term window
+constexpr std::size_t kHopMilliseconds = 100;
 constexpr double kLookaheadSeconds = 0.005;
 // The limiter recovers at this rate (6 dB in 60 ms): steady in dB, so that its gain barely moves
 // under the interpolator's reach even deep in limiting (a rate in linear gain would be 10 times
@@ -29,6 +29,14 @@ constexpr double kLimiterReleaseDbPerSecond = 100.0;
 // The limiter aims this far under the ceiling: interpolation filters differ by a few tenths of a
 // dB on the worst signals, and the ceiling holds for any meter.
 constexpr double kMarginDb = 0.5;
+
+// libebur128's loudness of a K-weighted mean square, and back (ITU-R BS.1770: -0.691 dB).
+double lufs_to_energy(double lufs) {
+  return std::isfinite(lufs) ? std::pow(10.0, (lufs + 0.691) / 10.0) : 0.0;
+}
+double energy_to_lufs(double energy) {
+  return energy > 0.0 ? 10.0 * std::log10(energy) - 0.691 : -HUGE_VAL;
+}
 
 float db_to_gain(double db) {
   return static_cast<float>(std::pow(10.0, db / 20.0));
@@ -63,7 +71,7 @@ LiveLeveller::LiveLeveller(int rate, const LevelSettings& settings)
       box_(lookahead_, 1.0f),
       box_sum_(static_cast<double>(lookahead_)) {
   meter_ = std::make_unique<Meter>();
-  meter_->state = ebur128_init(1, static_cast<unsigned long>(rate), EBUR128_MODE_S);
+  meter_->state = ebur128_init(1, static_cast<unsigned long>(rate), EBUR128_MODE_M);
   if (meter_->state == nullptr) throw std::runtime_error("cannot measure loudness: out of memory");
   // The history holds x[m - 15] .. x[m + 16] oldest first; phase p interpolates x at m + p/4.
   for (std::size_t p = 1; p < kPhases; ++p) {
@@ -78,6 +86,13 @@ LiveLeveller::LiveLeveller(int rate, const LevelSettings& settings)
       fir_[(p - 1) * kTaps + j] = static_cast<float>(interpolation_kernel(at - k) / sum);
     }
   }
+  float reach = 1.0f;
+  for (std::size_t p = 0; p + 1 < kPhases; ++p) {
+    float taps = 0.0f;
+    for (std::size_t j = 0; j < kTaps; ++j) taps += std::abs(fir_[p * kTaps + j]);
+    reach = std::max(reach, taps);
+  }
+  quiet_enough_ = ceiling_ / (reach * 1.001f);  // the margin covers the sums' rounding
 }
 
 LiveLeveller::~LiveLeveller() = default;
@@ -107,18 +122,15 @@ void LiveLeveller::process(std::span<float> block) noexcept {
 }
 
 void LiveLeveller::end_of_hop() noexcept {
-  measured_ += static_cast<std::int64_t>(hop_);
-  double loudness = -HUGE_VAL;
-  double momentary = -HUGE_VAL;
-  if (ebur128_loudness_shortterm(meter_->state, &loudness) != EBUR128_SUCCESS ||
-      ebur128_loudness_momentary(meter_->state, &momentary) != EBUR128_SUCCESS) {
-    loudness = momentary = -HUGE_VAL;
+  double hop_loudness = -HUGE_VAL;
+  if (ebur128_loudness_window(meter_->state, kHopMilliseconds, &hop_loudness) != EBUR128_SUCCESS) {
+    hop_loudness = -HUGE_VAL;
   }
-  // The meter's window starts as zeros: before 3 s, its mean square counts them. Undone here.
-  const double window = kShortTermSeconds * rate_;
-  if (std::isfinite(loudness) && static_cast<double>(measured_) < window) {
-    loudness += 10.0 * std::log10(window / static_cast<double>(measured_));
-  }
+  hop_energy_[hops_measured_ % kShortTermHops] = lufs_to_energy(hop_loudness);
+  ++hops_measured_;
+  // Over the hops measured so far, before the first 3 s (or 400 ms).
+  const double loudness = mean_lufs(kShortTermHops);
+  const double momentary = mean_lufs(kMomentaryHops);
   gain_from_ = gain_to_;
   // Silence, or a pause: the gain holds. The momentary loudness (400 ms) sees a pause at once,
   // where the short-term one takes 3 s to fall under the gate and would ride the gain up meanwhile.
@@ -134,6 +146,13 @@ void LiveLeveller::end_of_hop() noexcept {
   gain_to_ = db_to_gain(rider_db_);
 }
 
+double LiveLeveller::mean_lufs(std::size_t hops) const noexcept {
+  const std::size_t n = std::min(hops, hops_measured_);
+  double sum = 0.0;
+  for (std::size_t i = 1; i <= n; ++i) sum += hop_energy_[(hops_measured_ - i) % kShortTermHops];
+  return energy_to_lufs(n == 0 ? 0.0 : sum / static_cast<double>(n));
+}
+
 float LiveLeveller::limit(float sample) noexcept {
   // x[n] in; the interval (m, m + 1), m = n - 16, is interpolated at 3 points between.
   // Written twice, kTaps apart, so the last kTaps samples are always contiguous (oldest first).
@@ -143,7 +162,8 @@ float LiveLeveller::limit(float sample) noexcept {
   const float* window = history_.data() + history_at_;
   float interval_peak =
       std::max(std::abs(window[kInterpolationDelay - 1]), std::abs(window[kInterpolationDelay]));
-  for (std::size_t p = 0; p + 1 < kPhases; ++p) {
+  since_loud_ = std::abs(sample) > quiet_enough_ ? 0 : std::min(since_loud_ + 1, kTaps);
+  for (std::size_t p = 0; since_loud_ < kTaps && p + 1 < kPhases; ++p) {
     const float* c = fir_.data() + p * kTaps;
     // kLanes partial sums, each its own chain: the compiler may keep them in one vector register
     // (a single sum is a chain it may not reorder), which makes the limiter 4-8 times faster.

@@ -21,6 +21,7 @@
 // Real-time: after construction nothing allocates, locks or throws; it runs in the producer thread
 // that mixes (a relay's or an input's read()), never in the audio callback. One thread at a time.
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -70,18 +71,25 @@ class LiveLeveller {
   static constexpr std::size_t kLanes = 8;  // partial sums of the interpolator (divides kTaps)
 
   void end_of_hop() noexcept;
+  double mean_lufs(std::size_t hops) const noexcept;  // of the last `hops` hops measured
   float limit(float sample) noexcept;  // one rider-gained sample in, one delayed limited out
 
   const int rate_;
   const LevelSettings settings_;
   const float trim_;
-  struct Meter;  // libebur128's state, short-term mode
+  struct Meter;  // libebur128's state (momentary mode: it keeps 400 ms)
   std::unique_ptr<Meter> meter_;
 
   // The rider.
   const std::size_t hop_;  // 100 ms
   std::size_t in_hop_ = 0;
-  std::int64_t measured_ = 0;  // frames fed to the meter (its window is 3 s)
+  // The K-weighted mean square of each of the last 30 hops (3 s), circular: the short-term
+  // loudness is their mean, the momentary the mean of the last 4. libebur128 would sum its 3 s of
+  // samples again at every hop: 30 times the work, the larger part of the leveller's.
+  static constexpr std::size_t kShortTermHops = 30;
+  static constexpr std::size_t kMomentaryHops = 4;
+  std::array<double, kShortTermHops> hop_energy_{};
+  std::size_t hops_measured_ = 0;
   double rider_db_ = 0.0;
   float gain_from_ = 1.0f;  // linear gain at the start of this hop, and at its end
   float gain_to_ = 1.0f;
@@ -96,7 +104,12 @@ class LiveLeveller {
   std::vector<float> history_;  // last kTaps gained samples, circular, twice over
   std::size_t history_at_ = 0;
   float last_interval_peak_ = 0.0f;
-  std::vector<float> delay_;  // gained samples waiting for their gain, circular
+  // Samples up to this level cannot make an interpolated value over the ceiling (the ceiling
+  // over the interpolator's largest sum of |taps|): while the history holds no louder sample,
+  // interpolating is skipped, with the same result.
+  float quiet_enough_ = 0.0f;
+  std::size_t since_loud_ = kTaps;  // samples into the history since one above quiet_enough_
+  std::vector<float> delay_;        // gained samples waiting for their gain, circular
   std::size_t delay_at_ = 0;
   std::vector<float> min_value_;  // the monotonic queue, circular, capacity lookahead_ + 2 *
                                   // kInterpolationDelay + 1
