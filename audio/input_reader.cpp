@@ -215,6 +215,7 @@ class InputReader {
       for (float& v : scaled_) v *= gain_;
     }
     link_->drop_oldest_before_start(scaled_.size());
+    link_->note_arrived(scaled_);
     link_->ring.write(scaled_);  // read() takes less than arrives only if it is behind: dropped
   }
 

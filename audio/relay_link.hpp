@@ -4,15 +4,22 @@
 // input_reader.cpp: a capture device) and its read() (relay_stream.cpp) share. Held by both
 // through a shared_ptr, so that either may go first.
 
+#include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <mutex>
+#include <span>
 #include <string>
 
 #include "loa/spsc_ring.hpp"
 
 namespace loa::detail {
+
+// Quieter than this (a peak under -50 dBFS) is silence: dead air.
+constexpr float kSilenceLevel = 0.0031622777f;
 
 struct RelayLink {
   explicit RelayLink(std::size_t ring_frames) : ring(ring_frames) {}
@@ -28,6 +35,20 @@ struct RelayLink {
   // Whether the stream comes in segments (HLS): a burst is then its normal delivery, which
   // read() does not skip after a reconnect.
   std::atomic<bool> segmented{false};
+
+  // How long the source has been silent as its audio arrives (frames written in a row with no
+  // sample at kSilenceLevel or above): what airs is behind by what the ring holds (2 s for a
+  // relay), so read() learns of a silence that long before it airs. Feed thread writes.
+  std::atomic<std::int64_t> quiet_run{0};
+
+  // Feed thread: `samples` are about to be written.
+  void note_arrived(std::span<const float> samples) {
+    const bool silent = std::all_of(samples.begin(), samples.end(),
+                                    [](float v) { return std::abs(v) < kSilenceLevel; });
+    const auto n = static_cast<std::int64_t>(samples.size());
+    quiet_run.store(silent ? quiet_run.load(std::memory_order_relaxed) + n : 0,
+                    std::memory_order_release);
+  }
 
   // Why the stream is not airing now, or is airing badly ("" when all is well): the reason given
   // when dead air starts. Under `mutex`; read() takes it only when dead air starts.

@@ -267,6 +267,7 @@ class Reader {
   // Writes all of `samples`, waiting for room (the ring is full when read() is behind or has not
   // started). False if the relay stops meanwhile.
   bool push(const std::vector<float>& samples) {
+    link_->note_arrived(samples);
     std::size_t written = 0;
     while (written < samples.size()) {
       // Before the relay's slot (preroll) nobody reads: the oldest audio makes room, so that the

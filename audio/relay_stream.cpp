@@ -24,8 +24,6 @@ using std::chrono::milliseconds;
 
 // Dead air and the stream's return are judged on chunks this long (21 ms at 48 kHz).
 constexpr std::size_t kChunk = 1024;
-// Quieter than this (the peak of a chunk) is silence: -50 dBFS.
-const float kSilence = std::pow(10.0f, -50.0f / 20.0f);
 // The stream counts as back once it has sounded this long without a gap...
 constexpr milliseconds kBackAfter{1'000};
 // ...while its audio keeps coming, at least this often (an Ogg page is up to a second of audio).
@@ -121,7 +119,7 @@ class LiveStream final : public MonoSource {
 
   void play_chunk(std::span<float> out) {
     const std::size_t n = out.size();
-    const bool sounding = pull_stream(n) == n && peak(n) >= kSilence;
+    const bool sounding = pull_stream(n) == n && peak(n) >= detail::kSilenceLevel;
     if (leveller_) leveller_->process(std::span<float>(stream_.data(), n));
     const bool fed = note_arrivals(n);
     bad_ = sounding ? 0 : bad_ + static_cast<std::int64_t>(n);
@@ -131,8 +129,11 @@ class LiveStream final : public MonoSource {
     // (At least kFedWithin: a stream may pause that long between its pages.)
     const bool stopped =
         !link_->segmented.load() && since_arrival_ >= std::max(dead_air_, fed_within_);
+    // Likewise a silence: dead air once the source has been silent for dead_air and the silence
+    // has reached the air (not before: what airs until then is the source's sound).
+    const bool silent = bad_ > 0 && link_->quiet_run.load(std::memory_order_acquire) >= dead_air_;
 
-    if (airing_ == Airing::stream && fade_left_ == 0 && (bad_ >= dead_air_ || stopped)) {
+    if (airing_ == Airing::stream && fade_left_ == 0 && (bad_ >= dead_air_ || stopped || silent)) {
       report(RelayEvent::Kind::dead_air_started, dead_air_reason(), position_);
       start_fade(Airing::fallback);
       clip_ended_ = false;

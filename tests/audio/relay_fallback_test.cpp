@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <thread>
 
 #include "loa/sound.hpp"
 #include "loa_test/audio_fixtures.hpp"
@@ -139,6 +140,49 @@ TEST_F(RelayFallbackTest, SilentStreamIsDeadAirAndReturnNowSwitchesBackAtOnce) {
   ASSERT_LT(back + kRelayRate / 4, heard.size());
   EXPECT_GT(rms(heard, back), 0.1);
   EXPECT_LT(test::tone_level(heard, back, kWindow * 5, kFallbackTone), 0.02);
+}
+
+// The fallback covers a silence dead_air after it left the source, not dead_air after it reached
+// the air: a relay airs 2 s behind what it receives (its jitter allowance). Here the source falls
+// silent for 3 s (dead_air 2 s): by the time the silence airs, the source has been silent for
+// 2 s, and the fallback comes in at once, where listeners would otherwise hear 2 s of nothing.
+TEST_F(RelayFallbackTest, ASilenceCountsFromWhenItLeftTheSourceNotFromWhenItAirs) {
+  // A 6 s loop: 3 s at -60 dBFS, then 3 s of the melody.
+  const auto mp3 =
+      test::encoded_melody(dir.path().string(), "mp3",
+                           "-c:a libmp3lame -b:a 128k -write_xing 0 -id3v2_version 0", 6.0, 3.0);
+  server.live("/pause.mp3", mp3, static_cast<double>(mp3.size()) / 6.0, 0, "audio/mpeg");
+  RelaySound relay{server.url("/pause.mp3"), 6 * kRelayRate, {}, events};
+  relay.settings.dead_air = 2s;
+  relay.settings.fallback = {fallback_clip(3.0)};
+  auto source = open_sound(relay, kRelayRate, 1.0f);
+  std::vector<RelayEvent> seen;
+  const auto connected = test::wait_event(*events, seen, RelayEvent::Kind::connected, 5s);
+  ASSERT_TRUE(connected) << test::describe(seen);
+  // The slot starts 5.5 s into the loop, opened ahead: it airs the melody from 3.5 s on (2 s
+  // behind), and the silence from 6 s on airs about 2.5 s into the slot.
+  std::this_thread::sleep_until(connected->when + 5500ms);
+  const auto heard = test::air(*source, static_cast<std::size_t>(relay.frames));
+  source.reset();
+  for (auto& e : taken()) seen.push_back(std::move(e));
+  SCOPED_TRACE(test::describe(seen));
+
+  const auto* started = find(seen, RelayEvent::Kind::dead_air_started);
+  ASSERT_NE(started, nullptr);
+  const auto at = static_cast<std::size_t>(started->frame);
+  ASSERT_GT(at, static_cast<std::size_t>(kRelayRate));
+  // The melody aired up to the fallback (which did not wait out 2 s of silence on air first)...
+  std::size_t last_sound = 0;
+  for (std::size_t i = 0; i < at; ++i) {
+    if (std::abs(heard[i]) > 0.01f) last_sound = i;
+  }
+  EXPECT_LT(at - last_sound, static_cast<std::size_t>(kRelayRate / 4))
+      << "the air was silent for " << static_cast<double>(at - last_sound) / kRelayRate
+      << " s before the fallback";
+  // ...and the fallback did not cut in over it.
+  EXPECT_LT(test::tone_level(heard, at - kRelayRate / 2, kRelayRate / 2, kFallbackTone), 0.01);
+  EXPECT_GT(test::tone_level(heard, at + kRelayRate / 2, kRelayRate / 2, kFallbackTone), 0.2);
+  EXPECT_NE(started->reason.find("silent"), std::string::npos) << started->reason;
 }
 
 }  // namespace
