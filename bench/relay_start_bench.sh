@@ -2,8 +2,8 @@
 # How close to its scheduled time a relay slot is heard (issue 12: "start error of a relay slot on
 # JACK: median under 1 ms after preroll"). A real Icecast2 on loopback carries a live MP3 mount fed
 # by ffmpeg in real time with a continuous 1 kHz square wave at 0.5 (no silence in it). A station
-# (UTC) relays it N times, 8 s apart, each relay `for: 2s` with `preroll: 4s` (connected and
-# buffered 4 s ahead), loudness off, no chime, no fallback, with `loa run --output jack` on the
+# (UTC) relays it N times, 8 s apart, each relay `for: 2s` with loa's default `preroll: 15s`
+# (connected 15 s ahead, so two are open at once), loudness off, no chime, no fallback, with `loa run --output jack` on the
 # JACK server (the dummy driver unless one runs); bench/jack_onset records loa's output. Between
 # relays the output is silent, so each onset is the relay's first audible sample. A relay's start
 # is not faded in (audio/relay_stream.cpp crossfades only its switches to and from the fallback;
@@ -12,11 +12,14 @@
 # bench/out/relay_start.txt.
 # Usage: bench/relay_start_bench.sh [N]   (default 16 relays; about 2.5 min)
 #   BENCH_BUILD=DIR   build and use loa and jack_onset in DIR (default: the release preset)
+#   LOA_PREROLL=DUR   the relays' preroll (default 15s). Under about 5s a relay of this stream
+#                     starts late: its first audio is decoded about 4 s after it connects.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-16}
 lead=10
 step=8
+preroll=${LOA_PREROLL:-15s}
 export LC_ALL=C
 
 if [ -n "${BENCH_BUILD:-}" ]; then
@@ -55,7 +58,7 @@ schedule loa "$step"
   echo "    slots:"
   printf "      - at: [%s]\n" \
     "$(while read -r t; do printf "'%s'," "$(date -u -d "@$t" +%H:%M:%S)"; done <"$work/loa.times" | sed 's/,$//')"
-  echo "        play: [{relay: \"$url\", for: 2s, preroll: 4s}]"
+  echo "        play: [{relay: \"$url\", for: 2s, preroll: $preroll}]"
 } >"$work/station.yaml"
 echo "relay_start_bench: $n relays of $url from $(date -u -d "@$(head -1 "$work/loa.times")" +%H:%M:%S) UTC"
 record loa loa "$loa" run --config "$work/station.yaml" --output jack --listen 127.0.0.1:0
@@ -67,7 +70,7 @@ out=bench/out/relay_start.txt
   echo "Start error of a relay slot on the JACK server (heard - scheduled, ms; heard = when the first sample leaves the card)"
   onset_header loa
   echo "loa: $n relays ${step} s apart of a live Icecast MP3 mount (ffmpeg -re: 1 kHz square wave at 0.5, 128 kb/s, 44.1 kHz stereo),"
-  echo "  each for: 2s, preroll: 4s, loudness off, no chime, no fallback; loa run --output jack"
+  echo "  each for: 2s, preroll: $preroll, loudness off, no chime, no fallback; loa run --output jack"
   echo "  the relay's start is not faded in: its first sample is the stream's (relay_stream.cpp fades only the fallback's switches)"
   summary loa "loa relay"
   echo "per relay (scheduled UTC, error ms):"
