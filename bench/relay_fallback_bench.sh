@@ -66,7 +66,8 @@ url="http://127.0.0.1:$icecast_port/vov1.mp3"
 # $back_after s every $round_s s.
 feed() {
   local gate=1
-  [ -n "${1:-}" ] && gate="(1-gte(t,$1)*lt(mod(t-$1,$round_s),$back_after))"
+  # (commas inside a filter graph are escaped)
+  [ -n "${1:-}" ] && gate="(1-gte(t\\,$1)*lt(mod(t-$1\\,$round_s)\\,$back_after))"
   icecast_feed vov1.mp3 "$work/ffmpeg.log" \
     -f lavfi -i "aevalsrc=0.006*sgn(sin(2*PI*1000*t))*$gate:s=44100" -ac 2
 }
