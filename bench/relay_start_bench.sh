@@ -12,8 +12,8 @@
 # bench/out/relay_start.txt.
 # Usage: bench/relay_start_bench.sh [N]   (default 16 relays; about 2.5 min)
 #   BENCH_BUILD=DIR   build and use loa and jack_onset in DIR (default: the release preset)
-#   LOA_PREROLL=DUR   the relays' preroll (default 15s). Under about 5s a relay of this stream
-#                     starts late: its first audio is decoded about 4 s after it connects.
+#   LOA_PREROLL=DUR   the relays' preroll (default 15s; before commit e812dc2 one under about
+#                     6s started late: the stream's format was named 4.5 s after connecting)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-16}
