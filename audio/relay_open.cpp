@@ -43,6 +43,10 @@ FormatPtr open_relay_input(const std::string& url, RelayDeadline& deadline,
   av().av_dict_set(&options, "user_agent", "loa (commune loudspeaker station)", 0);
   const auto stall_us = std::to_string(stall.count() * 1000);
   av().av_dict_set(&options, "rw_timeout", stall_us.c_str(), 0);
+  // FFmpeg names the format after reading up to 1 MB by default; an MP3 mount took 128 KB: the
+  // 64 KB Icecast sends at once, then 4 s more of a 128 kb/s stream (16 s at 32 kb/s), longer
+  // than a short preroll. 32 KB is enough to tell an MP3, AAC or Ogg stream or an HLS playlist.
+  av().av_dict_set(&options, "formatprobesize", "32768", 0);
   deadline.arm(open_timeout);
   code = av().avformat_open_input(&raw, url.c_str(), nullptr, &options);
   av().av_dict_free(&options);

@@ -15,6 +15,7 @@ cd "$(dirname "$0")/.."
 minutes=${1:-10}
 export LC_ALL=C
 . bench/proc_stats.sh
+. bench/icecast_lib.sh
 
 if [ -n "${BENCH_BUILD:-}" ]; then
   build=$BENCH_BUILD
@@ -31,48 +32,19 @@ done
 
 work=$(realpath -m bench/out/relay_cost)
 rm -rf "$work" && mkdir -p "$work/levelled/state" "$work/off/state"
-chmod 777 "$work"  # icecast2 refuses to run as root: it runs as nobody and writes its logs here
 
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
 
-# A free loopback port: the kernel's choice for a socket bound to port 0.
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-cat >"$work/icecast.xml" <<EOF
-<icecast>
-  <limits><clients>20</clients><sources>2</sources><source-timeout>10</source-timeout></limits>
-  <authentication><source-password>nguon-thu</source-password><admin-user>admin</admin-user>
-    <admin-password>nguon-thu-admin</admin-password></authentication>
-  <hostname>127.0.0.1</hostname>
-  <listen-socket><port>$port</port><bind-address>127.0.0.1</bind-address></listen-socket>
-  <fileserve>0</fileserve>
-  <paths><basedir>$work</basedir><logdir>$work</logdir><pidfile>$work/icecast.pid</pidfile>
-    <webroot>/usr/share/icecast2/web</webroot><adminroot>/usr/share/icecast2/admin</adminroot></paths>
-  <logging><accesslog>access.log</accesslog><errorlog>error.log</errorlog><loglevel>2</loglevel></logging>
-  <security><chroot>0</chroot></security>
-</icecast>
-EOF
-as_nobody=()
-[ "$(id -u)" = 0 ] && as_nobody=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
-"${as_nobody[@]}" icecast2 -c "$work/icecast.xml" >"$work/icecast.out" 2>&1 &
-pids+=($!)
+icecast_start "$work"
+port=$icecast_port
 url="http://127.0.0.1:$port/vov1.mp3"
-
-ffmpeg -nostdin -loglevel error -re \
+icecast_feed vov1.mp3 "$work/ffmpeg.log" \
   -f lavfi -i "anoisesrc=colour=pink:amplitude=0.08:sample_rate=44100" \
   -f lavfi -i "sine=frequency=440:sample_rate=44100:beep_factor=3" \
-  -filter_complex "[0][1]amix=inputs=2:normalize=0,aformat=channel_layouts=stereo" \
-  -c:a libmp3lame -b:a 128k -content_type audio/mpeg -f mp3 \
-  "icecast://source:nguon-thu@127.0.0.1:$port/vov1.mp3" >"$work/ffmpeg.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 1 50); do
-  # A live mount never ends: curl stops after 0.5 s, and says what the server answered.
-  code=$(curl -s -o /dev/null -m 0.5 -w '%{http_code}' "$url" 2>/dev/null || true)
-  [ "$code" = 200 ] && break
-  sleep 0.2
-done
-[ "$code" = 200 ] || { echo "relay_cost_bench: the mount never went live; see $work/*.log" >&2; exit 1; }
+  -filter_complex "[0][1]amix=inputs=2:normalize=0,aformat=channel_layouts=stereo"
+icecast_wait_live "$url"
 
 # The relay's start: a whole second, 20 s ahead (loa opens it 15 s ahead: its default preroll).
 start=$(($(date -u +%s) + 20))
