@@ -150,6 +150,8 @@ class AirEngine::Impl final : public AirControl {
   // The live broadcast among what is on air and coming up; points the meter at it.
   std::optional<LiveBroadcast> live_broadcast(const std::vector<NowPlaying>& on_air,
                                               const std::vector<ComingUp>& next);
+  // The level of the input `id` as it arrives; nullopt when it delivers nothing.
+  std::optional<AirLevel> input_level(std::string_view id) const;
   // When the amplifiers of `zones` are warm: `now` for those on for their warm-up already.
   UtcTime amplifiers_ready(ZoneSet zones, UtcTime now) const;
 
@@ -474,6 +476,14 @@ void AirEngine::Impl::record_action(const std::string& who, const std::string& f
   log_info("control: " + who + " (" + from + "): " + what);
 }
 
+std::optional<AirLevel> AirEngine::Impl::input_level(std::string_view id) const {
+  const auto air = onair_.air();
+  if (!air || !air->input_levels) return std::nullopt;
+  const auto found = air->input_levels->find(id);
+  if (found == air->input_levels->end()) return std::nullopt;
+  return found->second->latest();
+}
+
 std::optional<LiveBroadcast> AirEngine::Impl::live_broadcast(const std::vector<NowPlaying>& on_air,
                                                              const std::vector<ComingUp>& next) {
   const auto live = [](const BroadcastKey& k) {
@@ -489,7 +499,10 @@ std::optional<LiveBroadcast> AirEngine::Impl::live_broadcast(const std::vector<N
     out->priority = p.priority;
     out->on_air = true;
     out->speaking = p.kind == "input";
-    if (out->speaking) out->ends = p.item_end;
+    if (out->speaking) {
+      out->ends = p.item_end;
+      out->input_level = input_level(p.path);
+    }
     break;
   }
   if (!out) {

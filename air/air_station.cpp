@@ -1,6 +1,9 @@
 #include "loa/air_station.hpp"
 
+#include <map>
+#include <mutex>
 #include <sstream>
+#include <utility>
 
 #include "loa/checked_station.hpp"
 #include "loa/house_cache.hpp"
@@ -8,6 +11,25 @@
 #include "loa/loudness.hpp"
 
 namespace loa {
+
+namespace {
+
+// The meters of the station's inputs: the same for every load of the station in this process, so
+// that a live broadcast opened before a reload still shows its level after it.
+std::shared_ptr<const InputLevels> input_levels(const Station& station) {
+  static std::mutex mutex;
+  static std::map<std::pair<std::filesystem::path, std::string>, std::shared_ptr<InputLevel>> all;
+  auto levels = std::make_shared<InputLevels>();
+  const std::lock_guard lock(mutex);
+  for (const auto& input : station.settings.audio.inputs) {
+    auto& level = all[{station.settings.state, input.id}];
+    if (!level) level = std::make_shared<InputLevel>();
+    levels->emplace(input.id, level);
+  }
+  return levels;
+}
+
+}  // namespace
 
 AirStation make_air_station(std::shared_ptr<Station> station, const ClipLengths& lengths,
                             const std::function<bool(std::size_t)>& playable,
@@ -33,12 +55,14 @@ AirStation make_air_station(std::shared_ptr<Station> station, const ClipLengths&
   // A relay's or input's fallback clips air at their gains; one that cannot play is left out.
   auto can_play = std::make_shared<std::vector<bool>>(station->clips.size());
   for (std::size_t i = 0; i < station->clips.size(); ++i) (*can_play)[i] = playable(i);
-  const auto live = [station, gains, house, rate, can_play](const BroadcastItem& item,
-                                                            std::shared_ptr<RelayEvents> events) {
+  auto levels = input_levels(*station);
+  const auto live = [station, gains, house, rate, can_play, levels](
+                        const BroadcastItem& item, std::shared_ptr<RelayEvents> events) {
     LiveContext context;
     context.rate = rate;
     context.house = house.get();
     context.events = std::move(events);
+    context.input_levels = levels;
     context.gain = [gains, can_play](const PlayItem& clip) -> std::optional<float> {
       if (clip.clip >= can_play->size() || !(*can_play)[clip.clip]) return std::nullopt;
       return (*gains)[clip.clip];
@@ -54,6 +78,7 @@ AirStation make_air_station(std::shared_ptr<Station> station, const ClipLengths&
                       house.get());
   };
   air.open_live = live;
+  air.input_levels = std::move(levels);
   air.station = std::move(station);
   return air;
 }

@@ -134,7 +134,9 @@ AirStation on_demand_station(const AirStation& base, std::string_view programme,
   p.on_demand.reset();
   if (zones != 0) p.zones = zones;
   station->programmes = {std::move(p)};
-  return AirStation{std::move(station), base.lengths, base.open, base.open_live};
+  AirStation out = base;
+  out.station = std::move(station);
+  return out;
 }
 
 }  // namespace loa

@@ -32,12 +32,19 @@ std::string joined(const nlohmann::json& list) {
   return out;
 }
 
-std::string level_line(const nlohmann::json& level) {
-  if (!level.is_object()) return "level: measuring";
+// The level on air after levelling, then the input as it arrives (too quiet? clipping?).
+std::string level_line(const nlohmann::json& live) {
+  const auto& air = live["level"];
+  const auto& input = live["input_level"];
+  if (!air.is_object()) return "level: measuring";
   char text[96];
   std::snprintf(text, sizeof text, "level on air: peak %.1f dBFS, rms %.1f dBFS",
-                level["peak_dbfs"].get<double>(), level["rms_dbfs"].get<double>());
-  return text;
+                air["peak_dbfs"].get<double>(), air["rms_dbfs"].get<double>());
+  std::string out = text;
+  if (!input.is_object()) return out + "; input: no sound arrives (is it plugged in?)";
+  std::snprintf(text, sizeof text, "; input: peak %.1f dBFS, rms %.1f dBFS",
+                input["peak_dbfs"].get<double>(), input["rms_dbfs"].get<double>());
+  return out + text;
 }
 
 // Waits up to `timeout` for SIGINT or SIGTERM (blocked, so they are taken here); which came, or 0.
@@ -104,7 +111,7 @@ int run_live(const ClientArgs& args) {
       next_level = std::chrono::steady_clock::now() + 1s;
     }
     if (speaking && std::chrono::steady_clock::now() >= next_level) {
-      std::cout << level_line(live["level"]) << std::endl;
+      std::cout << level_line(live) << std::endl;
       next_level += kLevelEvery;
     }
   }

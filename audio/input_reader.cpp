@@ -71,7 +71,8 @@ class InputReader {
         rate_(rate),
         gain_(gain),
         settings_(input.settings),
-        events_(input.events) {}
+        events_(input.events),
+        level_(input.level) {}
 
   void run() noexcept {
     milliseconds backoff = settings_.first_backoff;
@@ -216,6 +217,7 @@ class InputReader {
     }
     link_->drop_oldest_before_start(scaled_.size());
     link_->note_arrived(scaled_);
+    if (level_) level_->add(scaled_, rate_);
     link_->ring.write(scaled_);  // read() takes less than arrives only if it is behind: dropped
   }
 
@@ -226,6 +228,7 @@ class InputReader {
   float gain_;
   RelaySettings settings_;
   std::shared_ptr<RelayEvents> events_;
+  std::shared_ptr<InputLevel> level_;
   std::vector<float> scaled_;
 };
 

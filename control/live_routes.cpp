@@ -51,7 +51,8 @@ nlohmann::json live_json(const std::optional<LiveBroadcast>& live,
                       {"on_air", live->on_air},
                       {"speaking", live->speaking},
                       {"ends", nullptr},
-                      {"level", level_json(live->level)}};
+                      {"level", level_json(live->level)},
+                      {"input_level", level_json(live->input_level)}};
   if (live->ends) j["ends"] = format_iso(*live->ends, settings.zone);
   return j;
 }

@@ -136,6 +136,12 @@ std::unique_ptr<MonoSource> open_live(const Station& station, const BroadcastIte
   }
   input.device = found->device;
   input.channel = found->channel;
+  if (context.input_levels) {
+    if (const auto level = context.input_levels->find(found->id);
+        level != context.input_levels->end()) {
+      input.level = level->second;
+    }
+  }
   // As a relay: no gain of its own, levelled live (or not) by its settings.
   return open_sound(input, context.rate, 1.0F, context.house);
 }

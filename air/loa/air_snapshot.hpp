@@ -31,6 +31,9 @@ struct LiveBroadcast {
   // While speaking: the level on air of its first zone (after live levelling), over the last
   // 100 ms.
   std::optional<AirLevel> level;
+  // While speaking: the input's level as it arrives, before levelling (the speaker's meter: too
+  // quiet, or clipping), over the last 100 ms; nullopt while the input delivers nothing.
+  std::optional<AirLevel> input_level;
   bool operator==(const LiveBroadcast&) const = default;
 };
 

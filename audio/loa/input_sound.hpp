@@ -16,6 +16,8 @@
 //   doubling to 30 s) until the item ends; the fallback covers the dead air meanwhile.
 //   PortAudio lists devices when it starts: a device plugged in again is seen once no other
 //   PortAudio user (the air's output) holds it open.
+// - The input's thread measures what arrives, before any levelling, into `level` (the speaker's
+//   meter).
 // - What happens is reported as RelayEvents: `connected` says the device's name in `reason`, its
 //   rate and channel count; codec "pcm".
 
@@ -23,6 +25,7 @@
 #include <memory>
 #include <string>
 
+#include "loa/input_level.hpp"
 #include "loa/mono_source.hpp"
 #include "loa/relay.hpp"
 
@@ -35,6 +38,7 @@ struct InputSound {
   std::int64_t frames = 0;  // its length at the station's rate: the input ends exactly there
   RelaySettings settings;   // dead air, fallback, jitter, backoff, level_to_lufs as a relay's
   std::shared_ptr<RelayEvents> events;  // may be null: nothing is reported
+  std::shared_ptr<InputLevel> level;    // may be null: the input as it arrives is not measured
 };
 
 // Opens an input for airing: mono at `rate`, times `gain` (as a relay: levelled if

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "loa/broadcast.hpp"
+#include "loa/input_level.hpp"
 #include "loa/relay.hpp"
 
 namespace loa {
@@ -35,12 +36,14 @@ std::unique_ptr<MonoSource> open_fallback_fill(std::vector<FallbackClip> clips, 
                                                int rate, const HouseCache* house);
 
 // What opening a live item needs besides the item: the station's rate, its house cache (may be
-// null), the loudness gains of its clips, and the queue its events go to (may be null).
+// null), the loudness gains of its clips, the queue its events go to (may be null), and the
+// meters of the station's inputs (may be null: inputs are not measured as they arrive).
 struct LiveContext {
   int rate = 48000;
   const HouseCache* house = nullptr;
   ClipGain gain;
   std::shared_ptr<RelayEvents> events;
+  std::shared_ptr<const InputLevels> input_levels;
 };
 
 // The one place a relay or input item becomes a source on air: a relay opens as a RelaySound, an

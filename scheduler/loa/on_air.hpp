@@ -31,6 +31,8 @@ struct AirStation {
   // `open` opens live items too, and nothing of theirs is journaled.
   std::function<std::unique_ptr<MonoSource>(const BroadcastItem&, std::shared_ptr<RelayEvents>)>
       open_live;
+  // Each input's level as it arrives, measured while open_live's inputs are open (may be null).
+  std::shared_ptr<const InputLevels> input_levels;
 };
 
 // A stretch during which some zones are (or will be) on air: for the amplifiers.

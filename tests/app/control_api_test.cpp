@@ -754,7 +754,10 @@ TEST_F(ControlApi, SpeakingLiveIsOnePersonAtATimeOnTheirOwnZones) {
   json live;
   for (int i = 0; i < 100; ++i) {
     live = body_of(c.Get("/api/live", op.headers(false)))["live"];
-    if (!live.is_null() && live["speaking"] == true && live["level"].is_object()) break;
+    if (!live.is_null() && live["speaking"] == true && live["level"].is_object() &&
+        live["input_level"].is_object()) {
+      break;
+    }
     std::this_thread::sleep_for(50ms);
   }
   ASSERT_TRUE(live.is_object()) << live;
@@ -762,6 +765,8 @@ TEST_F(ControlApi, SpeakingLiveIsOnePersonAtATimeOnTheirOwnZones) {
   EXPECT_EQ(live["speaking"], true) << live;
   ASSERT_TRUE(live["level"].is_object()) << "the meter shows the input's level: " << live;
   EXPECT_TRUE(live["level"]["peak_dbfs"].is_number()) << live;
+  ASSERT_TRUE(live["input_level"].is_object()) << "and the microphone's own level: " << live;
+  EXPECT_TRUE(live["input_level"]["rms_dbfs"].is_number()) << live;
   EXPECT_FALSE(live["ends"].is_null()) << live;
   EXPECT_EQ(zone_status("ap-2")["on_air"]["programme"], "live");
   EXPECT_EQ(zone_status("ap-2")["on_air"]["item"]["kind"], "input");

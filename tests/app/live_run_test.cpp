@@ -217,6 +217,10 @@ TEST_F(LiveRun, TheMicrophoneAirsAfterTheChimeOnItsZoneUntilMax) {
   const auto level = out.find("level on air: peak ");
   ASSERT_NE(level, std::string::npos) << out;
   EXPECT_NEAR(std::stod(out.substr(level + 19)), -6.0, 1.0) << out;
+  // And the input as it arrives, before levelling: the same tone.
+  const auto input = out.find("; input: peak ", level);
+  ASSERT_NE(input, std::string::npos) << out;
+  EXPECT_NEAR(std::stod(out.substr(input + 14)), -6.0, 1.0) << out;
 
   const Heard one = listen(zone1_.heard(), rate_);
   const Heard two = listen(zone2_.heard(), rate_);

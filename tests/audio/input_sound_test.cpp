@@ -11,9 +11,11 @@
 #include <chrono>
 #include <cmath>
 #include <numbers>
+#include <optional>
 #include <string>
 #include <thread>
 
+#include "loa/input_level.hpp"
 #include "loa/portaudio_output.hpp"
 #include "loa/sound.hpp"
 #include "loa_test/jack_tone.hpp"
@@ -59,8 +61,9 @@ TEST_P(InputThroughJack, AirsTheToneOnItsCapturePortForExactlyItsLength) {
   set_jack_client_name(client);
 
   auto events = std::make_shared<RelayEvents>();
-  InputSound input{"jack", 1, 3 * rate + 17, {}, events};
+  InputSound input{"jack", 1, 3 * rate + 17, {}, events, nullptr};
   input.settings.jitter = 200ms;
+  input.level = std::make_shared<InputLevel>();
   auto source = open_sound(input, rate, 1.0f);
   std::vector<RelayEvent> seen;
   const auto connected = test::wait_event(*events, seen, RelayEvent::Kind::connected, 5s);
@@ -72,10 +75,13 @@ TEST_P(InputThroughJack, AirsTheToneOnItsCapturePortForExactlyItsLength) {
   // test::air reads at 48 kHz's pace; the length counts in the station's frames either way.
   std::vector<float> heard;
   std::vector<float> block(static_cast<std::size_t>(rate / 50));
+  std::optional<AirLevel> metered;
   auto next = std::chrono::steady_clock::now();
   for (;;) {
     const std::size_t n = source->read(block);
     heard.insert(heard.end(), block.begin(), block.begin() + static_cast<std::ptrdiff_t>(n));
+    if (!metered && heard.size() > static_cast<std::size_t>(rate * 5 / 2))
+      metered = input.level->latest();
     if (n < block.size()) break;
     next += 20ms;
     std::this_thread::sleep_until(next);
@@ -103,6 +109,13 @@ TEST_P(InputThroughJack, AirsTheToneOnItsCapturePortForExactlyItsLength) {
   const double rms = std::sqrt(sum / static_cast<double>(heard.size() - from));
   EXPECT_NEAR(rms, 0.5 / std::numbers::sqrt2, 0.02);
   EXPECT_GT(quietest, 0.3) << "a gap in the tone";
+  // The speaker's meter: the tone as it arrives, amplitude 0.5 (-6.0 dBFS peak, -9.0 dBFS RMS);
+  // and nothing once the input is closed.
+  ASSERT_TRUE(metered.has_value()) << "the input's meter had no level while the tone played";
+  EXPECT_NEAR(metered->peak_dbfs, -6.02, 0.3);
+  EXPECT_NEAR(metered->rms_dbfs, -9.03, 0.3);
+  std::this_thread::sleep_for(600ms);
+  EXPECT_FALSE(input.level->latest().has_value()) << "a closed input shows no level";
   for (const auto& e : seen) {
     EXPECT_NE(e.kind, RelayEvent::Kind::dead_air_started);
     EXPECT_NE(e.kind, RelayEvent::Kind::lost);
@@ -114,7 +127,7 @@ INSTANTIATE_TEST_SUITE_P(StationRates, InputThroughJack, ::testing::Values(48000
 
 TEST(InputMissing, IsDeadAirWithAClearReasonAndNoHang) {
   auto events = std::make_shared<RelayEvents>();
-  InputSound input{"Card that is not plugged in", 1, test::kRelayRate, {}, events};
+  InputSound input{"Card that is not plugged in", 1, test::kRelayRate, {}, events, nullptr};
   input.settings.first_backoff = 100ms;
   const auto before = std::chrono::steady_clock::now();
   auto source = open_sound(input, test::kRelayRate, 1.0f);
@@ -138,7 +151,7 @@ TEST(InputChannel, ThatIsNotThereIsReported) {
   test::ToneClient tone(1000.0, 0.5);
   if (!tone.running()) GTEST_SKIP() << kNoServer;
   auto events = std::make_shared<RelayEvents>();
-  InputSound input{"jack", 64, test::kRelayRate / 10, {}, events};
+  InputSound input{"jack", 64, test::kRelayRate / 10, {}, events, nullptr};
   auto source = open_sound(input, test::kRelayRate, 1.0f);
   std::vector<RelayEvent> seen;
   const auto lost = test::wait_event(*events, seen, RelayEvent::Kind::lost, 5s);
@@ -147,7 +160,7 @@ TEST(InputChannel, ThatIsNotThereIsReported) {
 }
 
 TEST(InputChannel, UnderOneIsRefused) {
-  InputSound input{"jack", 0, 100, {}, nullptr};
+  InputSound input{"jack", 0, 100, {}, nullptr, nullptr};
   EXPECT_THROW(open_sound(input, 48000, 1.0f), std::invalid_argument);
 }
 

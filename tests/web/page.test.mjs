@@ -948,15 +948,15 @@ test('speak live: an operator of some zones speaks on theirs, sees the meter, an
     await page.locator('[data-testid="live-state"]', {hasText: 'Đang phát trực tiếp trên Ấp 2'}).waitFor();
     await page.locator('[data-testid="live-meter"]').waitFor();
     await page.waitForFunction(() => document.querySelector('[data-testid="live-meter"]').dataset.peak !== '');
-    // The level moves (the chime, then the microphone), and the page polls it: the meter follows
-    // the server's level, read here after the page's, within the next polls.
+    // The meter is the microphone's own level (before levelling), which the page polls: it
+    // follows the server's input_level, read here after the page's, within the next polls.
     const shown = [];
-    await until('the meter shows the server\'s level', async () => {
+    await until('the meter shows the microphone\'s level', async () => {
       const peak = Number(await page.getAttribute('[data-testid="live-meter"]', 'data-peak'));
       const live = (await apiGet(page, '/api/live')).data.live;
-      assert.ok(live && live.speaking && live.level, JSON.stringify(live));
-      shown.push(`${peak} (server ${live.level.peak_dbfs})`);
-      return Math.abs(peak - live.level.peak_dbfs) < 30 && peak <= 0;
+      assert.ok(live && live.speaking && live.input_level, JSON.stringify(live));
+      shown.push(`${peak} (server ${live.input_level.peak_dbfs})`);
+      return Math.abs(peak - live.input_level.peak_dbfs) < 30 && peak <= 0;
     }).catch((e) => assert.fail(`${e.message}: ${shown.join(', ')}`));
     assert.match(await page.textContent('#live-meter-text'), /dBFS/);
     assert.match(await page.textContent('[data-testid="live-button"]'), /Dừng nói trực tiếp/);

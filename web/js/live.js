@@ -1,5 +1,5 @@
 // Speaking live ("Nói trực tiếp"): the microphone on air on the operator's zones, after the chime,
-// until they press stop (POST and DELETE /api/live), with the level on air while they speak.
+// until they press stop (POST and DELETE /api/live), with the microphone's level while they speak.
 
 import {api} from './api.js';
 import {$, canControl, el, mayUseZone, showMsg, t, zoneNames} from './dom.js';
@@ -40,14 +40,23 @@ export function renderLive() {
       ? t('live_speaking', {zones: zoneNames(live.zones), time: clockOf(live.ends) || ''})
       : t('live_waiting', {zones: zoneNames(live.zones)});
   }
-  const level = live && live.speaking ? live.level : null;
-  $('live-meter').hidden = !(live && live.speaking);
-  const peak = level ? level.peak_dbfs : METER_FLOOR_DB;
+  // The bar is the microphone's own level, before loa evens it out: what the speaker can change.
+  const speaking = Boolean(live && live.speaking);
+  const input = speaking ? live.input_level : null;
+  const air = speaking ? live.level : null;
+  $('live-meter').hidden = !speaking;
+  const peak = input ? input.peak_dbfs : METER_FLOOR_DB;
   const fill = Math.max(0, Math.min(1, (peak - METER_FLOOR_DB) / -METER_FLOOR_DB));
   $('live-meter-bar').style.width = `${Math.round(fill * 100)}%`;
   $('live-meter-bar').classList.toggle('is-hot', peak > -3);
-  $('live-meter').dataset.peak = level ? level.peak_dbfs.toFixed(1) : '';
-  $('live-meter-text').textContent = level ? t('live_level', {peak: level.peak_dbfs.toFixed(0)}) : t('live_measuring');
+  $('live-meter').dataset.peak = input ? input.peak_dbfs.toFixed(1) : '';
+  let text = t('live_measuring');
+  if (input) {
+    text = t('live_level', {peak: input.peak_dbfs.toFixed(0), air: air ? air.peak_dbfs.toFixed(0) : '–'});
+  } else if (air) {
+    text = t('live_no_input');
+  }
+  $('live-meter-text').textContent = text;
 }
 
 // The status poll brings the live broadcast too; the meter then follows it closely.

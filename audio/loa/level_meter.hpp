@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <span>
 
@@ -16,9 +17,9 @@ struct AirLevel {
 
 inline constexpr double kSilentDbfs = -90.0;
 
-// Measures one channel of the interleaved blocks the engine renders, window by window, for the
-// live broadcast's meter. One pass over each block, no allocation: cheap enough for the engine's
-// thread. Not thread-safe (the engine's thread only).
+// Measures one channel of interleaved blocks, window by window, for a meter: the engine's for the
+// live broadcast on air, a capture input's (input_level.hpp) for the input as it arrives. One
+// pass over each block, no allocation: cheap enough for the engine's thread. Not thread-safe.
 class LevelMeter {
  public:
   // Measures `channel` (0-based) of blocks with `channels` channels, in windows of `window`
@@ -29,6 +30,8 @@ class LevelMeter {
   // The last full window's level; nullopt before one is full, or when watching nothing.
   std::optional<AirLevel> level() const { return level_; }
   int channel() const { return channel_; }
+  // How many windows have been full since watch(): a new level() when it moves.
+  std::uint64_t windows() const { return windows_; }
 
  private:
   int channel_ = -1;
@@ -38,6 +41,7 @@ class LevelMeter {
   float peak_ = 0;
   double squares_ = 0;
   std::optional<AirLevel> level_;
+  std::uint64_t windows_ = 0;
 };
 
 }  // namespace loa

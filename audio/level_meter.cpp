@@ -22,6 +22,7 @@ void LevelMeter::watch(int channel, int channels, std::size_t window) {
   peak_ = 0;
   squares_ = 0;
   level_.reset();
+  windows_ = 0;
 }
 
 void LevelMeter::add(std::span<const float> block) {
@@ -33,6 +34,7 @@ void LevelMeter::add(std::span<const float> block) {
     squares_ += static_cast<double>(x) * x;
     if (++frames_ < window_) continue;
     level_ = AirLevel{dbfs(peak_), dbfs(std::sqrt(squares_ / static_cast<double>(frames_)))};
+    ++windows_;
     frames_ = 0;
     peak_ = 0;
     squares_ = 0;
