@@ -122,6 +122,34 @@ TEST_F(RelayIcecastTest, OpenedAheadItSoundsCloseToLiveNotFromIcecastsBurst) {
   EXPECT_LT(behind, 0.3 + 0.6) << "note " << note << ", " << live << " s after the mount began";
 }
 
+// A relay with a short preroll on a 128 kb/s mount sounds from its slot's first frame: FFmpeg names
+// the stream's format from Icecast's burst (64 KB, sent at once), not after 128 KB of it, which
+// at 128 kb/s is 4 s more of the live stream, longer than the preroll (it aired 0.3-0.6 s late).
+TEST_F(RelayIcecastTest, AShortPrerollIsEnoughOnAMountThatHasRunAWhile) {
+  feed("/vov1.mp3", kMp3, "audio/mpeg");
+  std::this_thread::sleep_for(6s);  // Icecast's burst fills
+  RelaySound r = relay("/vov1.mp3", kRelayRate);
+  const auto opened = std::chrono::system_clock::now();
+  auto source_on_air = open_sound(r, kRelayRate, 1.0f);
+  std::this_thread::sleep_for(2s);  // the preroll
+  std::vector<RelayEvent> seen;
+  for (auto& e : events->drain()) seen.push_back(std::move(e));
+  const auto heard = test::air(*source_on_air, kRelayRate / 2);
+  const auto connected = std::find_if(seen.begin(), seen.end(), [](const RelayEvent& e) {
+    return e.kind == RelayEvent::Kind::connected;
+  });
+  ASSERT_NE(connected, seen.end()) << "not connected within the 2 s preroll\n"
+                                   << test::describe(seen);
+  std::cout << "[ figures  ] connected (format named) "
+            << std::chrono::duration<double>(connected->when - opened).count()
+            << " s after the relay opened\n";
+  // The slot's first 20 ms already carry the stream.
+  float loudest = 0;
+  for (std::size_t i = 0; i < kWindow; ++i) loudest = std::max(loudest, std::abs(heard[i]));
+  EXPECT_GT(loudest, 0.05f) << "silence at the slot's start\n" << test::describe(seen);
+  EXPECT_GE(test::melody_note_at(heard, kRelayRate / 10), 0) << "the relay sounds the melody";
+}
+
 // A relay cut mid-slot while the mount airs on (a network failure: here Icecast's admin drops
 // it) reconnects, and Icecast sends it its burst again (5.5 s at 96 kb/s): it airs near live
 // again, its jitter allowance behind, not as far behind as the burst was long for the rest of
