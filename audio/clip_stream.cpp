@@ -1,7 +1,5 @@
 #include "loa/clip_stream.hpp"
 
-#include <soxr.h>
-
 #include <algorithm>
 #include <stdexcept>
 #include <string>
@@ -10,6 +8,7 @@
 
 #include "clip_decoder.hpp"
 #include "loa/chime.hpp"
+#include "mono_resampler.hpp"
 
 // Timing: soxr in streaming mode (soxr_process, flushed with a null input) already removes its
 // filter delay and emits round(input frames * rate / clip rate) samples in all, so sample k of the
@@ -23,21 +22,12 @@ namespace fs = std::filesystem;
 
 constexpr std::size_t kBlockFrames = 2048;
 
-struct SoxrDeleter {
-  void operator()(soxr_t resampler) const { soxr_delete(resampler); }
-};
-using SoxrPtr = std::unique_ptr<std::remove_pointer_t<soxr_t>, SoxrDeleter>;
-
-SoxrPtr make_resampler(int from, int to) {
-  const soxr_io_spec_t io = soxr_io_spec(SOXR_FLOAT32_I, SOXR_FLOAT32_I);
-  const soxr_quality_spec_t quality = soxr_quality_spec(SOXR_HQ, 0);
-  const soxr_runtime_spec_t runtime = soxr_runtime_spec(1);  // the caller owns the threading
-  soxr_error_t error = nullptr;
-  SoxrPtr resampler(soxr_create(from, to, 1, &error, &io, &quality, &runtime));
-  if (error != nullptr || !resampler) {
-    throw ClipStreamError(std::string("cannot resample: ") + soxr_strerror(error));
+detail::MonoResampler make_resampler(int from, int to) {
+  try {
+    return detail::make_mono_resampler(from, to);
+  } catch (const std::runtime_error& e) {
+    throw ClipStreamError(e.what());
   }
-  return resampler;
 }
 
 void apply_gain(std::span<float> samples, float gain) {
@@ -114,7 +104,8 @@ class ClipStream final : public MonoSource {
 
   std::unique_ptr<detail::ClipDecoder> decoder_;
   float gain_;
-  SoxrPtr resampler_;  // none when the clip is at the output rate: a bit-exact passthrough
+  detail::MonoResampler
+      resampler_;  // none when the clip is at the output rate: a bit-exact passthrough
   std::vector<float> mono_;
   std::size_t pos_ = 0;  // next unread sample of mono_
   std::size_t len_ = 0;  // decoded samples in mono_

@@ -13,7 +13,6 @@ extern "C" {
 #include <libavformat/avformat.h>
 #include <libavutil/channel_layout.h>
 #include <libavutil/mathematics.h>
-#include <libavutil/opt.h>
 #include <libswresample/swresample.h>
 }
 
@@ -28,7 +27,6 @@ namespace loa::detail {
   X(avutil, av_rescale_q)                   \
   X(avutil, av_dict_set)                    \
   X(avutil, av_dict_free)                   \
-  X(avutil, av_opt_set)                     \
   X(avutil, av_frame_alloc)                 \
   X(avutil, av_frame_free)                  \
   X(avutil, av_mallocz)                     \

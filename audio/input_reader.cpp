@@ -1,7 +1,6 @@
 #include "input_reader.hpp"
 
 #include <portaudio.h>
-#include <soxr.h>
 
 #include <algorithm>
 #include <array>
@@ -12,6 +11,7 @@
 
 #include "loa/portaudio_output.hpp"
 #include "loa/spsc_ring.hpp"
+#include "mono_resampler.hpp"
 #include "relay_open.hpp"
 
 namespace loa::detail {
@@ -56,10 +56,6 @@ struct Capture {
     c.arrived.fetch_add(frames, std::memory_order_relaxed);
     return paContinue;
   }
-};
-
-struct SoxrDeleter {
-  void operator()(soxr_t s) const { soxr_delete(s); }
 };
 
 class InputReader {
@@ -151,16 +147,14 @@ class InputReader {
       Pa_CloseStream(stream);
       return named + " (" + info->name + ") cannot start: " + Pa_GetErrorText(err);
     }
-    std::unique_ptr<std::remove_pointer_t<soxr_t>, SoxrDeleter> resampler;
+    MonoResampler resampler;
     if (device_rate != rate_) {
-      const soxr_io_spec_t io = soxr_io_spec(SOXR_FLOAT32_I, SOXR_FLOAT32_I);
-      const soxr_quality_spec_t quality = soxr_quality_spec(SOXR_HQ, 0);
-      soxr_error_t error = nullptr;
-      resampler.reset(soxr_create(device_rate, rate_, 1, &error, &io, &quality, nullptr));
-      if (error != nullptr) {
+      try {
+        resampler = make_mono_resampler(device_rate, rate_);
+      } catch (const std::runtime_error& e) {
         Pa_AbortStream(stream);
         Pa_CloseStream(stream);
-        return std::string("the input cannot be resampled: ") + error;
+        return std::string("the input ") + e.what();
       }
     }
     const PaHostApiInfo* api = Pa_GetHostApiInfo(info->hostApi);

@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <chrono>
+#include <stdexcept>
 #include <string_view>
 #include <vector>
 
 #include "clip_decoder.hpp"
 #include "ffmpeg_common.hpp"
+#include "mono_resampler.hpp"
 #include "relay_open.hpp"
 #include "relay_reasons.hpp"
 
@@ -217,17 +219,27 @@ class Reader {
         waited_ = Clock::duration::zero();
       }
     }
-    const std::size_t room = static_cast<std::size_t>(
-        static_cast<std::int64_t>(frame.nb_samples) * rate_ / frame.sample_rate + 1024);
-    converted_.resize(room * static_cast<std::size_t>(channels));
+    const auto frames = static_cast<std::size_t>(frame.nb_samples);
+    converted_.resize(frames * static_cast<std::size_t>(channels));
     auto* out = reinterpret_cast<std::uint8_t*>(converted_.data());
     const int made =
-        av().swr_convert(swr_.get(), &out, static_cast<int>(room),
+        av().swr_convert(swr_.get(), &out, frame.nb_samples,
                          const_cast<const std::uint8_t**>(frame.extended_data), frame.nb_samples);
     if (made < 0) return false;
-    const auto n = static_cast<std::size_t>(made);
+    auto n = static_cast<std::size_t>(made);
     mono_.resize(n);
     downmix_interleaved(converted_.data(), n, static_cast<std::size_t>(channels), mono_.data());
+    if (resampler_) {
+      resampled_.resize(n * static_cast<std::size_t>(rate_) / static_cast<std::size_t>(in_rate_) +
+                        64);
+      std::size_t done = 0;
+      if (soxr_process(resampler_.get(), mono_.data(), n, nullptr, resampled_.data(),
+                       resampled_.size(), &done) != nullptr) {
+        return false;
+      }
+      resampled_.resize(done);
+      mono_.swap(resampled_);
+    }
     if (gain_ != 1.0f) {
       for (float& sample : mono_) sample *= gain_;
     }
@@ -247,15 +259,23 @@ class Reader {
     SwrContext* raw = nullptr;
     const auto format = static_cast<AVSampleFormat>(frame.format);
     AVChannelLayout layout = frame.ch_layout;  // a copy: FFmpeg 5.1 takes it non-const
-    // Resampled by soxr as clips and inputs are (clip_stream.cpp: SOXR_HQ, 20 bits of precision),
-    // not by swresample's own default filter. (It asked for 28 bits, soxr's VHQ, which took twice
-    // the CPU for nothing a lossy stream holds.)
-    if (av().swr_alloc_set_opts2(&raw, &layout, AV_SAMPLE_FMT_FLT, rate_, &layout, format,
-                                 frame.sample_rate, 0, nullptr) < 0 ||
-        av().av_opt_set(raw, "resampler", "soxr", 0) < 0 ||
-        av().av_opt_set(raw, "precision", "20", 0) < 0 || av().swr_init(raw) < 0) {
+    // swresample only interleaves the decoder's samples as floats, at the stream's rate; they are
+    // downmixed, then resampled by soxr as clips and inputs are (mono_resampler.hpp): one channel,
+    // not the stream's two (swresample resamples before it downmixes when the rate goes up).
+    if (av().swr_alloc_set_opts2(&raw, &layout, AV_SAMPLE_FMT_FLT, frame.sample_rate, &layout,
+                                 format, frame.sample_rate, 0, nullptr) < 0 ||
+        av().swr_init(raw) < 0) {
       av().swr_free(&raw);
       return false;
+    }
+    resampler_.reset();
+    if (frame.sample_rate != rate_) {
+      try {
+        resampler_ = make_mono_resampler(frame.sample_rate, rate_);
+      } catch (const std::runtime_error&) {
+        av().swr_free(&raw);
+        return false;
+      }
     }
     swr_.reset(raw);
     in_rate_ = frame.sample_rate;
@@ -324,6 +344,8 @@ class Reader {
   int in_format_ = -1;
   std::vector<float> converted_;
   std::vector<float> mono_;
+  MonoResampler resampler_;  // none when the stream is at the station's rate
+  std::vector<float> resampled_;
   double next_pts_ = -1;  // where the next packet should start, in seconds of the stream
   int bad_in_row_ = 0;
   bool warned_damage_ = false;
