@@ -698,6 +698,13 @@ void AirEngine::Impl::run() {
       }
       check_clock(now);
       render_block();
+      // Unpaced (null, files): the rest of the batch at once. The housekeeping above (events,
+      // journal, amplifiers, snapshot) is once per batch: every 100 ms, as often as anyone reads
+      // it; render() itself decides what airs at each frame.
+      while (output_ && !output_->paced_by_device() &&
+             onair_.time_of(onair_.position()) - kFileLead <= now + 1ms) {
+        render_block();
+      }
       continue;
     }
     if (output_ && !keep) close_output();

@@ -3,8 +3,9 @@
 # real Icecast2 on loopback, fed by ffmpeg in real time (an MP3 at 128 kb/s, 44.1 kHz stereo:
 # music-like pink noise under a melody of tones), relayed for MINUTES by `loa run --output null`
 # (a station whose one programme is a `relay:` item of that length, opened ahead by its preroll),
-# twice: levelled to -16 LUFS as stations air relays, and with `loudness: off` (as it comes, as
-# Liquidsoap relays it), and by Liquidsoap's `input.http` into `output.dummy` (all discard the
+# three times: levelled to -16 LUFS as stations air relays, with `loudness: off` (as it comes, as
+# Liquidsoap relays it), and off on a 44.1 kHz station (no resampling, as Liquidsoap's 44.1 kHz
+# frames need none); and by Liquidsoap's `input.http` into `output.dummy` (all discard the
 # audio, paced by their own clocks). CPU seconds (utime + stime) of each process are counted over the same MINUTES, from
 # the relay's start; memory is each process's peak resident set (VmHWM) at the end.
 # Prints the figures into bench/out/relay_cost.txt.
@@ -31,7 +32,7 @@ for tool in icecast2 ffmpeg liquidsoap; do
 done
 
 work=$(realpath -m bench/out/relay_cost)
-rm -rf "$work" && mkdir -p "$work/levelled/state" "$work/off/state"
+rm -rf "$work" && mkdir -p "$work/levelled/state" "$work/off/state" "$work/off44/state"
 
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
@@ -49,11 +50,11 @@ icecast_wait_live "$url"
 # The relay's start: a whole second, 20 s ahead (loa opens it 15 s ahead: its default preroll).
 start=$(($(date -u +%s) + 20))
 end=$((start + minutes * 60))
-# station NAME LOUDNESS: a station in $work/NAME whose one programme relays the mount.
+# station NAME LOUDNESS [RATE]: a station in $work/NAME whose one programme relays the mount.
 station() {
   cat >"$work/$1/station.yaml" <<EOF
 station: {timezone: UTC, state: state/}
-audio: {loudness: $2, chime: none}
+audio: {loudness: $2, chime: none, sample_rate: ${3:-48000}}
 zones: [{id: z, channel: 1}]
 programmes:
   - id: tiep-song
@@ -63,12 +64,17 @@ EOF
 }
 station levelled -16
 station off off
+station off44 off 44100
 "$loa" run --config "$work/levelled/station.yaml" --output null --listen off >"$work/levelled.log" 2>&1 &
 loa_pid=$!
 pids+=("$loa_pid")
 "$loa" run --config "$work/off/station.yaml" --output null --listen off >"$work/off.log" 2>&1 &
 off_pid=$!
 pids+=("$off_pid")
+# The same at the stream's own rate, as Liquidsoap runs (44.1 kHz): no resampling.
+"$loa" run --config "$work/off44/station.yaml" --output null --listen off >"$work/off44.log" 2>&1 &
+off44_pid=$!
+pids+=("$off44_pid")
 cat >"$work/relay.liq" <<EOF
 settings.init.allow_root.set(true)
 settings.log.stdout.set(true)
@@ -84,17 +90,20 @@ echo "relay_cost_bench: relaying $url for $minutes min from $(date -u -d "@$star
 sleep $((start - $(date -u +%s)))
 loa_before=$(proc_stats "$loa_pid")
 off_before=$(proc_stats "$off_pid")
+off44_before=$(proc_stats "$off44_pid")
 liq_before=$(proc_stats "$liq_pid")
 sleep $((end - $(date -u +%s)))
-for p in "$loa_pid" "$off_pid" "$liq_pid"; do
+for p in "$loa_pid" "$off_pid" "$off44_pid" "$liq_pid"; do
   kill -0 "$p" 2>/dev/null || { echo "relay_cost_bench: a relay stopped early; see $work/*.log" >&2; exit 1; }
 done
 loa_after=$(proc_stats "$loa_pid")
 off_after=$(proc_stats "$off_pid")
+off44_after=$(proc_stats "$off44_pid")
 liq_after=$(proc_stats "$liq_pid")
 seconds=$((minutes * 60))
 read -r l_cpu l_pct _ _ l_hwm _ l_priv <<<"$(proc_delta "$loa_before" "$loa_after" "$seconds")"
 read -r o_cpu o_pct _ _ o_hwm _ o_priv <<<"$(proc_delta "$off_before" "$off_after" "$seconds")"
+read -r f_cpu f_pct _ _ f_hwm _ f_priv <<<"$(proc_delta "$off44_before" "$off44_after" "$seconds")"
 read -r q_cpu q_pct _ _ q_hwm _ q_priv <<<"$(proc_delta "$liq_before" "$liq_after" "$seconds")"
 sleep 2  # the relay's end, journaled
 "$loa" log --config "$work/levelled/station.yaml" >"$work/loa.as-run" 2>&1 || true
@@ -105,9 +114,10 @@ sleep 2  # the relay's end, journaled
   printf "%-36s %8s %8s %10s %12s\n" "" "CPU s" "% core" "peak MB" "private MB"
   printf "%-36s %8s %8s %10s %12s\n" "loa run --output null, levelled" "$l_cpu" "$l_pct" "$l_hwm" "$l_priv"
   printf "%-36s %8s %8s %10s %12s\n" "loa run --output null, loudness off" "$o_cpu" "$o_pct" "$o_hwm" "$o_priv"
+  printf "%-36s %8s %8s %10s %12s\n" "loa, loudness off, station 44.1 kHz" "$f_cpu" "$f_pct" "$f_hwm" "$f_priv"
   printf "%-36s %8s %8s %10s %12s\n" "$(liquidsoap --version | head -1 | cut -c1-36)" "$q_cpu" "$q_pct" "$q_hwm" "$q_priv"
-  awk -v l="$l_cpu" -v o="$o_cpu" -v q="$q_cpu" 'BEGIN {
-    if (q > 0) printf "loa / Liquidsoap CPU: levelled 1/%.1f, loudness off 1/%.1f\n", q / (l > 0 ? l : 0.01), q / (o > 0 ? o : 0.01)
+  awk -v l="$l_cpu" -v o="$o_cpu" -v f="$f_cpu" -v q="$q_cpu" 'BEGIN {
+    if (q > 0) printf "loa / Liquidsoap CPU: levelled 1/%.1f, loudness off 1/%.1f, off at 44.1 kHz (no resampling, as Liquidsoap) 1/%.1f\n", q / (l > 0 ? l : 0.01), q / (o > 0 ? o : 0.01), q / (f > 0 ? f : 0.01)
   }'
   echo "loa's journal of the levelled relay:"
   grep -i "relay\|dead\|connected\|lost" "$work/loa.as-run" | head -8 || true
