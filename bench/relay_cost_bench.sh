@@ -6,8 +6,11 @@
 # three times: levelled to -16 LUFS as stations air relays, with `loudness: off` (as it comes, as
 # Liquidsoap relays it), and off on a 44.1 kHz station (no resampling, as Liquidsoap's 44.1 kHz
 # frames need none); and by Liquidsoap's `input.http` into `output.dummy` (all discard the
-# audio, paced by their own clocks). CPU seconds (utime + stime) of each process are counted over the same MINUTES, from
-# the relay's start; memory is each process's peak resident set (VmHWM) at the end.
+# audio, paced by their own clocks). CPU seconds (utime + stime) of each process are counted over
+# the same MINUTES, from the relay's start; memory is each process's peak resident set (VmHWM) at
+# the end. Beside them, the floor under loa's peak: an idle loa's (the same station, nothing to
+# air), and the same idle loa with Debian's FFmpeg libraries loaded from its start (LD_PRELOAD),
+# as a relay loads them: what any relaying loa holds before its first byte of audio.
 # Prints the figures into bench/out/relay_cost.txt.
 # Usage: bench/relay_cost_bench.sh [MINUTES]   (default 10)
 #   BENCH_BUILD=DIR   use loa from DIR (default: the release preset's, built if needed)
@@ -32,7 +35,7 @@ for tool in icecast2 ffmpeg liquidsoap; do
 done
 
 work=$(realpath -m bench/out/relay_cost)
-rm -rf "$work" && mkdir -p "$work/levelled/state" "$work/off/state" "$work/off44/state"
+rm -rf "$work" && mkdir -p "$work"/{levelled,off,off44,idle,idle-ffmpeg}/state
 
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
@@ -65,12 +68,24 @@ EOF
 station levelled -16
 station off off
 station off44 off 44100
+# What loa holds before any relay, for the memory's floor: the same station with nothing to air.
+sed '/^programmes:/,$d' "$work/off/station.yaml" >"$work/idle/station.yaml"
+echo "programmes: []" >>"$work/idle/station.yaml"
+cp "$work/idle/station.yaml" "$work/idle-ffmpeg/station.yaml"
 "$loa" run --config "$work/levelled/station.yaml" --output null --listen off >"$work/levelled.log" 2>&1 &
 loa_pid=$!
 pids+=("$loa_pid")
 "$loa" run --config "$work/off/station.yaml" --output null --listen off >"$work/off.log" 2>&1 &
 off_pid=$!
 pids+=("$off_pid")
+"$loa" run --config "$work/idle/station.yaml" --output null --listen off >"$work/idle.log" 2>&1 &
+idle_pid=$!
+pids+=("$idle_pid")
+LD_PRELOAD="libavformat.so.59 libavcodec.so.59 libswresample.so.4" \
+  "$loa" run --config "$work/idle-ffmpeg/station.yaml" --output null --listen off \
+  >"$work/idle-ffmpeg.log" 2>&1 &
+idle_ffmpeg_pid=$!
+pids+=("$idle_ffmpeg_pid")
 # The same at the stream's own rate, as Liquidsoap runs (44.1 kHz): no resampling.
 "$loa" run --config "$work/off44/station.yaml" --output null --listen off >"$work/off44.log" 2>&1 &
 off44_pid=$!
@@ -93,13 +108,15 @@ off_before=$(proc_stats "$off_pid")
 off44_before=$(proc_stats "$off44_pid")
 liq_before=$(proc_stats "$liq_pid")
 sleep $((end - $(date -u +%s)))
-for p in "$loa_pid" "$off_pid" "$off44_pid" "$liq_pid"; do
+for p in "$loa_pid" "$off_pid" "$off44_pid" "$liq_pid" "$idle_pid" "$idle_ffmpeg_pid"; do
   kill -0 "$p" 2>/dev/null || { echo "relay_cost_bench: a relay stopped early; see $work/*.log" >&2; exit 1; }
 done
 loa_after=$(proc_stats "$loa_pid")
 off_after=$(proc_stats "$off_pid")
 off44_after=$(proc_stats "$off44_pid")
 liq_after=$(proc_stats "$liq_pid")
+idle_after=$(proc_stats "$idle_pid")
+idle_ffmpeg_after=$(proc_stats "$idle_ffmpeg_pid")
 seconds=$((minutes * 60))
 read -r l_cpu l_pct _ _ l_hwm _ l_priv <<<"$(proc_delta "$loa_before" "$loa_after" "$seconds")"
 read -r o_cpu o_pct _ _ o_hwm _ o_priv <<<"$(proc_delta "$off_before" "$off_after" "$seconds")"
@@ -116,6 +133,10 @@ sleep 2  # the relay's end, journaled
   printf "%-36s %8s %8s %10s %12s\n" "loa run --output null, loudness off" "$o_cpu" "$o_pct" "$o_hwm" "$o_priv"
   printf "%-36s %8s %8s %10s %12s\n" "loa, loudness off, station 44.1 kHz" "$f_cpu" "$f_pct" "$f_hwm" "$f_priv"
   printf "%-36s %8s %8s %10s %12s\n" "$(liquidsoap --version | head -1 | cut -c1-36)" "$q_cpu" "$q_pct" "$q_hwm" "$q_priv"
+  awk -v idle="$idle_after" -v f="$idle_ffmpeg_after" 'BEGIN {
+    split(idle, i, " "); split(f, g, " ")
+    printf "floor of the peak memory: loa idle (no relay) %.1f MB; idle with the Debian libavformat, libavcodec, libswresample loaded %.1f MB\n", i[4] / 1024, g[4] / 1024
+  }'
   awk -v l="$l_cpu" -v o="$o_cpu" -v f="$f_cpu" -v q="$q_cpu" 'BEGIN {
     if (q > 0) printf "loa / Liquidsoap CPU: levelled 1/%.1f, loudness off 1/%.1f, off at 44.1 kHz (no resampling, as Liquidsoap) 1/%.1f\n", q / (l > 0 ? l : 0.01), q / (o > 0 ? o : 0.01), q / (f > 0 ? f : 0.01)
   }'
