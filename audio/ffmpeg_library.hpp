@@ -30,6 +30,8 @@ namespace loa::detail {
   X(avutil, av_frame_alloc)                 \
   X(avutil, av_frame_free)                  \
   X(avutil, av_mallocz)                     \
+  X(avutil, av_malloc)                      \
+  X(avutil, av_free)                        \
   X(avcodec, avcodec_find_decoder)          \
   X(avcodec, avcodec_get_name)              \
   X(avcodec, avcodec_alloc_context3)        \
@@ -52,7 +54,9 @@ namespace loa::detail {
   X(avformat, avformat_open_input)       \
   X(avformat, avformat_close_input)      \
   X(avformat, av_read_frame)             \
-  X(avformat, avio_size)
+  X(avformat, avio_size)                 \
+  X(avformat, avio_alloc_context)        \
+  X(avformat, avio_context_free)
 #define LOA_FFMPEG_FUNCTIONS(X) LOA_FFMPEG_CODEC_FUNCTIONS(X) LOA_FFMPEG_FORMAT_FUNCTIONS(X)
 
 struct FfmpegLibrary {

@@ -4,6 +4,8 @@
 // input_reader.cpp: a capture device) and its read() (relay_stream.cpp) share. Held by both
 // through a shared_ptr, so that either may go first.
 
+#include <sys/socket.h>
+
 #include <algorithm>
 #include <atomic>
 #include <cmath>
@@ -55,6 +57,7 @@ struct RelayLink {
   std::string problem;
   // The network thread has ended (under `mutex`, signalled on `changed`).
   bool finished = false;
+  int socket = -1;  // under `mutex`: see set_socket()
   std::mutex mutex;
   std::condition_variable changed;  // stop requested, or the thread finished
 
@@ -92,7 +95,15 @@ struct RelayLink {
   void request_stop() {
     stop.store(true, std::memory_order_release);
     std::lock_guard lock(mutex);
+    if (socket >= 0) ::shutdown(socket, SHUT_RDWR);
     changed.notify_all();
+  }
+  // Network thread: the socket it reads now (icecast_socket.hpp), or -1 when it stops reading
+  // it (before closing it): request_stop() shuts it down, so that a read waiting on it returns.
+  void set_socket(int fd) {
+    std::lock_guard lock(mutex);
+    socket = fd;
+    if (socket >= 0 && stop.load(std::memory_order_acquire)) ::shutdown(socket, SHUT_RDWR);
   }
 };
 

@@ -29,7 +29,7 @@ std::string seconds_text(std::chrono::milliseconds ms) {
 
 FormatPtr open_relay_input(const std::string& url, RelayDeadline& deadline,
                            std::chrono::milliseconds open_timeout, std::chrono::milliseconds stall,
-                           int& code) {
+                           int& code, AVIOContext* io) {
   ffmpeg_last_log().clear();
   AVFormatContext* raw = av().avformat_alloc_context();
   if (raw == nullptr) {
@@ -37,6 +37,7 @@ FormatPtr open_relay_input(const std::string& url, RelayDeadline& deadline,
     return nullptr;
   }
   raw->interrupt_callback = AVIOInterruptCB{&RelayDeadline::interrupt, &deadline};
+  raw->pb = io;  // null: FFmpeg reads `url` itself
   AVDictionary* options = nullptr;
   av().av_dict_set(&options, "protocol_whitelist", kProtocols, 0);
   av().av_dict_set(&options, "format_whitelist", kFormats, 0);

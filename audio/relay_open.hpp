@@ -32,11 +32,13 @@ class RelayDeadline {
 };
 
 // Opens `url` (armed for `open_timeout`), finding the streams' parameters if the container does
-// not say them on opening; reads stall after `stall` without data. On failure, a null pointer and
-// `code` (< 0) set. Runs on the caller's thread, never past the deadline but for a DNS lookup.
+// not say them on opening; reads stall after `stall` without data. With `io` (which must outlive
+// the context) the bytes come from it, not from FFmpeg's reading of `url`. On failure, a null
+// pointer and `code` (< 0) set. Runs on the caller's thread, never past the deadline but for a
+// DNS lookup.
 FormatPtr open_relay_input(const std::string& url, RelayDeadline& deadline,
                            std::chrono::milliseconds open_timeout, std::chrono::milliseconds stall,
-                           int& code);
+                           int& code, AVIOContext* io = nullptr);
 
 // Why opening failed, in an operator's words ("" if it was stopped).
 std::string relay_open_reason(const std::string& url, int code, const RelayDeadline& deadline,

@@ -8,6 +8,7 @@
 
 #include "clip_decoder.hpp"
 #include "ffmpeg_common.hpp"
+#include "icecast_socket.hpp"
 #include "mono_resampler.hpp"
 #include "relay_open.hpp"
 #include "relay_reasons.hpp"
@@ -26,6 +27,13 @@ constexpr auto kSpeedWindow = std::chrono::seconds(4);
 constexpr double kTooSlow = 0.9;  // of real time
 // A jump in the stream's timestamps longer than this is reported (seconds).
 constexpr double kMaxGap = 0.5;
+
+// The most loa's own socket may hold audio back before handing it on (icecast_socket.hpp): a
+// quarter of the jitter allowance, so that the ring never runs dry waiting for it; half a second
+// with the default allowance (2 s), when a 128 kb/s stream's 4 KB come in a quarter.
+milliseconds socket_wait(milliseconds jitter) {
+  return std::clamp(jitter / 4, milliseconds(20), milliseconds(500));
+}
 
 class Reader {
  public:
@@ -90,9 +98,16 @@ class Reader {
 
   // One connection: opens, plays until the stream fails; why it failed.
   std::string play_once() {
+    // A plain Icecast stream is read through loa's own socket (icecast_socket.hpp says why),
+    // anything else by FFmpeg. Declared first: the format context reading it goes before it.
+    const auto socket = IcecastSocket::open(url_, deadline_, settings_.open_timeout,
+                                            socket_wait(settings_.jitter), *link_);
+    if (!socket && (deadline_.timed_out() || stopping())) {
+      return relay_open_reason(url_, AVERROR_EXIT, deadline_, settings_.open_timeout);
+    }
     int code = 0;
-    FormatPtr format =
-        open_relay_input(url_, deadline_, settings_.open_timeout, settings_.stall, code);
+    FormatPtr format = open_relay_input(url_, deadline_, settings_.open_timeout, settings_.stall,
+                                        code, socket ? socket->io() : nullptr);
     if (!format) return relay_open_reason(url_, code, deadline_, settings_.open_timeout);
     auto codec = open_audio_codec(*format);
     if (auto* why = std::get_if<std::string>(&codec)) return "not audio: " + *why;

@@ -1,11 +1,17 @@
 // A relay sounds the stream it reads, from a real HTTP server on loopback: Icecast-like MP3 and
-// Ogg Vorbis streams paced in real time, and HLS (AAC in TS segments), each resampled from 44.1 to
-// 48 kHz and downmixed; and it ends exactly at its length.
+// Ogg Vorbis streams paced in real time, a Shoutcast server's "ICY 200 OK", and HLS (AAC in TS
+// segments), each resampled from 44.1 to 48 kHz and downmixed; and it ends exactly at its length.
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "loa/sound.hpp"
 #include "loa_test/stream_server.hpp"
@@ -42,6 +48,86 @@ TEST_F(RelayStreamTest, RelaysAnMp3StreamToItsExactLength) {
 
 // FFmpeg's Ogg pages last a second: the relay keeps near live with the default jitter allowance
 // (2 s), more than a page, and the server's burst (2 s) fills it at once.
+// A Shoutcast (version 1) server: it answers "ICY 200 OK", not HTTP, then sends `bytes` looped
+// in real time after a burst of 16 KB, to one listener at a time, until destroyed.
+class ShoutcastServer {
+ public:
+  ShoutcastServer(std::string bytes, double bytes_per_second)
+      : bytes_(std::move(bytes)), per_second_(bytes_per_second) {
+    listener_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    if (::bind(listener_, reinterpret_cast<sockaddr*>(&address), length) != 0 ||
+        ::listen(listener_, 4) != 0 ||
+        ::getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+      throw std::runtime_error("the Shoutcast test server cannot listen");
+    }
+    port_ = ntohs(address.sin_port);
+    thread_ = std::thread([this] { serve(); });
+  }
+  ~ShoutcastServer() {
+    done_ = true;
+    ::shutdown(listener_, SHUT_RDWR);
+    thread_.join();
+    ::close(listener_);
+  }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/;stream.mp3"; }
+
+ private:
+  void serve() {
+    while (!done_) {
+      const int client = ::accept(listener_, nullptr, nullptr);
+      if (client < 0) return;
+      char request[2048];
+      if (::recv(client, request, sizeof request, 0) > 0) {
+        const std::string head =
+            "ICY 200 OK\r\nicy-name: Dai tinh\r\ncontent-type: audio/mpeg\r\nicy-br: 128\r\n\r\n";
+        ::send(client, head.data(), head.size(), MSG_NOSIGNAL);
+        stream_to(client);
+      }
+      ::close(client);
+    }
+  }
+  void stream_to(int client) {
+    const auto begin = std::chrono::steady_clock::now();
+    for (std::size_t sent = 0; !done_;) {
+      const double elapsed =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+      const auto allowed = static_cast<std::size_t>(16384 + per_second_ * elapsed);
+      if (allowed <= sent) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        continue;
+      }
+      const std::size_t at = sent % bytes_.size();
+      const std::size_t n = std::min(allowed - sent, bytes_.size() - at);
+      const ssize_t wrote = ::send(client, bytes_.data() + at, n, MSG_NOSIGNAL);
+      if (wrote <= 0) return;
+      sent += static_cast<std::size_t>(wrote);
+    }
+  }
+
+  std::string bytes_;
+  double per_second_;
+  int listener_ = -1;
+  int port_ = 0;
+  std::atomic<bool> done_{false};
+  std::thread thread_;
+};
+
+TEST(RelayShoutcast, RelaysAServerThatAnswersIcyNotHttp) {
+  test::TempDir dir;
+  const auto mp3 = test::encoded_melody(dir.path().string(), "mp3",
+                                        "-c:a libmp3lame -b:a 128k -write_xing 0 -id3v2_version 0");
+  ShoutcastServer server(mp3, static_cast<double>(mp3.size()) / test::kMelodySeconds);
+  auto events = std::make_shared<RelayEvents>();
+  RelaySound relay{server.url(), 3 * kRelayRate + 5, {}, events};
+  relay.settings.jitter = 300ms;
+  relay.settings.dead_air = 5s;
+  test::expect_relayed(*events, relay, "mp3");
+}
+
 TEST_F(RelayStreamTest, RelaysAnOggVorbisStream) {
   const auto ogg = test::encoded_melody(dir.path().string(), "ogg", "-c:a libvorbis -q:a 4");
   const double per_second = static_cast<double>(ogg.size()) / test::kMelodySeconds;
