@@ -44,6 +44,9 @@ namespace loa::detail {
   X(avcodec, av_packet_free)                \
   X(avcodec, av_packet_unref)               \
   X(avcodec, av_new_packet)                 \
+  X(avcodec, av_parser_init)                \
+  X(avcodec, av_parser_parse2)              \
+  X(avcodec, av_parser_close)               \
   X(swresample, swr_alloc_set_opts2)        \
   X(swresample, swr_init)                   \
   X(swresample, swr_convert)                \

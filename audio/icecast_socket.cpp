@@ -144,31 +144,33 @@ std::optional<std::pair<std::string, std::string>> read_answer(int fd, RelayDead
   return std::nullopt;
 }
 
-// Whether the answer is a live audio stream loa reads itself: 200, an audio type (not a
-// playlist's), no length and no chunks.
-bool is_live_audio(std::string_view head) {
+// The answer's Content-Type if it is a live audio stream loa reads itself (200, an audio type,
+// not a playlist's, no length and no chunks), else nothing.
+std::optional<std::string> live_audio_type(std::string_view head) {
   const auto line_end = head.find("\r\n");
   const std::string_view status = head.substr(0, line_end);
   if (!(starts_with_nocase(status, "HTTP/1.") || starts_with_nocase(status, "ICY ")) ||
       status.find(" 200") == std::string_view::npos || status.find(" 200") != status.find(' ')) {
-    return false;
+    return std::nullopt;
   }
-  bool audio = false;
+  std::optional<std::string> audio;
   for (auto at = line_end; at != std::string_view::npos && at < head.size();) {
     const auto next = head.find("\r\n", at + 2);
     const std::string_view field = head.substr(at + 2, next - (at + 2));
     at = next;
     if (starts_with_nocase(field, "content-length:") ||
         starts_with_nocase(field, "transfer-encoding:")) {
-      return false;
+      return std::nullopt;
     }
     if (starts_with_nocase(field, "content-type:")) {
       std::string type(field.substr(field.find(':') + 1));
       std::transform(type.begin(), type.end(), type.begin(),
                      [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
       type.erase(0, type.find_first_not_of(" \t"));
-      audio = (type.starts_with("audio/") || type.starts_with("application/ogg")) &&
-              type.find("mpegurl") == std::string::npos && type.find("scpls") == std::string::npos;
+      const bool playable = (type.starts_with("audio/") || type.starts_with("application/ogg")) &&
+                            type.find("mpegurl") == std::string::npos &&
+                            type.find("scpls") == std::string::npos;
+      audio = playable ? std::optional(type) : std::nullopt;
     }
   }
   return audio;
@@ -185,14 +187,17 @@ std::unique_ptr<IcecastSocket> IcecastSocket::open(const std::string& url, Relay
   deadline.arm(timeout);
   const int fd = connect_within(*address, deadline);
   if (fd < 0) return nullptr;
-  std::unique_ptr<IcecastSocket> opened(new IcecastSocket(fd, {}, deadline, link));
+  std::unique_ptr<IcecastSocket> opened(new IcecastSocket(fd, deadline, link));
   const std::string request = "GET " + address->target +
                               " HTTP/1.0\r\nHost: " + address->authority +
                               "\r\nUser-Agent: loa (commune loudspeaker station)\r\n"
                               "Accept: */*\r\nConnection: close\r\n\r\n";
   if (!send_all(fd, request)) return nullptr;
   auto answer = read_answer(fd, deadline);
-  if (!answer || !is_live_audio(answer->first)) return nullptr;
+  if (!answer) return nullptr;
+  auto type = live_audio_type(answer->first);
+  if (!type) return nullptr;
+  opened->content_type_ = std::move(*type);
   opened->early_bytes_ = std::move(answer->second);
   const int low_water = kLowWater;
   ::setsockopt(fd, SOL_SOCKET, SO_RCVLOWAT, &low_water, sizeof low_water);
@@ -200,23 +205,27 @@ std::unique_ptr<IcecastSocket> IcecastSocket::open(const std::string& url, Relay
   const timeval read_wait{static_cast<time_t>(wait_us / 1'000'000),
                           static_cast<suseconds_t>(wait_us % 1'000'000)};
   ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &read_wait, sizeof read_wait);
-  constexpr int kBufferSize = 32 * 1024;
-  auto* buffer = static_cast<unsigned char*>(av().av_malloc(kBufferSize));
-  if (buffer == nullptr) return nullptr;
-  opened->io_ = av().avio_alloc_context(buffer, kBufferSize, 0, opened.get(), &IcecastSocket::read,
-                                        nullptr, nullptr);
-  if (opened->io_ == nullptr) {
-    av().av_free(buffer);
-    return nullptr;
-  }
-  opened->io_->seekable = 0;
   return opened;
 }
 
-IcecastSocket::IcecastSocket(int fd, std::string early_bytes, RelayDeadline& deadline,
-                             RelayLink& link)
-    : fd_(fd), early_bytes_(std::move(early_bytes)), deadline_(deadline), link_(link) {
+IcecastSocket::IcecastSocket(int fd, RelayDeadline& deadline, RelayLink& link)
+    : fd_(fd), deadline_(deadline), link_(link) {
   link_.set_socket(fd_);
+}
+
+AVIOContext* IcecastSocket::io() {
+  if (io_ != nullptr) return io_;
+  constexpr int kBufferSize = 32 * 1024;
+  auto* buffer = static_cast<unsigned char*>(av().av_malloc(kBufferSize));
+  if (buffer == nullptr) return nullptr;
+  io_ = av().avio_alloc_context(buffer, kBufferSize, 0, this, &IcecastSocket::read_for_ffmpeg,
+                                nullptr, nullptr);
+  if (io_ == nullptr) {
+    av().av_free(buffer);
+    return nullptr;
+  }
+  io_->seekable = 0;
+  return io_;
 }
 
 IcecastSocket::~IcecastSocket() {
@@ -228,18 +237,35 @@ IcecastSocket::~IcecastSocket() {
   ::close(fd_);
 }
 
-int IcecastSocket::read(void* opaque, std::uint8_t* buffer, int size) {
-  auto* self = static_cast<IcecastSocket*>(opaque);
-  if (!self->early_bytes_.empty()) {
-    const auto n = std::min(static_cast<std::size_t>(size), self->early_bytes_.size());
-    std::copy_n(self->early_bytes_.data(), n, buffer);
-    self->early_bytes_.erase(0, n);
+const std::string& IcecastSocket::peek(std::size_t bytes) {
+  std::uint8_t chunk[4096];
+  while (early_bytes_.size() < bytes) {
+    const int got = receive(chunk, sizeof chunk);
+    if (got <= 0) break;
+    early_bytes_.append(reinterpret_cast<const char*>(chunk), static_cast<std::size_t>(got));
+  }
+  return early_bytes_;
+}
+
+int IcecastSocket::read_for_ffmpeg(void* opaque, std::uint8_t* buffer, int size) {
+  return static_cast<IcecastSocket*>(opaque)->read(buffer, size);
+}
+
+int IcecastSocket::read(std::uint8_t* buffer, int size) {
+  if (!early_bytes_.empty()) {
+    const auto n = std::min(static_cast<std::size_t>(size), early_bytes_.size());
+    std::copy_n(early_bytes_.data(), n, buffer);
+    early_bytes_.erase(0, n);
     return static_cast<int>(n);
   }
+  return receive(buffer, size);
+}
+
+int IcecastSocket::receive(std::uint8_t* buffer, int size) {
   // The deadline is looked at before every read, as FFmpeg's own reading does: a trickle that
   // brings a few bytes each time must not keep a read going past it.
-  while (RelayDeadline::interrupt(&self->deadline_) == 0) {
-    const ssize_t got = ::recv(self->fd_, buffer, static_cast<std::size_t>(size), 0);
+  while (RelayDeadline::interrupt(&deadline_) == 0) {
+    const ssize_t got = ::recv(fd_, buffer, static_cast<std::size_t>(size), 0);
     if (got > 0) return static_cast<int>(got);
     if (got == 0) return AVERROR_EOF;
     if (errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK) return AVERROR(errno);

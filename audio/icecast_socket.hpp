@@ -1,8 +1,9 @@
 #pragma once
 
 // Private to audio/: a plain Icecast or Shoutcast stream (an http:// address that answers 200
-// with audio of no stated length) read through loa's own socket, its bytes handed to FFmpeg's
-// demuxer through a custom AVIOContext. FFmpeg still demuxes and decodes.
+// with audio of no stated length) read through loa's own socket. An MP3 or AAC stream's bytes go
+// to libavcodec's parser (relay_parsed_packets.hpp), anything else's (Ogg) to FFmpeg's demuxer
+// through a custom AVIOContext.
 //
 // Why: FFmpeg's HTTP reading polls its socket 100 ms at a time and reads each 1,400-byte chunk
 // Icecast sends as it arrives, so a relay's network thread woke 14 times a second, and on a
@@ -41,17 +42,30 @@ class IcecastSocket {
   IcecastSocket(const IcecastSocket&) = delete;
   IcecastSocket& operator=(const IcecastSocket&) = delete;
 
-  // For AVFormatContext::pb; outlives the format context that reads it (destroy that first).
-  // Its reads return AVERROR_EXIT once `deadline` passes, AVERROR_EOF when the server closes
-  // the stream or the link stops.
-  AVIOContext* io() const { return io_; }
+  // The answer's Content-Type, lower case ("audio/mpeg").
+  const std::string& content_type() const { return content_type_; }
+
+  // At least `bytes` of the stream's first bytes, without taking them: fewer if the stream ends,
+  // the deadline passes or the link stops first. Only before the first read().
+  const std::string& peek(std::size_t bytes);
+
+  // Up to `size` bytes of the stream into `buffer`: how many (> 0), AVERROR_EXIT once the
+  // deadline passes (looked at before every read), AVERROR_EOF when the server closes the stream
+  // or the link stops.
+  int read(std::uint8_t* buffer, int size);
+
+  // For AVFormatContext::pb, made on the first call (null if out of memory); reads as read().
+  // Outlives the format context that reads it (destroy that first). Needs quiet_ffmpeg(true).
+  AVIOContext* io();
 
  private:
-  IcecastSocket(int fd, std::string early_bytes, RelayDeadline& deadline, RelayLink& link);
-  static int read(void* opaque, std::uint8_t* buffer, int size);
+  IcecastSocket(int fd, RelayDeadline& deadline, RelayLink& link);
+  static int read_for_ffmpeg(void* opaque, std::uint8_t* buffer, int size);
+  int receive(std::uint8_t* buffer, int size);  // read() from the socket itself
 
   int fd_;
   std::string early_bytes_;  // what came with the answer's head
+  std::string content_type_;
   RelayDeadline& deadline_;
   RelayLink& link_;
   AVIOContext* io_ = nullptr;

@@ -11,6 +11,7 @@
 #include "icecast_socket.hpp"
 #include "mono_resampler.hpp"
 #include "relay_open.hpp"
+#include "relay_packets.hpp"
 #include "relay_reasons.hpp"
 
 namespace loa::detail {
@@ -27,6 +28,9 @@ constexpr auto kSpeedWindow = std::chrono::seconds(4);
 constexpr double kTooSlow = 0.9;  // of real time
 // A jump in the stream's timestamps longer than this is reported (seconds).
 constexpr double kMaxGap = 0.5;
+// A stream read without FFmpeg's demuxer is open once this much of it decodes (seconds): within
+// the opening's deadline, as the demuxer's probe must find its audio in time (a trickle fails).
+constexpr double kOpenedAfter = 0.5;
 
 // The most loa's own socket may hold audio back before handing it on (icecast_socket.hpp): a
 // quarter of the jitter allowance, so that the ring never runs dry waiting for it; half a second
@@ -71,10 +75,10 @@ class Reader {
   }
 
   void reconnect_loop() {
-    if (quiet_ffmpeg() == nullptr) {
+    if (quiet_ffmpeg(false) == nullptr) {
       std::string why;
-      ffmpeg_library(&why);
-      link_->set_problem("the relay cannot play: " + why + " (Debian: apt install libavformat59)");
+      ffmpeg_library(&why, false);
+      link_->set_problem("the relay cannot play: " + why + " (Debian: apt install libavcodec59)");
       report(RelayEvent::Kind::lost, link_->current_problem());
       return;
     }
@@ -99,40 +103,48 @@ class Reader {
   // One connection: opens, plays until the stream fails; why it failed.
   std::string play_once() {
     // A plain Icecast stream is read through loa's own socket (icecast_socket.hpp says why),
-    // anything else by FFmpeg. Declared first: the format context reading it goes before it.
+    // anything else by FFmpeg. Declared first: the packets reading it go before it.
     const auto socket = IcecastSocket::open(url_, deadline_, settings_.open_timeout,
                                             socket_wait(settings_.jitter), *link_);
     if (!socket && (deadline_.timed_out() || stopping())) {
       return relay_open_reason(url_, AVERROR_EXIT, deadline_, settings_.open_timeout);
     }
-    int code = 0;
-    FormatPtr format = open_relay_input(url_, deadline_, settings_.open_timeout, settings_.stall,
-                                        code, socket ? socket->io() : nullptr);
-    if (!format) return relay_open_reason(url_, code, deadline_, settings_.open_timeout);
-    auto codec = open_audio_codec(*format);
-    if (auto* why = std::get_if<std::string>(&codec)) return "not audio: " + *why;
-    link_->segmented.store(is_segmented(*format));
-    return decode(*format, std::get<AudioCodec>(codec));
+    PacketsOrReason opened =
+        socket ? open_parsed_packets(*socket) : PacketsOrReason(std::unique_ptr<RelayPackets>());
+    if (auto* packets = std::get_if<std::unique_ptr<RelayPackets>>(&opened); packets && !*packets) {
+      opened = open_format_packets(url_, deadline_, settings_.open_timeout, settings_.stall,
+                                   socket.get());
+    }
+    if (auto* why = std::get_if<std::string>(&opened)) return *why;
+    auto& packets = *std::get<std::unique_ptr<RelayPackets>>(opened);
+    link_->segmented.store(packets.is_segmented());
+    return decode(packets);
   }
 
-  std::string decode(AVFormatContext& format, AudioCodec& audio) {
+  std::string decode(RelayPackets& packets) {
     PacketPtr packet(av().av_packet_alloc());
     FramePtr frame(av().av_frame_alloc());
     if (!packet || !frame) return "out of memory";
+    AVCodecContext& codec = packets.codec();
     swr_.reset();
     next_pts_ = -1;
     bad_in_row_ = 0;
     warned_damage_ = false;
+    opening_frames_ = packets.found_audio() ? 0 : static_cast<std::size_t>(kOpenedAfter * rate_);
     while (!stopping()) {
       ffmpeg_last_log().clear();
-      deadline_.arm(settings_.stall);
-      const int result = av().av_read_frame(&format, packet.get());
+      // While the stream is still opening, the opening's deadline holds.
+      if (opening_frames_ == 0) deadline_.arm(settings_.stall);
+      const int result = packets.next(*packet);
       if (result < 0) {
         if (stopping()) return "";
+        if (deadline_.timed_out() && opening_frames_ > 0) {
+          return relay_open_reason(url_, AVERROR_EXIT, deadline_, settings_.open_timeout);
+        }
         if (deadline_.timed_out()) {
           return "stream too slow: no data for " + seconds_text(settings_.stall);
         }
-        if (result == AVERROR_EOF && is_recording(format)) {
+        if (result == AVERROR_EOF && packets.is_recording()) {
           // A recording played to its end: connecting again would air it from its beginning, so
           // the relay stays on its fallback.
           finished_recording_ = true;
@@ -141,47 +153,31 @@ class Reader {
         }
         return relay_read_failure(result, ffmpeg_last_log());
       }
-      if (packet->stream_index == audio.stream) {
-        check_continuity(*packet, format.streams[audio.stream]->time_base);
-        const int sent = av().avcodec_send_packet(audio.codec.get(), packet.get());
-        if (sent < 0 && sent != AVERROR(EAGAIN) && !bad_packet(sent)) {
-          av().av_packet_unref(packet.get());
-          return "the stream does not decode (" + ffmpeg_detail(sent) + ")";
-        }
-        while (!stopping()) {
-          const int got = av().avcodec_receive_frame(audio.codec.get(), frame.get());
-          if (got == AVERROR(EAGAIN) || got == AVERROR_EOF) break;
-          if (got < 0) {
-            if (!bad_packet(got)) {
-              av().av_packet_unref(packet.get());
-              return "the stream does not decode (" + ffmpeg_detail(got) + ")";
-            }
-            break;
-          }
-          bad_in_row_ = 0;
-          if (!take_frame(*frame, *audio.codec)) {
+      check_continuity(*packet, packets.time_base());
+      const int sent = av().avcodec_send_packet(&codec, packet.get());
+      if (sent < 0 && sent != AVERROR(EAGAIN) && !bad_packet(sent)) {
+        av().av_packet_unref(packet.get());
+        return "the stream does not decode (" + ffmpeg_detail(sent) + ")";
+      }
+      while (!stopping()) {
+        const int got = av().avcodec_receive_frame(&codec, frame.get());
+        if (got == AVERROR(EAGAIN) || got == AVERROR_EOF) break;
+        if (got < 0) {
+          if (!bad_packet(got)) {
             av().av_packet_unref(packet.get());
-            return stopping() ? "" : "the stream's audio cannot be converted";
+            return "the stream does not decode (" + ffmpeg_detail(got) + ")";
           }
+          break;
+        }
+        bad_in_row_ = 0;
+        if (!take_frame(*frame, codec)) {
+          av().av_packet_unref(packet.get());
+          return stopping() ? "" : "the stream's audio cannot be converted";
         }
       }
       av().av_packet_unref(packet.get());
     }
     return "";
-  }
-
-  // A stream of known length: a finished HLS playlist (#EXT-X-ENDLIST) has a duration; a file
-  // over HTTP has a length (Content-Length), which a live Icecast stream never sends. (An HLS
-  // playlist's own length says nothing: live ones have one too.)
-  static bool is_recording(const AVFormatContext& format) {
-    if (format.duration > 0) return true;
-    return !is_segmented(format) && format.pb != nullptr && av().avio_size(format.pb) > 0;
-  }
-
-  // HLS: its audio comes a segment (seconds) at a time, so a burst is how it arrives, not a
-  // backlog to skip.
-  static bool is_segmented(const AVFormatContext& format) {
-    return format.iformat != nullptr && std::string_view(format.iformat->name) == "hls";
   }
 
   // A forward jump in the packets' timestamps is audio the listener does not hear: a damaged
@@ -259,6 +255,7 @@ class Reader {
       for (float& sample : mono_) sample *= gain_;
     }
     if (!push(mono_)) return false;
+    opening_frames_ -= std::min(opening_frames_, mono_.size());
     judge_speed(n);
     return true;
   }
@@ -361,7 +358,8 @@ class Reader {
   std::vector<float> mono_;
   MonoResampler resampler_;  // none when the stream is at the station's rate
   std::vector<float> resampled_;
-  double next_pts_ = -1;  // where the next packet should start, in seconds of the stream
+  double next_pts_ = -1;            // where the next packet should start, in seconds of the stream
+  std::size_t opening_frames_ = 0;  // what must still decode before the stream counts as open
   int bad_in_row_ = 0;
   bool warned_damage_ = false;
   Clock::time_point window_start_{};

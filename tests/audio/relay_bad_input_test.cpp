@@ -104,6 +104,13 @@ INSTANTIATE_TEST_SUITE_P(
                                   return s.url("/data.mp3");
                                 },
                                 "not audio"},
+                      BadSource{"LiveNotAudio",
+                                [](test::StreamServer& s, const test::TempDir&) {
+                                  s.live("/noise.mp3", std::string(20000, '\x17'), 16000.0, 16000,
+                                         "audio/mpeg");
+                                  return s.url("/noise.mp3");
+                                },
+                                "no playable audio"},
                       BadSource{"Trickle1KBps",
                                 [](test::StreamServer& s, const test::TempDir& dir) {
                                   s.live("/slow.mp3", mp3_melody(dir), 1000.0, 0, "audio/mpeg");

@@ -11,6 +11,7 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <thread>
 
 #include "loa/sound.hpp"
@@ -44,6 +45,34 @@ TEST_F(RelayStreamTest, RelaysAnMp3StreamToItsExactLength) {
   server.live("/vov1.mp3", mp3, static_cast<double>(mp3.size()) / test::kMelodySeconds, 16000,
               "audio/mpeg");
   test::expect_relayed(*events, relay("/vov1.mp3", 3 * kRelayRate + 123), "mp3");
+}
+
+// Whether FFmpeg's libavformat is loaded in this process.
+bool libavformat_loaded() {
+  std::ifstream maps("/proc/self/maps");
+  std::stringstream text;
+  text << maps.rdbuf();
+  return text.str().find("libavformat") != std::string::npos;
+}
+
+// A plain MP3 stream, what stations relay most, is parsed and decoded by libavcodec alone:
+// libavformat and its dependencies (9 MB of a relaying loa's memory) stay out of the process.
+TEST_F(RelayStreamTest, AnMp3StreamIsRelayedWithoutLoadingLibavformat) {
+  if (libavformat_loaded()) GTEST_SKIP() << "an earlier test in this process loaded libavformat";
+  const auto mp3 = test::encoded_melody(dir.path().string(), "mp3",
+                                        "-c:a libmp3lame -b:a 128k -write_xing 0 -id3v2_version 0");
+  server.live("/vov1.mp3", mp3, static_cast<double>(mp3.size()) / test::kMelodySeconds, 16000,
+              "audio/mpeg");
+  test::expect_relayed(*events, relay("/vov1.mp3", 2 * kRelayRate), "mp3");
+  EXPECT_FALSE(libavformat_loaded());
+}
+
+// Servers misname streams: AAC as audio/mpeg. The frames' headers say which it is.
+TEST_F(RelayStreamTest, RelaysAnAacStreamThatItsServerCallsMp3) {
+  const auto aac = test::encoded_melody(dir.path().string(), "aac", "-c:a aac -b:a 128k -f adts");
+  server.live("/vov2", aac, static_cast<double>(aac.size()) / test::kMelodySeconds, 16000,
+              "audio/mpeg");
+  test::expect_relayed(*events, relay("/vov2", 2 * kRelayRate), "aac");
 }
 
 // FFmpeg's Ogg pages last a second: the relay keeps near live with the default jitter allowance
