@@ -136,8 +136,9 @@ PacketsOrReason open_parsed_packets(IcecastSocket& socket) {
   if (!codec || !parser) return std::string("out of memory");
   codec->thread_count = 1;  // the relay's network thread is the decoding thread
   if (av().avcodec_open2(codec.get(), decoder, nullptr) < 0) {
-    return "unsupported audio (" + std::string(decoder->long_name ? decoder->long_name : "") +
-           ": " + ffmpeg_detail(AVERROR_INVALIDDATA) + ")";
+    return "unsupported audio (" +
+           std::string(decoder->long_name != nullptr ? decoder->long_name : "") + ": " +
+           ffmpeg_detail(AVERROR_INVALIDDATA) + ")";
   }
   return std::make_unique<ParsedPackets>(socket, std::move(parser), std::move(codec));
 }
