@@ -28,28 +28,26 @@ step "the Debian package: lintian, then unpacked (dpkg -x): loa --version, loa c
 scripts/package.sh build/package
 scripts/package-check.sh build/package
 
-step "asan+ubsan build and tests"
+# clang's AddressSanitizer + UndefinedBehaviorSanitizer; the same build holds the fuzz targets
+# (CMakePresets.json: asan), so the sanitized code is compiled once.
+step "asan+ubsan build (with the fuzz targets) and tests"
 cmake --preset asan >/dev/null
 cmake --build --preset asan -j "$jobs"
 ctest --preset asan -j "$jobs"
 
-# Runs fuzz target $1 for $2 s on inputs up to $3 bytes, from the seed files after them; its log
-# is build/fuzz/$1.log. A crash ends the run with the log's tail.
+# Runs fuzz target $1 (built by the asan preset) for $2 s on inputs up to $3 bytes, from the seed
+# files after them; its log is build/asan/fuzz/$1.log. A crash ends the run with the log's tail.
 fuzz() {
   local target=$1 seconds=$2 max_len=$3
   shift 3
-  local run=build/fuzz/$target-run log=build/fuzz/$target.log
+  local run=build/asan/fuzz/$target-run log=build/asan/fuzz/$target.log
   rm -rf "$run" && mkdir -p "$run"
   cp "$@" "$run"/
-  build/fuzz/fuzz/"$target" -max_total_time="$seconds" -max_len="$max_len" -timeout=10 \
+  build/asan/fuzz/"$target" -max_total_time="$seconds" -max_len="$max_len" -timeout=10 \
     -rss_limit_mb=2048 -print_final_stats=1 "$run" 2>"$log" \
     || { tail -50 "$log"; echo "fuzzing found a crash (see above)"; exit 1; }
   grep -E "^(stat::number_of_executed_units|Done)" "$log" || tail -3 "$log"
 }
-
-step "fuzz targets build"
-cmake --preset fuzz >/dev/null
-cmake --build --preset fuzz -j "$jobs"
 
 step "fuzzing the station loader for ${LOA_FUZZ_SECONDS:-60} s"
 fuzz fuzz_station_loader "${LOA_FUZZ_SECONDS:-60}" 65536 \
