@@ -69,7 +69,8 @@ LiveLeveller::LiveLeveller(int rate, const LevelSettings& settings)
       min_value_(lookahead_ + 2 * kInterpolationDelay + 1),
       min_index_(lookahead_ + 2 * kInterpolationDelay + 1),
       box_(lookahead_, 1.0f),
-      box_sum_(static_cast<double>(lookahead_)) {
+      box_sum_(static_cast<double>(lookahead_)),
+      box_reciprocal_(1.0 / static_cast<double>(lookahead_)) {
   meter_ = std::make_unique<Meter>();
   meter_->state = ebur128_init(1, static_cast<unsigned long>(rate), EBUR128_MODE_M);
   if (meter_->state == nullptr) throw std::runtime_error("cannot measure loudness: out of memory");
@@ -110,8 +111,9 @@ void LiveLeveller::process(std::span<float> block) noexcept {
     const float step = (gain_to_ - gain_from_) / static_cast<float>(hop_);
     for (std::size_t i = 0; i < take; ++i) {
       const float gain = gain_from_ + step * static_cast<float>(in_hop_ + i);
-      block[at + i] = limit(block[at + i] * gain * trim_);
+      block[at + i] = block[at + i] * gain * trim_;
     }
+    limit(block.subspan(at, take));
     in_hop_ += take;
     at += take;
     if (in_hop_ == hop_) {
@@ -153,70 +155,124 @@ double LiveLeveller::mean_lufs(std::size_t hops) const noexcept {
   return energy_to_lufs(n == 0 ? 0.0 : sum / static_cast<double>(n));
 }
 
-float LiveLeveller::limit(float sample) noexcept {
-  // x[n] in; the interval (m, m + 1), m = n - 16, is interpolated at 3 points between.
-  // Written twice, kTaps apart, so the last kTaps samples are always contiguous (oldest first).
-  history_[history_at_] = sample;
-  history_[history_at_ + kTaps] = sample;
-  history_at_ = (history_at_ + 1) % kTaps;
-  const float* window = history_.data() + history_at_;
-  float interval_peak =
-      std::max(std::abs(window[kInterpolationDelay - 1]), std::abs(window[kInterpolationDelay]));
-  since_loud_ = std::abs(sample) > quiet_enough_ ? 0 : std::min(since_loud_ + 1, kTaps);
-  for (std::size_t p = 0; since_loud_ < kTaps && p + 1 < kPhases; ++p) {
-    const float* c = fir_.data() + p * kTaps;
-    // kLanes partial sums, each its own chain: the compiler may keep them in one vector register
-    // (a single sum is a chain it may not reorder), which makes the limiter 4-8 times faster.
-    std::array<float, kLanes> lanes{};
-    for (std::size_t j = 0; j < kTaps; j += kLanes) {
-      for (std::size_t k = 0; k < kLanes; ++k) lanes[k] += c[j + k] * window[j + k];
-    }
-    float y = 0.0f;
-    for (const float lane : lanes) y += lane;
-    interval_peak = std::max(interval_peak, std::abs(y));
-  }
-  // Sample m's true peak: the intervals on both sides of it.
-  const float peak = std::max(interval_peak, last_interval_peak_);
-  last_interval_peak_ = interval_peak;
-  const float required = peak > ceiling_ ? ceiling_ / peak : 1.0f;
-
-  // The least gain required over the look-ahead and the interpolator's reach on both sides (a
-  // monotonic queue of the candidates). The reach matters: a gain that still falls under the
-  // filter around a peak would change the peak between the samples; so the gain is already flat
-  // there, and it falls over the quieter samples before.
-  const std::int64_t m = sample_index_++;
+void LiveLeveller::limit(std::span<float> block) noexcept {
+  // The state the loop carries lives in locals for the block: as members, each sample stored and
+  // reloaded them (a float stored through the buffers may alias a float member), which cost more
+  // than the arithmetic. The buffers wrap by a compare, not `%` (a division each).
   const std::size_t capacity = min_value_.size();
-  while (min_size_ > 0 && min_value_[(min_head_ + min_size_ - 1) % capacity] >= required) {
-    --min_size_;
-  }
-  min_value_[(min_head_ + min_size_) % capacity] = required;
-  min_index_[(min_head_ + min_size_) % capacity] = m;
-  ++min_size_;
-  while (min_index_[min_head_] <= m - static_cast<std::int64_t>(capacity - 1)) {
-    min_head_ = (min_head_ + 1) % capacity;
-    --min_size_;
-  }
-  const float least = min_value_[min_head_];
-  released_ = std::min({least, released_ * release_step_, 1.0f});
+  const std::size_t box_size = box_.size();
+  const std::size_t delay_size = delay_.size();
+  float* const history = history_.data();
+  float* const min_value = min_value_.data();
+  std::int64_t* const min_index = min_index_.data();
+  float* const box = box_.data();
+  float* const delay = delay_.data();
+  std::size_t history_at = history_at_, since_loud = since_loud_, min_head = min_head_,
+              min_size = min_size_, box_at = box_at_, delay_at = delay_at_, settled = settled_;
+  std::int64_t m = sample_index_;
+  float last_interval_peak = last_interval_peak_, released = released_, deepest = deepest_;
+  double box_sum = box_sum_;
+  const auto slot = [&](std::size_t from_head) {
+    const std::size_t i = min_head + from_head;
+    return i >= capacity ? i - capacity : i;
+  };
 
-  // Averaged over the look-ahead: each gain in the average is at most what the sample it applies
-  // to requires, so the ramp down is smooth and ends before the peak.
-  box_sum_ += static_cast<double>(released_) - static_cast<double>(box_[box_at_]);
-  box_[box_at_] = released_;
-  box_at_ = (box_at_ + 1) % box_.size();
-  if (box_at_ == 0) {  // the running sum's rounding is reset once per look-ahead
-    box_sum_ = 0.0;
-    for (float g : box_) box_sum_ += static_cast<double>(g);
-  }
-  const float gain = static_cast<float>(box_sum_ / static_cast<double>(box_.size()));
-  deepest_ = std::min(deepest_, gain);
+  for (float& sample : block) {
+    // x[n] in; the interval (m, m + 1), m = n - 16, is interpolated at 3 points between.
+    // Written twice, kTaps apart, so the last kTaps samples are always contiguous (oldest first).
+    history[history_at] = sample;
+    history[history_at + kTaps] = sample;
+    history_at = (history_at + 1) % kTaps;
+    const float* window = history + history_at;
+    float interval_peak =
+        std::max(std::abs(window[kInterpolationDelay - 1]), std::abs(window[kInterpolationDelay]));
+    since_loud = std::abs(sample) > quiet_enough_ ? 0 : std::min(since_loud + 1, kTaps);
+    for (std::size_t p = 0; since_loud < kTaps && p + 1 < kPhases; ++p) {
+      const float* c = fir_.data() + p * kTaps;
+      // kLanes partial sums, each its own chain: the compiler may keep them in one vector
+      // register (a single sum is a chain it may not reorder): the limiter is 4-8 times faster.
+      std::array<float, kLanes> lanes{};
+      for (std::size_t j = 0; j < kTaps; j += kLanes) {
+        for (std::size_t k = 0; k < kLanes; ++k) lanes[k] += c[j + k] * window[j + k];
+      }
+      float y = 0.0f;
+      for (const float lane : lanes) y += lane;
+      interval_peak = std::max(interval_peak, std::abs(y));
+    }
+    // Sample m's true peak: the intervals on both sides of it.
+    const float peak = std::max(interval_peak, last_interval_peak);
+    last_interval_peak = interval_peak;
+    const float required = peak > ceiling_ ? ceiling_ / peak : 1.0f;
 
-  // The sample latency() behind x[n] leaves with its gain.
-  const std::size_t size = delay_.size();
-  const float out = delay_[delay_at_];
-  delay_[delay_at_] = sample;
-  delay_at_ = (delay_at_ + 1) % size;
-  return out * gain;
+    if (required == 1.0f && released == 1.0f && settled == box_size &&
+        min_value[min_head] == 1.0f) {
+      // Nothing ahead needs a gain under 1, and it has been 1 over the whole look-ahead: what the
+      // steps below would do comes to this (the queue holds this sample alone, the release and
+      // the box stand still), at a fraction of the cost. Most of a programme passes here.
+      min_size = 1;
+      min_index[min_head] = m++;
+      if (++box_at == box_size) {
+        box_at = 0;
+        box_sum = 0.0;
+        for (std::size_t i = 0; i < box_size; ++i) box_sum += static_cast<double>(box[i]);
+      }
+      const float gain = static_cast<float>(box_sum * box_reciprocal_);
+      deepest = std::min(deepest, gain);
+      const float out = delay[delay_at];
+      delay[delay_at] = sample;
+      if (++delay_at == delay_size) delay_at = 0;
+      sample = out * gain;
+      continue;
+    }
+
+    // The least gain required over the look-ahead and the interpolator's reach on both sides (a
+    // monotonic queue of the candidates). The reach matters: a gain that still falls under the
+    // filter around a peak would change the peak between the samples; so the gain is already
+    // flat there, and it falls over the quieter samples before.
+    while (min_size > 0 && min_value[slot(min_size - 1)] >= required) --min_size;
+    const std::size_t tail = slot(min_size);
+    min_value[tail] = required;
+    min_index[tail] = m;
+    ++min_size;
+    while (min_index[min_head] <= m - static_cast<std::int64_t>(capacity - 1)) {
+      min_head = slot(1);
+      --min_size;
+    }
+    ++m;
+    released = std::min({min_value[min_head], released * release_step_, 1.0f});
+    settled = released == 1.0f ? std::min(settled + 1, box_size) : 0;
+
+    // Averaged over the look-ahead: each gain in the average is at most what the sample it
+    // applies to requires, so the ramp down is smooth and ends before the peak.
+    box_sum += static_cast<double>(released) - static_cast<double>(box[box_at]);
+    box[box_at] = released;
+    if (++box_at == box_size) {  // the running sum's rounding is reset once per look-ahead
+      box_at = 0;
+      box_sum = 0.0;
+      for (std::size_t i = 0; i < box_size; ++i) box_sum += static_cast<double>(box[i]);
+    }
+    const float gain = static_cast<float>(box_sum * box_reciprocal_);
+    deepest = std::min(deepest, gain);
+
+    // The sample latency() behind x[n] leaves with its gain.
+    const float out = delay[delay_at];
+    delay[delay_at] = sample;
+    if (++delay_at == delay_size) delay_at = 0;
+    sample = out * gain;
+  }
+
+  history_at_ = history_at;
+  since_loud_ = since_loud;
+  min_head_ = min_head;
+  min_size_ = min_size;
+  box_at_ = box_at;
+  delay_at_ = delay_at;
+  settled_ = settled;
+  sample_index_ = m;
+  last_interval_peak_ = last_interval_peak;
+  released_ = released;
+  deepest_ = deepest;
+  box_sum_ = box_sum;
 }
 
 namespace {

@@ -72,7 +72,8 @@ class LiveLeveller {
 
   void end_of_hop() noexcept;
   double mean_lufs(std::size_t hops) const noexcept;  // of the last `hops` hops measured
-  float limit(float sample) noexcept;  // one rider-gained sample in, one delayed limited out
+  // Rider-gained samples in, as many limited ones out in place, latency() behind.
+  void limit(std::span<float> block) noexcept;
 
   const int rate_;
   const LevelSettings settings_;
@@ -120,7 +121,9 @@ class LiveLeveller {
   float released_ = 1.0f;
   std::vector<float> box_;  // the last lookahead_ released gains, circular
   std::size_t box_at_ = 0;
+  std::size_t settled_ = 0;  // the last released gains that were 1, up to lookahead_
   double box_sum_ = 0.0;
+  double box_reciprocal_ = 0.0;  // 1 / lookahead_
   float deepest_ = 1.0f;
 };
 

@@ -378,7 +378,7 @@ TEST_F(ControlApi, UploadsArriveInPieces) {
   auto c = client();
   c.set_keep_alive(true);
   const std::string wav = test::slurp(*dir_ / "clips/short.wav");
-  const auto send = [&c, this](const std::string& name, const std::string& bytes) {
+  const auto send = [&c](const std::string& name, const std::string& bytes) {
     return c.Post(
         "/api/clips?name=" + name, bearer(),
         [&bytes](std::size_t offset, httplib::DataSink& sink) {
