@@ -167,10 +167,17 @@ void LiveLeveller::limit(std::span<float> block) noexcept {
   std::int64_t* const min_index = min_index_.data();
   float* const box = box_.data();
   float* const delay = delay_.data();
-  std::size_t history_at = history_at_, since_loud = since_loud_, min_head = min_head_,
-              min_size = min_size_, box_at = box_at_, delay_at = delay_at_, settled = settled_;
+  std::size_t history_at = history_at_;
+  std::size_t since_loud = since_loud_;
+  std::size_t min_head = min_head_;
+  std::size_t min_size = min_size_;
+  std::size_t box_at = box_at_;
+  std::size_t delay_at = delay_at_;
+  std::size_t settled = settled_;
   std::int64_t m = sample_index_;
-  float last_interval_peak = last_interval_peak_, released = released_, deepest = deepest_;
+  float last_interval_peak = last_interval_peak_;
+  float released = released_;
+  float deepest = deepest_;
   double box_sum = box_sum_;
   const auto slot = [&](std::size_t from_head) {
     const std::size_t i = min_head + from_head;
